@@ -1,0 +1,55 @@
+// Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeFor, PolicyError } from '../shared/errors.js';
+import { reportError } from './output.js';
+
+const program = new Command('wg-policy')
+  .description('One policy-driven decision per spawn, a hard done gate, and an audit trail, for workgraph (wg).')
+  .version('0.1.0')
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', '\nExit codes: 0 ok, 1 rejected or denied by policy, 2 bad input or usage, 3 internal error.')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+const spawnOptions = (cmd: Command) =>
+  cmd
+    .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
+    .option('--task-json <file>', 'read the task from a JSON file instead of graph.jsonl (- for stdin)')
+    .option('--agent-executor <name>', "the caller's executor (wg's agency executor): claude, native, codex or shell")
+    .option('--default-model <spec>', "the caller's default model (the dispatcher's model), e.g. claude:opus")
+    .option('--prompt-file <path>', 'prompt file passed to native (default: <wgdir>/agents/<task>/prompt.txt)');
+
+spawnOptions(program.command('plan <task-id>'))
+  .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr')
+  .option('-q, --quiet', 'no provenance line on stderr')
+  .action(async (taskId: string, opts) => (await import('./commands/plan.js')).runPlan(taskId, opts));
+
+spawnOptions(program.command('explain <task-id>'))
+  .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
+  .option('--json', 'print the explanation as JSON')
+  .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
+
+program
+  .command('check')
+  .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")
+  .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+  .option('--bundled', 'check only the bundled policies')
+  .option('--json', 'print the report as JSON')
+  .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; every usage error is exit 2 (commander already printed the sentence).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    reportError(e);
+    return e instanceof PolicyError ? exitCodeFor(e.code) : 3;
+  }
+}
+
+void Option;
+process.exitCode = await main(process.argv);

@@ -1,0 +1,84 @@
+// The only importer of json-rules-engine: evaluates one field's rules against facts and keeps every condition's result.
+import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
+import type { Condition, LoadedRule } from '../policy/schema.js';
+import { getPath } from '../policy/value-expr.js';
+
+/** One leaf condition as evaluated: the fact value seen, or `evaluated: false` when the engine short-circuited. */
+export interface ConditionTrace {
+  fact: string;
+  path?: string;
+  operator: string;
+  expected: unknown;
+  actual: unknown;
+  evaluated: boolean;
+  result: boolean | null;
+}
+
+/** A rule's outcome for one evaluation. */
+export interface RuleTrace {
+  rule: LoadedRule;
+  matched: boolean;
+  conditions: ConditionTrace[];
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
+
+/** json-rules-engine wants a `value` on every leaf; `isSet` leaves default to `true`. */
+function toEngineCondition(c: Condition): TopLevelCondition {
+  const n = c as Record<string, unknown>;
+  if (Array.isArray(n.all)) return { all: (n.all as Condition[]).map(toEngineCondition) } as TopLevelCondition;
+  if (Array.isArray(n.any)) return { any: (n.any as Condition[]).map(toEngineCondition) } as TopLevelCondition;
+  if (n.not) return { not: toEngineCondition(n.not as Condition) } as TopLevelCondition;
+  return { ...n, value: n.value === undefined ? true : n.value } as unknown as TopLevelCondition;
+}
+
+function leaves(node: Record<string, unknown>, out: ConditionTrace[]): ConditionTrace[] {
+  for (const key of ['all', 'any'] as const) {
+    if (Array.isArray(node[key])) {
+      for (const c of node[key] as Record<string, unknown>[]) leaves(c, out);
+      return out;
+    }
+  }
+  if (node.not) return leaves(node.not as Record<string, unknown>, out);
+  const evaluated = node.result !== undefined;
+  out.push({
+    fact: node.fact as string,
+    path: node.path as string | undefined,
+    operator: node.operator as string,
+    expected: evaluated && node.valueResult !== undefined ? node.valueResult : node.value,
+    actual: node.factResult,
+    evaluated,
+    result: evaluated ? (node.result as boolean) : null,
+  });
+  return out;
+}
+
+/**
+ * Evaluates rules against facts on a fresh Engine (json-rules-engine keeps run state on the Engine,
+ * so an Engine is never shared between evaluations). Returns one trace per rule, in the rules' order.
+ */
+export async function evaluateRules(rules: readonly LoadedRule[], facts: Record<string, unknown>): Promise<RuleTrace[]> {
+  if (rules.length === 0) return [];
+  const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (obj: object, path: string) => getPath(obj, path) });
+  engine.addOperator('isSet', (actual: unknown, expected: unknown) => isSet(actual) === (expected !== false));
+  engine.addOperator('matches', (actual: unknown, pattern: unknown) => typeof actual === 'string' && new RegExp(String(pattern)).test(actual));
+  for (const [name, value] of Object.entries(facts)) engine.addFact(name, value as never);
+  for (const rule of rules) {
+    const props: RuleProperties = {
+      name: rule.id,
+      priority: rule.priority,
+      conditions: toEngineCondition(rule.when as Condition),
+      event: { type: rule.id },
+    };
+    engine.addRule(props);
+  }
+  const { results, failureResults } = await engine.run();
+  const byId = new Map<string, RuleTrace>();
+  for (const [list, matched] of [[results, true], [failureResults, false]] as const) {
+    for (const r of list) {
+      const rule = rules.find((x) => x.id === r.name)!;
+      byId.set(rule.id, { rule, matched, conditions: leaves(r.conditions as unknown as Record<string, unknown>, []) });
+    }
+  }
+  return rules.map((r) => byId.get(r.id)!);
+}

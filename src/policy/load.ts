@@ -1,0 +1,157 @@
+// Loads bundled, optional and project policy files into one checked rule set with file:line per rule.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { badInput, PolicyError } from '../shared/errors.js';
+import { didYouMean } from '../shared/did-you-mean.js';
+import { packageRoot } from '../shared/package-root.js';
+import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
+import { checkRules } from './check.js';
+import { PolicyFileSchema, type LoadedRule, type PolicyFile, type PolicyKind } from './schema.js';
+import { parseYaml, type YamlSource } from './yaml-source.js';
+
+/** A loaded policy file, for the revision hash and for `check`. */
+export interface PolicyFileInfo {
+  file: string;
+  origin: 'bundled' | 'optional' | 'project';
+  sha256: string;
+}
+
+/** The checked rules of one kind, grouped by field, sorted by priority then file order. */
+export interface PolicySet {
+  kind: PolicyKind;
+  byField: Map<string, LoadedRule[]>;
+  revision: string;
+  files: PolicyFileInfo[];
+  disabled: Array<{ id: string; by: string }>;
+  replaced: Array<{ id: string; was: string; by: string }>;
+}
+
+interface ParsedFile {
+  info: PolicyFileInfo;
+  src: YamlSource;
+  body: PolicyFile;
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+function parseFile(path: string, shownAs: string, origin: PolicyFileInfo['origin']): ParsedFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw badInput(`cannot read policy file ${shownAs}: ${(e as Error).message}`, { file: shownAs });
+  }
+  const src = parseYaml(text, shownAs);
+  const data = src.data ?? {};
+  const r = PolicyFileSchema.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const line = src.lineOf(issue.path);
+    const key = issuePath(issue.path);
+    throw badInput(`${shownAs}:${line}: \`${key}\` ${issueProblem(issue, valueAt(data, issue.path))}`, { file: shownAs, line, key });
+  }
+  return { info: { file: shownAs, origin, sha256: createHash('sha256').update(text).digest('hex') }, src, body: r.data };
+}
+
+/** Options: where the project's policy files are, and which fields (spawn stages or gates) exist. */
+export interface LoadOptions {
+  kind: PolicyKind;
+  fields: readonly string[];
+  /** `<wgdir>/policies`, shown relative to `projectRoot`. */
+  projectPolicyDir?: string;
+  projectRoot?: string;
+}
+
+/** Loads and checks the policy set; any problem is bad input naming file and line. */
+export function loadPolicySet(opts: LoadOptions): PolicySet {
+  const root = packageRoot();
+  const show = (p: string, base: string) => relative(base, p) || p;
+  const bundled = yamlFiles(join(root, 'policies', opts.kind)).map((p) => parseFile(p, show(p, root), 'bundled'));
+  const project = opts.projectPolicyDir
+    ? yamlFiles(opts.projectPolicyDir).map((p) => parseFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project'))
+    : [];
+  const optionalDir = join(root, 'policies', 'optional');
+  const optional: ParsedFile[] = [];
+  for (const f of project) {
+    for (const [i, name] of (f.body.enable ?? []).entries()) {
+      const path = join(optionalDir, `${name}.yaml`);
+      if (!existsSync(path)) {
+        const avail = yamlFiles(optionalDir).map((p) => p.slice(optionalDir.length + 1).replace(/\.ya?ml$/, ''));
+        throw badInput(`${f.info.file}:${f.src.lineOf(['enable', i])}: no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, key: 'enable' });
+      }
+      if (!optional.some((o) => o.info.file === show(path, root))) optional.push(parseFile(path, show(path, root), 'optional'));
+    }
+  }
+  const fieldKey = opts.kind === 'spawn' ? 'field' : 'gate';
+  const mine = (f: ParsedFile) => (f.body[fieldKey] !== undefined);
+  const sources = new Map<string, YamlSource>();
+  const indexOf = new Map<LoadedRule, number>();
+  const rules = new Map<string, LoadedRule>();
+  const replaced: PolicySet['replaced'] = [];
+  let order = 0;
+  const all = [...bundled, ...optional, ...project];
+  for (const f of all) {
+    sources.set(f.info.file, f.src);
+    const field = f.body[fieldKey];
+    if (f.body.rules?.length && f.body.field === undefined && f.body.gate === undefined)
+      throw badInput(`${f.info.file}:1: a policy file with rules must say which \`field\` (spawn) or \`gate\` it decides`, { file: f.info.file });
+    if (!mine(f) || field === undefined) continue;
+    if (!opts.fields.includes(field))
+      throw badInput(`${f.info.file}:${f.src.lineOf([fieldKey])}: unknown ${fieldKey} \`${field}\` (known: ${opts.fields.join(', ')})${didYouMean(field, opts.fields)}`, { file: f.info.file, key: fieldKey });
+    for (const [i, spec] of (f.body.rules ?? []).entries()) {
+      const line = f.src.lineOf(['rules', i]);
+      if (!spec.id.startsWith(`${field}.`))
+        throw badInput(`${f.info.file}:${line}: rule id \`${spec.id}\` must start with \`${field}.\` (ids are namespaced by the ${fieldKey} they decide)`, { file: f.info.file, line, rule: spec.id });
+      const rule: LoadedRule = { ...spec, field, kind: opts.kind, file: f.info.file, line, order: order++ };
+      indexOf.set(rule, i);
+      const prev = rules.get(spec.id);
+      if (prev) {
+        const prevOrigin = all.find((p) => p.info.file === prev.file)!.info.origin;
+        if (f.info.origin !== 'project' || prevOrigin === 'project')
+          throw badInput(`${f.info.file}:${line}: duplicate rule id \`${spec.id}\` (first defined at ${prev.file}:${prev.line})`, { file: f.info.file, line, rule: spec.id });
+        if (prev.field !== field)
+          throw badInput(`${f.info.file}:${line}: rule \`${spec.id}\` replaces a \`${prev.field}\` rule but this file decides \`${field}\``, { file: f.info.file, line, rule: spec.id });
+        replaced.push({ id: spec.id, was: `${prev.file}:${prev.line}`, by: `${f.info.file}:${line}` });
+      }
+      rules.set(spec.id, rule);
+    }
+  }
+  const disabled: PolicySet['disabled'] = [];
+  for (const f of all) {
+    for (const [i, id] of (f.body.disable ?? []).entries()) {
+      const by = `${f.info.file}:${f.src.lineOf(['disable', i])}`;
+      // Rule ids are namespaced by field (`executor.…`, `done.…`): ids of the other kind are not ours.
+      if (!opts.fields.includes(id.split('.')[0])) continue;
+      if (!rules.has(id))
+        throw badInput(`${by}: cannot disable unknown rule \`${id}\`${didYouMean(id, [...rules.keys()])}`, { file: f.info.file, rule: id });
+      rules.delete(id);
+      disabled.push({ id, by });
+    }
+  }
+  const active = [...rules.values()];
+  const problems = checkRules(active, opts.kind, sources, indexOf);
+  if (problems.length > 0) throw new PolicyCheckError(problems);
+  const byField = new Map<string, LoadedRule[]>(opts.fields.map((f) => [f, []]));
+  for (const r of active.sort((a, b) => b.priority - a.priority || a.order - b.order)) byField.get(r.field)!.push(r);
+  const files = all.filter((f) => mine(f) || f.body.disable || f.body.enable).map((f) => f.info);
+  const revision = createHash('sha256').update(files.map((f) => `${f.file}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 16);
+  return { kind: opts.kind, byField, revision: `sha256:${revision}`, files, disabled, replaced };
+}
+
+/** Several check problems at once; its message is the first, `problems` has them all. */
+export class PolicyCheckError extends PolicyError {
+  readonly problems: PolicyError[];
+  constructor(problems: PolicyError[]) {
+    super('bad-input', problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}; run \`wg-policy check\`)` : ''), {
+      file: problems[0].file,
+      line: problems[0].line,
+      key: problems[0].key,
+      rule: problems[0].rule,
+    });
+    this.problems = problems;
+  }
+}

@@ -1,0 +1,49 @@
+// Value expressions in `then.value`: literals, `{fact, path}` references, lookups, and `{{fact.path}}` templates.
+
+/** A reference to a fact value; `where` picks the first array element matching, `alias` renames the result. */
+export interface FactRef {
+  fact: string;
+  path?: string;
+  where?: Record<string, unknown>;
+  alias?: Record<string, string>;
+}
+
+const REF_KEYS = new Set(['fact', 'path', 'where', 'alias']);
+
+/** True for `{fact: …}` objects whose keys are all reference keys. */
+export function isFactRef(x: unknown): x is FactRef {
+  return (
+    !!x && typeof x === 'object' && !Array.isArray(x) && typeof (x as FactRef).fact === 'string' &&
+    Object.keys(x).every((k) => REF_KEYS.has(k))
+  );
+}
+
+/** `{{fact.path}}` placeholders in a string. */
+export const TEMPLATE = /\{\{\s*([A-Za-z_][\w-]*)(?:\.([^}\s]+))?\s*\}\}/g;
+
+/** Every fact reference an expression makes (refs, lookups and templates), for checks and provenance. */
+export function collectRefs(expr: unknown, out: Array<{ fact: string; path?: string }> = []): Array<{ fact: string; path?: string }> {
+  if (typeof expr === 'string') {
+    for (const m of expr.matchAll(TEMPLATE)) out.push({ fact: m[1], path: m[2] });
+  } else if (isFactRef(expr)) {
+    out.push({ fact: expr.fact, path: expr.path });
+    if (expr.where) collectRefs(Object.values(expr.where), out);
+  } else if (Array.isArray(expr)) {
+    for (const e of expr) collectRefs(e, out);
+  } else if (expr && typeof expr === 'object') {
+    for (const v of Object.values(expr)) collectRefs(v, out);
+  }
+  return out;
+}
+
+/** Plain dotted-path lookup (`a.b.0.c`): no JSONPath, nothing that can run code. */
+export function getPath(root: unknown, path: string | undefined): unknown {
+  if (!path) return root;
+  let cur: unknown = root;
+  for (const seg of path.split('.')) {
+    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
+    if (!Object.prototype.hasOwnProperty.call(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}

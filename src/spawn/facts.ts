@@ -1,0 +1,69 @@
+// Builds the facts spawn policies read, and maps any fact path back to the config file and key that fed it.
+import { join, relative } from 'node:path';
+import { publicConfig, type ConfigLayers, type Source } from '../config/layers.js';
+import type { LoadedTask } from '../graph/read-tasks.js';
+import { getPath } from '../policy/value-expr.js';
+
+/** What the caller of planSpawn passed (wg's agency executor and the dispatcher's default model). */
+export interface CallerInput {
+  agentExecutor?: string;
+  defaultModel?: string;
+  promptFile?: string;
+}
+
+const CLI_FLAGS: Record<string, string> = { agentExecutor: '--agent-executor', defaultModel: '--default-model', promptFile: '--prompt-file' };
+
+/** Facts for the first stage; `plan` and `provenance` grow as stages run. */
+export function buildFacts(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): Record<string, unknown> {
+  const { task } = loaded;
+  const mode = typeof task.exec_mode === 'string' && ['full', 'light', 'bare'].includes(task.exec_mode) ? task.exec_mode : 'full';
+  const promptFile = caller.promptFile ?? relative(layers.projectRoot, join(layers.wgDir, 'agents', task.id, 'prompt.txt'));
+  const { list, names, count, origin, looked } = layers.endpoints;
+  return {
+    task,
+    cli: { agentExecutor: caller.agentExecutor, defaultModel: caller.defaultModel },
+    local: publicConfig(layers.local),
+    global: publicConfig(layers.global),
+    endpoints: { list, names, defaults: list.filter((e) => e.is_default).map((e) => e.name), count, origin: origin?.file ?? null, looked },
+    spawn: { promptFile, execMode: mode },
+    plan: {},
+    provenance: {},
+  };
+}
+
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
+
+/** Maps `fact.path` reads to sources; `planSources` answers reads of earlier plan fields. */
+export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput, planSources: (field: string) => Source[]) {
+  const taskFile = loaded.line ? `${loaded.file}:${loaded.line}` : loaded.file;
+  return (fact: string, path: string | undefined, value: unknown): Source[] => {
+    switch (fact) {
+      case 'task':
+        return isSet(value) ? [{ layer: 'task', file: taskFile, key: path ?? 'id', value }] : [];
+      case 'cli':
+        return isSet(value) && path ? [{ layer: 'cli', file: null, key: CLI_FLAGS[path] ?? path, value }] : [];
+      case 'local':
+      case 'global': {
+        if (!isSet(value) || !path) return [];
+        const file = layers[fact];
+        return [{ layer: fact, file: file.file, key: file.aliases.get(path) ?? path, value }];
+      }
+      case 'endpoints': {
+        const origin = layers.endpoints.origin;
+        if (!origin || !path) return [];
+        const m = /^list\.(\d+)/.exec(path);
+        const key = m ? `llm_endpoints.endpoints[${m[1]}]` : 'llm_endpoints.endpoints';
+        const shown = m ? getPath(layers.endpoints.list, m[1]) : value;
+        return [{ layer: origin.layer, file: origin.file, key, value: shown }];
+      }
+      case 'spawn':
+        if (path === 'execMode' && isSet(loaded.task.exec_mode)) return [{ layer: 'task', file: taskFile, key: 'exec_mode', value: loaded.task.exec_mode }];
+        if (path === 'promptFile' && caller.promptFile) return [{ layer: 'cli', file: null, key: '--prompt-file', value }];
+        return [];
+      case 'plan':
+        return path ? planSources(path.split('.')[0]) : [];
+      default:
+        return [];
+    }
+  };
+}
