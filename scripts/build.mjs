@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'compile-policies': 'src/policy/compile.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -20,3 +20,7 @@ await build({
   // Some CommonJS dependencies call require() on Node built-ins; give the ESM bundle a real require.
   banner: { js: "import { createRequire as __wgpCreateRequire } from 'node:module'; const require = __wgpCreateRequire(import.meta.url);" },
 });
+
+// Validate the shipped policy files and precompile them (a cold `plan` then needs no YAML parser).
+const { compileBundledPolicies } = await import('../dist/compile-policies.mjs');
+await compileBundledPolicies();

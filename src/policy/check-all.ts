@@ -14,13 +14,13 @@ export interface CheckReport {
 }
 
 /** Checks the bundled policies and, when a wg dir is found, the project's own. */
-export function checkPolicies(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv; bundledOnly?: boolean }): CheckReport {
+export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv; bundledOnly?: boolean }): Promise<CheckReport> {
   const env = opts.env ?? process.env;
   const wgDir = opts.bundledOnly ? undefined : locateWgDir({ dir: opts.dir, env, cwd: opts.cwd ?? process.cwd() }).wgDir;
   const report: CheckReport = { ok: true, sets: [], problems: [] };
   for (const [kind, fields] of [['spawn', SPAWN_FIELDS], ['gate', GATE_FIELDS]] as const) {
     try {
-      const set = loadPolicySet({ kind, fields, projectPolicyDir: wgDir && join(wgDir, 'policies'), projectRoot: wgDir && join(wgDir, '..') });
+      const set = await loadPolicySet({ kind, fields, projectPolicyDir: wgDir && join(wgDir, 'policies'), projectRoot: wgDir && join(wgDir, '..') });
       const rules = [...set.byField.values()].reduce((n, l) => n + l.length, 0);
       report.sets.push({ kind, revision: set.revision, files: set.files, rules, disabled: set.disabled, replaced: set.replaced });
     } catch (e) {

@@ -8,7 +8,7 @@ import { packageRoot } from '../shared/package-root.js';
 import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
 import { PolicyFileSchema, type LoadedRule, type PolicyFile, type PolicyKind } from './schema.js';
-import { parseYaml, type YamlSource } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
 
 /** A loaded policy file, for the revision hash and for `check`. */
 export interface PolicyFileInfo {
@@ -29,8 +29,9 @@ export interface PolicySet {
 
 interface ParsedFile {
   info: PolicyFileInfo;
-  src: YamlSource;
   body: PolicyFile;
+  lineOf: (path: readonly PropertyKey[]) => number;
+  src?: YamlSource;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -38,13 +39,50 @@ function yamlFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
 }
 
-function parseFile(path: string, shownAs: string, origin: PolicyFileInfo['origin']): ParsedFile {
+/** A policy file as the build step compiles it (dist/policies.json): validated body plus line numbers. */
+export interface CompiledFile {
+  sha256: string;
+  body: PolicyFile;
+  lines: Record<string, number>;
+}
+
+let compiled: Record<string, CompiledFile> | null | undefined;
+
+/** The build's compiled bundled policies, or null when there is no build (running from source). */
+function compiledPolicies(root: string): Record<string, CompiledFile> | null {
+  if (compiled === undefined) {
+    try {
+      compiled = JSON.parse(readFileSync(join(root, 'dist', 'policies.json'), 'utf8')) as Record<string, CompiledFile>;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Line numbers of every place a loader message may point at, keyed by path (`rules.3`, `disable.0`). */
+export function compileLines(src: YamlSource, body: PolicyFile): Record<string, number> {
+  const lines: Record<string, number> = { field: src.lineOf(['field']), gate: src.lineOf(['gate']) };
+  for (const k of ['rules', 'disable', 'enable'] as const) (body[k] ?? []).forEach((_, i) => (lines[`${k}.${i}`] = src.lineOf([k, i])));
+  return lines;
+}
+
+/** Parses and validates one policy file; the YAML parser is loaded only when a file is not precompiled. */
+export async function parsePolicyFile(path: string, shownAs: string, origin: PolicyFileInfo['origin'], root?: string): Promise<ParsedFile> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw badInput(`cannot read policy file ${shownAs}: ${(e as Error).message}`, { file: shownAs });
   }
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const info = { file: shownAs, origin, sha256 };
+  const hit = root ? compiledPolicies(root)?.[shownAs] : undefined;
+  if (hit && hit.sha256 === sha256) {
+    // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
+    return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1 };
+  }
+  const { parseYaml } = await import('./yaml-source.js');
   const src = parseYaml(text, shownAs);
   const data = src.data ?? {};
   const r = PolicyFileSchema.safeParse(data);
@@ -54,7 +92,7 @@ function parseFile(path: string, shownAs: string, origin: PolicyFileInfo['origin
     const key = issuePath(issue.path);
     throw badInput(`${shownAs}:${line}: \`${key}\` ${issueProblem(issue, valueAt(data, issue.path))}`, { file: shownAs, line, key });
   }
-  return { info: { file: shownAs, origin, sha256: createHash('sha256').update(text).digest('hex') }, src, body: r.data };
+  return { info, body: r.data, lineOf: src.lineOf, src };
 }
 
 /** Options: where the project's policy files are, and which fields (spawn stages or gates) exist. */
@@ -67,12 +105,12 @@ export interface LoadOptions {
 }
 
 /** Loads and checks the policy set; any problem is bad input naming file and line. */
-export function loadPolicySet(opts: LoadOptions): PolicySet {
+export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
   const root = packageRoot();
   const show = (p: string, base: string) => relative(base, p) || p;
-  const bundled = yamlFiles(join(root, 'policies', opts.kind)).map((p) => parseFile(p, show(p, root), 'bundled'));
+  const bundled = await Promise.all(yamlFiles(join(root, 'policies', opts.kind)).map((p) => parsePolicyFile(p, show(p, root), 'bundled', root)));
   const project = opts.projectPolicyDir
-    ? yamlFiles(opts.projectPolicyDir).map((p) => parseFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project'))
+    ? await Promise.all(yamlFiles(opts.projectPolicyDir).map((p) => parsePolicyFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project')))
     : [];
   const optionalDir = join(root, 'policies', 'optional');
   const optional: ParsedFile[] = [];
@@ -81,9 +119,9 @@ export function loadPolicySet(opts: LoadOptions): PolicySet {
       const path = join(optionalDir, `${name}.yaml`);
       if (!existsSync(path)) {
         const avail = yamlFiles(optionalDir).map((p) => p.slice(optionalDir.length + 1).replace(/\.ya?ml$/, ''));
-        throw badInput(`${f.info.file}:${f.src.lineOf(['enable', i])}: no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, key: 'enable' });
+        throw badInput(`${f.info.file}:${f.lineOf(['enable', i])}: no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, key: 'enable' });
       }
-      if (!optional.some((o) => o.info.file === show(path, root))) optional.push(parseFile(path, show(path, root), 'optional'));
+      if (!optional.some((o) => o.info.file === show(path, root))) optional.push(await parsePolicyFile(path, show(path, root), 'optional', root));
     }
   }
   const fieldKey = opts.kind === 'spawn' ? 'field' : 'gate';
@@ -95,15 +133,15 @@ export function loadPolicySet(opts: LoadOptions): PolicySet {
   let order = 0;
   const all = [...bundled, ...optional, ...project];
   for (const f of all) {
-    sources.set(f.info.file, f.src);
+    if (f.src) sources.set(f.info.file, f.src);
     const field = f.body[fieldKey];
     if (f.body.rules?.length && f.body.field === undefined && f.body.gate === undefined)
       throw badInput(`${f.info.file}:1: a policy file with rules must say which \`field\` (spawn) or \`gate\` it decides`, { file: f.info.file });
     if (!mine(f) || field === undefined) continue;
     if (!opts.fields.includes(field))
-      throw badInput(`${f.info.file}:${f.src.lineOf([fieldKey])}: unknown ${fieldKey} \`${field}\` (known: ${opts.fields.join(', ')})${didYouMean(field, opts.fields)}`, { file: f.info.file, key: fieldKey });
+      throw badInput(`${f.info.file}:${f.lineOf([fieldKey])}: unknown ${fieldKey} \`${field}\` (known: ${opts.fields.join(', ')})${didYouMean(field, opts.fields)}`, { file: f.info.file, key: fieldKey });
     for (const [i, spec] of (f.body.rules ?? []).entries()) {
-      const line = f.src.lineOf(['rules', i]);
+      const line = f.lineOf(['rules', i]);
       if (!spec.id.startsWith(`${field}.`))
         throw badInput(`${f.info.file}:${line}: rule id \`${spec.id}\` must start with \`${field}.\` (ids are namespaced by the ${fieldKey} they decide)`, { file: f.info.file, line, rule: spec.id });
       const rule: LoadedRule = { ...spec, field, kind: opts.kind, file: f.info.file, line, order: order++ };
@@ -123,7 +161,7 @@ export function loadPolicySet(opts: LoadOptions): PolicySet {
   const disabled: PolicySet['disabled'] = [];
   for (const f of all) {
     for (const [i, id] of (f.body.disable ?? []).entries()) {
-      const by = `${f.info.file}:${f.src.lineOf(['disable', i])}`;
+      const by = `${f.info.file}:${f.lineOf(['disable', i])}`;
       // Rule ids are namespaced by field (`executor.…`, `done.…`): ids of the other kind are not ours.
       if (!opts.fields.includes(id.split('.')[0])) continue;
       if (!rules.has(id))

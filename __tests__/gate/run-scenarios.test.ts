@@ -1,0 +1,273 @@
+// Running scenarios: outcomes, process-group cleanup, bounded output, parallelism and requirements.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Scenario } from '../../src/gate/manifest.js';
+import { renderResultLine, runScenarios, ScenarioResultSchema, type ScenarioEvent, type ScenarioResult } from '../../src/gate/run-scenarios.js';
+
+let dir: string;
+let logDir: string;
+const escaped: number[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wgp-run-'));
+  logDir = path.join(dir, 'logs');
+});
+afterEach(() => {
+  for (const pid of escaped.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `<name>.sh` into the scenario folder and returns the scenario that runs it. */
+function scenario(name: string, body: string, extra: Partial<Scenario> = {}): Scenario {
+  const script = path.join(dir, `${name}.sh`);
+  writeFileSync(script, `${body}\n`);
+  return { name, script, dir, owners: ['task-a'], timeoutSeconds: 30, requires: { commands: [], env: [], urls: [] }, ...extra };
+}
+
+const run = (scenarios: Scenario[], extra: Partial<Parameters<typeof runScenarios>[1]> = {}) =>
+  runScenarios(scenarios, { jobs: 2, logDir, env: process.env, graceMs: 500, ...extra });
+
+/** Non-zombie processes whose process group is `pgid` (zombies are dead, only not yet reaped by init). */
+function liveInGroup(pgid: number): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,pgid=,stat=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([, g, stat]) => Number(g) === pgid && stat !== undefined && !stat.startsWith('Z'))
+    .map((cols) => cols.join(' '));
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    return stat !== '' && !stat.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+const numberIn = (file: string) => Number(readFileSync(path.join(dir, file), 'utf8').trim());
+
+describe('outcomes', () => {
+  test('exit 0 passes, 77 skips with the stderr reason, other exits fail with a stderr tail, a missing script is an error', async () => {
+    const banner = 'echo >&2; echo "$(printf "=%.0s" {1..64})" >&2; echo "  SMOKE SKIPPED — NO ENDPOINT" >&2; echo "  scenario: $WG_SMOKE_SCENARIO" >&2; echo "  reason:   lambda01 down" >&2; echo "$(printf "=%.0s" {1..64})" >&2';
+    const results = await run([
+      scenario('ok', 'echo fine'),
+      scenario('skipped', `${banner}; exit 77`),
+      scenario('quiet_skip', 'exit 77'),
+      scenario('broken', 'for i in $(seq 1 20); do echo "line $i" >&2; done; echo out; exit 3'),
+      { ...scenario('gone', ''), script: path.join(dir, 'missing.sh') },
+    ]);
+    expect(results.map((r) => [r.name, r.outcome, r.exitCode])).toEqual([
+      ['ok', 'pass', 0],
+      ['skipped', 'skip', 77],
+      ['quiet_skip', 'skip', 77],
+      ['broken', 'fail', 3],
+      ['gone', 'error', null],
+    ]);
+    expect(results[1].reason).toBe('SMOKE SKIPPED — NO ENDPOINT | scenario: skipped | reason:   lambda01 down');
+    expect(results[2].reason).toBe('scenario emitted SKIP (exit 77)');
+    expect(results[3].stderrTail).toBe(Array.from({ length: 12 }, (_, i) => `line ${i + 9}`).join('\n'));
+    expect(results[4].reason).toBe(`script not found: ${path.join(dir, 'missing.sh')}`);
+    expect(readFileSync(results[3].logFile, 'utf8')).toContain('line 1\n');
+    expect(readFileSync(results[3].logFile, 'utf8')).toContain('out\n');
+    for (const r of results) expect(ScenarioResultSchema.safeParse(r).success).toBe(true);
+    expect(results[0].owners).toEqual(['task-a']);
+  });
+
+  test('runs in the manifest folder with WG_SMOKE_* set on top of the given env', async () => {
+    const s = scenario('envcheck', 'echo "$PWD|$WG_SMOKE_SCENARIO|$WG_SMOKE_TIMEOUT_SECS|$FROM_CALLER" > seen.txt', { timeoutSeconds: 42 });
+    const [r] = await run([s], { env: { ...process.env, FROM_CALLER: 'yes' } });
+    expect(r.outcome).toBe('pass');
+    expect(readFileSync(path.join(dir, 'seen.txt'), 'utf8').trim()).toBe(`${dir}|envcheck|42|yes`);
+  });
+
+  test('a signal death is a fail reported with the signal', async () => {
+    const [r] = await run([scenario('segv', 'kill -KILL $$')]);
+    expect(r).toMatchObject({ outcome: 'fail', exitCode: null, signal: 'SIGKILL', timedOut: false, reason: 'killed by SIGKILL' });
+    expect(renderResultLine(r)).toBe('  FAIL  segv (exit -1)');
+  });
+
+  test('a spawn failure is an error naming the script', async () => {
+    const s = scenario('nobash', 'exit 0');
+    const [r] = await run([s], { env: { PATH: path.join(dir, 'no-such-bin') } });
+    expect(r.outcome).toBe('error');
+    expect(r.reason).toContain(s.script);
+  });
+});
+
+describe('process groups', () => {
+  test('at the timeout the whole group is killed, grandchild included, within timeout + grace', async () => {
+    const s = scenario('hang', 'echo $$ > pgid; sleep 1000 & echo started >&2; sleep 1000', { timeoutSeconds: 1 });
+    const t0 = Date.now();
+    const [r] = await run([s]);
+    const took = Date.now() - t0;
+    expect(r).toMatchObject({ outcome: 'timeout', timedOut: true, reason: 'timed out after 1s', stderrTail: 'started' });
+    expect(took).toBeLessThan(1000 + 500 + 1500);
+    expect(liveInGroup(numberIn('pgid'))).toEqual([]);
+    expect(renderResultLine(r)).toBe('  FAIL  hang (timed out after 1s)\n        started');
+  });
+
+  test('a group that ignores SIGTERM gets SIGKILL after the grace', async () => {
+    const s = scenario('stubborn', "trap '' TERM; echo $$ > pgid; sleep 1000 & sleep 1000", { timeoutSeconds: 1 });
+    const t0 = Date.now();
+    const [r] = await run([s], { graceMs: 300 });
+    const took = Date.now() - t0;
+    expect(r.outcome).toBe('timeout');
+    expect(took).toBeGreaterThanOrEqual(1000 + 300);
+    expect(took).toBeLessThan(1000 + 300 + 1500);
+    expect(liveInGroup(numberIn('pgid'))).toEqual([]);
+  });
+
+  test('a main process that exits at once passes promptly; its background grandchild holding stdout is killed', async () => {
+    const s = scenario('leaky', 'sleep 1000 & echo $! > gc; echo $$ > pgid; echo done; exit 0');
+    const t0 = Date.now();
+    const [r] = await run([s]);
+    expect(r.outcome).toBe('pass');
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(alive(numberIn('gc'))).toBe(false);
+    expect(liveInGroup(numberIn('pgid'))).toEqual([]);
+  });
+
+  test('a process that left the group while holding the pipes does not keep the gate waiting', async () => {
+    const s = scenario('escapee', 'setsid sleep 30 & echo $! > gc; sleep 0.2; exit 0');
+    const t0 = Date.now();
+    const [r] = await run([s]);
+    escaped.push(numberIn('gc'));
+    expect(r.outcome).toBe('pass');
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+});
+
+test('an output flood stays in bounded memory and the log gets all of it', async () => {
+  const n = 300_000_000;
+  const s = scenario('flood', `yes | head -c ${n} & yes | head -c ${n} >&2; wait`, { timeoutSeconds: 50 });
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const [r] = await run([s]);
+  clearInterval(sampler);
+  expect(r.outcome).toBe('pass');
+  expect(r.stderrTail.length).toBeLessThanOrEqual(4096);
+  expect(r.stderrTail.split('\n').length).toBeLessThanOrEqual(12);
+  expect(peak - before).toBeLessThan(100 * 1024 * 1024);
+  expect(statSync(r.logFile).size).toBe(2 * n);
+  rmSync(r.logFile);
+});
+
+test('parallel and serial runs give the same outcomes, in manifest order, with at most `jobs` at once', async () => {
+  const scenarios = [
+    scenario('slow_pass', 'sleep 0.6; exit 0'),
+    scenario('fast_fail', 'echo nope >&2; exit 1'),
+    scenario('mid_skip', 'sleep 0.3; echo "no key" >&2; exit 77'),
+    scenario('fast_pass', 'exit 0'),
+    scenario('slow_fail', 'sleep 0.4; exit 2'),
+    scenario('fast_skip', 'exit 77'),
+  ];
+  const track = () => {
+    const finished: string[] = [];
+    let running = 0;
+    let most = 0;
+    const onEvent = (e: ScenarioEvent) => {
+      if (e.type === 'start') most = Math.max(most, ++running);
+      else {
+        running--;
+        finished.push(e.name);
+      }
+    };
+    return { onEvent, finished, most: () => most };
+  };
+  const p = track();
+  const parallel = await run(scenarios, { jobs: 4, onEvent: p.onEvent });
+  const s = track();
+  const serial = await run(scenarios, { jobs: 1, onEvent: s.onEvent });
+  const view = (rs: ScenarioResult[]) => rs.map((r) => [r.name, r.outcome, r.exitCode, r.reason ?? null, r.stderrTail]);
+  expect(view(parallel)).toEqual(view(serial));
+  expect(parallel.map((r) => r.name)).toEqual(scenarios.map((x) => x.name));
+  expect(p.finished).not.toEqual(scenarios.map((x) => x.name));
+  expect(s.finished).toEqual(scenarios.map((x) => x.name));
+  expect(p.most()).toBe(4);
+  expect(s.most()).toBe(1);
+});
+
+describe('requires', () => {
+  let silent: http.Server;
+  let answering: http.Server;
+  let closedPort: number;
+  beforeAll(async () => {
+    const listen = (srv: http.Server) => new Promise<number>((res) => srv.listen(0, '127.0.0.1', () => res((srv.address() as AddressInfo).port)));
+    silent = http.createServer(() => undefined);
+    answering = http.createServer((_req, res) => res.writeHead(404).end());
+    await Promise.all([listen(silent), listen(answering)]);
+    const tmp = http.createServer();
+    closedPort = await listen(tmp);
+    await new Promise((res) => tmp.close(res));
+  });
+  afterAll(async () => {
+    for (const srv of [silent, answering]) {
+      srv.closeAllConnections();
+      await new Promise((res) => srv.close(res));
+    }
+  });
+  const port = (srv: http.Server) => (srv.address() as AddressInfo).port;
+
+  test('an unmet requirement skips without running the script', async () => {
+    const marker = (n: string) => `touch ran-${n}`;
+    const req = (r: Partial<Scenario['requires']>) => ({ requires: { commands: [], env: [], urls: [], ...r } });
+    const results = await run(
+      [
+        scenario('cmd', marker('cmd'), req({ commands: ['bash', 'wg-policy-no-such-command'] })),
+        scenario('env', marker('env'), req({ env: ['WGP_TEST_SET', 'WGP_TEST_EMPTY'] })),
+        scenario('slow_url', marker('slow_url'), req({ urls: [`http://127.0.0.1:${port(silent)}/health`] })),
+        scenario('dead_url', marker('dead_url'), req({ urls: [`http://127.0.0.1:${closedPort}/`] })),
+      ],
+      { env: { ...process.env, WGP_TEST_SET: '1', WGP_TEST_EMPTY: '' }, urlTimeoutMs: 300 },
+    );
+    expect(results.map((r) => [r.outcome, r.reason])).toEqual([
+      ['skip', 'requires command `wg-policy-no-such-command` on PATH'],
+      ['skip', 'requires env WGP_TEST_EMPTY'],
+      ['skip', `requires http://127.0.0.1:${port(silent)}/health reachable (timed out after 0.3s)`],
+      ['skip', `requires http://127.0.0.1:${closedPort}/ reachable (ECONNREFUSED)`],
+    ]);
+    for (const n of ['cmd', 'env', 'slow_url', 'dead_url']) expect(existsSync(path.join(dir, `ran-${n}`))).toBe(false);
+    expect(renderResultLine(results[1])).toBe('  SKIP  env — requires env WGP_TEST_EMPTY');
+  });
+
+  test('met requirements run the script (any HTTP answer counts)', async () => {
+    const s = scenario('all_met', 'touch ran', {
+      requires: { commands: ['bash'], env: ['WGP_TEST_SET'], urls: [`http://127.0.0.1:${port(answering)}/missing`] },
+    });
+    const [r] = await run([s], { env: { ...process.env, WGP_TEST_SET: '1' } });
+    expect(r.outcome).toBe('pass');
+    expect(existsSync(path.join(dir, 'ran'))).toBe(true);
+  });
+});
+
+test('renderResultLine follows wg’s format', () => {
+  const base: ScenarioResult = {
+    name: 'x',
+    outcome: 'pass',
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    durationMs: 1,
+    stderrTail: '',
+    logFile: '/l/x.log',
+    owners: [],
+  };
+  expect(renderResultLine(base)).toBe('  PASS  x');
+  expect(renderResultLine({ ...base, outcome: 'skip', exitCode: 77, reason: 'no key' })).toBe('  SKIP  x — no key');
+  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a\nb' })).toBe('  FAIL  x (exit 1)\n        a\n        b');
+  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe(
+    '  ERROR x — script not found: /s.sh',
+  );
+});

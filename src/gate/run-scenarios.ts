@@ -1,0 +1,395 @@
+// Runs smoke scenarios as `bash <script>` in their own process groups: bounded output, timeouts, no leaked processes.
+import { execa } from 'execa';
+import { accessSync, constants, createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import * as z from 'zod/mini';
+import type { Scenario } from './manifest.js';
+
+/** wg's exit-code contract: 0 pass, 77 skip, anything else fail; `timeout` is a fail, `error` a spawn problem. */
+export const OutcomeSchema = z.enum(['pass', 'fail', 'skip', 'timeout', 'error']);
+
+/** The result of one scenario run. */
+export const ScenarioResultSchema = z.object({
+  name: z.string(),
+  outcome: OutcomeSchema,
+  exitCode: z.nullable(z.number()),
+  signal: z.nullable(z.string()),
+  timedOut: z.boolean(),
+  durationMs: z.number(),
+  stderrTail: z.string(),
+  reason: z.optional(z.string()),
+  logFile: z.string(),
+  owners: z.array(z.string()),
+});
+export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** Progress events, for a live display. */
+export const ScenarioEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start'), index: z.number(), name: z.string() }),
+  z.object({ type: z.literal('finish'), index: z.number(), name: z.string(), result: ScenarioResultSchema }),
+]);
+export type ScenarioEvent = z.infer<typeof ScenarioEventSchema>;
+
+/** How to run: parallelism, where logs go, the env base, and test knobs (`timeoutScaleMs`, `urlTimeoutMs`). */
+export interface RunOptions {
+  jobs?: number;
+  logDir: string;
+  env: NodeJS.ProcessEnv;
+  graceMs?: number;
+  onEvent?: (e: ScenarioEvent) => void;
+  timeoutScaleMs?: number;
+  urlTimeoutMs?: number;
+}
+
+const TAIL_BYTES = 64 * 1024;
+const TAIL_LINES = 12;
+const TAIL_CHARS = 4096;
+const SKIP_LINES = 4;
+const STREAM_LINGER_MS = 500;
+const POLL_MS = 25;
+const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout fires at once beyond this
+
+/** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
+export async function runScenarios(scenarios: readonly Scenario[], options: RunOptions): Promise<ScenarioResult[]> {
+  const jobs = Math.max(1, Math.floor(options.jobs ?? os.availableParallelism()));
+  mkdirSync(options.logDir, { recursive: true });
+  const logNames = logFileNames(scenarios.map((s) => s.name));
+  const results: ScenarioResult[] = new Array(scenarios.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < scenarios.length) {
+      const index = next++;
+      const s = scenarios[index];
+      options.onEvent?.({ type: 'start', index, name: s.name });
+      results[index] = await runOne(s, path.join(options.logDir, logNames[index]), options);
+      options.onEvent?.({ type: 'finish', index, name: s.name, result: results[index] });
+    }
+  };
+  const release = guardInterrupts();
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, scenarios.length) }, worker));
+  } finally {
+    release();
+  }
+  return results;
+}
+
+/** wg's render format: `  PASS  a`, `  SKIP  a — why`, `  FAIL  a (exit N)` + stderr tail, `  ERROR a — why`. */
+export function renderResultLine(r: ScenarioResult): string {
+  const tail = r.stderrTail ? r.stderrTail.split('\n').map((l) => `        ${l}`) : [];
+  switch (r.outcome) {
+    case 'pass':
+      return `  PASS  ${r.name}`;
+    case 'skip':
+      return `  SKIP  ${r.name} — ${r.reason ?? 'scenario emitted SKIP (exit 77)'}`;
+    case 'error':
+      return `  ERROR ${r.name} — ${r.reason ?? 'could not run the scenario'}`;
+    case 'timeout':
+      return [`  FAIL  ${r.name} (${r.reason ?? 'timed out'})`, ...tail].join('\n');
+    case 'fail':
+      // wg reports a signal death as exit -1.
+      return [`  FAIL  ${r.name} (exit ${r.exitCode ?? -1})`, ...tail].join('\n');
+  }
+}
+
+async function runOne(s: Scenario, logFile: string, options: RunOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const done = (r: Partial<ScenarioResult> & { outcome: Outcome }): ScenarioResult => ({
+    name: s.name,
+    outcome: r.outcome,
+    exitCode: r.exitCode ?? null,
+    signal: r.signal ?? null,
+    timedOut: r.timedOut ?? false,
+    durationMs: Math.round(performance.now() - started),
+    stderrTail: r.stderrTail ?? '',
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+    logFile,
+    owners: [...s.owners],
+  });
+  try {
+    const unmet = await unmetRequirement(s, options.env, options.urlTimeoutMs ?? 3000);
+    if (unmet) {
+      writeFileSync(logFile, `SKIP (not run): ${unmet}\n`);
+      return done({ outcome: 'skip', reason: unmet });
+    }
+    if (!isFile(s.script)) {
+      writeFileSync(logFile, `ERROR: script not found: ${s.script}\n`);
+      return done({ outcome: 'error', reason: `script not found: ${s.script}` });
+    }
+    const run = await spawnAndSupervise(s, logFile, options);
+    if ('error' in run) return done({ outcome: 'error', reason: `cannot run \`bash ${s.script}\`: ${run.error}` });
+    const r = { exitCode: run.code, signal: run.signal, timedOut: run.timedOut, stderrTail: run.stderrTail };
+    if (run.timedOut) return done({ ...r, outcome: 'timeout', reason: `timed out after ${s.timeoutSeconds}s` });
+    if (run.code === 0) return done({ ...r, outcome: 'pass' });
+    if (run.code === 77) return done({ ...r, outcome: 'skip', reason: skipReason(run.stderrTail) });
+    return done({ ...r, outcome: 'fail', reason: run.signal ? `killed by ${run.signal}` : `exit ${run.code}` });
+  } catch (e) {
+    return done({ outcome: 'error', reason: `cannot run \`bash ${s.script}\`: ${(e as Error).message}` });
+  }
+}
+
+type RunOutcome = { code: number | null; signal: string | null; timedOut: boolean; stderrTail: string } | { error: string };
+
+// INVARIANT: when this resolves, no process of the scenario's group is alive and no stream is still awaited.
+async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptions): Promise<RunOutcome> {
+  const graceMs = options.graceMs ?? 2000;
+  const log = createWriteStream(logFile);
+  let logOk = true;
+  const child = execa('bash', [s.script], {
+    cwd: s.dir,
+    env: { ...options.env, WG_SMOKE_SCENARIO: s.name, WG_SMOKE_TIMEOUT_SECS: String(s.timeoutSeconds) },
+    extendEnv: false,
+    detached: true, // own process group: the whole tree can be signalled as one
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    buffer: false, // we stream to the log ourselves and keep only a tail
+    reject: false,
+    cleanup: false,
+    forceKillAfterDelay: false,
+  });
+  const settled = child.then(
+    () => undefined,
+    () => undefined,
+  );
+  const exit = new Promise<{ code: number | null; signal: string | null } | { error: string }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (e) => {
+      if (child.pid === undefined) resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message });
+    });
+  });
+  const tail = new Tail(TAIL_BYTES);
+  const streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
+  const ended = Promise.all(streams.map((st) => new Promise<void>((res) => st.once('close', () => res()))));
+  let paused = false;
+  const write = (chunk: Buffer): void => {
+    if (!logOk || log.write(chunk) || paused) return;
+    // Backpressure: a flood waits for the disk instead of piling up in memory.
+    paused = true;
+    for (const st of streams) st.pause();
+    log.once('drain', () => {
+      paused = false;
+      for (const st of streams) st.resume();
+    });
+  };
+  log.on('error', () => {
+    // A log that cannot be written must not stall the scenario: keep draining its output.
+    logOk = false;
+    for (const st of streams) st.resume();
+  });
+  child.stdout?.on('data', write);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail.push(chunk);
+    write(chunk);
+  });
+
+  const pgid = child.pid;
+  let timedOut = false;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= pgid === undefined ? Promise.resolve() : terminateGroup(pgid, graceMs));
+  if (pgid !== undefined) activeGroups.add(pgid);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void stop();
+  }, Math.min(s.timeoutSeconds * (options.timeoutScaleMs ?? 1000), MAX_TIMER_MS));
+  try {
+    const ex = await exit;
+    clearTimeout(timer);
+    // The main process is gone; anything left in its group is a leak: TERM, then KILL after the grace.
+    await stop();
+    // A process that left the group may still hold the pipes: stop waiting after a short linger.
+    await within(ended, STREAM_LINGER_MS);
+    for (const st of streams) st.destroy();
+    await within(settled, STREAM_LINGER_MS);
+    if ('error' in ex) return ex;
+    return { code: ex.code, signal: ex.signal, timedOut, stderrTail: tail.lines(TAIL_LINES, TAIL_CHARS) };
+  } finally {
+    clearTimeout(timer);
+    if (pgid !== undefined) activeGroups.delete(pgid);
+    await within(new Promise<void>((res) => log.end(() => res())), 5000);
+  }
+}
+
+/** TERM to the whole group, wait up to `graceMs` for it to empty, then KILL. */
+async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
+  signalGroup(pgid, 'SIGTERM');
+  const deadline = performance.now() + graceMs;
+  while (performance.now() < deadline) {
+    await delay(POLL_MS);
+    if (!groupAlive(pgid)) return;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  for (let i = 0; i < 40 && groupAlive(pgid); i++) await delay(POLL_MS);
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: already gone.
+  }
+}
+
+// Zombies answer kill(0) until their new parent reaps them, so on Linux read /proc to see who is really running.
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return true;
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
+// Groups still running; if the gate itself is interrupted, they must not outlive it (detached groups miss ^C).
+const activeGroups = new Set<number>();
+let guards = 0;
+const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const pgid of activeGroups) signalGroup(pgid, 'SIGTERM');
+  if (process.listenerCount(signal) === 1) {
+    for (const sig of INTERRUPTS) process.removeListener(sig, onInterrupt);
+    process.kill(process.pid, signal);
+  }
+}
+
+function onProcessExit(): void {
+  for (const pgid of activeGroups) signalGroup(pgid, 'SIGKILL');
+}
+
+function guardInterrupts(): () => void {
+  if (guards++ === 0) {
+    for (const sig of INTERRUPTS) process.on(sig, onInterrupt);
+    process.on('exit', onProcessExit);
+  }
+  return () => {
+    if (--guards === 0) {
+      for (const sig of INTERRUPTS) process.removeListener(sig, onInterrupt);
+      process.removeListener('exit', onProcessExit);
+    }
+  };
+}
+
+/** The first unmet requirement of a scenario, phrased as a skip reason, or null. */
+async function unmetRequirement(s: Scenario, env: NodeJS.ProcessEnv, urlTimeoutMs: number): Promise<string | null> {
+  for (const cmd of s.requires.commands) if (!onPath(cmd, env.PATH ?? '', s.dir)) return `requires command \`${cmd}\` on PATH`;
+  for (const name of s.requires.env) if (!env[name]) return `requires env ${name}`;
+  for (const url of s.requires.urls) {
+    const problem = await unreachable(url, urlTimeoutMs);
+    if (problem) return `requires ${url} reachable (${problem})`;
+  }
+  return null;
+}
+
+function onPath(cmd: string, pathVar: string, cwd: string): boolean {
+  const candidates = cmd.includes('/') ? [path.resolve(cwd, cmd)] : pathVar.split(path.delimiter).filter(Boolean).map((d) => path.join(d, cmd));
+  return candidates.some((p) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+// Any HTTP answer counts (even 404); null when reachable, else why not.
+function unreachable(url: string, timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const get = url.toLowerCase().startsWith('https:') ? https.request : http.request;
+    let req: http.ClientRequest;
+    try {
+      req = get(url, { method: 'HEAD', agent: false, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (e) {
+      resolve((e as Error).message);
+      return;
+    }
+    req.on('response', (res) => {
+      res.resume();
+      req.destroy();
+      resolve(null);
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      const timedOut = e.name === 'AbortError' || e.name === 'TimeoutError' || e.code === 'ABORT_ERR';
+      resolve(timedOut ? `timed out after ${Math.round(timeoutMs / 100) / 10}s` : (e.code ?? e.message));
+    });
+    req.end();
+  });
+}
+
+function skipReason(stderrTail: string): string {
+  const rule = /^[=\-_*#~]{3,}$/;
+  const lines = stderrTail
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !rule.test(l));
+  return lines.length ? lines.slice(-SKIP_LINES).join(' | ') : 'scenario emitted SKIP (exit 77)';
+}
+
+// Log file names: the scenario name when it is a safe file name, else a sanitized name plus a short hash.
+function logFileNames(names: string[]): string[] {
+  return names.map((name) => {
+    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\./, '_');
+    const suffix = safe === name ? '' : `-${createHash('sha1').update(name).digest('hex').slice(0, 8)}`;
+    return `${safe.slice(0, 120)}${suffix}.log`;
+  });
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((res) => setTimeout(res, ms));
+}
+
+// Waits for `p`, but no longer than `ms`; the timer never outlives the wait.
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise<void>((res) => (timer = setTimeout(res, ms)))]);
+  clearTimeout(timer);
+}
+
+// The last `cap` bytes of a stream; memory stays bounded however much is written.
+class Tail {
+  private buf: Buffer = Buffer.alloc(0);
+  constructor(private readonly cap: number) {}
+  push(chunk: Buffer): void {
+    const joined = chunk.length >= this.cap ? chunk : Buffer.concat([this.buf, chunk]);
+    this.buf = joined.length > this.cap ? Buffer.from(joined.subarray(joined.length - this.cap)) : joined;
+  }
+  /** The last `n` non-empty-trailing lines, at most `chars` characters. */
+  lines(n: number, chars: number): string {
+    const text = this.buf.toString('utf8').replace(/\s+$/, '');
+    const out = text.split('\n').slice(-n).join('\n');
+    return out.length > chars ? `…${out.slice(out.length - chars)}` : out;
+  }
+}

@@ -1,0 +1,38 @@
+// Build step: validates every shipped policy file and writes dist/policies.json, so a cold `plan` skips YAML parsing.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { packageRoot } from '../shared/package-root.js';
+import { GATE_FIELDS } from '../gate/fields.js';
+import { SPAWN_FIELDS } from '../spawn/stages.js';
+import { compileLines, loadPolicySet, type CompiledFile } from './load.js';
+import { PolicyFileSchema } from './schema.js';
+import { parseYaml } from './yaml-source.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** Compiles policies/**.yaml into dist/policies.json; throws (fails the build) on any invalid file. */
+export async function compileBundledPolicies(): Promise<number> {
+  const root = packageRoot();
+  const out: Record<string, CompiledFile> = {};
+  for (const dir of ['spawn', 'gate', 'optional']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(root, 'policies', dir)).filter((f) => /\.ya?ml$/.test(f));
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const path = join(root, 'policies', dir, name);
+      const shown = relative(root, path);
+      const text = readFileSync(path, 'utf8');
+      const src = parseYaml(text, shown);
+      const body = PolicyFileSchema.parse(src.data);
+      out[shown] = { sha256: createHash('sha256').update(text).digest('hex'), body, lines: compileLines(src, body) };
+    }
+  }
+  // The shipped sets must load and pass every check on their own.
+  await loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS });
+  await loadPolicySet({ kind: 'gate', fields: GATE_FIELDS });
+  writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(out));
+  return Object.keys(out).length;
+}
