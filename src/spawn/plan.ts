@@ -88,7 +88,7 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
   const layers = loadLayers({ wgDir, home: req.home ?? env.HOME });
   for (const w of [...layers.global.warnings, ...layers.local.warnings]) warn(w);
   const loaded = loadTask(req, wgDir, layers.projectRoot);
-  const policies = loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS, projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot });
+  const policies = await loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS, projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot });
   const taskId = loaded.task.id;
   const facts = buildFacts(layers, loaded, req);
   const plan = facts.plan as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { checkPolicies } from '../../policy/check-all.js';
 import { printJson } from '../output.js';
 
 export async function runCheck(opts: { dir?: string; bundled?: boolean; json?: boolean }): Promise<void> {
-  const report = checkPolicies({ dir: opts.dir, bundledOnly: opts.bundled });
+  const report = await checkPolicies({ dir: opts.dir, bundledOnly: opts.bundled });
   if (opts.json) printJson(report);
   else {
     for (const s of report.sets)
