@@ -7,7 +7,7 @@ import { PolicyError } from '../../shared/errors.js';
 import { printJson } from '../output.js';
 import { requestFrom, type SpawnFlags } from './plan.js';
 
-const show = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined || v === null ? 'unset' : JSON.stringify(v));
 const cond = (c: ConditionTrace) =>
   `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${c.operator === 'isSet' && c.expected === true ? '' : ` ${show(c.expected)}`}`;
 

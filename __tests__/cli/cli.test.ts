@@ -1,0 +1,134 @@
+// The CLI's contract: stdout is data, stderr is diagnostics, exit codes mean 0 ok / 1 refused / 2 bad input.
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, scratch } from '../support/project.js';
+
+function project() {
+  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'x', model: 'claude:sonnet' })}\n`);
+  return s;
+}
+
+test('--help explains every command and the exit codes', () => {
+  const r = cli(['--help']);
+  expect(r.code).toBe(0);
+  for (const word of ['plan [options] <task-id>', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected']) expect(r.stdout).toContain(word);
+  const p = cli(['plan', '--help']);
+  expect(p.code).toBe(0);
+  for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model']) expect(p.stdout).toContain(flag);
+});
+
+test('usage errors are exit 2 with one sentence and no stack trace', () => {
+  for (const args of [['plan'], ['plan', 't1', '--bogus'], ['frobnicate']]) {
+    const r = cli(args);
+    expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  }
+});
+
+test('no wg directory is bad input naming where it looked', () => {
+  const s = scratch();
+  const r = cli(['plan', 't1'], { cwd: s.home, env: { WG_DIR: '' } });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('no wg directory found: looked for .wg and .workgraph');
+});
+
+test('the wg dir is found from $WG_DIR and by walking up from the cwd (.wg before .workgraph)', () => {
+  const s = project();
+  const viaEnv = cli(['plan', 't1'], { home: s.home, env: { WG_DIR: s.project }, cwd: s.home });
+  expect(viaEnv.code).toBe(0);
+  const sub = join(s.project, 'src');
+  require('node:fs').mkdirSync(sub, { recursive: true });
+  const walk = cli(['plan', 't1'], { home: s.home, cwd: sub });
+  expect(walk.code).toBe(0);
+  expect(JSON.parse(walk.stdout).model.id).toBe('sonnet');
+});
+
+test('--task-json reads a task from a file or stdin instead of graph.jsonl', () => {
+  const s = project();
+  const file = join(s.root, 'task.json');
+  writeFileSync(file, JSON.stringify({ id: 'adhoc', title: 'y', exec: 'echo hi' }));
+  const a = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', file], { home: s.home });
+  expect(a.code).toBe(0);
+  expect(JSON.parse(a.stdout).argv).toEqual(['bash', '-c', 'echo hi']);
+  const b = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: JSON.stringify({ id: 'adhoc', model: 'claude:haiku' }) });
+  expect(b.code).toBe(0);
+  expect(JSON.parse(b.stdout).model.id).toBe('haiku');
+  const bad = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: '{"id":' });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('(stdin): invalid JSON');
+});
+
+test('plan -q prints the plan and no provenance line', () => {
+  const s = project();
+  const r = cli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe('');
+});
+
+test('explain shows the winner, what it read, the rules that lost and why the others failed', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('decided by executor.local-dispatcher (policies/spawn/executor.yaml:');
+  expect(r.stdout).toContain('read local .wg/config.toml dispatcher.executor = "claude"');
+  expect(r.stdout).toMatch(/also matched, lost on priority:\n\s+executor.model-prefix-claude/);
+  expect(r.stdout).toMatch(/executor.global-agent \(policies\/spawn\/executor.yaml:\d+\): global.agent.executor isSet failed: actual unset/);
+  expect(r.stdout).toMatch(/not evaluated|failed: actual/);
+});
+
+test('explain --json carries per-condition actual values', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir, '--json'], { home: s.home });
+  expect(r.code).toBe(0);
+  const x = JSON.parse(r.stdout);
+  expect(x.plan.executor).toBe('claude');
+  const exec = x.stages.find((st: { stage: string }) => st.stage === 'executor');
+  expect(exec.winner).toBe('executor.local-dispatcher');
+  const rule = exec.rules.find((ru: { rule: string }) => ru.rule === 'executor.unknown-in-local-dispatcher');
+  expect(rule.outcome).toBe('did not match');
+  expect(rule.conditions).toContainEqual({ condition: expect.stringContaining('notIn'), actual: 'claude', result: false });
+  expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
+});
+
+test('explain of a refused plan shows the trace and exits 1', () => {
+  const s = project();
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'x', model: 'nex:qwen3' })}\n`);
+  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('compat → executor');
+  expect(r.stdout).toContain('rejected: executor `claude` (from local .wg/config.toml dispatcher.executor) cannot run model `nex:qwen3`');
+});
+
+test('check validates bundled and project policies; problems are exit 2 with file:line', () => {
+  const s = project();
+  const ok = cli(['check', '--dir', s.wgDir], { home: s.home });
+  expect(ok.code).toBe(0);
+  expect(ok.stdout).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
+  writeFileSync(join(s.wgDir, 'policies.yaml'), '');
+  require('node:fs').mkdirSync(join(s.wgDir, 'policies'));
+  writeFileSync(
+    join(s.wgDir, 'policies', 'x.yaml'),
+    'field: executor\nrules:\n  - id: executor.a\n    description: a\n    priority: 150\n    when: { all: [ { fact: task, path: modle, operator: isSet } ] }\n    then: { value: codex }\n  - id: executor.b\n    description: b\n    priority: 150\n    when: { all: [ { fact: clii, operator: isSet } ] }\n    then: { value: codex }\n',
+  );
+  const bad = cli(['check', '--dir', s.wgDir, '--json'], { home: s.home });
+  expect(bad.code).toBe(2);
+  const report = JSON.parse(bad.stdout);
+  expect(report.ok).toBe(false);
+  expect(report.problems.map((p: { message: string }) => p.message)).toEqual(
+    expect.arrayContaining([expect.stringContaining('.wg/policies/x.yaml:6: fact `task` has no path `modle`'), expect.stringContaining('.wg/policies/x.yaml:11: unknown fact `clii`')]),
+  );
+});
+
+test('the policy revision changes when a project policy file changes', () => {
+  const s = project();
+  const rev = () => JSON.parse(cli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).stdout).policyRevision;
+  const before = rev();
+  require('node:fs').mkdirSync(join(s.wgDir, 'policies'));
+  writeFileSync(join(s.wgDir, 'policies', 'off.yaml'), 'disable: [executor.global-agent]\n');
+  expect(rev()).not.toBe(before);
+});

@@ -1,0 +1,132 @@
+// Named tests for planSpawn: the original regression, executor scoping, provenance completeness, one decider.
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { planSpawn } from '../../src/spawn/plan.js';
+import { SpawnPlanSchema, type SpawnPlan } from '../../src/spawn/plan-schema.js';
+import { SPAWN_STAGES } from '../../src/spawn/stages.js';
+import { cli, ROOT, scratch } from '../support/project.js';
+
+const CANARY = 'sk-or-v1-CANARY-8f3e2d';
+
+/** The project from the original bug: local claude pin, model opus, a global openrouter default. */
+function floorProject(task: Record<string, unknown> = {}) {
+  const s = scratch({
+    // inherit_global makes the global openrouter default count, as in the worst case of the bug.
+    'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "opus"\n\n[llm_endpoints]\ninherit_global = true\n',
+    'home/.wg/config.toml': `[[llm_endpoints.endpoints]]\nname = "openrouter"\nprovider = "openrouter"\napi_key = "${CANARY}"\nis_default = true\n`,
+  });
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'fix it', status: 'open', ...task })}\n`);
+  return s;
+}
+
+test('test_executor_floor_is_honored', async () => {
+  const s = floorProject();
+  const plan = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+  expect(plan.executor).toBe('claude');
+  expect(plan.endpoint).toBeNull();
+  expect(plan.argv[0]).toBe('claude');
+  expect(plan.argv.filter((a) => /endpoint|api-key/.test(a))).toEqual([]);
+  expect(plan.provenance.executor).toMatchObject({
+    rule: 'executor.local-dispatcher',
+    sources: [{ layer: 'local', file: '.wg/config.toml', key: 'dispatcher.executor', value: 'claude' }],
+  });
+  expect(plan.provenance.endpoint.rule).toBe('endpoint.none-for-claude');
+  expect(JSON.stringify(plan)).not.toContain(CANARY);
+});
+
+test('no endpoint for claude even when task.endpoint is set (named or URL)', async () => {
+  for (const endpoint of ['openrouter', 'https://openrouter.ai/api/v1']) {
+    const s = floorProject({ endpoint });
+    const plan = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+    expect(plan.endpoint).toBeNull();
+    expect(plan.env).not.toHaveProperty('WG_ENDPOINT_NAME');
+    expect(plan.argv.some((a) => a.includes('endpoint') || a.includes('openrouter'))).toBe(false);
+    expect(plan.provenance.endpoint.shadowed.map((x) => x.rule)).toContain(endpoint.startsWith('http') ? 'endpoint.task-url' : 'endpoint.task-named');
+  }
+});
+
+test('provenance traces every field to a rule, a policy file:line and a source', async () => {
+  const s = scratch({
+    'project/.wg/config.toml': '[[llm_endpoints.endpoints]]\nname = "lab"\nprovider = "oai-compat"\nurl = "http://127.0.0.1:8088"\napi_key = "k-CANARY"\n',
+  });
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't9', title: 'x', model: 'nex:qwen3' })}\n`);
+  const plan: SpawnPlan = await planSpawn({ taskId: 't9', dir: s.wgDir, home: s.home, env: {} });
+  expect(SpawnPlanSchema.safeParse(plan).success).toBe(true);
+  const fields = new Set<string>(SPAWN_STAGES.map((st) => st.field));
+  expect(Object.keys(plan.provenance).sort()).toEqual([...fields].sort());
+  for (const [field, p] of Object.entries(plan.provenance)) {
+    expect([field, p.rule]).toEqual([field, expect.stringMatching(/^[a-z-]+\.[a-z0-9.-]+$/)]);
+    expect(p.policy).toMatch(/^policies\/spawn\/[a-z-]+\.yaml:\d+$/);
+    const [file, line] = p.policy.split(':');
+    const text = readFileSync(join(ROOT, file), 'utf8').split('\n');
+    expect(text[Number(line) - 1]).toContain(`id: ${p.rule}`); // file:line points at the rule
+    expect(p.sources.length).toBeGreaterThan(0);
+    for (const src of p.sources) expect(['task', 'cli', 'local', 'global', 'default']).toContain(src.layer);
+  }
+  expect(plan.provenance.model.sources).toEqual([{ layer: 'task', file: '.wg/graph.jsonl:1', key: 'model', value: 'nex:qwen3' }]);
+  expect(plan.provenance.endpoint.sources).toContainEqual(expect.objectContaining({ layer: 'local', key: 'llm_endpoints.endpoints[0]' }));
+  // The plan's fields are exactly the provenance values.
+  expect(plan.executor).toBe(plan.provenance.executor.value);
+  expect(plan.argv).toEqual(plan.provenance.argv.value);
+  expect(plan.env).toEqual(plan.provenance.env.value);
+  expect(JSON.stringify(plan)).not.toContain('CANARY');
+});
+
+test('the plan is deterministic: the same input gives the same plan, shadowed lists included', async () => {
+  const s = floorProject();
+  const a = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+  const b = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+  expect(b).toEqual(a);
+});
+
+test('concurrent planSpawn calls in one process do not interfere (one Engine per evaluation)', async () => {
+  const s = floorProject();
+  const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "codex"\n' });
+  writeFileSync(join(t.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'x' })}\n`);
+  const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => planSpawn({ taskId: 't1', dir: i % 2 ? s.wgDir : t.wgDir, home: s.home, env: {} })));
+  runs.forEach((p, i) => expect(p.executor).toBe(i % 2 ? 'claude' : 'codex'));
+});
+
+// --- planSpawn is the only decider -------------------------------------------------------------
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? sourceFiles(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+test('every entry point calls planSpawn and nothing else in src/ chooses an executor, model, endpoint or argv', () => {
+  const files = sourceFiles(join(ROOT, 'src')).map((p) => ({ rel: relative(join(ROOT, 'src'), p), text: readFileSync(p, 'utf8') }));
+  // 1. Executor names and executor flags are policy data: no TypeScript literal outside the schema/vocabulary files.
+  const vocabulary = new Set(['spawn/plan-schema.ts', 'config/model-spec.ts']);
+  const literal = /['"`](claude|native|codex|nex|shell|--model|--endpoint[-a-z]*|--api-key|native-exec|bypassPermissions)['"`]/;
+  const offenders = files.filter((f) => !vocabulary.has(f.rel) && literal.test(f.text.replace(/^\s*(\/\/|\*).*$/gm, '')));
+  expect(offenders.map((f) => `${f.rel}: ${literal.exec(f.text)?.[0]}`)).toEqual([]);
+  // 2. Rules are evaluated only by planSpawn (spawn rules) and the done gate (gate rules); loaders never evaluate.
+  const evaluators = files.filter((f) => /evaluateRules\(/.test(f.text) && !f.rel.startsWith('engine/')).map((f) => f.rel);
+  expect(evaluators.filter((r) => r !== 'spawn/plan.ts' && r !== 'gate/decide.ts')).toEqual([]);
+  const spawnStageUsers = files.filter((f) => /SPAWN_(FIELDS|STAGES)/.test(f.text) && /evaluateRules\(/.test(f.text)).map((f) => f.rel);
+  expect(spawnStageUsers).toEqual(['spawn/plan.ts']);
+  // 3. Nothing assigns plan fields outside spawn/plan.ts.
+  const assigns = files.filter((f) => f.rel !== 'spawn/plan.ts' && /\.(executor|argv|endpoint)\s*=[^=]/.test(f.text));
+  expect(assigns.map((f) => f.rel)).toEqual([]);
+  // 4. Every entry point that yields a plan calls planSpawn: the library export and the CLI commands.
+  const index = files.find((f) => f.rel === 'index.ts')!;
+  expect(index.text).toMatch(/export \{ planSpawn[^}]*\} from '\.\/spawn\/plan\.js'/);
+  const planners = files.filter((f) => f.rel.startsWith('cli/commands/') && /SpawnPlan|plan\b/.test(f.rel.replace('.ts', '')) || /explain|plan/.test(f.rel));
+  for (const f of planners.filter((x) => x.rel.startsWith('cli/commands/'))) expect([f.rel, /planSpawn\(/.test(f.text)]).toEqual([f.rel, true]);
+});
+
+test('the CLI plan equals the library plan', async () => {
+  const s = floorProject();
+  const lib = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+  const r = cli(['plan', 't1', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual(lib);
+  expect(r.stderr.trim()).toBe(
+    'SpawnPlan task=t1 executor=claude (executor.local-dispatcher ← local .wg/config.toml dispatcher.executor), ' +
+      'model=opus (model.local-dispatcher ← local .wg/config.toml dispatcher.model), endpoint=none (endpoint.none-for-claude)',
+  );
+  expect(r.stdout + r.stderr).not.toContain(CANARY);
+});
