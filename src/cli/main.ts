@@ -1,5 +1,5 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { reportError } from './output.js';
 
@@ -51,5 +51,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void Option;
-process.exitCode = await main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

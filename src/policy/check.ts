@@ -63,9 +63,17 @@ function isUnconditional(rule: LoadedRule): boolean {
 }
 
 /** All problems with a set of rules; an empty list means the set may be evaluated. */
-export function checkRules(rules: LoadedRule[], kind: PolicyKind, sources: Map<string, YamlSource>, indexOf: Map<LoadedRule, number>): PolicyError[] {
+export function checkRules(
+  rules: LoadedRule[],
+  kind: PolicyKind,
+  sources: Map<string, YamlSource>,
+  indexOf: Map<LoadedRule, number>,
+  /** Rules the build already checked (unchanged shipped files); only the cross-rule checks apply to them. */
+  prechecked: ReadonlySet<LoadedRule> = new Set(),
+): PolicyError[] {
   const out: PolicyError[] = [];
   for (const rule of rules) {
+    if (prechecked.has(rule)) continue;
     const src = sources.get(rule.file);
     const base: PropertyKey[] = ['rules', indexOf.get(rule) ?? 0];
     const loc: Loc = (sub) => `${rule.file}:${src ? src.lineOf([...base, ...sub]) : rule.line}`;

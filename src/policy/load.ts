@@ -32,6 +32,8 @@ interface ParsedFile {
   body: PolicyFile;
   lineOf: (path: readonly PropertyKey[]) => number;
   src?: YamlSource;
+  /** True when the body came from the build's compiled copy of this exact text. */
+  precompiled?: boolean;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -80,7 +82,7 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
   const hit = root ? compiledPolicies(root)?.[shownAs] : undefined;
   if (hit && hit.sha256 === sha256) {
     // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
-    return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1 };
+    return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1, precompiled: true };
   }
   const { parseYaml } = await import('./yaml-source.js');
   const src = parseYaml(text, shownAs);
@@ -130,6 +132,7 @@ export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
   const indexOf = new Map<LoadedRule, number>();
   const rules = new Map<string, LoadedRule>();
   const replaced: PolicySet['replaced'] = [];
+  const prechecked = new Set<LoadedRule>();
   let order = 0;
   const all = [...bundled, ...optional, ...project];
   for (const f of all) {
@@ -146,6 +149,7 @@ export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
         throw badInput(`${f.info.file}:${line}: rule id \`${spec.id}\` must start with \`${field}.\` (ids are namespaced by the ${fieldKey} they decide)`, { file: f.info.file, line, rule: spec.id });
       const rule: LoadedRule = { ...spec, field, kind: opts.kind, file: f.info.file, line, order: order++ };
       indexOf.set(rule, i);
+      if (f.precompiled) prechecked.add(rule);
       const prev = rules.get(spec.id);
       if (prev) {
         const prevOrigin = all.find((p) => p.info.file === prev.file)!.info.origin;
@@ -171,7 +175,7 @@ export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
     }
   }
   const active = [...rules.values()];
-  const problems = checkRules(active, opts.kind, sources, indexOf);
+  const problems = checkRules(active, opts.kind, sources, indexOf, prechecked);
   if (problems.length > 0) throw new PolicyCheckError(problems);
   const byField = new Map<string, LoadedRule[]>(opts.fields.map((f) => [f, []]));
   for (const r of active.sort((a, b) => b.priority - a.priority || a.order - b.order)) byField.get(r.field)!.push(r);

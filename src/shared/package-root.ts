@@ -8,7 +8,8 @@ let cached: string | undefined;
 /** The folder holding wg-policy's package.json. */
 export function packageRoot(): string {
   if (cached) return cached;
-  let dir = dirname(fileURLToPath(import.meta.url));
+  // The CLI bundle is CommonJS (faster to start) and has __filename; the sources and the library are ES modules.
+  let dir = dirname(typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url));
   for (;;) {
     const pj = join(dir, 'package.json');
     if (existsSync(pj) && /"name":\s*"wg-policy"/.test(readFileSync(pj, 'utf8'))) return (cached = dir);
