@@ -1,6 +1,6 @@
 // Loads bundled, optional and project policy files into one checked rule set with file:line per rule.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { badInput, PolicyError } from '../shared/errors.js';
 import { didYouMean } from '../shared/did-you-mean.js';
@@ -106,9 +106,36 @@ export interface LoadOptions {
   projectRoot?: string;
 }
 
-/** Loads and checks the policy set; any problem is bad input naming file and line. */
+const cache = new Map<string, { signature: string; set: PolicySet }>();
+
+/** What a policy set was loaded from: every candidate file with its size and mtime. */
+function signatureOf(root: string, opts: LoadOptions): string {
+  const dirs = [join(root, 'policies', opts.kind), join(root, 'policies', 'optional'), opts.projectPolicyDir].filter((d): d is string => !!d);
+  return dirs
+    .flatMap((d) => yamlFiles(d))
+    .map((f) => {
+      const st = statSync(f);
+      return `${f}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Loads and checks the policy set; any problem is bad input naming file and line.
+ * A process reuses a loaded set while none of its files changed (size, mtime, inode).
+ */
 export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
   const root = packageRoot();
+  const key = `${opts.kind}\0${opts.projectPolicyDir ?? ''}\0${opts.projectRoot ?? ''}\0${opts.fields.join(',')}`;
+  const signature = signatureOf(root, opts);
+  const hit = cache.get(key);
+  if (hit && hit.signature === signature) return hit.set;
+  const set = await loadUncached(root, opts);
+  cache.set(key, { signature, set });
+  return set;
+}
+
+async function loadUncached(root: string, opts: LoadOptions): Promise<PolicySet> {
   const show = (p: string, base: string) => relative(base, p) || p;
   const bundled = await Promise.all(yamlFiles(join(root, 'policies', opts.kind)).map((p) => parsePolicyFile(p, show(p, root), 'bundled', root)));
   const project = opts.projectPolicyDir
