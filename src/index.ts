@@ -4,3 +4,4 @@ export { SpawnPlanSchema, type SpawnPlan, type ProvenanceEntry } from './spawn/p
 export { SPAWN_STAGES } from './spawn/stages.js';
 export { checkPolicies } from './policy/check-all.js';
 export { PolicyError, exitCodeFor, type ErrorCode } from './shared/errors.js';
+export { decideDone, VerdictSchema, type DoneRequest, type DoneHooks, type Verdict, type RuleDecision } from './gate/decide.js';

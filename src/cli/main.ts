@@ -29,6 +29,25 @@ spawnOptions(program.command('explain <task-id>'))
   .option('--json', 'print the explanation as JSON')
   .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
 
+const gateOptions = (cmd: Command) =>
+  cmd
+    .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
+    .option('--manifest <path>', 'smoke manifest (default: $WG_SMOKE_MANIFEST, then wg\'s search: tests/smoke/manifest.toml)')
+    .option('--full-smoke', 'run every scenario of the manifest, not only the ones the task owns')
+    .option('--skip-smoke', 'bypass the scenarios (humans only; agents need WG_SMOKE_AGENT_OVERRIDE=1)')
+    .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)')
+    .option('--junit <file>', 'also write the results as JUnit XML')
+    .option('--json', 'print the verdict as JSON on stdout')
+    .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
+
+gateOptions(program.command('gate <task-id>'))
+  .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
+  .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
+
+gateOptions(program.command('done <task-id>'))
+  .description('run the done gate and, when it allows, mark the task done in graph.jsonl under wg\'s lock')
+  .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
+
 program
   .command('check')
   .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")

@@ -92,7 +92,9 @@ export function checkRules(
       if (e) out.push(e);
     }
   }
-  // A rule below an unconditional rule of the same field can never win.
+  // A rule below an unconditional rule of the same field can never win. (In a gate every matching rule
+  // counts, so the check applies to spawn fields only.)
+  if (kind !== 'spawn') return out;
   const byField = new Map<string, LoadedRule[]>();
   for (const r of rules) byField.set(r.field, [...(byField.get(r.field) ?? []), r]);
   for (const list of byField.values()) {

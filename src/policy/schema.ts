@@ -22,10 +22,10 @@ export const FACTS = {
   },
   gate: {
     task: ['id', 'title', 'status', 'priority', 'tags', 'assigned'],
-    request: ['*'],
+    request: ['agent', 'agentId', 'human', 'skipSmoke', 'override', 'fullSmoke'],
+    summary: ['selected', 'owned', 'ran', 'passed', 'skipped', 'skippedCount', 'skippedDetail', 'failed', 'timedOut', 'errored', 'broken', 'brokenCount', 'brokenDetail', 'allSkipped'],
+    manifest: ['path', 'label', 'how', 'found', 'scenarios', 'base', 'compared', 'lost', 'lostCount', 'lostDetail'],
     results: ['*'],
-    manifest: ['*'],
-    summary: ['*'],
   },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 

@@ -1,0 +1,157 @@
+// decideDone and `wg-policy gate` beyond the YAML cases: parallel = serial, output channels, standalone runs, flags.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decideDone, type Verdict } from '../../src/gate/decide.js';
+import { createProgress, styleFor } from '../../src/gate/report.js';
+import type { ScenarioResult } from '../../src/gate/run-scenarios.js';
+import { cli, scratch } from '../support/project.js';
+
+/** A project where t1 owns the scenarios (name → script body). */
+function project(bodies: Record<string, string>, owners = ['t1']) {
+  const s = scratch();
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), '{"kind":"task","id":"t1","title":"x","status":"in-progress"}\n');
+  const smoke = join(s.project, 'tests', 'smoke');
+  mkdirSync(smoke, { recursive: true });
+  const names = Object.keys(bodies);
+  writeFileSync(join(smoke, 'manifest.toml'), names.map((n) => `[[scenario]]\nname = "${n}"\nscript = "${n}.sh"\nowners = ${JSON.stringify(owners)}\ntimeout_seconds = 2\n`).join('\n'));
+  for (const n of names) if (bodies[n] !== '<missing>') writeFileSync(join(smoke, `${n}.sh`), `${bodies[n]}\n`);
+  return { ...s, smoke, manifest: join(smoke, 'manifest.toml') };
+}
+
+const MIXED = {
+  slow_pass: 'sleep 0.4; exit 0',
+  quick_fail: 'echo broke >&2; exit 5',
+  skipper: 'echo "no key" >&2; exit 77',
+  gone: '<missing>',
+  hangs: 'sleep 30',
+  mid_pass: 'sleep 0.2',
+};
+
+/** The parts of a verdict that must not depend on scheduling. */
+const stable = (v: Verdict) => ({
+  ...v,
+  results: v.results.map(({ durationMs: _d, logFile: _l, ...r }: ScenarioResult) => r),
+});
+
+test('parallel and serial runs give the same verdict, results in manifest order', async () => {
+  const p = project(MIXED);
+  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH }, run: { graceMs: 200 } };
+  const serial = await decideDone({ ...base, jobs: 1 });
+  const parallel = await decideDone({ ...base, jobs: 6 });
+  expect(stable(parallel)).toEqual(stable(serial));
+  expect(serial.results.map((r) => [r.name, r.outcome])).toEqual([
+    ['slow_pass', 'pass'],
+    ['quick_fail', 'fail'],
+    ['skipper', 'skip'],
+    ['gone', 'error'],
+    ['hangs', 'timeout'],
+    ['mid_pass', 'pass'],
+  ]);
+  expect(serial.determining.map((d) => d.message.split('\n')[0])).toEqual([
+    `Smoke gate refused 'wg done t1': 3 scenario(s) broken — quick_fail (exit 5), gone (script not found: ${join(p.smoke, 'gone.sh')}), hangs (timed out after 2s)`,
+  ]);
+});
+
+describe('CLI output', () => {
+  test('stderr carries wg’s header and one plain line per scenario; stdout stays empty without --json', () => {
+    const p = project({ a: 'exit 0', b: 'echo "line one" >&2; echo "line two" >&2; exit 1' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', '1'], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).not.toMatch(/\x1b\[/); // no colour, no cursor movement
+    expect(r.stderr).toMatch(
+      /^Smoke gate: running 2 scenario\(s\) for 't1' \(manifest: tests\/smoke\/manifest\.toml\)\n {2}PASS {2}a\n {2}FAIL {2}b \(exit 1\)\n {8}line one\n {8}line two\n/,
+    );
+    expect(r.stderr).toContain("Smoke gate refused 'wg done t1': 1 scenario(s) broken — b (exit 1)\nFix the regression");
+    expect(r.stderr).toMatch(/\(deny by done\.scenario-broken, policies\/gate\/done\.yaml:\d+\)/);
+  });
+
+  test('--json prints the verdict on stdout, valid against its schema', async () => {
+    const { VerdictSchema } = await import('../../src/gate/decide.js');
+    const p = project({ a: 'exit 0' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
+    expect(r.code).toBe(0);
+    const v = VerdictSchema.parse(JSON.parse(r.stdout));
+    expect(v).toMatchObject({ task: 't1', gate: 'done', allowed: true, effect: 'allow', policyRevision: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
+    expect(v.manifest.path).toBe(p.manifest);
+    expect(readFileSync(v.results[0].logFile, 'utf8')).toBe('');
+  });
+
+  test('--jobs must be a positive whole number (exit 2, nothing runs)', () => {
+    const p = project({ marks: 'touch ran' });
+    for (const jobs of ['0', '-1', 'two', '1.5']) {
+      const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', jobs], { cwd: p.project, home: p.home });
+      expect([jobs, r.code]).toEqual([jobs, 2]);
+      expect(r.stderr).toContain(`\`--jobs\` must be a positive whole number, not \`${jobs}\``);
+    }
+    expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
+  });
+
+  test('--junit into a missing folder is bad input before anything runs', () => {
+    const p = project({ marks: 'touch ran' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--junit', join(p.root, 'nope', 'r.xml')], { cwd: p.project, home: p.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('the folder');
+    expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
+  });
+
+  test('--junit writes the report for a denied gate too', () => {
+    const p = project({ a: 'exit 0', b: 'exit 3' });
+    const file = join(p.root, 'junit.xml');
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--junit', file], { cwd: p.project, home: p.home });
+    expect(r.code).toBe(1);
+    const xml = readFileSync(file, 'utf8');
+    expect(xml).toContain('<testsuite name="wg-policy gate done: t1" tests="2" failures="1" errors="0" skipped="0"');
+    expect(xml).toContain('<failure message="exit 3" type="fail">');
+  });
+});
+
+describe('standalone (no wg directory)', () => {
+  test('--full-smoke with --manifest runs the whole manifest with the bundled policies', () => {
+    const p = project({ a: 'exit 0', b: 'exit 0' }, ['someone-else']);
+    const r = cli(['gate', 'smoke-all', '--full-smoke', '--manifest', p.manifest, '--json'], { cwd: p.root, home: p.home });
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.summary).toMatchObject({ selected: 2, owned: 0, passed: 2 });
+    expect(v.notices[0]).toBe('no wg directory: gating `smoke-all` standalone (the whole manifest, bundled policies only)');
+  });
+
+  test('without --full-smoke a wg directory is required', () => {
+    const p = project({ a: 'exit 0' });
+    const r = cli(['gate', 'smoke-all', '--manifest', p.manifest], { cwd: p.root, home: p.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no wg directory found');
+  });
+});
+
+describe('progress display', () => {
+  const result = (name: string, outcome: ScenarioResult['outcome']): ScenarioResult => ({
+    name, outcome, exitCode: outcome === 'pass' ? 0 : 1, signal: null, timedOut: false, durationMs: 5, stderrTail: '', logFile: '/x', owners: [],
+  });
+  const sink = () => {
+    const out = { text: '', columns: 80, write: (s: string) => ((out.text += s), true) };
+    return out;
+  };
+
+  test('style: colour only on a TTY without NO_COLOR; live only on a TTY outside CI and without --json', () => {
+    expect(styleFor({ isTTY: true }, {}, false)).toEqual({ color: true, live: true });
+    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }, false)).toEqual({ color: false, live: true });
+    expect(styleFor({ isTTY: true }, { CI: 'true' }, false)).toEqual({ color: true, live: false });
+    expect(styleFor({ isTTY: true }, {}, true)).toEqual({ color: true, live: false });
+    expect(styleFor({ isTTY: false }, {}, false)).toEqual({ color: false, live: false });
+  });
+
+  test('a live terminal gets a status line that is cleared before each result line', () => {
+    const out = sink();
+    const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: true, live: true });
+    progress.start({ taskId: 't1', count: 2, manifest: 'm.toml' });
+    progress.event({ type: 'start', index: 0, name: 'a' });
+    progress.event({ type: 'start', index: 1, name: 'b' });
+    progress.event({ type: 'finish', index: 0, name: 'a', result: result('a', 'pass') });
+    progress.stop();
+    expect(out.text).toContain("Smoke gate: running 2 scenario(s) for 't1' (manifest: m.toml)\n");
+    expect(out.text).toContain('running: a 0s, b 0s');
+    expect(out.text).toContain('\r\x1b[2K\x1b[32m  PASS  a\x1b[0m\n');
+    expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+});

@@ -1,0 +1,146 @@
+// `done`: the gate decides, and only an allowed gate changes graph.jsonl: one task line, under wg's lock.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { completeTask } from '../../src/gate/done.js';
+import { PolicyError } from '../../src/shared/errors.js';
+import { BIN, cli, scratch } from '../support/project.js';
+
+const GRAPH = [
+  '# a comment wg skips',
+  '{"kind":"task","id":"t1","title":"owner","status":"in-progress","log":[{"timestamp":"2026-01-01T00:00:00+00:00","message":"Spawned"}],"custom":{"n":1.0,"e":"\\u00e9"}}',
+  '',
+  '{"kind":"resource","id":"gpu","available":2}',
+  '{"kind":"task","id":"t2","title":"other","status":"open","priority":"high","token_usage":{"input":12345678901234567890}}',
+  '',
+].join('\n');
+
+/** A project whose manifest gives t1 the scenarios `body` maps (name → script body). */
+function project(bodies: Record<string, string>, graph = GRAPH) {
+  const s = scratch();
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), graph);
+  const smoke = join(s.project, 'tests', 'smoke');
+  mkdirSync(smoke, { recursive: true });
+  const names = Object.keys(bodies);
+  writeFileSync(join(smoke, 'manifest.toml'), names.map((n) => `[[scenario]]\nname = "${n}"\nscript = "${n}.sh"\nowners = ["t1"]\n`).join('\n'));
+  for (const n of names) writeFileSync(join(smoke, `${n}.sh`), `${bodies[n]}\n`);
+  return { ...s, graph: join(s.wgDir, 'graph.jsonl'), smoke };
+}
+
+const lines = (file: string) => readFileSync(file, 'utf8').split('\n');
+
+test('test_done_blocks_when_smoke_scenario_fails', () => {
+  const p = project({ passes: 'exit 0', breaks: 'echo "want claude, got native" >&2; exit 1' });
+  const r = cli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("Smoke gate refused 'wg done t1': 1 scenario(s) broken — breaks (exit 1)");
+  expect(r.stderr).toContain('Fix the regression or, if you understand why this is non-blocking, rerun with --skip-smoke (humans only).');
+  expect(r.stderr).toContain('want claude, got native');
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ allowed: false, transition: null, determining: [{ rule: 'done.scenario-broken' }] });
+  expect(readFileSync(p.graph, 'utf8')).toBe(GRAPH);
+  expect(readdirSync(p.wgDir).filter((f) => f.startsWith('.graph.tmp'))).toEqual([]);
+});
+
+test('test_done_succeeds_when_all_owned_scenarios_pass', () => {
+  const p = project({ first: 'exit 0', second: 'echo ok' });
+  const r = cli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home, env: { WG_AGENT_ID: 'agent-3' } });
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ allowed: true, determining: [{ rule: 'done.scenarios-passed' }], transition: { task: 't1', from: 'in-progress', to: 'done', line: 2 } });
+  expect(r.stderr).toContain("Marked 't1' as done (was in-progress)");
+  const before = GRAPH.split('\n');
+  const after = lines(p.graph);
+  expect(after.length).toBe(before.length);
+  after.forEach((l, i) => i !== 1 && expect([i, l]).toEqual([i, before[i]]));
+  const t1 = JSON.parse(after[1]);
+  expect(t1.status).toBe('done');
+  expect(t1.completed_at).toBe(out.transition.completedAt);
+  expect(t1.completed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}\+00:00$/);
+  expect(t1.log).toHaveLength(2);
+  expect(t1.log[1]).toEqual({ timestamp: t1.completed_at, actor: 'agent-3', message: expect.stringMatching(/^Task marked done via wg-policy \(smoke gate: 2 passed, 0 skipped of 2 scenario\(s\); policy sha256:/) });
+  // every other field of the task line is kept byte for byte
+  expect(after[1]).toContain('"custom":{"n":1.0,"e":"\\u00e9"}');
+  expect(after[1].startsWith('{"kind":"task","id":"t1","title":"owner","status":"done","log":[{"timestamp":"2026-01-01T00:00:00+00:00","message":"Spawned"},{')).toBe(true);
+});
+
+test('done keeps the graph file mode and leaves no temp file', () => {
+  const p = project({ ok: 'exit 0' });
+  chmodSync(p.graph, 0o600);
+  expect(cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home }).code).toBe(0);
+  expect(statSync(p.graph).mode & 0o777).toBe(0o600);
+  expect(readdirSync(p.wgDir).sort()).toEqual(['graph.jsonl', 'graph.lock']);
+});
+
+test('a task that cannot go to done is refused before any scenario runs', async () => {
+  for (const status of ['done', 'abandoned', 'failed']) {
+    const graph = `{"kind":"task","id":"t1","title":"x","status":"${status}"}\n`;
+    const p = project({ marks: `touch "${'$'}PWD/ran"` }, graph);
+    const err = await completeTask({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH } }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyError);
+    expect((err as PolicyError).code).toBe('denied');
+    expect((err as PolicyError).message).toMatch(status === 'done' ? /already done/ : new RegExp(status));
+    expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
+    expect(readFileSync(p.graph, 'utf8')).toBe(graph);
+  }
+  const p = project({}, '{"kind":"task","id":"t1","title":"x","status":"done"}\n');
+  const r = cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
+  expect(r).toMatchObject({ code: 1, stdout: '' });
+  expect(r.stderr).toBe('wg-policy: task `t1` is already done\n');
+});
+
+test('done without a wg directory is bad input, even with --full-smoke and --manifest', () => {
+  const p = project({ ok: 'exit 0' });
+  const r = cli(['done', 'smoke-all', '--full-smoke', '--manifest', join(p.smoke, 'manifest.toml')], { cwd: p.root, home: p.home });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('no wg directory found');
+});
+
+describe('under graph.lock', () => {
+  /** Starts `flock -x <lock> sh -c <script>` and resolves once it holds the lock. */
+  function holdLock(lock: string, script: string) {
+    const child = spawn('flock', ['-x', lock, 'sh', '-c', `echo held; ${script}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const held = new Promise<void>((res) => child.stdout.once('data', () => res()));
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    return { held, exited };
+  }
+
+  function runCli(args: string[], cwd: string, home: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+    return new Promise((resolve) => {
+      const t0 = Date.now();
+      const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+    });
+  }
+
+  test('done waits for another holder of graph.lock, re-reads under it, and keeps what the holder wrote', async () => {
+    const p = project({ ok: 'exit 0' });
+    const lock = join(p.wgDir, 'graph.lock');
+    const added = '{"kind":"task","id":"t3","title":"written by the lock holder","status":"open"}';
+    const holder = holdLock(lock, `sleep 2; printf '%s\\n' '${added}' >> '${p.graph}'`);
+    await holder.held;
+    const r = await runCli(['done', 't1', '--dir', p.wgDir], p.project, p.home);
+    expect(await holder.exited).toBe(0);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('waiting for graph.lock');
+    expect(r.ms).toBeGreaterThanOrEqual(1500);
+    const after = lines(p.graph);
+    expect(JSON.parse(after[1]).status).toBe('done');
+    expect(after).toContain(added); // the holder's write survived: the graph was read under the lock
+    expect(after.filter((l, i) => i !== 1)).toEqual([...GRAPH.split('\n').filter((_, i) => i !== 1).slice(0, -1), added, '']);
+  });
+
+  test('while done writes, the lock is held exclusively and released afterwards', async () => {
+    const { withExclusiveLock } = await import('../../src/graph/transition.js');
+    const p = project({});
+    const lock = join(p.wgDir, 'graph.lock');
+    const probe = () => spawnSync('flock', ['-n', lock, 'true']).status;
+    const { value } = await withExclusiveLock(lock, probe);
+    expect(value).toBe(1); // busy while held
+    expect(probe()).toBe(0); // free again
+  });
+});

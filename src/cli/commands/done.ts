@@ -1,0 +1,30 @@
+// `wg-policy done`: the gate, then (when allowed) the task marked done in graph.jsonl under wg's lock.
+import { completeTask } from '../../gate/done.js';
+import { writeJunit } from '../../gate/junit.js';
+import { styleFor } from '../../gate/report.js';
+import { printJson } from '../output.js';
+import { gateRequest, printVerdict, progressHooks, type GateFlags } from './gate.js';
+
+export async function runDone(taskId: string, flags: GateFlags): Promise<void> {
+  const req = gateRequest(taskId, flags);
+  const style = styleFor(process.stderr, process.env, !!flags.json);
+  const hooks = progressHooks(style);
+  let outcome;
+  try {
+    outcome = await completeTask(req, {
+      ...hooks,
+      afterVerdict: (v) => {
+        hooks.stop();
+        if (flags.junit) writeJunit(flags.junit, v);
+        printVerdict(v, style);
+      },
+      onWait: () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
+    });
+  } finally {
+    hooks.stop();
+  }
+  const { verdict, transition } = outcome;
+  if (transition) process.stderr.write(`Marked '${transition.task}' as done (was ${transition.from})\n`);
+  if (flags.json) printJson({ ...verdict, transition });
+  if (!verdict.allowed) process.exitCode = 1;
+}

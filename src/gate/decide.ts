@@ -1,0 +1,173 @@
+// decideDone: the only function that decides whether a task may go to done (scenarios run here; the rules decide).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { locateWgDir } from '../config/locate.js';
+import { evaluateRules, type RuleTrace } from '../engine/run-rules.js';
+import { readTaskFromGraph, type Task } from '../graph/read-tasks.js';
+import { loadPolicySet, type PolicySet } from '../policy/load.js';
+import { PolicyError } from '../shared/errors.js';
+import { manifestFact, requestFact, summaryFact } from './facts.js';
+import { GATE_FIELDS } from './fields.js';
+import { compareWithBase, type BaseComparison, type GitRunner } from './grow-only.js';
+import { loadManifest, resolveManifestPath, scenariosOwnedBy, type Manifest } from './manifest.js';
+import type { ScenarioEvent } from './result.js';
+import type { RunOptions } from './run-scenarios.js';
+import { combine, type Verdict } from './verdict.js';
+
+export { VerdictSchema, type Verdict, type RuleDecision } from './verdict.js';
+
+/** What to gate: a task by id, the caller's flags, and where to look. */
+export interface DoneRequest {
+  taskId: string;
+  dir?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** `--manifest` (cwd-relative); else `$WG_SMOKE_MANIFEST` and wg's search. */
+  manifest?: string;
+  fullSmoke?: boolean;
+  skipSmoke?: boolean;
+  jobs?: number;
+  /** Git revision for the grow-only check (default `HEAD`). */
+  base?: string;
+  /** Where scenario logs go (default: `<tmp>/wg-policy-smoke/<task>-XXXXXX`, pruned after a day). */
+  logDir?: string;
+  /** Runner knobs for tests. */
+  run?: Pick<RunOptions, 'graceMs' | 'timeoutScaleMs' | 'urlTimeoutMs'>;
+  git?: GitRunner;
+}
+
+/** What is about to run, for a header line. */
+export interface GatePlan {
+  taskId: string;
+  count: number;
+  manifest: string;
+}
+
+/** Everything an explanation or the audit log needs beyond the verdict. */
+export interface GateTrace {
+  taskId: string;
+  rules: RuleTrace[];
+  facts: Record<string, unknown>;
+  policyRevision: string;
+  policyFiles: PolicySet['files'];
+}
+
+export interface DoneHooks {
+  /** The task as read, before anything runs; throw a PolicyError to refuse early (done: status check). */
+  beforeRun?: (task: Task) => void;
+  /** Called once before scenarios run (not when nothing runs). */
+  onStart?: (plan: GatePlan) => void;
+  onEvent?: (e: ScenarioEvent) => void;
+  onTrace?: (trace: GateTrace) => void;
+}
+
+/** Where the gate runs: a wg project, or standalone (no wg dir: only with `--manifest` and `--full-smoke`). */
+interface Place {
+  wgDir: string | null;
+  projectRoot: string;
+  task: Task;
+}
+
+function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
+  let wgDir: string;
+  try {
+    wgDir = locateWgDir({ dir: req.dir, env, cwd }).wgDir;
+  } catch (e) {
+    // INVARIANT: standalone only when no wg dir was asked for and the whole manifest is run (e.g. `npm run smoke`).
+    const standalone = e instanceof PolicyError && !req.dir && !env.WG_DIR && !!req.manifest && !!req.fullSmoke;
+    if (!standalone) throw e;
+    return { wgDir: null, projectRoot: cwd, task: { id: req.taskId, priority: 10 } as Task };
+  }
+  const projectRoot = path.dirname(wgDir);
+  const graph = path.join(wgDir, 'graph.jsonl');
+  return { wgDir, projectRoot, task: readTaskFromGraph(graph, path.relative(projectRoot, graph), req.taskId).task };
+}
+
+const LOG_RETENTION_MS = 24 * 3600 * 1000;
+
+/** A new folder for this run's scenario logs under `<tmp>/wg-policy-smoke/`; runs older than a day are pruned. */
+function freshLogDir(taskId: string): string {
+  const root = path.join(os.tmpdir(), 'wg-policy-smoke');
+  mkdirSync(root, { recursive: true });
+  for (const name of readdirSync(root)) {
+    const p = path.join(root, name);
+    try {
+      if (Date.now() - statSync(p).mtimeMs > LOG_RETENTION_MS) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // another run pruned it, or it is not ours to remove
+    }
+  }
+  return mkdtempSync(path.join(root, `${taskId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60)}-`));
+}
+
+/** A path for messages: relative to cwd when inside it, else absolute. */
+function shown(p: string, cwd: string): string {
+  const rel = path.relative(cwd, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/**
+ * Runs the task's smoke scenarios (or all of them with `fullSmoke`; none with `skipSmoke`) and lets the
+ * `gate: done` policy rules decide. Throws PolicyError `bad-input` for a missing task, an unreadable or invalid
+ * manifest or policy file, or a bad `base`; never allows on bad input.
+ */
+export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promise<Verdict> {
+  const env = req.env ?? process.env;
+  const cwd = req.cwd ?? process.cwd();
+  const place = locate(req, env, cwd);
+  hooks.beforeRun?.(place.task);
+  const policies = await loadPolicySet({
+    kind: 'gate',
+    fields: GATE_FIELDS,
+    projectPolicyDir: place.wgDir ? path.join(place.wgDir, 'policies') : undefined,
+    projectRoot: place.projectRoot,
+  });
+  const resolved = resolveManifestPath({ flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd });
+  const manifest: Manifest | null = resolved.path ? loadManifest(resolved.path) : null;
+  const base = req.base ?? 'HEAD';
+  const label = resolved.path ? shown(resolved.path, cwd) : 'no smoke manifest';
+  const cmp: BaseComparison = manifest ? compareWithBase(manifest, base, req.base !== undefined, req.git, label) : { base, compared: false, lost: [] };
+  const owned = manifest ? scenariosOwnedBy(manifest, place.task.id) : [];
+  const selected = req.fullSmoke ? (manifest?.scenarios ?? []) : owned;
+  const ran = !req.skipSmoke;
+  let results: Verdict['results'] = [];
+  if (ran && selected.length > 0) {
+    hooks.onStart?.({ taskId: place.task.id, count: selected.length, manifest: label });
+    const logDir = req.logDir ?? freshLogDir(place.task.id);
+    // The runner (and execa) loads only when something runs: most tasks own no scenario.
+    const { runScenarios } = await import('./run-scenarios.js');
+    results = await runScenarios(selected, { jobs: req.jobs, logDir, env, onEvent: hooks.onEvent, ...req.run });
+  }
+  const t = place.task;
+  const facts: Record<string, unknown> = {
+    task: { id: t.id, title: t.title ?? null, status: t.status ?? 'open', priority: t.priority, tags: t.tags ?? [], assigned: t.assigned ?? null },
+    request: requestFact(req, env),
+    summary: summaryFact(results, selected.length, owned.length, ran),
+    manifest: manifestFact({ path: resolved.path, label, how: resolved.how, scenarios: manifest?.scenarios.length ?? 0 }, cmp),
+    results,
+  };
+  const traces = await evaluateRules(policies.byField.get('done') ?? [], facts);
+  hooks.onTrace?.({ taskId: t.id, rules: traces, facts, policyRevision: policies.revision, policyFiles: policies.files });
+  const decision = combine(traces, facts, t.id);
+  const notices = [
+    ...(place.wgDir ? [] : [`no wg directory: gating \`${t.id}\` standalone (the whole manifest, bundled policies only)`]),
+    ...(resolved.path ? [] : [`${resolved.how}: nothing to run`]),
+    ...(cmp.note ? [cmp.note] : []),
+    ...decision.notices,
+  ];
+  return {
+    task: t.id,
+    gate: 'done',
+    allowed: decision.allowed,
+    effect: decision.effect,
+    determining: decision.determining,
+    warnings: decision.warnings,
+    notices,
+    results,
+    summary: facts.summary as Verdict['summary'],
+    request: facts.request as Verdict['request'],
+    manifest: { path: resolved.path, how: resolved.how, base: cmp.base, compared: cmp.compared, lost: cmp.lost },
+    policyRevision: policies.revision,
+  };
+}

@@ -1,0 +1,86 @@
+// Human output of the gate (stderr): wg's header and result lines, live progress in a terminal, the verdict's messages.
+import { renderResultLine, type ScenarioEvent, type ScenarioResult } from './result.js';
+import type { GatePlan } from './decide.js';
+import type { Verdict } from './verdict.js';
+
+/** How to print: `color` only for a terminal without NO_COLOR; `live` only in a terminal outside CI. */
+export interface ReportStyle {
+  color: boolean;
+  live: boolean;
+}
+
+/** The style for a stream and env: no colour when NO_COLOR is set or not a TTY; plain lines in CI or with --json. */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, json: boolean): ReportStyle {
+  const tty = !!stream.isTTY;
+  return { color: tty && !env.NO_COLOR, live: tty && !env.CI && !json };
+}
+
+const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+
+/** wg's header line. */
+export function headerLine(p: GatePlan): string {
+  return `Smoke gate: running ${p.count} scenario(s) for '${p.taskId}' (manifest: ${p.manifest})`;
+}
+
+/** One result in wg's render format, coloured by outcome when asked. */
+export function resultLine(r: ScenarioResult, color: boolean): string {
+  const line = renderResultLine(r);
+  const code = { pass: '32', skip: '33', fail: '31', timeout: '31', error: '31' }[r.outcome];
+  const [first, ...rest] = line.split('\n');
+  return [paint(color, code, first), ...rest].join('\n');
+}
+
+/** The verdict's messages: warnings, notices, then the determining rules (each with where it is defined). */
+export function verdictLines(v: Verdict, color: boolean): string[] {
+  const out: string[] = [];
+  for (const w of v.warnings) out.push(paint(color, '33;1', w.message));
+  for (const n of v.notices) out.push(`note: ${n}`);
+  for (const d of v.determining) {
+    out.push(d.effect === 'deny' ? paint(color, '31;1', d.message) : d.message);
+    out.push(paint(color, '2', `  (${d.effect} by ${d.rule}, ${d.policy})`));
+  }
+  return out;
+}
+
+/** Progress for scenario events: a line per finished scenario; in live mode also a status line that updates. */
+export function createProgress(out: NodeJS.WritableStream & { columns?: number }, style: ReportStyle) {
+  const running = new Map<number, { name: string; started: number }>();
+  let total = 0;
+  let finished = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const status = () => {
+    const now = performance.now();
+    const names = [...running.values()].map((r) => `${r.name} ${Math.floor((now - r.started) / 1000)}s`).join(', ');
+    const line = `  ... ${finished}/${total} done; running: ${names}`;
+    const width = Math.max(20, (out.columns || 100) - 1);
+    return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  };
+  const clear = () => style.live && out.write('\r\x1b[2K');
+  const draw = () => {
+    if (!style.live || running.size === 0) return;
+    clear();
+    out.write(paint(style.color, '2', status()));
+  };
+  return {
+    start(plan: GatePlan) {
+      total = plan.count;
+      out.write(`${headerLine(plan)}\n`);
+      if (style.live) timer = setInterval(draw, 250).unref();
+    },
+    event(e: ScenarioEvent) {
+      if (e.type === 'start') running.set(e.index, { name: e.name, started: performance.now() });
+      else {
+        running.delete(e.index);
+        finished++;
+        clear();
+        out.write(`${resultLine(e.result, style.color)}\n`);
+      }
+      draw();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      if (running.size) clear();
+      running.clear();
+    },
+  };
+}
