@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './cold.mjs';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wg-policy.mjs');
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wg-policy.cjs');
 
 /** A scratch project whose task t1 owns `n` scenarios that each sleep `secs`. */
 function project(n, secs) {

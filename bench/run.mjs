@@ -1,5 +1,6 @@
 // `npm run bench`: speed as ratios measured in the same run (never a timed test). Prints a table and a JSON line.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timeCommands } from './cold.mjs';
@@ -10,8 +11,10 @@ const env = { ...process.env, HOME: join(demo, 'home'), NO_COLOR: '1' };
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const out = {};
 
-// 1. Cold `wg-policy plan` against bare `node -e 0`, alternated so both see the same machine load.
-const bin = join(root, 'bin', 'wg-policy.mjs');
+// 1. Cold `wg-policy plan` (decision log on, as by default) against bare `node -e 0`, alternated so both see
+// the same machine load.
+const bin = join(root, 'bin', 'wg-policy.cjs');
+const auditLog = join(mkdtempSync(join(tmpdir(), 'wgp-bench-')), 'policy-audit.jsonl');
 const [nodeMs, planMs] = timeCommands([['node', ['-e', '0']], ['node', [bin, 'plan', 'fix-login', '--dir', demo, ...(process.env.BENCH_AUDIT ? [] : [])]]], runs, { env, cwd: root });
 out.cold = { nodeMs: +nodeMs.toFixed(1), planMs: +planMs.toFixed(1), ratio: +(planMs / nodeMs).toFixed(2), runs };
 console.log(`cold plan:      ${planMs.toFixed(1)} ms vs node -e 0 ${nodeMs.toFixed(1)} ms  →  ratio ${(planMs / nodeMs).toFixed(2)} (median of ${runs}, bar ≤ 2.0)`);

@@ -1,7 +1,8 @@
-// Bundles the CLI and the library with esbuild: one file per entry plus lazily loaded chunks per command.
+// Bundles the library (ESM) and the CLI (one CommonJS file run through V8's code cache) with esbuild.
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 // `import { z } from 'zod/mini'` imports a namespace object that defeats tree-shaking (all of zod, locales
 // included, lands on the cold path); the code base uses `import * as z from 'zod/mini'` instead.
@@ -25,15 +26,10 @@ const shims = {
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'compile-policies': 'src/policy/compile.ts' },
-  outdir: 'dist',
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  outExtension: { '.js': '.mjs' },
   packages: 'bundle',
   plugins: [shims],
   minify: true,
@@ -41,10 +37,42 @@ await build({
   define: { 'process.env.NODE_ENV': '"production"' },
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+// The library (dist/index.mjs) and the build helper: ES modules, split into shared chunks.
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts', 'compile-policies': 'src/policy/compile.ts' },
+  outdir: 'dist',
+  splitting: true,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
   // Some CommonJS dependencies call require() on Node built-ins; give the ESM bundle a real require.
   banner: { js: "import { createRequire as __wgpCreateRequire } from 'node:module'; const require = __wgpCreateRequire(import.meta.url);" },
+});
+
+// The CLI: one CommonJS file, which bin/wg-policy.cjs runs through V8's code cache. Commands still load
+// lazily: esbuild keeps each dynamically imported module's top-level code behind its first import.
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  logOverride: { 'empty-import-meta': 'silent' }, // package-root.ts uses __filename in CommonJS
 });
 
 // Validate the shipped policy files and precompile them (a cold `plan` then needs no YAML parser).
 const { compileBundledPolicies } = await import('../dist/compile-policies.mjs');
 await compileBundledPolicies();
+
+// Warm the code cache with a real plan on the demo project, so even the first `wg-policy plan` starts fast.
+const demo = new URL('../examples/demo/', import.meta.url).pathname;
+const warm = spawnSync(process.execPath, ['bin/wg-policy.cjs', 'plan', 'fix-login', '--dir', join(demo, '.wg'), '--no-audit', '-q'], {
+  env: { ...process.env, HOME: join(demo, 'home') },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (warm.status !== 0) {
+  console.error('build: the built CLI failed to plan the demo task');
+  process.exit(1);
+}

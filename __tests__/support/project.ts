@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
 export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
-export const BIN = join(ROOT, 'bin', 'wg-policy.mjs');
+export const BIN = join(ROOT, 'bin', 'wg-policy.cjs');
 
 /** A scratch project: `<root>/project/.wg/…` and a fake `<root>/home`. Keys of `files` are relative to root. */
 export function scratch(files: Record<string, string> = {}): { root: string; project: string; wgDir: string; home: string } {

@@ -6,7 +6,7 @@
 unset WG_DIR WG_PROJECT_ROOT WG_WORKTREE_PATH WG_WORKTREE_ACTIVE WG_BRANCH WG_TASK_ID WG_SMOKE_MANIFEST
 
 SMOKE_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-WG_POLICY_BIN="${WG_POLICY_BIN:-$(cd "$SMOKE_HERE/../.." && pwd)/bin/wg-policy.mjs}"
+WG_POLICY_BIN="${WG_POLICY_BIN:-$(cd "$SMOKE_HERE/../.." && pwd)/bin/wg-policy.cjs}"
 SMOKE_REGISTRY="$(mktemp -d "${TMPDIR:-/tmp}/wgsmoke-registry.XXXXXX")"
 : >"$SMOKE_REGISTRY/hooks"; : >"$SMOKE_REGISTRY/daemons"; : >"$SMOKE_REGISTRY/scratch"
 

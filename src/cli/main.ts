@@ -19,8 +19,13 @@ const spawnOptions = (cmd: Command) =>
     .option('--default-model <spec>', "the caller's default model (the dispatcher's model), e.g. claude:opus")
     .option('--prompt-file <path>', 'prompt file passed to native (default: <wgdir>/agents/<task>/prompt.txt)');
 
-spawnOptions(program.command('plan <task-id>'))
-  .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr')
+const auditOptions = (cmd: Command) =>
+  cmd
+    .option('--audit-log <path>', 'decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
+    .option('--no-audit', 'do not record this decision in the decision log');
+
+auditOptions(spawnOptions(program.command('plan <task-id>')))
+  .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr; record it in the decision log')
   .option('-q, --quiet', 'no provenance line on stderr')
   .action(async (taskId: string, opts) => (await import('./commands/plan.js')).runPlan(taskId, opts));
 
@@ -40,11 +45,11 @@ const gateOptions = (cmd: Command) =>
     .option('--json', 'print the verdict as JSON on stdout')
     .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
 
-gateOptions(program.command('gate <task-id>'))
+auditOptions(gateOptions(program.command('gate <task-id>')))
   .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
   .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
 
-gateOptions(program.command('done <task-id>'))
+auditOptions(gateOptions(program.command('done <task-id>')))
   .description('run the done gate and, when it allows, mark the task done in graph.jsonl under wg\'s lock')
   .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
 
@@ -55,6 +60,28 @@ program
   .option('--bundled', 'check only the bundled policies')
   .option('--json', 'print the report as JSON')
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+
+const audit = program.command('audit').description('read and verify the decision log');
+const logOptions = (cmd: Command) =>
+  cmd
+    .option('--dir <dir>', 'wg directory whose decision log to read (default: found from cwd)')
+    .option('--audit-log <path>', 'the decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
+    .option('--json', 'machine-readable output');
+logOptions(audit.command('verify'))
+  .description('check the hash chain: exit 0 when intact, 1 naming the first record edited, removed, reordered or truncated')
+  .action(async (opts) => (await import('./commands/audit.js')).runVerify(opts));
+logOptions(audit.command('list'))
+  .description('list decisions, oldest first (streams the log; --json prints JSON Lines)')
+  .option('--task <id>', 'only this task')
+  .option('--kind <kind>', 'spawn or gate')
+  .option('--rule <id>', 'only decisions in which this rule fired')
+  .option('--field <name>', 'only decisions that decided this field or effect')
+  .option('--since <time>', 'ISO time or anything Date.parse reads')
+  .option('--until <time>', 'ISO time or anything Date.parse reads')
+  .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
+logOptions(audit.command('show <decision-id>'))
+  .description('show one decision in full, with the per-field explanation')
+  .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));
 
 async function main(argv: string[]): Promise<number> {
   try {

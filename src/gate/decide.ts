@@ -47,6 +47,8 @@ export interface GatePlan {
 /** Everything an explanation or the audit log needs beyond the verdict. */
 export interface GateTrace {
   taskId: string;
+  /** The wg dir the gate ran in (null when standalone). */
+  wgDir: string | null;
   rules: RuleTrace[];
   facts: Record<string, unknown>;
   policyRevision: string;
@@ -148,7 +150,7 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     results,
   };
   const traces = await evaluateRules(policies.byField.get('done') ?? [], facts);
-  hooks.onTrace?.({ taskId: t.id, rules: traces, facts, policyRevision: policies.revision, policyFiles: policies.files });
+  hooks.onTrace?.({ taskId: t.id, wgDir: place.wgDir, rules: traces, facts, policyRevision: policies.revision, policyFiles: policies.files });
   const decision = combine(traces, facts, t.id);
   const notices = [
     ...(place.wgDir ? [] : [`no wg directory: gating \`${t.id}\` standalone (the whole manifest, bundled policies only)`]),

@@ -14,7 +14,7 @@ export interface CompleteHooks extends DoneHooks {
   /** graph.lock is held by another process; the write waits. */
   onWait?: () => void;
   /** Sees the verdict before graph.jsonl is touched (e.g. to write a report); a throw stops the transition. */
-  afterVerdict?: (verdict: Verdict) => void;
+  afterVerdict?: (verdict: Verdict) => void | Promise<void>;
   now?: () => Date;
 }
 
@@ -40,7 +40,7 @@ export async function completeTask(req: DoneRequest, hooks: CompleteHooks = {}):
       hooks.beforeRun?.(task);
     },
   });
-  hooks.afterVerdict?.(verdict);
+  await hooks.afterVerdict?.(verdict);
   if (!verdict.allowed) return { verdict, transition: null };
   const transition = await markDone({
     wgDir,

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadLayers, type Source } from '../config/layers.js';
+import type { ConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
@@ -44,9 +45,16 @@ export interface SpawnTrace {
   inputs: Source[];
 }
 
+/** What the caller may need besides the trace (the CLI's decision log); `secrets` are for masking only. */
+export interface SpawnContext {
+  wgDir: string;
+  localConfig: ConfigFile;
+  secrets: readonly string[];
+}
+
 export interface SpawnHooks {
-  /** Receives the trace, also when a rule rejects (before the error is thrown); `secrets` are for masking only. */
-  onTrace?: (trace: SpawnTrace, secrets: readonly string[]) => void;
+  /** Receives the trace, also when a rule rejects (before the error is thrown). */
+  onTrace?: (trace: SpawnTrace, context: SpawnContext) => void;
   /** Deprecation and other warnings (default: stderr). */
   warn?: (message: string) => void;
 }
@@ -98,7 +106,7 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
     return (provenance[key]?.sources ?? []).map((s) => ({ ...s, via: s.via ?? key }));
   });
   const trace: SpawnTrace = { taskId, stages: [], policyRevision: policies.revision, policyFiles: policies.files, inputs: [] };
-  const secrets = [...layers.local.secrets, ...layers.global.secrets];
+  const context: SpawnContext = { wgDir, localConfig: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
 
   for (const { stage, field } of SPAWN_STAGES) {
     const rules = policies.byField.get(stage) ?? [];
@@ -108,13 +116,13 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
     const st: StageTrace = { stage, field, rules: traces, winner: winner?.rule.id ?? null, value: undefined };
     trace.stages.push(st);
     if (!winner) {
-      hooks.onTrace?.(trace, secrets);
+      hooks.onTrace?.(trace, context);
       throw new PolicyError('rejected', `no ${stage} rule matched task \`${taskId}\`; the policy set needs a default rule for \`${stage}\``, { help: 'run `wg-policy explain` to see every rule' });
     }
     if (winner.rule.then.reject !== undefined) {
       const message = renderMessage(winner.rule.then.reject, facts);
       st.rejected = message;
-      hooks.onTrace?.(trace, secrets);
+      hooks.onTrace?.(trace, context);
       throw new PolicyError('rejected', `${message} (rule ${winner.rule.id}, ${policyLoc(winner.rule)})`, { rule: winner.rule.id, file: winner.rule.file, line: winner.rule.line });
     }
     const { value, reads } = resolveValue(winner.rule.then.value, facts);
@@ -136,9 +144,9 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
     }
     plan[field] = field === 'model' ? parseModelSpec(String(value)) : value;
     (facts.provenance as Record<string, unknown>)[field] = { rule: provenance[field].rule, from: describeSources(provenance[field].sources, taskId) };
+    trace.inputs = dedupe(Object.values(provenance).flatMap((p) => p.sources.filter((s) => !s.via)));
   }
-  trace.inputs = dedupe(Object.values(provenance).flatMap((p) => p.sources.filter((s) => !s.via)));
-  hooks.onTrace?.(trace, secrets);
+  hooks.onTrace?.(trace, context);
 
   const model = plan.model as ReturnType<typeof parseModelSpec>;
   const result = SpawnPlanSchema.safeParse({

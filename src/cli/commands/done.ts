@@ -3,9 +3,10 @@ import { completeTask } from '../../gate/done.js';
 import { writeJunit } from '../../gate/junit.js';
 import { styleFor } from '../../gate/report.js';
 import { printJson } from '../output.js';
-import { gateRequest, printVerdict, progressHooks, type GateFlags } from './gate.js';
+import type { AuditFlags } from '../decision-log.js';
+import { closeGateLog, gateRequest, printVerdict, progressHooks, recordVerdict, type GateFlags } from './gate.js';
 
-export async function runDone(taskId: string, flags: GateFlags): Promise<void> {
+export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Promise<void> {
   const req = gateRequest(taskId, flags);
   const style = styleFor(process.stderr, process.env, !!flags.json);
   const hooks = progressHooks(style);
@@ -13,8 +14,10 @@ export async function runDone(taskId: string, flags: GateFlags): Promise<void> {
   try {
     outcome = await completeTask(req, {
       ...hooks,
-      afterVerdict: (v) => {
+      afterVerdict: async (v) => {
         hooks.stop();
+        // INVARIANT: the verdict is in the log before the graph changes.
+        await recordVerdict(v, hooks.trace(), flags);
         if (flags.junit) writeJunit(flags.junit, v);
         printVerdict(v, style);
       },
@@ -22,6 +25,7 @@ export async function runDone(taskId: string, flags: GateFlags): Promise<void> {
     });
   } finally {
     hooks.stop();
+    await closeGateLog();
   }
   const { verdict, transition } = outcome;
   if (transition) process.stderr.write(`Marked '${transition.task}' as done (was ${transition.from})\n`);

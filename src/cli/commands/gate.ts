@@ -1,10 +1,12 @@
 // `wg-policy gate`: runs the task's smoke scenarios and prints the verdict; exit 0 allowed, 1 denied, 2 bad input.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { decideDone, type DoneHooks, type DoneRequest, type Verdict } from '../../gate/decide.js';
+import { decideDone, type DoneHooks, type DoneRequest, type GateTrace, type Verdict } from '../../gate/decide.js';
 import { writeJunit } from '../../gate/junit.js';
 import { createProgress, styleFor, verdictLines, type ReportStyle } from '../../gate/report.js';
 import { badInput } from '../../shared/errors.js';
+import { closeDecisionLog, recordDecision, type AuditFlags } from '../decision-log.js';
+import { gateDecision } from '../decisions.js';
 import { printJson } from '../output.js';
 
 /** Flags shared by gate and done. */
@@ -40,10 +42,26 @@ export function gateRequest(taskId: string, flags: GateFlags): DoneRequest {
 }
 
 /** Progress hooks on stderr, plus `stop()` to clear a live line. */
-export function progressHooks(style: ReportStyle): DoneHooks & { stop: () => void } {
+export function progressHooks(style: ReportStyle): DoneHooks & { stop: () => void; trace: () => GateTrace | undefined } {
   const progress = createProgress(process.stderr, style);
-  return { onStart: (p) => progress.start(p), onEvent: (e) => progress.event(e), stop: () => progress.stop() };
+  let trace: GateTrace | undefined;
+  return {
+    onStart: (p) => progress.start(p),
+    onEvent: (e) => progress.event(e),
+    onTrace: (t) => (trace = t),
+    stop: () => progress.stop(),
+    trace: () => trace,
+  };
 }
+
+/** Records a verdict in the decision log (before anything acts on it). */
+export async function recordVerdict(v: Verdict, trace: GateTrace | undefined, flags: AuditFlags): Promise<void> {
+  if (!trace) return;
+  await recordDecision(gateDecision(trace, v), { flags, wgDir: trace.wgDir, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+}
+
+/** Closes the decision log; transport failures are warnings. */
+export const closeGateLog = () => closeDecisionLog((m) => process.stderr.write(`warning: ${m}\n`));
 
 /** The verdict's messages on stderr. */
 export function printVerdict(v: Verdict, style: ReportStyle): void {
@@ -51,15 +69,18 @@ export function printVerdict(v: Verdict, style: ReportStyle): void {
   if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
 }
 
-export async function runGate(taskId: string, flags: GateFlags): Promise<void> {
+export async function runGate(taskId: string, flags: GateFlags & AuditFlags): Promise<void> {
   const req = gateRequest(taskId, flags);
   const style = styleFor(process.stderr, process.env, !!flags.json);
   const hooks = progressHooks(style);
   let verdict: Verdict;
   try {
     verdict = await decideDone(req, hooks);
+    hooks.stop();
+    await recordVerdict(verdict, hooks.trace(), flags);
   } finally {
     hooks.stop();
+    await closeGateLog();
   }
   if (flags.junit) writeJunit(flags.junit, verdict);
   printVerdict(verdict, style);

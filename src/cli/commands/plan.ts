@@ -1,7 +1,10 @@
-// `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr through winston.
+// `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
 import { createDiagnostics } from '../../audit/log.js';
-import { planSpawn, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
+import { planSpawn, readTaskJsonArg, type SpawnContext, type SpawnRequest, type SpawnTrace } from '../../spawn/plan.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
+import { PolicyError } from '../../shared/errors.js';
+import { closeDecisionLog, recordDecision, type AuditFlags } from '../decision-log.js';
+import { spawnDecision } from '../decisions.js';
 import { printJson } from '../output.js';
 
 /** Flags shared by plan and explain. */
@@ -40,13 +43,28 @@ export function provenanceLine(plan: SpawnPlan): string {
   ].join(', ')}`;
 }
 
-export async function runPlan(taskId: string, flags: SpawnFlags & { quiet?: boolean }): Promise<void> {
+export async function runPlan(taskId: string, flags: SpawnFlags & AuditFlags & { quiet?: boolean }): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
+  const warn = (m: string) => log.warn(m);
+  let trace: SpawnTrace | undefined;
+  let ctx: SpawnContext | undefined;
+  const record = (plan: SpawnPlan | null, error: PolicyError | null) =>
+    recordDecision(spawnDecision(trace!, plan, error), { flags, wgDir: ctx!.wgDir, local: ctx!.localConfig, secrets: ctx!.secrets, warn });
   try {
-    const plan = await planSpawn(requestFrom(taskId, flags), { warn: (m) => log.warn(m) });
+    let plan: SpawnPlan;
+    try {
+      plan = await planSpawn(requestFrom(taskId, flags), { warn, onTrace: (t, c) => ((trace = t), (ctx = c)) });
+    } catch (e) {
+      // A refusal is a decision too: it goes to the log before the error is reported.
+      if (e instanceof PolicyError && e.code === 'rejected' && trace) await record(null, e);
+      throw e;
+    }
+    // INVARIANT: recorded before it is printed, so wg never runs a plan the log does not have.
+    await record(plan, null);
     printJson(plan);
     log.info(provenanceLine(plan));
   } finally {
+    await closeDecisionLog(warn);
     await log.close();
   }
 }

@@ -1,0 +1,79 @@
+// Queries: filters over a streamed log, lookup by id, corrupt lines reported with file and line and skipped.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { listDecisions, showDecision, type CorruptLine, type DecisionFilter } from '../../src/audit/query.js';
+import { syntheticBody, tempDir, writeSyntheticLog } from './helpers.js';
+
+let tmp: ReturnType<typeof tempDir>;
+let log: string;
+// 30 records: seq n → task `task-(n%10)`, kind gate when n is odd, rule `rule-(n%3)` on field executor, ts 2025-01-01 + n s.
+beforeAll(() => {
+  tmp = tempDir();
+  log = path.join(tmp.dir, 'policy-audit.jsonl');
+  writeSyntheticLog(log, 30, (seq) =>
+    syntheticBody(seq, seq === 4 ? { error: { code: 'rejected', message: 'no', rule: 'model.reject' }, rules: [] } : {}),
+  );
+});
+afterAll(() => tmp.cleanup());
+
+async function seqs(filter: DecisionFilter, paths: string | string[] = log, onCorrupt?: (c: CorruptLine) => void): Promise<number[]> {
+  const out: number[] = [];
+  for await (const r of listDecisions(paths, filter, { onCorrupt })) out.push(r.seq);
+  return out;
+}
+
+const range = (from: number, to: number, step = 1) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+
+const cases: { note: string; filter: DecisionFilter; want: number[] }[] = [
+  { note: 'no filter lists all, in order', filter: {}, want: range(0, 29) },
+  { note: 'task', filter: { task: 'task-3' }, want: [3, 13, 23] },
+  { note: 'kind', filter: { kind: 'spawn' }, want: range(0, 28, 2) },
+  { note: 'rule that fired', filter: { rule: 'rule-1' }, want: range(1, 28, 3).filter((n) => n !== 4) },
+  { note: 'rule named by the error', filter: { rule: 'model.reject' }, want: [4] },
+  { note: 'field', filter: { field: 'executor' }, want: range(0, 29).filter((n) => n !== 4) },
+  { note: 'rule and field on the same entry', filter: { rule: 'rule-2', field: 'model' }, want: [] },
+  { note: 'since (inclusive)', filter: { since: '2025-01-01T00:00:25Z' }, want: range(25, 29) },
+  { note: 'until, in another date syntax', filter: { until: 'Wed, 01 Jan 2025 00:00:02 GMT' }, want: [0, 1, 2] },
+  { note: 'everything at once', filter: { task: 'task-7', kind: 'gate', rule: 'rule-0', since: '2025-01-01', until: '2025-01-02' }, want: [27] },
+];
+
+describe('listDecisions', () => {
+  test.each(cases)('$note', async ({ filter, want }) => {
+    expect(await seqs(filter)).toEqual(want);
+  });
+
+  test('reads several files in order', async () => {
+    expect(await seqs({ task: 'task-1' }, [log, log])).toEqual([1, 11, 21, 1, 11, 21]);
+  });
+
+  test('corrupt lines are reported with file and line and the rest is still read', async () => {
+    const file = path.join(tmp.dir, 'corrupt.jsonl');
+    const ls = fs.readFileSync(log, 'utf8').split('\n');
+    ls.splice(2, 0, 'this is not json');
+    ls.splice(5, 0, '{"id":1}');
+    fs.writeFileSync(file, `${ls.join('\n').trimEnd()}\n{"torn":`);
+    const corrupt: CorruptLine[] = [];
+    expect(await seqs({}, file, (c) => corrupt.push(c))).toEqual(range(0, 29));
+    expect(corrupt).toEqual([
+      { file, line: 3, message: expect.stringContaining('not JSON') },
+      { file, line: 6, message: expect.stringContaining('not a decision record') },
+      { file, line: 33, message: expect.stringContaining('torn') },
+    ]);
+  });
+
+  test('a date filter that is not a date is bad input', async () => {
+    await expect(seqs({ since: 'last tuesday-ish' })).rejects.toMatchObject({ code: 'bad-input', key: 'since' });
+  });
+
+  test('a missing log is bad input naming it', async () => {
+    await expect(seqs({}, path.join(tmp.dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'bad-input', file: path.join(tmp.dir, 'missing.jsonl') });
+  });
+});
+
+describe('showDecision', () => {
+  test('finds a record by id, or undefined', async () => {
+    expect(await showDecision(log, 'id-00000017')).toMatchObject({ seq: 17, task: 'task-7' });
+    expect(await showDecision(log, 'no-such-id')).toBeUndefined();
+  });
+});

@@ -1,0 +1,185 @@
+// Tamper evidence: canonical hashing, the prev/hash chain, the head sidecar, and streaming verification.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import * as z from 'zod/mini';
+import { AuditRecordSchema, ChainHeadSchema, type AuditRecord, type ChainHead, type UnsealedRecord } from './event.js';
+import { headPathFor, readLines } from './files.js';
+
+/** `prev` of the first record of a chain. */
+export const GENESIS = '0'.repeat(64);
+
+export const VerifyProblemSchema = z.object({
+  file: z.string(),
+  line: z.int(),
+  seq: z.optional(z.int()),
+  kind: z.enum(['edited', 'removed', 'reordered', 'truncated', 'corrupt']),
+  message: z.string(),
+});
+export const VerifyResultSchema = z.object({ ok: z.boolean(), records: z.int(), problem: z.optional(VerifyProblemSchema) });
+export type VerifyProblem = z.infer<typeof VerifyProblemSchema>;
+export type VerifyResult = z.infer<typeof VerifyResultSchema>;
+
+/** JSON with object keys sorted (UTF-16 order) at every depth; undefined members dropped, as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const key of Object.keys(obj).sort()) {
+    const v = obj[key];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    members.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** sha256 hex of the canonical JSON of a record without its `hash`. */
+export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  const { hash: _ignored, ...rest } = record as AuditRecord;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/** Chains a record after `head` (or starts a chain): sets `seq`, `prev` and `hash`. */
+export function sealRecord(body: UnsealedRecord, head: ChainHead | undefined): AuditRecord {
+  const unhashed = { ...body, seq: head ? head.seq + 1 : 0, prev: head ? head.hash : GENESIS };
+  return { ...unhashed, hash: hashRecord(unhashed) };
+}
+
+/** The head sidecar of a log, or undefined when it is missing or unreadable. */
+export function readHead(logPath: string): ChainHead | undefined {
+  const read = readHeadFile(headPathFor(logPath));
+  return read.head;
+}
+
+function readHeadFile(file: string): { head?: ChainHead; error?: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? {} : { error: (e as Error).message };
+  }
+  try {
+    const parsed = ChainHeadSchema.safeParse(JSON.parse(text));
+    return parsed.success ? { head: parsed.data } : { error: 'it is not {seq, hash}' };
+  } catch {
+    return { error: 'it is not JSON' };
+  }
+}
+
+/** Replaces the head sidecar atomically (write + rename); call under the log's lock. */
+export function writeHead(logPath: string, head: ChainHead): void {
+  const file = headPathFor(logPath);
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ seq: head.seq, hash: head.hash })}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/** The chain position a parsed line claims, if it looks like a record. */
+export function chainPosition(text: string): (ChainHead & { prev: string }) | undefined {
+  try {
+    const r = JSON.parse(text) as Partial<AuditRecord>;
+    if (typeof r.seq === 'number' && typeof r.hash === 'string' && typeof r.prev === 'string') return { seq: r.seq, hash: r.hash, prev: r.prev };
+  } catch {
+    // not a record
+  }
+  return undefined;
+}
+
+export type VerifyOptions = {
+  /** The head sidecar to check against; default: the first `<file>.head` found, newest file first; false: none. */
+  head?: string | false;
+  /** Accept a chain that starts after seq 0 (rotation with maxFiles deleted the oldest files). */
+  allowPrunedStart?: boolean;
+};
+
+/**
+ * Streams the log file(s), oldest → newest, and reports the first record that was edited (hash mismatch), removed
+ * or reordered (seq gap, prev mismatch), truncated (torn last line, fewer records than the head says) or corrupt.
+ */
+export async function verifyLog(paths: string[] | string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const files = typeof paths === 'string' ? [paths] : [...paths];
+  let head: ChainHead | undefined;
+  const headFile = options.head === false ? undefined : (options.head ?? [...files].reverse().map(headPathFor).find((f) => fs.existsSync(f)));
+  if (headFile) {
+    const read = readHeadFile(headFile);
+    if (read.error) return fail(0, { file: headFile, line: 1, kind: 'corrupt', message: `the head sidecar \`${headFile}\` is unreadable: ${read.error}` });
+    head = read.head;
+  }
+
+  let records = 0;
+  let expected = 0;
+  let lastHash = GENESIS;
+  let previous: { file: string; line: number; seq: number } | undefined;
+  let lastSeen = { file: files.at(-1) ?? '', line: 0 };
+  let gap: { file: string; line: number; seq: number; from: number } | undefined;
+
+  for await (const l of readLines(files)) {
+    lastSeen = { file: l.file, line: l.line };
+    if (gap) {
+      // A gap is a removal unless a missing record turns up later: then the records were reordered.
+      const pos = chainPosition(l.text);
+      if (pos && pos.seq >= gap.from && pos.seq < gap.seq) {
+        return fail(records, { file: gap.file, line: gap.line, seq: gap.seq, kind: 'reordered', message: `record seq ${gap.seq} at line ${gap.line} of \`${gap.file}\` comes before seq ${pos.seq} (line ${l.line} of \`${l.file}\`): records were reordered` });
+      }
+      continue;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(l.text);
+    } catch {
+      const kind = l.torn ? 'truncated' : 'corrupt';
+      const what = l.torn ? 'is torn (cut off mid-record)' : 'is not JSON';
+      return fail(records, { file: l.file, line: l.line, kind, message: `line ${l.line} of \`${l.file}\` ${what}` });
+    }
+    const parsed = AuditRecordSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fail(records, { file: l.file, line: l.line, kind: 'corrupt', message: `line ${l.line} of \`${l.file}\` is not a decision record: \`${issue.path.join('.')}\` ${issue.message.toLowerCase()}` });
+    }
+    const rec = raw as AuditRecord;
+    const at = { file: l.file, line: l.line, seq: rec.seq };
+    if (hashRecord(rec) !== rec.hash) {
+      return fail(records, { ...at, kind: 'edited', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: its hash does not match its content` });
+    }
+    if (records === 0 && options.allowPrunedStart) {
+      expected = rec.seq;
+      lastHash = rec.prev;
+    }
+    if (rec.seq > expected) {
+      gap = { ...at, from: expected };
+      continue;
+    }
+    if (rec.seq < expected) {
+      return fail(records, { ...at, kind: 'reordered', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` comes after seq ${expected - 1}: records were reordered or repeated` });
+    }
+    if (rec.prev !== lastHash) {
+      // The record before was rewritten with a fresh hash (its own hash checks out, this link does not).
+      const where = previous ?? at;
+      const message = previous
+        ? `record seq ${previous.seq} at line ${previous.line} of \`${previous.file}\` was edited and rehashed: seq ${rec.seq} (line ${l.line}) chains to a different hash`
+        : `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: the first record must chain to the genesis hash`;
+      return fail(records, { ...where, kind: 'edited', message });
+    }
+    if (head && rec.seq === head.seq && rec.hash !== head.hash) {
+      return fail(records, { ...at, kind: 'edited', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited and rehashed: the head sidecar holds another hash` });
+    }
+    records++;
+    expected = rec.seq + 1;
+    lastHash = rec.hash;
+    previous = at;
+  }
+
+  if (gap) {
+    const missing = gap.seq - gap.from === 1 ? `seq ${gap.from} is` : `seq ${gap.from}–${gap.seq - 1} are`;
+    const hint = gap.from === 0 && records === 0 ? ' (if rotation deleted old files, verify with allowPrunedStart)' : '';
+    return fail(records, { file: gap.file, line: gap.line, seq: gap.seq, kind: 'removed', message: `records were removed before line ${gap.line} of \`${gap.file}\`: ${missing} missing${hint}` });
+  }
+  if (head && expected - 1 < head.seq) {
+    const line = lastSeen.line + 1;
+    return fail(records, { file: lastSeen.file, line, seq: expected, kind: 'truncated', message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}` });
+  }
+  return { ok: true, records };
+}
+
+function fail(records: number, problem: VerifyProblem): VerifyResult {
+  return { ok: false, records, problem };
+}

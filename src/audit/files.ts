@@ -1,0 +1,253 @@
+// The files of a decision log: rotated siblings (winston's naming), streamed lines, the last line, locked appends.
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { badInput } from '../shared/errors.js';
+
+/** Rotation of the chained log; same option names and file naming as winston's File transport. */
+export type Rotation = { maxsize?: number; maxFiles?: number; tailable?: boolean };
+
+/** One line of a log file; `torn` when it is the file's last line and lacks its newline. */
+export type LogLine = { file: string; line: number; text: string; torn: boolean };
+
+const CHUNK = 64 * 1024;
+// INVARIANT: no single line is read whole beyond this; a longer line counts as unreadable (records are small).
+const MAX_LINE = 16 * 1024 * 1024;
+
+/** `<log>.lock`: the flock(1) lock file that serialises appends. */
+export const lockPathFor = (logPath: string): string => `${logPath}.lock`;
+/** `<log>.head`: the `{seq, hash}` sidecar of the chain's last record. */
+export const headPathFor = (logPath: string): string => `${logPath}.head`;
+
+/**
+ * The log and its rotated siblings, oldest → newest. winston names them `<stem><n><ext>` (`policy-audit1.jsonl`):
+ * n counts up without `tailable`, and with `tailable` the newest is always the bare name and 1 the next newest.
+ * Files are ordered by their first record's `seq`, so either scheme (and restarts) order correctly; files with no
+ * readable first record go last, in name order.
+ */
+export function logFilesInOrder(logPath: string, options: { tailable?: boolean } = {}): string[] {
+  const byName = siblings(logPath).sort((a, b) => (options.tailable ? b.index - a.index : a.index - b.index));
+  const keyed = byName.map((s, order) => ({ file: s.file, order, seq: firstSeq(s.file) ?? Number.POSITIVE_INFINITY }));
+  return keyed.sort((a, b) => a.seq - b.seq || a.order - b.order).map((k) => k.file);
+}
+
+/** Existing `<stem><n><ext>` files next to `logPath`; the bare name is index 0. */
+function siblings(logPath: string): { index: number; file: string }[] {
+  const dir = path.dirname(logPath);
+  const ext = path.extname(logPath);
+  const stem = path.basename(logPath, ext);
+  const pattern = new RegExp(`^${escapeRegExp(stem)}(\\d*)${escapeRegExp(ext)}$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const found: { index: number; file: string }[] = [];
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (m) found.push({ index: m[1] === '' ? 0 : Number(m[1]), file: path.join(dir, name) });
+  }
+  return found;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The `seq` of a file's first record, or undefined if it has none readable. */
+function firstSeq(file: string): number | undefined {
+  const text = firstLine(file);
+  if (text === undefined) return undefined;
+  try {
+    const seq = (JSON.parse(text) as { seq?: unknown }).seq;
+    return typeof seq === 'number' ? seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(file: string): string | undefined {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const parts: Buffer[] = [];
+    for (let pos = 0; ; ) {
+      const buf = Buffer.alloc(CHUNK);
+      const n = fs.readSync(fd, buf, 0, CHUNK, pos);
+      if (n === 0) return parts.length ? Buffer.concat(parts).toString('utf8') : undefined;
+      const nl = buf.subarray(0, n).indexOf(0x0a);
+      if (nl >= 0) {
+        parts.push(buf.subarray(0, nl));
+        return Buffer.concat(parts).toString('utf8');
+      }
+      parts.push(buf.subarray(0, n));
+      pos += n;
+      if (pos > MAX_LINE) return undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The last non-empty line of a file and whether it ends with a newline; undefined if the file is missing or empty, or the line is too long to be a record. */
+export function readLastLine(file: string): { text: string; complete: boolean } | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  try {
+    let end = fs.fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    while (end > 0 && fs.readSync(fd, last, 0, 1, end - 1) === 1 && (last[0] === 0x0a || last[0] === 0x0d)) end--;
+    if (end === 0) return undefined;
+    const complete = end < fs.fstatSync(fd).size;
+    const parts: Buffer[] = [];
+    for (let pos = end; pos > 0; ) {
+      const start = Math.max(0, pos - CHUNK);
+      const buf = Buffer.alloc(pos - start);
+      fs.readSync(fd, buf, 0, buf.length, start);
+      const nl = buf.lastIndexOf(0x0a);
+      if (nl >= 0) {
+        parts.unshift(buf.subarray(nl + 1));
+        break;
+      }
+      parts.unshift(buf);
+      pos = start;
+      if (end - pos > MAX_LINE) return undefined;
+    }
+    return { text: Buffer.concat(parts).toString('utf8'), complete };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Streams the lines of the files in order, one at a time (never the whole file); blank lines are skipped. */
+export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
+  for (const file of files) {
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      throw badInput(`cannot read audit log \`${file}\`: no such file`, { file });
+    }
+    const endsWithNewline = size === 0 || lastByte(file, size) === 0x0a;
+    const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    let held: LogLine | undefined;
+    let n = 0;
+    for await (const text of lines) {
+      n++;
+      if (held) yield held;
+      held = text.trim() === '' ? undefined : { file, line: n, text, torn: false };
+    }
+    if (held) yield { ...held, torn: held.line === n && !endsWithNewline };
+  }
+}
+
+function lastByte(file: string, size: number): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    fs.readSync(fd, b, 0, 1, size - 1);
+    return b[0];
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The chained log on disk. Call its methods only under the log's lock: appends are synchronous and fdatasync'd, and
+ * rotation (winston's naming, decided before each write) happens here, so several processes never rotate apart.
+ */
+export class ChainFile {
+  constructor(
+    readonly logPath: string,
+    readonly rotation: Rotation = {},
+  ) {}
+
+  /** Files oldest → newest by name. */
+  private byName(): { index: number; file: string }[] {
+    const list = siblings(this.logPath);
+    return list.sort((a, b) => (this.rotation.tailable ? b.index - a.index : a.index - b.index));
+  }
+
+  /** The file the next record goes to, before any rotation. */
+  private current(): { index: number; file: string } {
+    if (this.rotation.tailable || !this.rotation.maxsize) return { index: 0, file: this.logPath };
+    return this.byName().at(-1) ?? { index: 0, file: this.logPath };
+  }
+
+  /** The newest non-empty line of the log, across rotated files. */
+  lastLine(): { text: string; complete: boolean } | undefined {
+    for (const s of this.byName().reverse()) {
+      const last = readLastLine(s.file);
+      if (last) return last;
+    }
+    return undefined;
+  }
+
+  /** Appends one line (rotating first if the current file is full) and flushes it to disk; returns the file. */
+  append(line: string): string {
+    let { index, file } = this.current();
+    let size = fileSize(file);
+    const { maxsize } = this.rotation;
+    if (maxsize && size >= maxsize) {
+      file = this.rotation.tailable ? this.shiftTailable() : this.nextIncrementing(index);
+      size = 0;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(file, 'a+');
+    try {
+      // A torn last line (a writer died mid-write) stays its own line instead of swallowing this record.
+      const prefix = size > 0 && readByte(fd, size - 1) !== 0x0a ? '\n' : '';
+      const data = Buffer.from(`${prefix}${line.replace(/\n$/, '')}\n`, 'utf8');
+      for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return file;
+  }
+
+  /** Non-tailable: the next numbered file; drops the oldest beyond maxFiles, as winston does. */
+  private nextIncrementing(index: number): string {
+    const next = this.nameFor(index + 1);
+    const { maxFiles } = this.rotation;
+    if (maxFiles) for (const s of siblings(this.logPath)) if (s.index <= index + 1 - maxFiles) fs.rmSync(s.file, { force: true });
+    return next;
+  }
+
+  /** Tailable: n-1 → n down to 1, the bare file → 1; the bare file starts empty, as winston does. */
+  private shiftTailable(): string {
+    const top = this.rotation.maxFiles ?? Math.max(0, ...siblings(this.logPath).map((s) => s.index)) + 2;
+    for (let i = top - 1; i > 1; i--) {
+      const from = this.nameFor(i - 1);
+      if (fs.existsSync(from)) fs.renameSync(from, this.nameFor(i));
+    }
+    fs.renameSync(this.logPath, this.nameFor(1));
+    return this.logPath;
+  }
+
+  private nameFor(index: number): string {
+    if (index === 0) return this.logPath;
+    const ext = path.extname(this.logPath);
+    return path.join(path.dirname(this.logPath), `${path.basename(this.logPath, ext)}${index}${ext}`);
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readByte(fd: number, position: number): number {
+  const b = Buffer.alloc(1);
+  fs.readSync(fd, b, 0, 1, position);
+  return b[0];
+}

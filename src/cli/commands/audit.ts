@@ -1,0 +1,80 @@
+// `wg-policy audit verify | list | show`: read the decision log, streaming, for auditors.
+import { existsSync } from 'node:fs';
+import { verifyLog } from '../../audit/chain.js';
+import type { AuditRecord } from '../../audit/event.js';
+import { logFilesInOrder } from '../../audit/files.js';
+import { listDecisions, showDecision, type DecisionFilter } from '../../audit/query.js';
+import { locateWgDir } from '../../config/locate.js';
+import { badInput } from '../../shared/errors.js';
+import { auditLogPath, localConfigOf, type AuditFlags } from '../decision-log.js';
+import { renderExplanation, type CompactExplanation } from '../explanation.js';
+import { printJson } from '../output.js';
+
+interface LogFlags extends AuditFlags {
+  dir?: string;
+  json?: boolean;
+}
+
+/** The log's files, oldest first (rotated siblings included); a missing log is bad input. */
+function logFiles(flags: LogFlags): string[] {
+  const explicit = flags.auditLog ?? (process.env.WG_POLICY_AUDIT_LOG || undefined);
+  const wgDir = explicit ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
+  const { path } = auditLogPath(flags, wgDir, wgDir ? localConfigOf(wgDir) : undefined);
+  if (!path || !existsSync(path)) throw badInput(`no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
+  return logFilesInOrder(path);
+}
+
+const warnCorrupt = (c: { message: string }) => process.stderr.write(`warning: ${c.message}; skipped\n`);
+
+export async function runVerify(flags: LogFlags): Promise<void> {
+  const files = logFiles(flags);
+  const r = await verifyLog(files);
+  if (flags.json) printJson(r);
+  else if (r.ok) process.stdout.write(`ok: ${r.records} records, chain intact (${files.length} file${files.length > 1 ? 's' : ''})\n`);
+  else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
+  if (!r.ok) process.exitCode = 1;
+}
+
+/** One line per decision: what was decided and by which rules. */
+function summary(r: AuditRecord): string {
+  if (r.error) return `refused: ${r.error.rule ?? r.error.code}`;
+  const res = r.result as Record<string, unknown> | null;
+  if (r.kind === 'spawn' && res) {
+    const ep = res.endpoint as { name?: string } | null;
+    return `executor=${String(res.executor)} model=${String((res.model as { spec?: string })?.spec)} endpoint=${ep?.name ?? 'none'}`;
+  }
+  if (r.kind === 'gate' && res) return `${res.allowed ? 'allowed' : 'DENIED'} by ${r.rules.filter((x) => x.field !== 'warn').map((x) => x.rule).join(', ') || '(no rule)'}`;
+  return '';
+}
+
+export async function runList(flags: LogFlags & DecisionFilter): Promise<void> {
+  const filter: DecisionFilter = { task: flags.task, kind: flags.kind, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
+  let n = 0;
+  for await (const r of listDecisions(logFiles(flags), filter, { onCorrupt: warnCorrupt })) {
+    n++;
+    // JSON Lines, one record per line: streamable, like the log itself.
+    process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${r.id}  ${r.ts}  ${r.kind.padEnd(5)}  ${r.task}  ${r.actor}  ${summary(r)}\n`);
+  }
+  if (!flags.json) process.stderr.write(`${n} decision${n === 1 ? '' : 's'}\n`);
+}
+
+export async function runShow(id: string, flags: LogFlags): Promise<void> {
+  const r = await showDecision(logFiles(flags), id, { onCorrupt: warnCorrupt });
+  if (!r) throw badInput(`no decision \`${id}\` in the decision log`, { key: id });
+  if (flags.json) return printJson(r);
+  const out = [
+    `decision ${r.id}  ${r.ts}  ${r.kind}  task ${r.task}  actor ${r.actor}`,
+    `policy revision ${r.policyRevision}; chain seq ${r.seq}, hash ${r.hash.slice(0, 16)}…`,
+    `result: ${summary(r)}`,
+    ...(r.masked.length ? [`masked: ${r.masked.join(', ')}`] : []),
+    'inputs:',
+    ...r.inputs.map((i) => `  ${i.layer}${i.file ? ` ${i.file}` : ''} ${i.key} = ${JSON.stringify(i.value)}`),
+    'rules:',
+    ...r.rules.map((x) => `  ${x.field}: ${x.rule} (${x.policy})`),
+  ];
+  process.stdout.write(`${out.join('\n')}\n`);
+  const x = r.explanation as CompactExplanation | { rules: Array<{ rule: string; policy: string; effect: string; matched: boolean }> } | undefined;
+  if (x && 'stages' in x) process.stdout.write(`\n${renderExplanation(x)}`);
+  else if (x && 'rules' in x)
+    process.stdout.write(`\n${x.rules.map((g) => `  ${g.matched ? 'matched' : 'did not match'}: ${g.rule} (${g.effect}, ${g.policy})`).join('\n')}\n`);
+}
