@@ -1,0 +1,171 @@
+// The decision log through the CLI: what plan, gate and done record; masking; verify; queries; many writers.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { cli, ROOT, scratch } from '../support/project.js';
+
+const CANARY = 'CANARY-5ecr3t-7f1d';
+const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
+
+/** A project with a canary secret in every config field that can hold one. */
+function project() {
+  const secretFields = `api_key = "${CANARY}-inline"\napi_key_file = "/run/secrets/${CANARY}-file"\napi_key_env = "${CANARY}_ENV"\napi_key_ref = "pass:${CANARY}-ref"\n`;
+  const s = scratch({
+    'project/.wg/config.toml': `[dispatcher]\nexecutor = "claude"\n\n[openrouter]\napi_key = "${CANARY}-table"\ntoken = "${CANARY}-token"\n\n[secrets]\npassword = "${CANARY}-password"\n\n[[llm_endpoints.endpoints]]\nname = "lab"\nprovider = "oai-compat"\nurl = "http://127.0.0.1:8088"\n${secretFields}`,
+    'home/.wg/config.toml': `[[llm_endpoints.endpoints]]\nname = "openrouter"\nprovider = "openrouter"\nis_default = true\n${secretFields}`,
+  });
+  const tasks = [
+    { kind: 'task', id: 't1', title: 'claude task', status: 'open' },
+    { kind: 'task', id: 't2', title: 'native task', status: 'open', executor: 'native', model: 'nex:qwen3' },
+    { kind: 'task', id: 't3', title: 'refused', status: 'open', model: 'nex:qwen3' },
+  ];
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${tasks.map((t) => JSON.stringify(t)).join('\n')}\n`);
+  return { ...s, log: join(s.wgDir, 'policy-audit.jsonl') };
+}
+
+test('plan records one spawn decision with every field, before printing the plan', () => {
+  const p = project();
+  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_AGENT_ID: 'agent-17' } });
+  expect(r.code).toBe(0);
+  const [rec] = lines(p.log).map((l) => JSON.parse(l));
+  expect(Object.keys(rec)).toEqual(['id', 'ts', 'kind', 'task', 'actor', 'policyRevision', 'inputs', 'result', 'rules', 'explanation', 'masked', 'seq', 'prev', 'hash']);
+  expect(rec).toMatchObject({ kind: 'spawn', task: 't1', actor: 'agent-17', seq: 0, prev: '0'.repeat(64) });
+  expect(rec.result).toEqual(JSON.parse(r.stdout));
+  expect(rec.policyRevision).toBe(rec.result.policyRevision);
+  expect(rec.rules).toContainEqual({ field: 'executor', rule: 'executor.local-dispatcher', policy: expect.stringMatching(/^policies\/spawn\/executor\.yaml:\d+$/) });
+  expect(rec.rules).toContainEqual(expect.objectContaining({ field: 'endpoint', rule: 'endpoint.none-for-claude' }));
+  expect(rec.inputs).toContainEqual({ layer: 'local', file: '.wg/config.toml', key: 'dispatcher.executor', value: 'claude' });
+  expect(rec.explanation.stages.map((s: { stage: string }) => s.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
+});
+
+test('a refused plan is recorded with the refusing rule; --no-audit records nothing', () => {
+  const p = project();
+  expect(cli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
+  const [rec] = lines(p.log).map((l) => JSON.parse(l));
+  expect(rec.result).toBeNull();
+  expect(rec.error).toMatchObject({ code: 'rejected', rule: 'compat.claude-cannot-run-model' });
+  expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
+  expect(lines(p.log)).toHaveLength(1);
+});
+
+test('the log moves with --audit-log, WG_POLICY_AUDIT_LOG or [policy] audit_log', () => {
+  const p = project();
+  const flag = join(p.root, 'flag.jsonl');
+  const env = join(p.root, 'env.jsonl');
+  expect(cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', flag], { home: p.home }).code).toBe(0);
+  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_POLICY_AUDIT_LOG: env } }).code).toBe(0);
+  writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n[policy]\naudit_log = "logs/decisions.jsonl"\n`);
+  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  expect([flag, env, join(p.wgDir, 'logs', 'decisions.jsonl')].map((f) => lines(f).length)).toEqual([1, 1, 1]);
+  expect(existsSync(p.log)).toBe(false);
+});
+
+test('a decision that cannot be recorded is exit 2 and no plan is printed', () => {
+  const p = project();
+  writeFileSync(join(p.root, 'not-a-dir'), ''); // a file where the log's folder should be: fails even for root
+  const r = cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'not-a-dir', 'log.jsonl')], { home: p.home });
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^wg-policy: cannot record the decision in `.*not-a-dir\/log\.jsonl`/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('the canary secret appears in no record, stdout or stderr of any command', () => {
+  const p = project();
+  const manifest = join(p.project, 'smoke', 'manifest.toml');
+  mkdirSync(join(p.project, 'smoke'), { recursive: true });
+  writeFileSync(join(p.project, 'smoke', 'ok.sh'), 'echo fine\n');
+  writeFileSync(manifest, '[[scenario]]\nname = "ok"\nscript = "ok.sh"\nowners = ["t1"]\n');
+  const runs = [
+    ['plan', 't1'], ['plan', 't2'], ['plan', 't3'], ['explain', 't1'], ['explain', 't2', '--json'], ['explain', 't3'],
+    ['check'], ['check', '--json'], ['gate', 't1', '--json'], ['done', 't1', '--json'],
+  ].map((args) => cli([...args, '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }));
+  const id = JSON.parse(lines(p.log)[0]).id;
+  runs.push(cli(['audit', 'list', '--json', '--dir', p.wgDir]), cli(['audit', 'show', id, '--dir', p.wgDir]), cli(['audit', 'verify', '--dir', p.wgDir]));
+  expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  for (const r of runs) expect(r.stdout + r.stderr).not.toContain(CANARY);
+  const log = readFileSync(p.log, 'utf8');
+  expect(lines(p.log).length).toBe(5); // 3 plans, 1 gate, 1 done: explain and check decide nothing
+  expect(log).not.toContain(CANARY);
+  for (const f of readdirSync(p.wgDir)) expect([f, readFileSync(join(p.wgDir, f), 'utf8').includes(CANARY)]).toEqual([f, f === 'config.toml']);
+});
+
+test('gate and done record their verdicts with scenario outcomes', () => {
+  const p = project();
+  mkdirSync(join(p.project, 'smoke'));
+  writeFileSync(join(p.project, 'smoke', 'bad.sh'), 'echo broken >&2; exit 3\n');
+  writeFileSync(join(p.project, 'smoke', 'manifest.toml'), '[[scenario]]\nname = "bad"\nscript = "bad.sh"\nowners = ["t1"]\n');
+  expect(cli(['done', 't1', '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }).code).toBe(1);
+  const [rec] = lines(p.log).map((l) => JSON.parse(l));
+  expect(rec).toMatchObject({ kind: 'gate', task: 't1', result: { allowed: false, results: [{ name: 'bad', outcome: 'fail', exitCode: 3 }] } });
+  expect(rec.rules).toContainEqual({ field: 'deny', rule: 'done.scenario-broken', policy: expect.stringMatching(/^policies\/gate\/done\.yaml:\d+$/) });
+  expect(rec.inputs).toContainEqual(expect.objectContaining({ key: 'summary.broken' }));
+});
+
+test('audit verify finds an edited record and names its line; list and show filter and explain', () => {
+  const p = project();
+  for (const t of ['t1', 't2', 't1']) expect(cli(['plan', t, '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  expect(cli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
+  const ok = cli(['audit', 'verify', '--dir', p.wgDir]);
+  expect([ok.code, ok.stdout]).toEqual([0, 'ok: 4 records, chain intact (1 file)\n']);
+
+  const list = (...args: string[]) => cli(['audit', 'list', '--json', '--dir', p.wgDir, ...args]).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  expect(list('--task', 't1')).toHaveLength(2);
+  expect(list('--rule', 'endpoint.first').map((r) => r.task)).toEqual(['t2']);
+  expect(list('--rule', 'compat.claude-cannot-run-model').map((r) => r.task)).toEqual(['t3']);
+  expect(list('--kind', 'gate')).toHaveLength(0);
+  expect(list('--field', 'endpoint')).toHaveLength(3);
+  expect(list('--since', '2000-01-01', '--until', '2999-01-01')).toHaveLength(4);
+  expect(list('--until', '2000-01-01')).toHaveLength(0);
+
+  const second = list()[1];
+  const show = cli(['audit', 'show', second.id, '--dir', p.wgDir]);
+  expect(show.code).toBe(0);
+  expect(show.stdout).toContain(`decision ${second.id}`);
+  expect(show.stdout).toContain('endpoint: endpoint.first');
+  expect(show.stdout).toMatch(/endpoint → endpoint = .*\n  decided by endpoint.first/);
+  expect(show.stdout).toContain('did not match:');
+  expect(cli(['audit', 'show', 'nope', '--dir', p.wgDir]).code).toBe(2);
+
+  const text = lines(p.log);
+  text[1] = text[1].replace('"native"', '"claude"');
+  writeFileSync(p.log, `${text.join('\n')}\n`);
+  const bad = cli(['audit', 'verify', '--dir', p.wgDir]);
+  expect(bad.code).toBe(1);
+  expect(bad.stdout).toMatch(/^TAMPERED: .*edited at .*policy-audit\.jsonl:2\)/);
+});
+
+test('8 processes × 250 real plans against one log: audit verify passes with exactly 2,000 records', async () => {
+  const p = project();
+  const cache = join(ROOT, 'node_modules', '.cache', 'wgp-test');
+  const child = join(cache, 'plan-child.mjs');
+  await build({
+    entryPoints: [join(ROOT, '__tests__', 'audit', 'fixtures', 'plan-child.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: child,
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+  });
+  const log = join(p.root, 'shared.jsonl');
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: 8 }, () =>
+      new Promise<void>((resolve, reject) => {
+        const c = spawn(process.execPath, [child, p.wgDir, p.home, log, '250'], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        c.stderr.on('data', (d) => (err += d));
+        c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
+      }),
+    ),
+  );
+  const ms = Date.now() - started;
+  const v = cli(['audit', 'verify', '--audit-log', log]);
+  expect([v.code, v.stdout]).toEqual([0, 'ok: 2000 records, chain intact (1 file)\n']);
+  const seqs = lines(log).map((l) => JSON.parse(l).seq);
+  expect(seqs).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+  process.stdout.write(`8 × 250 plans recorded in ${ms} ms (${(ms / 2000).toFixed(2)} ms per plan+record)\n`);
+}, 180_000);
