@@ -30,7 +30,7 @@ export async function runVerify(flags: LogFlags): Promise<void> {
   const files = logFiles(flags);
   const r = await verifyLog(files);
   if (flags.json) printJson(r);
-  else if (r.ok) process.stdout.write(`ok: ${r.records} records, chain intact (${files.length} file${files.length > 1 ? 's' : ''})\n`);
+  else if (r.ok) process.stdout.write(`ok: ${r.records} record${r.records === 1 ? "" : "s"}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})\n`);
   else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
   if (!r.ok) process.exitCode = 1;
 }
