@@ -18,11 +18,18 @@ try {
 }
 
 const useCache = process.env.WG_POLICY_NO_CODE_CACHE !== '1';
-// The cache sits next to the bundle, or in the temp folder when the install is read-only. V8 rejects a cache
-// made from other source or by another V8, and then it is written anew.
-const places = [`${bundle}.${process.versions.v8}.v8cache`, path.join(os.tmpdir(), `wg-policy-${process.versions.v8}-${source.length}.v8cache`)];
+// V8 checks a cache only against the source's length, so the cache's name carries a hash of the source and
+// of V8's version: a rebuilt bundle never runs stale code. It sits next to the bundle, or, when the install is
+// read-only, in the user's own cache folder (mode 0700) — never in a folder other users can write.
+let places = [];
+if (useCache) {
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8).update(source).digest('hex').slice(0, 24);
+  const home = os.homedir();
+  const userCache = process.env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
+  places = [`${bundle}.${hash}.v8cache`, ...(userCache ? [path.join(userCache, 'wg-policy', `cli.${hash}.v8cache`)] : [])];
+}
 let cachedData;
-for (const p of useCache ? places : []) {
+for (const p of places) {
   try {
     cachedData = fs.readFileSync(p);
     break;
@@ -34,12 +41,13 @@ for (const p of useCache ? places : []) {
 const script = new vm.Script(wrap(source), { filename: bundle, cachedData });
 if (useCache && (!cachedData || script.cachedDataRejected)) {
   // Written after the run, so the functions the command compiled lazily are in the cache too.
-  process.once('beforeExit', () => {
+  process.once('exit', () => {
     const data = script.createCachedData();
     for (const p of places) {
       const tmp = `${p}.${process.pid}.tmp`;
       try {
-        fs.writeFileSync(tmp, data);
+        fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(tmp, data, { mode: 0o600 });
         fs.renameSync(tmp, p); // atomic: concurrent writers never leave a torn cache
         return;
       } catch {

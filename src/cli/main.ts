@@ -97,6 +97,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv).then((code) => {
-  process.exitCode = code;
+const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write('', () => resolve()));
+
+void main(process.argv).then(async (code) => {
+  // Every decision is on disk by now (the commands await the log). Exit explicitly once stdout and stderr are
+  // flushed, so a handle some transport left open can never keep wg waiting on a finished command.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
 });

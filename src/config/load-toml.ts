@@ -100,7 +100,9 @@ function walkStrings(value: unknown, path: string, out: Array<[string, string]>)
 function normalizeLegacy(raw: Record<string, unknown>): Map<string, string> {
   const aliases = new Map<string, string>();
   const legacy = raw.coordinator;
-  if (legacy && typeof legacy === 'object' && !Array.isArray(legacy)) {
+  const isTable = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  // A `dispatcher` that is not a table is left for validation to report.
+  if (isTable(legacy) && (raw.dispatcher === undefined || isTable(raw.dispatcher))) {
     const canonical = (raw.dispatcher ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(legacy)) {
       if (!(k in canonical)) {
@@ -148,7 +150,9 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
       ? lineOfKey(text, 'llm_endpoints.endpoints', rest[2] ?? 'name', Number(rest[1]))
       : lineOfKey(text, aliases.get(`${table}.${rest[0]}`)?.split('.')[0] ?? table, rest[0] ?? '');
     const written = aliases.get(key) ?? key;
-    throw badInput(`${line ? `${shownAs}:${line}` : shownAs}: \`${written}\` ${issueProblem(issue, valueAt(raw, issue.path))}`, {
+    // INVARIANT: a secret's value is never echoed, even when it has the wrong type.
+    const secret = SECRET_KEY.test(String(issue.path[issue.path.length - 1] ?? ''));
+    throw badInput(`${line ? `${shownAs}:${line}` : shownAs}: \`${written}\` ${issueProblem(issue, secret ? undefined : valueAt(raw, issue.path), secret)}`, {
       file: shownAs,
       line,
       key: written,

@@ -29,6 +29,7 @@ export const TaskSchema = z.looseObject({
   tier: optStr,
   agent: optStr,
   assigned: optStr,
+  session_id: optStr,
   tags: z.optional(z.nullable(z.array(z.string()))),
   priority: z.optional(z.unknown()),
 });

@@ -49,6 +49,13 @@ function checkCondition(node: unknown, kind: PolicyKind, path: PropertyKey[], lo
   }
   const e = checkRef(kind, r.data.fact, r.data.path, loc([...path, 'fact']), 'a condition');
   if (e) out.push(e);
+  if (r.data.operator === 'matches' && typeof r.data.value === 'string') {
+    try {
+      new RegExp(r.data.value);
+    } catch (e) {
+      out.push(badInput(`${loc([...path, 'value'])}: \`matches\` needs a valid regular expression: ${(e as Error).message}`));
+    }
+  }
   if (r.data.operator !== 'isSet' && r.data.value === undefined)
     out.push(badInput(`${loc(path)}: condition on \`${r.data.fact}\` with operator \`${r.data.operator}\` needs a \`value\``));
   if (isFactRef(r.data.value)) {

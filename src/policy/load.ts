@@ -7,6 +7,11 @@ import { didYouMean } from '../shared/did-you-mean.js';
 import { packageRoot } from '../shared/package-root.js';
 import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
+import { SPAWN_FIELDS } from '../spawn/stages.js';
+import { GATE_FIELDS } from '../gate/fields.js';
+
+/** Every field or gate a rule id may be namespaced by, across both kinds. */
+const ALL_FIELDS: readonly string[] = [...SPAWN_FIELDS, ...GATE_FIELDS];
 import { PolicyFileSchema, type LoadedRule, type PolicyFile, type PolicyKind } from './schema.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -194,9 +199,13 @@ async function loadUncached(root: string, opts: LoadOptions): Promise<PolicySet>
     for (const [i, id] of (f.body.disable ?? []).entries()) {
       const by = `${f.info.file}:${f.lineOf(['disable', i])}`;
       // Rule ids are namespaced by field (`executor.…`, `done.…`): ids of the other kind are not ours.
-      if (!opts.fields.includes(id.split('.')[0])) continue;
-      if (!rules.has(id))
-        throw badInput(`${by}: cannot disable unknown rule \`${id}\`${didYouMean(id, [...rules.keys()])}`, { file: f.info.file, rule: id });
+      const prefix = id.split('.')[0];
+      if (!opts.fields.includes(prefix) && ALL_FIELDS.includes(prefix)) continue;
+      if (disabled.some((d) => d.id === id)) continue; // already off (e.g. by an enabled optional file)
+      if (!rules.has(id)) {
+        const known = opts.fields.includes(prefix) ? [...rules.keys()] : [...rules.keys(), ...ALL_FIELDS.map((x) => `${x}.`)];
+        throw badInput(`${by}: cannot disable unknown rule \`${id}\`${didYouMean(id, known)}`, { file: f.info.file, rule: id });
+      }
       rules.delete(id);
       disabled.push({ id, by });
     }

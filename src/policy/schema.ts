@@ -11,7 +11,7 @@ export const OPERATORS = [
 /** The facts each kind of policy may read, with the paths they offer (`*` = any path below). */
 export const FACTS = {
   spawn: {
-    task: ['id', 'title', 'status', 'model', 'endpoint', 'exec', 'exec_mode', 'executor', 'provider', 'tier', 'agent', 'assigned', 'tags', 'priority'],
+    task: ['id', 'title', 'status', 'model', 'endpoint', 'exec', 'exec_mode', 'executor', 'provider', 'tier', 'agent', 'assigned', 'tags', 'priority', 'session_id'],
     cli: ['agentExecutor', 'defaultModel'],
     local: ['file', 'agent.model', 'agent.executor', 'dispatcher.model', 'dispatcher.executor', 'llm_endpoints.inherit_global', 'llm_endpoints.endpoints'],
     global: ['file', 'agent.model', 'agent.executor', 'dispatcher.model', 'dispatcher.executor', 'llm_endpoints.inherit_global', 'llm_endpoints.endpoints'],

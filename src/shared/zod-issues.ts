@@ -7,14 +7,16 @@ export function issuePath(path: readonly PropertyKey[]): string {
 }
 
 /** What is wrong with the value, phrased to follow "`key` ". */
-export function issueProblem(issue: core.$ZodIssue, value: unknown): string {
+export function issueProblem(issue: core.$ZodIssue, value: unknown, hideValue = false): string {
   switch (issue.code) {
     case 'invalid_type':
+      if (hideValue) return `must be ${article(issue.expected)}`;
       return value === undefined ? 'is required' : `must be ${article(issue.expected)}, not ${describe(value)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'string' ? 'must not be empty' : `must be at least ${String(issue.minimum)}`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return issue.inclusive === false ? `must be greater than ${String(issue.minimum)}` : `must be at least ${String(issue.minimum)}`;
     case 'unrecognized_keys':
       return `has unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `\`${k}\``).join(', ')}`;
     default:
@@ -23,6 +25,7 @@ export function issueProblem(issue: core.$ZodIssue, value: unknown): string {
 }
 
 function article(t: string): string {
+  if (t === 'object') return 'a table'; // the user wrote TOML or YAML, not JSON
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { loadLayers, type Source } from '../config/layers.js';
 import type { ConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
-import { parseModelSpec } from '../config/model-spec.js';
+import { deprecationWarning, parseModelSpec } from '../config/model-spec.js';
 import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
 import { evaluateRules, type RuleTrace } from '../engine/run-rules.js';
 import { renderMessage, resolveValue } from '../engine/values.js';
@@ -93,7 +93,7 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
   const warn = hooks.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
-  const layers = loadLayers({ wgDir, home: req.home ?? env.HOME });
+  const layers = loadLayers({ wgDir, home: req.home || env.HOME || undefined }); // an empty HOME is no home
   for (const w of [...layers.global.warnings, ...layers.local.warnings]) warn(w);
   const loaded = loadTask(req, wgDir, layers.projectRoot);
   const policies = await loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS, projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot });
@@ -108,7 +108,7 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
   const trace: SpawnTrace = { taskId, stages: [], policyRevision: policies.revision, policyFiles: policies.files, inputs: [] };
   const context: SpawnContext = { wgDir, localConfig: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
 
-  for (const { stage, field } of SPAWN_STAGES) {
+  for (const { stage, field, value: valueSchema } of SPAWN_STAGES) {
     const rules = policies.byField.get(stage) ?? [];
     const traces = await evaluateRules(rules, facts);
     const matched = traces.filter((t) => t.matched); // INVARIANT: rules are sorted by priority, then file order
@@ -127,6 +127,13 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
     }
     const { value, reads } = resolveValue(winner.rule.then.value, facts);
     st.value = value;
+    const checked = valueSchema.safeParse(value);
+    if (!checked.success)
+      throw badInput(`rule \`${winner.rule.id}\` (${policyLoc(winner.rule)}) gave ${stage} the invalid value ${JSON.stringify(value)}`, {
+        rule: winner.rule.id,
+        file: winner.rule.file,
+        line: winner.rule.line,
+      });
     const fromConditions = winner.conditions.filter((c) => c.result === true).map((c) => ({ fact: c.fact, path: c.path, value: c.actual }));
     let sources = dedupe([...reads, ...fromConditions].flatMap((r) => sourceOf(r.fact, r.path, r.value)));
     if (sources.length === 0) sources = [{ layer: 'default', file: winner.rule.file, key: `${winner.rule.id}.then.value`, value }];
@@ -143,6 +150,12 @@ export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Prom
       provenance[field] = { value, rule: winner.rule.id, policy: policyLoc(winner.rule), sources, shadowed };
     }
     plan[field] = field === 'model' ? parseModelSpec(String(value)) : value;
+    if (field === 'model') {
+      // Config files were checked for deprecated prefixes when loaded; a task's or the caller's model is checked here.
+      const src = sources.find((x) => x.layer === 'task' || x.layer === 'cli');
+      const w = src && deprecationWarning(src.layer === 'task' ? `task ${taskId} model` : src.key, String(value));
+      if (w) warn(w);
+    }
     (facts.provenance as Record<string, unknown>)[field] = { rule: provenance[field].rule, from: describeSources(provenance[field].sources, taskId) };
     trace.inputs = dedupe(Object.values(provenance).flatMap((p) => p.sources.filter((s) => !s.via)));
   }
