@@ -66,11 +66,24 @@ describe('verifyLog', () => {
     expect(result.problem?.message).toContain(`\`${file}\``);
   });
 
-  test('without the head sidecar a dropped last line cannot be seen; head: false skips it on purpose', async () => {
+  test('head: false verifies without the head sidecar on purpose (a dropped last line cannot be seen then)', async () => {
     const file = tampered((ls) => ls.pop());
-    expect((await verifyLog(file, { head: false })).ok).toBe(true);
+    expect(await verifyLog(file, { head: false })).toEqual({ ok: true, records: 9 });
+  });
+
+  test('the last line dropped together with the head sidecar: the missing head is reported', async () => {
+    const file = tampered((ls) => ls.pop());
     fs.rmSync(`${file}.head`);
-    expect(await verifyLog(file)).toEqual({ ok: true, records: 9 });
+    const result = await verifyLog(file);
+    expect(result).toMatchObject({ ok: false, records: 9, problem: { kind: 'head-missing', file, line: 10, seq: 9 } });
+    expect(result.problem?.message).toMatch(/head sidecar `.*\.head` is missing: records at the end .* may have been removed/);
+    expect(await verifyLog(file, { head: false })).toEqual({ ok: true, records: 9 });
+  });
+
+  test('an empty log needs no head sidecar', async () => {
+    const file = path.join(tmp.dir, 'empty.jsonl');
+    fs.writeFileSync(file, '');
+    expect(await verifyLog(file)).toEqual({ ok: true, records: 0 });
   });
 
   test('an unreadable head sidecar is reported', async () => {

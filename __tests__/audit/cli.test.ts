@@ -1,9 +1,9 @@
 // The decision log through the CLI: what plan, gate and done record; masking; verify; queries; many writers.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { cli, ROOT, scratch } from '../support/project.js';
+import { BIN, cli, ROOT, scratch } from '../support/project.js';
 
 const CANARY = 'CANARY-5ecr3t-7f1d';
 const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
@@ -169,3 +169,106 @@ test('8 processes × 250 real plans against one log: audit verify passes with ex
   expect(seqs).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   process.stdout.write(`8 × 250 plans recorded in ${ms} ms (${(ms / 2000).toFixed(2)} ms per plan+record)\n`);
 }, 180_000);
+
+test('a short api_key placeholder (`none`) masks no rule id; a config URL with credentials is refused unechoed', () => {
+  const p = project();
+  const cfg = (url: string) => `[dispatcher]\nexecutor = "claude"\n\n[[llm_endpoints.endpoints]]\nname = "local"\nprovider = "local"\nurl = "${url}"\napi_key = "none"\n`;
+  writeFileSync(join(p.wgDir, 'config.toml'), cfg('http://wg:hunter22@localhost:11434/v1?api_key=abc123&model=m'));
+  const refused = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain('carries credentials');
+  expect(refused.stdout + refused.stderr).not.toMatch(/hunter22|abc123/);
+  expect(existsSync(p.log)).toBe(false);
+  writeFileSync(join(p.wgDir, 'config.toml'), cfg('http://localhost:11434/v1'));
+  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  const [rec] = lines(p.log).map((l) => JSON.parse(l));
+  const text = JSON.stringify(rec);
+  expect(text).not.toContain('***-');
+  expect(rec.rules).toContainEqual(expect.objectContaining({ field: 'endpoint', rule: 'endpoint.none-for-claude' }));
+  expect(rec.result.provenance.endpoint.rule).toBe('endpoint.none-for-claude');
+  expect(rec.masked.every((m: string) => !/\.rule$/.test(m))).toBe(true);
+  const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir, '--rule', 'endpoint.none-for-claude']);
+  expect(listed.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).id)).toEqual([rec.id]);
+  expect(cli(['audit', 'show', rec.id, '--dir', p.wgDir]).stdout).toContain('endpoint: endpoint.none-for-claude');
+});
+
+describe('a log rotated with maxFiles (oldest files pruned) still verifies, lists and shows through the CLI', () => {
+  test.each([false, true])('tailable = %s', (tailable) => {
+    const p = project();
+    writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 20000\nmaxFiles = 2\ntailable = ${tailable}\n`);
+    for (let i = 0; i < 6; i++) expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    const logs = readdirSync(p.wgDir).filter((f) => /^policy-audit\d*\.jsonl$/.test(f));
+    expect(logs).toHaveLength(2);
+    expect(existsSync(p.log)).toBe(tailable); // counting up deletes the bare file first
+
+    const v = cli(['audit', 'verify', '--dir', p.wgDir]);
+    expect([v.code, v.stderr]).toEqual([0, '']);
+    expect(v.stdout).toMatch(/^ok: 4 records, chain intact \(2 files\); oldest records pruned by rotation: chain verified from seq 2\n$/);
+    const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir]);
+    expect(listed.code).toBe(0);
+    const records = listed.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(records.map((r) => r.seq)).toEqual([2, 3, 4, 5]);
+    const show = cli(['audit', 'show', records[0].id, '--dir', p.wgDir]);
+    expect([show.code, show.stdout.split('\n')[0]]).toEqual([0, expect.stringContaining(`decision ${records[0].id}`)]);
+
+    // Tampering is still found in a pruned set: the newest record dropped (the head knows).
+    const newest = join(p.wgDir, tailable ? 'policy-audit.jsonl' : logs.sort().at(-1)!);
+    writeFileSync(newest, `${lines(newest).slice(0, -1).join('\n')}\n`);
+    const bad = cli(['audit', 'verify', '--dir', p.wgDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^TAMPERED: the log was truncated/);
+  });
+
+  test('no file of the log at all is exit 2 naming it', () => {
+    const p = project();
+    const r = cli(['audit', 'verify', '--dir', p.wgDir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no decision log at \`${p.log}\``);
+  });
+});
+
+test('audit verify reports the tail removed together with the head sidecar', () => {
+  const p = project();
+  for (let i = 0; i < 3; i++) expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  writeFileSync(p.log, `${lines(p.log).slice(0, -1).join('\n')}\n`);
+  rmSync(`${p.log}.head`);
+  const v = cli(['audit', 'verify', '--dir', p.wgDir]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toMatch(/^TAMPERED: the head sidecar `.*policy-audit\.jsonl\.head` is missing: records at the end .* may have been removed \(head-missing at .*policy-audit\.jsonl:3\)\n$/);
+  const json = cli(['audit', 'verify', '--json', '--dir', p.wgDir]);
+  expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, records: 2, problem: { kind: 'head-missing', line: 3, seq: 2 } });
+});
+
+test('a lock file that cannot be created is exit 2 naming it, with --audit-log / --no-audit as the way out', () => {
+  const p = project();
+  writeFileSync(join(p.root, 'regular'), '');
+  symlinkSync(join(p.root, 'regular', 'policy-audit.jsonl.lock'), `${p.log}.lock`); // ENOTDIR on open, even for root
+  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain(`cannot record the decision in \`${p.log}\`: cannot create the lock file \`${p.log}.lock\`: not a directory`);
+  expect(r.stderr).toContain('pass --audit-log PATH, or --no-audit to skip the decision log');
+  expect(r.stderr).not.toContain('flock(1)');
+  expect(cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'elsewhere.jsonl')], { home: p.home }).code).toBe(0);
+});
+
+test('a stream transport to a FIFO nobody reads: plan still finishes, with a warning, and the decision is chained', () => {
+  const p = project();
+  const target = join(p.root, 'audit.fifo');
+  expect(spawnSync('mkfifo', [target]).status).toBe(0);
+  writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "stream"\nstream = "${target}"\n`);
+  const r = spawnSync(process.execPath, [BIN, 'plan', 't1', '--dir', p.wgDir], { env: { PATH: process.env.PATH, HOME: p.home }, encoding: 'utf8', timeout: 20_000 });
+  expect([r.status, r.signal]).toEqual([0, null]);
+  expect(r.stderr).toContain(`audit transport \`stream\` skipped: nobody reads the FIFO \`${target}\``);
+  expect(lines(p.log)).toHaveLength(1);
+});
+
+test('an internal failure of the log (no flock(1) on PATH) is exit 2 naming the log, with the way out', () => {
+  const p = project();
+  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } });
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain(`wg-policy: cannot record the decision in \`${p.log}\`: cannot lock \`${p.log}.lock\`: flock(1) is not installed`);
+  expect(r.stderr).toContain('help: the decision log needs flock(1) from util-linux; or pass --audit-log PATH, or --no-audit to skip the decision log');
+  expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } }).code).toBe(0);
+});

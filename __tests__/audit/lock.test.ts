@@ -1,5 +1,6 @@
 // withFileLock: a real flock(1) lock, exclusive within and across processes, released on errors and timeouts.
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { withFileLock } from '../../src/audit/lock.js';
@@ -52,7 +53,18 @@ describe('withFileLock', () => {
   test('gives up after the timeout while another process holds it', async () => {
     const holder = spawn('flock', [lock, 'sleep', '3'], { stdio: 'ignore', detached: true });
     await sleep(200);
-    await expect(withFileLock(lock, () => 'never', { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('still locked') });
+    const timedOut = withFileLock(lock, () => 'never', { timeoutMs: 1000 });
+    await expect(timedOut).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('still locked') });
+    await expect(timedOut).rejects.not.toMatchObject({ help: expect.stringContaining('flock(1)') });
     process.kill(-holder.pid!, 'SIGKILL'); // flock and its sleep
+  });
+
+  test('a lock file that cannot be created is bad input naming it, not a missing flock(1)', async () => {
+    const regular = path.join(tmp.dir, 'regular');
+    fs.writeFileSync(regular, '');
+    const unusable = path.join(regular, 'x.lock'); // ENOTDIR, even for root
+    const error = withFileLock(unusable, () => 'never');
+    await expect(error).rejects.toMatchObject({ code: 'bad-input', file: unusable, message: `cannot create the lock file \`${unusable}\`: not a directory` });
+    await expect(error).rejects.not.toMatchObject({ help: expect.stringContaining('flock(1)') });
   });
 });

@@ -1,6 +1,7 @@
 // Tamper evidence: canonical hashing, the prev/hash chain, the head sidecar, and streaming verification.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import * as z from 'zod/mini';
 import { AuditRecordSchema, ChainHeadSchema, type AuditRecord, type ChainHead, type UnsealedRecord } from './event.js';
 import { headPathFor, readLines } from './files.js';
@@ -12,10 +13,17 @@ export const VerifyProblemSchema = z.object({
   file: z.string(),
   line: z.int(),
   seq: z.optional(z.int()),
-  kind: z.enum(['edited', 'removed', 'reordered', 'truncated', 'corrupt']),
+  // head-missing: the log has records but no head sidecar, so records removed from its end cannot be seen.
+  kind: z.enum(['edited', 'removed', 'reordered', 'truncated', 'corrupt', 'head-missing']),
   message: z.string(),
 });
-export const VerifyResultSchema = z.object({ ok: z.boolean(), records: z.int(), problem: z.optional(VerifyProblemSchema) });
+export const VerifyResultSchema = z.object({
+  ok: z.boolean(),
+  records: z.int(),
+  /** Set when `allowPrunedStart` accepted a chain that starts after seq 0: the first seq verified. */
+  prunedBefore: z.optional(z.int()),
+  problem: z.optional(VerifyProblemSchema),
+});
 export type VerifyProblem = z.infer<typeof VerifyProblemSchema>;
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
@@ -85,7 +93,11 @@ export function chainPosition(text: string): (ChainHead & { prev: string }) | un
 }
 
 export type VerifyOptions = {
-  /** The head sidecar to check against; default: the first `<file>.head` found, newest file first; false: none. */
+  /**
+   * The head sidecar to check against; default: the first `<file>.head` found, newest file first (a rotated
+   * `<stem><n><ext>` also looks for `<stem><ext>.head`). A missing head next to a non-empty log is a problem; pass
+   * false to verify without one (a part of a rotated set, a copy shipped by another transport).
+   */
   head?: string | false;
   /** Accept a chain that starts after seq 0 (rotation with maxFiles deleted the oldest files). */
   allowPrunedStart?: boolean;
@@ -98,7 +110,7 @@ export type VerifyOptions = {
 export async function verifyLog(paths: string[] | string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const files = typeof paths === 'string' ? [paths] : [...paths];
   let head: ChainHead | undefined;
-  const headFile = options.head === false ? undefined : (options.head ?? [...files].reverse().map(headPathFor).find((f) => fs.existsSync(f)));
+  const headFile = options.head === false ? undefined : (options.head ?? headCandidates(files).find((f) => fs.existsSync(f)) ?? expectedHead(files));
   if (headFile) {
     const read = readHeadFile(headFile);
     if (read.error) return fail(0, { file: headFile, line: 1, kind: 'corrupt', message: `the head sidecar \`${headFile}\` is unreadable: ${read.error}` });
@@ -106,6 +118,7 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
   }
 
   let records = 0;
+  let prunedBefore = 0;
   let expected = 0;
   let lastHash = GENESIS;
   let previous: { file: string; line: number; seq: number } | undefined;
@@ -143,6 +156,7 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
     if (records === 0 && options.allowPrunedStart) {
       expected = rec.seq;
       lastHash = rec.prev;
+      prunedBefore = rec.seq;
     }
     if (rec.seq > expected) {
       gap = { ...at, from: expected };
@@ -170,14 +184,38 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
 
   if (gap) {
     const missing = gap.seq - gap.from === 1 ? `seq ${gap.from} is` : `seq ${gap.from}–${gap.seq - 1} are`;
-    const hint = gap.from === 0 && records === 0 ? ' (if rotation deleted old files, verify with allowPrunedStart)' : '';
+    const hint = gap.from === 0 && records === 0 ? ' (if rotation deleted the oldest files: `wg-policy audit verify --allow-pruned`, or allowPrunedStart)' : '';
     return fail(records, { file: gap.file, line: gap.line, seq: gap.seq, kind: 'removed', message: `records were removed before line ${gap.line} of \`${gap.file}\`: ${missing} missing${hint}` });
+  }
+  if (headFile && !head && records > 0) {
+    // INVARIANT: every append writes the head, so a non-empty log without one has lost it (maybe with its tail).
+    const line = lastSeen.line + 1;
+    return fail(records, { file: lastSeen.file, line, seq: expected, kind: 'head-missing', message: `the head sidecar \`${headFile}\` is missing: records at the end of the log (after seq ${expected - 1}, line ${lastSeen.line} of \`${lastSeen.file}\`) may have been removed` });
   }
   if (head && expected - 1 < head.seq) {
     const line = lastSeen.line + 1;
     return fail(records, { file: lastSeen.file, line, seq: expected, kind: 'truncated', message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}` });
   }
-  return { ok: true, records };
+  return { ok: true, records, ...(prunedBefore > 0 ? { prunedBefore } : {}) };
+}
+
+/** Where a set's head may be, newest file first: `<file>.head`, and for a rotated `<stem><n><ext>` also `<stem><ext>.head`. */
+function headCandidates(files: readonly string[]): string[] {
+  return [...new Set([...files].reverse().flatMap((f) => [headPathFor(f), headPathFor(unrotated(f))]))];
+}
+
+/** The head a set should have: that of its unrotated name when the set holds it or spans several files, else the file's own. */
+function expectedHead(files: readonly string[]): string | undefined {
+  const newest = files.at(-1);
+  if (newest === undefined) return undefined;
+  const bare = unrotated(newest);
+  return files.includes(bare) || files.length > 1 ? headPathFor(bare) : headPathFor(newest);
+}
+
+/** `policy-audit3.jsonl` → `policy-audit.jsonl` (winston's rotated name → the log's own). */
+function unrotated(file: string): string {
+  const ext = path.extname(file);
+  return path.join(path.dirname(file), `${path.basename(file, ext).replace(/\d+$/, '')}${ext}`);
 }
 
 function fail(records: number, problem: VerifyProblem): VerifyResult {

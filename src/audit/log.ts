@@ -1,6 +1,10 @@
 // The only importer of winston: the stderr diagnostics logger and the decision log writer (chained, locked, shipped).
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { PolicyError, badInput } from '../shared/errors.js';
 import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
@@ -43,6 +47,8 @@ const LINE = Symbol('wg-policy.audit-line');
 const TICKET = Symbol('wg-policy.audit-ticket');
 const WRITE_TIMEOUT_MS = 10_000;
 const HTTP_DRAIN_MS = 5_000;
+// INVARIANT: closeAuditLog never waits longer than this for a transport to flush; then it lets go of it.
+const CLOSE_TIMEOUT_MS = 2_000;
 
 /** Options of `appendDecision`; `transports` / `replaceDefault` come from `auditConfigFrom`. */
 export type AppendOptions = Partial<Pick<AuditConfig, 'transports' | 'replaceDefault'>> & {
@@ -98,7 +104,9 @@ class ChainFileTransport extends TransportBase {
   }
 }
 
-type Sink = { logger: winston.Logger; file?: ChainFileTransport; chain?: ChainFile; http: { pending: number; idle: Set<() => void> }; owned: fs.WriteStream[] };
+/** What a sink opened itself and must close (or destroy) on close: stream targets and HTTP agents. */
+type Owned = { streams: { target: string; stream: Writable }[]; agents: http.Agent[] };
+type Sink = { logger: winston.Logger; file?: ChainFileTransport; chain?: ChainFile; http: { pending: number; idle: Set<() => void> }; owned: Owned };
 const sinks = new Map<string, Sink>();
 const inFlight = new Set<Promise<unknown>>();
 const transportErrors: string[] = [];
@@ -164,9 +172,15 @@ function sinkFor(logPath: string, options: AppendOptions): Sink {
   if (chainSpecs.length > 1) throw badInput(`two file transports write the decision log \`${logPath}\` itself; keep one`);
   const chain = chainSpecs.length || !options.replaceDefault ? new ChainFile(logPath, chainSpecs[0] ?? {}) : undefined;
   const file = chain ? new ChainFileTransport(chain) : undefined;
-  const owned: fs.WriteStream[] = [];
-  const transports = [...(file ? [file] : []), ...specs.filter((s) => !isChained(s)).map((s) => winstonTransport(s, owned))];
-  if (transports.length === 0) throw badInput('the decision log has no destination: `replaceDefault` is set but no transport replaces it');
+  const owned: Owned = { streams: [], agents: [] };
+  const skipped: string[] = [];
+  const extra = specs.filter((s) => !isChained(s)).map((s) => winstonTransport(s, owned, skipped));
+  const transports = [...(file ? [file] : []), ...extra.filter((t): t is winston.transport => t !== undefined)];
+  if (transports.length === 0) {
+    const why = skipped.length ? `its only destination was skipped: ${skipped.join('; ')}` : '`replaceDefault` is set but no transport replaces it';
+    throw badInput(`the decision log has no destination: ${why}`);
+  }
+  transportErrors.push(...skipped);
   const lineFormat = winston.format((info) => {
     (info as Info)[MESSAGE] = (info as Info)[LINE];
     return info;
@@ -185,16 +199,23 @@ function sinkFor(logPath: string, options: AppendOptions): Sink {
   return sink;
 }
 
-function winstonTransport(spec: AuditTransportSpec, owned: fs.WriteStream[]): winston.transport {
+/** The winston transport for a spec; undefined (with a warning in `skipped`) when its target cannot take records now. */
+function winstonTransport(spec: AuditTransportSpec, owned: Owned, skipped: string[]): winston.transport | undefined {
   switch (spec.type) {
     case 'file':
       return new winston.transports.File(defined({ filename: spec.filename, maxsize: spec.maxsize, maxFiles: spec.maxFiles, tailable: spec.tailable }));
-    case 'http':
-      return new winston.transports.Http(defined({ host: spec.host, port: spec.port, path: spec.path, ssl: spec.ssl }));
+    case 'http': {
+      // Our own agent, destroyed on close: no socket to a slow collector outlives closeAuditLog.
+      const agent = spec.ssl ? new https.Agent() : new http.Agent();
+      owned.agents.push(agent);
+      return new winston.transports.Http(defined({ host: spec.host, port: spec.port, path: spec.path, ssl: spec.ssl, agent }));
+    }
     case 'stream': {
       if (spec.stream === 'stderr') return new winston.transports.Stream({ stream: process.stderr });
-      const stream = fs.createWriteStream(spec.stream, { flags: 'a' });
-      owned.push(stream);
+      const stream = openStreamTarget(spec.stream, skipped);
+      if (!stream) return undefined;
+      stream.on('error', (e: Error) => transportErrors.push(`audit transport \`stream\` to \`${spec.stream}\` failed: ${e.message}`));
+      owned.streams.push({ target: spec.stream, stream });
       return new winston.transports.Stream({ stream });
     }
     case 'console':
@@ -202,13 +223,39 @@ function winstonTransport(spec: AuditTransportSpec, owned: fs.WriteStream[]): wi
   }
 }
 
+/**
+ * Opens a stream target for appending. A FIFO is opened non-blocking: with no reader that fails at once (ENXIO) and
+ * the transport is skipped, instead of an open() that waits for a reader forever in libuv's threadpool.
+ */
+function openStreamTarget(target: string, skipped: string[]): Writable | undefined {
+  let isFifo = false;
+  try {
+    isFifo = fs.statSync(target).isFIFO();
+  } catch {
+    // missing: created as a plain file below
+  }
+  if (!isFifo) return fs.createWriteStream(target, { flags: 'a' });
+  let fd: number;
+  try {
+    fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    skipped.push(`audit transport \`stream\` skipped: ${code === 'ENXIO' ? `nobody reads the FIFO \`${target}\`` : `cannot open the FIFO \`${target}\`: ${(e as Error).message}`}`);
+    return undefined;
+  }
+  // A pipe handle writes without blocking a thread; a reader that stops reading cannot hold the process.
+  return new net.Socket({ fd, readable: false, writable: true });
+}
+
 function defined<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**
- * Waits for pending appends, ends every decision-log logger and awaits winston's 'finish' (and in-flight HTTP
- * posts, up to 5 s). Await it before the process exits. Returns transport failures seen since the last call.
+ * Waits for pending appends, ends every decision-log logger and awaits winston's 'finish' and each stream target's
+ * flush (up to 2 s each) and in-flight HTTP posts (up to 5 s), then lets go of every stream, socket and agent it
+ * opened. Await it before the process exits. Returns transport failures (and transports that did not finish) seen
+ * since the last call.
  */
 export async function closeAuditLog(): Promise<string[]> {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
@@ -219,16 +266,35 @@ export async function closeAuditLog(): Promise<string[]> {
 }
 
 async function closeSink(sink: Sink): Promise<void> {
-  await new Promise<void>((resolve) => {
-    sink.logger.once('finish', () => resolve());
-    sink.logger.end();
-  });
+  const ended = await within(
+    new Promise<void>((resolve) => {
+      sink.logger.once('finish', () => resolve());
+      sink.logger.end();
+    }),
+    CLOSE_TIMEOUT_MS,
+  );
+  if (!ended) transportErrors.push(`the decision log's transports did not finish within ${CLOSE_TIMEOUT_MS} ms`);
   if (sink.http.pending > 0) {
-    const drained = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), HTTP_DRAIN_MS);
-      sink.http.idle.add(() => (clearTimeout(timer), resolve(true)));
-    });
+    const drained = await within(new Promise<void>((resolve) => sink.http.idle.add(resolve)), HTTP_DRAIN_MS);
     if (!drained) transportErrors.push(`audit transport \`http\` still had ${sink.http.pending} record(s) in flight after ${HTTP_DRAIN_MS} ms`);
   }
-  await Promise.all(sink.owned.map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
+  for (const agent of sink.owned.agents) agent.destroy();
+  await Promise.all(
+    sink.owned.streams.map(async ({ target, stream }) => {
+      const flushed = await within(new Promise<void>((resolve) => stream.end(() => resolve())), CLOSE_TIMEOUT_MS);
+      if (!flushed) transportErrors.push(`audit transport \`stream\` to \`${target}\` did not finish within ${CLOSE_TIMEOUT_MS} ms; records not yet read from it may be lost`);
+      stream.destroy();
+    }),
+  );
+}
+
+/** True when `promise` settles within `ms`; the timer never outlives it. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

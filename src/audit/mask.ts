@@ -1,11 +1,20 @@
-// Masks secrets in an audit record: values under secret-named keys, and known secret values wherever they appear.
+// Masks secrets in an audit record: values under secret-named keys, known secret values, credentials in URLs.
 
 /** What a masked value is replaced with. */
 export const MASK = '***';
 
+/** Known secret values shorter than this (`none`, `ollama`) are masked only under secret-named keys, never searched for. */
+export const MIN_SEARCHED_SECRET = 8;
+
 // Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with it.
 const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authorization/i;
 const PLAIN_SEGMENT = /^[A-Za-z_$][\w$-]*$/;
+// `scheme://user:password@host`: the password part of a URL's userinfo.
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)(@)/gi;
+// `?name=value` / `&name=value` in a URL's query.
+const QUERY_PARAM = /([?&])([^=&#\s?]+)=([^&#\s]*)/g;
+/** Properties whose string values are rule ids: never altered (a rule id is not a secret and must stay queryable). */
+const RULE_ID_PROPERTY = 'rule';
 
 /** True when a property name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
@@ -17,17 +26,29 @@ export function keyPathNamesSecret(keyPath: string): boolean {
   return keyPath.split(/[.[\]]+/).some((segment) => segment !== '' && namesSecret(segment));
 }
 
-/** A masked copy of `value` and the paths that were masked (`result.env.WG_API_KEY`, `inputs[2].value`). */
+/** `text` with URL passwords and secret-named query parameters masked (`https://u:***@h/?api_key=***`). */
+export function maskUrlCredentials(text: string): string {
+  if (!text.includes('://') && !/[?&][^=\s]*=/.test(text)) return text;
+  return text
+    .replace(URL_PASSWORD, (all, before: string, password: string, at: string) => (password === MASK ? all : `${before}${MASK}${at}`))
+    .replace(QUERY_PARAM, (all, sep: string, name: string, value: string) => (value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all));
+}
+
+/**
+ * A masked copy of `value` and the paths that were masked (`result.env.WG_API_KEY`, `inputs[2].value`). Values under
+ * secret-named keys are masked whole; known `secrets` of at least MIN_SEARCHED_SECRET characters are masked wherever
+ * they appear; credentials in URLs are masked everywhere. Rule ids (strings under `rule`) are never altered.
+ */
 export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { value: T; masked: string[] } {
   // Longest first, so a secret that contains another is replaced whole.
-  const known = [...new Set(secrets.filter((s) => typeof s === 'string' && s !== ''))].sort((a, b) => b.length - a.length);
+  const known = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SEARCHED_SECRET))].sort((a, b) => b.length - a.length);
   const masked = new Set<string>();
 
   const scrub = (text: string): string => {
     if (known.includes(text)) return MASK;
     let out = text;
     for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out;
+    return maskUrlCredentials(out);
   };
 
   const walk = (node: unknown, at: string): unknown => {
@@ -54,6 +75,8 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
       if (secret && child !== null && child !== undefined) {
         masked.add(childAt);
         next = MASK;
+      } else if (rawName === RULE_ID_PROPERTY && typeof child === 'string') {
+        next = child;
       } else {
         next = walk(child, childAt);
       }

@@ -44,9 +44,18 @@ export async function recordDecision(
   try {
     await appendDecision(decision, { path, secrets: ctx.secrets, transports: config.transports, replaceDefault: config.replaceDefault });
   } catch (e) {
-    if (e instanceof PolicyError) throw e;
-    throw badInput(`cannot record the decision in \`${path}\`: ${(e as Error).message}`, { file: path, help: 'pass --audit-log PATH, or --no-audit to skip the decision log' });
+    throw unrecordable(e, path);
   }
+}
+
+const WAY_OUT = 'pass --audit-log PATH, or --no-audit to skip the decision log';
+
+/** Any failure to record is bad input naming the log (exit 2), with --audit-log / --no-audit as the way out. */
+function unrecordable(e: unknown, path: string): PolicyError {
+  // Input errors that already name their place (a [policy] key) stay as they are.
+  if (e instanceof PolicyError && e.code !== 'internal' && (e.key !== undefined || e.line !== undefined)) return e;
+  const help = e instanceof PolicyError && e.help ? `${e.help}; or ${WAY_OUT}` : WAY_OUT;
+  return badInput(`cannot record the decision in \`${path}\`: ${(e as Error).message}`, { file: path, help });
 }
 
 /** Flushes every record and transport; transport failures become warnings. */

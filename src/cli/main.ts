@@ -69,6 +69,7 @@ const logOptions = (cmd: Command) =>
     .option('--json', 'machine-readable output');
 logOptions(audit.command('verify'))
   .description('check the hash chain: exit 0 when intact, 1 naming the first record edited, removed, reordered or truncated')
+  .option('--allow-pruned', 'accept a chain whose oldest records were pruned by rotation (a rotated log moved elsewhere)')
   .action(async (opts) => (await import('./commands/audit.js')).runVerify(opts));
 logOptions(audit.command('list'))
   .description('list decisions, oldest first (streams the log; --json prints JSON Lines)')

@@ -6,6 +6,9 @@ import { badInput } from '../shared/errors.js';
 import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
 import { deprecationWarning } from './model-spec.js';
 
+/** A URL with a user:password part or a secret-looking query parameter. */
+const CREDENTIAL_URL = /^[a-z]+:\/\/[^/?#]*@|[?&](api[_-]?key|key|token|secret|password|access_token)=/i;
+
 /** Keys whose values are secrets (api_key, token, password, …). */
 export const SECRET_KEY = /key|token|secret|password/i;
 
@@ -167,7 +170,11 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
   }
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
   const secrets = strings.filter(([where, v]) => v && SECRET_KEY.test(where.split('.').pop() ?? '')).map(([, v]) => v);
-  const endpoints = data.llm_endpoints?.endpoints?.map((ep) => {
+  const endpoints = data.llm_endpoints?.endpoints?.map((ep, i) => {
+    if (ep.url && CREDENTIAL_URL.test(ep.url)) {
+      const line = lineOfKey(text, 'llm_endpoints.endpoints', 'url', i);
+      throw badInput(`${line ? `${shownAs}:${line}` : shownAs}: \`llm_endpoints.endpoints[${i}].url\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, { file: shownAs, line, key: `llm_endpoints.endpoints[${i}].url` });
+    }
     const provider = ep.provider ?? 'anthropic';
     return { name: ep.name, provider, url: ep.url ?? DEFAULT_URLS[provider] ?? '', is_default: ep.is_default ?? false };
   });

@@ -1,8 +1,9 @@
 // `wg-policy audit verify | list | show`: read the decision log, streaming, for auditors.
-import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { verifyLog } from '../../audit/chain.js';
+import type { AuditConfig, FileTransportSpec } from '../../audit/config.js';
 import type { AuditRecord } from '../../audit/event.js';
-import { logFilesInOrder } from '../../audit/files.js';
+import { headPathFor, logFilesInOrder } from '../../audit/files.js';
 import { listDecisions, showDecision, type DecisionFilter } from '../../audit/query.js';
 import { locateWgDir } from '../../config/locate.js';
 import { badInput } from '../../shared/errors.js';
@@ -13,25 +14,46 @@ import { printJson } from '../output.js';
 interface LogFlags extends AuditFlags {
   dir?: string;
   json?: boolean;
+  /** verify: accept a chain whose oldest records were pruned (a rotated log moved away from its config). */
+  allowPruned?: boolean;
 }
 
-/** The log's files, oldest first (rotated siblings included); a missing log is bad input. */
-function logFiles(flags: LogFlags): string[] {
+/** The decision log: its path, its files oldest first (rotated siblings included), and how the site rotates it. */
+type LogSet = { path: string; files: string[]; prunedByRotation: boolean };
+
+/** Finds the log's files even when rotation removed the bare file; a log with no file at all is bad input. */
+function logSet(flags: LogFlags): LogSet {
   const explicit = flags.auditLog ?? (process.env.WG_POLICY_AUDIT_LOG || undefined);
-  const wgDir = explicit ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
-  const { path } = auditLogPath(flags, wgDir, wgDir ? localConfigOf(wgDir) : undefined);
-  if (!path || !existsSync(path)) throw badInput(`no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
-  return logFilesInOrder(path);
+  // With --audit-log, the project's [policy] rotation is still read when --dir names the project.
+  const wgDir = explicit && !flags.dir ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
+  const { path, config } = auditLogPath(flags, wgDir, wgDir ? localConfigOf(wgDir) : undefined);
+  const rotation = chainRotation(config, path);
+  const files = path ? logFilesInOrder(path, { tailable: rotation?.tailable }) : [];
+  if (!path || files.length === 0) throw badInput(`no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
+  // Rotation prunes only a full set (maxFiles files; counting up, the bare first file is gone): else a missing start is tampering.
+  const full = rotation?.maxFiles !== undefined && files.length >= rotation.maxFiles && (rotation.tailable === true || files[0] !== path);
+  return { path, files, prunedByRotation: full };
 }
+
+/** The file transport that rotates the chained log itself, if the config has one. */
+function chainRotation(config: AuditConfig, logPath: string | null) {
+  if (!logPath) return undefined;
+  return config.transports.find((s): s is FileTransportSpec => s.type === 'file' && (s.filename === undefined || resolve(s.filename) === logPath));
+}
+
+const logFiles = (flags: LogFlags): string[] => logSet(flags).files;
 
 const warnCorrupt = (c: { message: string }) => process.stderr.write(`warning: ${c.message}; skipped\n`);
 
 export async function runVerify(flags: LogFlags): Promise<void> {
-  const files = logFiles(flags);
-  const r = await verifyLog(files);
+  const { path, files, prunedByRotation } = logSet(flags);
+  // Rotation with maxFiles deletes the oldest files: the chain then starts after seq 0 by design.
+  const r = await verifyLog(files, { head: headPathFor(path), allowPrunedStart: prunedByRotation || flags.allowPruned === true });
   if (flags.json) printJson(r);
-  else if (r.ok) process.stdout.write(`ok: ${r.records} record${r.records === 1 ? "" : "s"}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})\n`);
-  else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
+  else if (r.ok) {
+    const pruned = r.prunedBefore === undefined ? '' : `; oldest records pruned${prunedByRotation ? ' by rotation' : ''}: chain verified from seq ${r.prunedBefore}`;
+    process.stdout.write(`ok: ${r.records} record${r.records === 1 ? '' : 's'}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})${pruned}\n`);
+  } else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
   if (!r.ok) process.exitCode = 1;
 }
 
