@@ -1,7 +1,7 @@
 // Runs every YAML case under __tests__/cases/gate through the library (decideDone) and through the CLI (`gate`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { decideDone, type Verdict } from '../../src/gate/decide.js';
 import { PolicyError, exitCodeFor } from '../../src/shared/errors.js';
@@ -24,6 +24,12 @@ export interface GateCase {
   scenarios?: ScenarioSpec[];
   manifest?: string;
   base?: string[];
+  /** Where the `base:` manifest is committed (project-relative; default `tests/smoke/manifest.toml`). */
+  base_at?: string;
+  /** Where the case's manifest is written (project-relative; default `tests/smoke/manifest.toml`). */
+  manifest_at?: string;
+  /** Project-relative files removed after the base commit (a deleted or moved manifest). */
+  remove?: string[];
   files?: Record<string, string>;
   task?: Record<string, unknown>;
   args?: { taskId?: string; skipSmoke?: boolean; fullSmoke?: boolean; base?: string; manifest?: string; jobs?: number };
@@ -63,21 +69,23 @@ function manifestToml(specs: Array<Pick<ScenarioSpec, 'name' | 'owners' | 'timeo
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=wg-policy tests', '-c', 'user.email=tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' });
 
-/** Writes the case's project: graph, policy files, manifest (after a git base commit when asked), scripts. */
+/** Writes the case's project: graph, policy files, a git base commit when asked (then `remove`), manifest, scripts. */
 export function setupGateCase(c: GateCase) {
   const s = scratch(Object.fromEntries(Object.entries(c.files ?? {}).map(([k, v]) => [join('project', k), v])));
   const taskId = c.args?.taskId ?? 't1';
   writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'a task', status: 'in-progress', ...c.task })}\n`);
-  const smoke = join(s.project, 'tests', 'smoke');
-  const manifest = join(smoke, 'manifest.toml');
+  const manifest = join(s.project, c.manifest_at ?? 'tests/smoke/manifest.toml');
+  const smoke = dirname(manifest);
   if (c.base) {
-    mkdirSync(smoke, { recursive: true });
+    const baseManifest = join(s.project, c.base_at ?? 'tests/smoke/manifest.toml');
+    mkdirSync(dirname(baseManifest), { recursive: true });
     git(s.project, 'init', '-q');
     writeFileSync(join(s.project, 'README'), 'base\n');
-    if (c.base.length) writeFileSync(manifest, manifestToml(c.base.map((name) => ({ name }))));
+    if (c.base.length) writeFileSync(baseManifest, manifestToml(c.base.map((name) => ({ name }))));
     git(s.project, 'add', '-A');
     git(s.project, 'commit', '-q', '-m', 'base');
   }
+  for (const rel of c.remove ?? []) rmSync(join(s.project, rel));
   if (c.manifest !== undefined || c.scenarios) {
     mkdirSync(join(smoke, 'scenarios'), { recursive: true });
     writeFileSync(manifest, c.manifest ?? manifestToml(c.scenarios!));

@@ -66,6 +66,13 @@ describe('CLI output', () => {
     expect(r.stderr).toMatch(/\(deny by done\.scenario-broken, policies\/gate\/done\.yaml:\d+\)/);
   });
 
+  test('plain result lines come in manifest order, not finish order', () => {
+    const p = project({ slow_first: 'sleep 0.6', fast_second: 'exit 0', fast_third: 'exit 2' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', '3'], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\n {2}PASS {2}slow_first\n {2}PASS {2}fast_second\n {2}FAIL {2}fast_third \(exit 2\)\n/);
+  });
+
   test('--json prints the verdict on stdout, valid against its schema', async () => {
     const { VerdictSchema } = await import('../../src/gate/decide.js');
     const p = project({ a: 'exit 0' });
@@ -139,6 +146,30 @@ describe('progress display', () => {
     expect(styleFor({ isTTY: true }, { CI: 'true' }, false)).toEqual({ color: true, live: false });
     expect(styleFor({ isTTY: true }, {}, true)).toEqual({ color: true, live: false });
     expect(styleFor({ isTTY: false }, {}, false)).toEqual({ color: false, live: false });
+  });
+
+  test('a result waits until every earlier scenario has finished, then prints at once', () => {
+    const out = sink();
+    const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: false, live: false });
+    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml' });
+    for (const [i, n] of ['a', 'b', 'c'].entries()) progress.event({ type: 'start', index: i, name: n });
+    progress.event({ type: 'finish', index: 2, name: 'c', result: result('c', 'pass') });
+    progress.event({ type: 'finish', index: 1, name: 'b', result: result('b', 'fail') });
+    expect(out.text).toBe("Smoke gate: running 3 scenario(s) for 't1' (manifest: m.toml)\n");
+    progress.event({ type: 'finish', index: 0, name: 'a', result: result('a', 'pass') });
+    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  a', '  FAIL  b (exit 1)', '  PASS  c', '']);
+    progress.stop();
+    expect(out.text.split('\n')).toHaveLength(5);
+  });
+
+  test('a run cut short still prints what finished, in manifest order', () => {
+    const out = sink();
+    const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: false, live: false });
+    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml' });
+    progress.event({ type: 'finish', index: 2, name: 'c', result: result('c', 'pass') });
+    progress.event({ type: 'finish', index: 1, name: 'b', result: result('b', 'pass') });
+    progress.stop();
+    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  b', '  PASS  c', '']);
   });
 
   test('a live terminal gets a status line that is cleared before each result line', () => {

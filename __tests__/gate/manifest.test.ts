@@ -7,6 +7,7 @@ import {
   DEFAULT_TIMEOUT_SECONDS,
   loadManifest,
   loadManifestFromText,
+  manifestCandidates,
   resolveManifestPath,
   scenariosOwnedBy,
   type Manifest,
@@ -235,6 +236,21 @@ describe('resolveManifestPath', () => {
     const env = badInputOf(() => resolveManifestPath({ ...base, env: { WG_SMOKE_MANIFEST: 'gone.toml' } }));
     expect(env.message).toMatch(/given by \$WG_SMOKE_MANIFEST does not exist/);
     expect(() => resolveManifestPath({ ...base, env: { WG_SMOKE_MANIFEST: '' } })).not.toThrow();
+  });
+
+  test('manifestCandidates lists every path the search may look at, in its order, whether it exists or not', () => {
+    const project = path.join(dir, 'repo');
+    const wgDir = path.join(project, '.wg');
+    const opts = { env: { WG_SMOKE_MANIFEST: 'custom/m.toml' }, wgDir, projectRoot: project, gitToplevel: () => project, flag: 'm.yaml', cwd: dir };
+    expect(manifestCandidates(opts)).toEqual([
+      path.join(dir, 'm.yaml'),
+      path.join(wgDir, 'custom', 'm.toml'),
+      path.join(wgDir, 'tests', 'smoke', 'manifest.toml'),
+      path.join(project, 'tests', 'smoke', 'manifest.toml'),
+      path.join(project, 'smoke', 'manifest.toml'),
+      path.join(project, 'smoke', 'manifest.yaml'),
+    ]);
+    expect(manifestCandidates({ ...opts, env: {}, flag: undefined, gitToplevel: noGit })).toHaveLength(4);
   });
 
   test('a failing git lookup is ignored', () => {

@@ -146,6 +146,36 @@ describe('process groups', () => {
     expect(r.outcome).toBe('pass');
     expect(Date.now() - t0).toBeLessThan(2500);
   });
+
+  // Processes that left the group are found by the run id in their environment (Linux: /proc/<pid>/environ).
+  const onLinux = process.platform === 'linux' ? test : test.skip;
+
+  onLinux('processes that left the group (setsid, double fork) are killed when the scenario ends', async () => {
+    const body = 'setsid sleep 30 & echo $! > gc; (setsid sleep 30 & echo $! > orphan); sleep 0.2; exit 0';
+    const [r] = await run([scenario('escapees', body)]);
+    escaped.push(numberIn('gc'), numberIn('orphan'));
+    expect(r.outcome).toBe('pass');
+    expect([alive(numberIn('gc')), alive(numberIn('orphan'))]).toEqual([false, false]);
+  });
+
+  onLinux('at the timeout a process that left the group is killed too, within timeout + grace', async () => {
+    const s = scenario('escape_hang', "setsid bash -c \"trap '' TERM; sleep 1000\" & echo $! > gc; sleep 1000", { timeoutSeconds: 1 });
+    const t0 = Date.now();
+    const [r] = await run([s], { graceMs: 300 });
+    escaped.push(numberIn('gc'));
+    expect(r.outcome).toBe('timeout');
+    expect(Date.now() - t0).toBeLessThan(1000 + 300 + 1500);
+    expect(alive(numberIn('gc'))).toBe(false);
+  });
+
+  test('each run adds its own id to the enclosing runs’ ids in WG_SMOKE_RUN_ID', async () => {
+    const s = scenario('ids', 'echo "$WG_SMOKE_RUN_ID" > ids');
+    await run([s, scenario('ids2', 'echo "$WG_SMOKE_RUN_ID" > ids2')], { env: { ...process.env, WG_SMOKE_RUN_ID: 'outer.1' } });
+    const [a, b] = ['ids', 'ids2'].map((f) => readFileSync(path.join(dir, f), 'utf8').trim().split(' '));
+    expect(a).toEqual(['outer.1', expect.stringMatching(new RegExp(`^${process.pid}\\.[0-9a-f]{16}$`))]);
+    expect(b[0]).toBe('outer.1');
+    expect(b[1]).not.toBe(a[1]);
+  });
 });
 
 test('an output flood stays in bounded memory and the log gets all of it', async () => {

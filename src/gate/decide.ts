@@ -9,8 +9,8 @@ import { loadPolicySet, type PolicySet } from '../policy/load.js';
 import { PolicyError } from '../shared/errors.js';
 import { manifestFact, requestFact, summaryFact } from './facts.js';
 import { GATE_FIELDS } from './fields.js';
-import { compareWithBase, type BaseComparison, type GitRunner } from './grow-only.js';
-import { loadManifest, resolveManifestPath, scenariosOwnedBy, type Manifest } from './manifest.js';
+import { compareWithBase, type GitRunner } from './grow-only.js';
+import { loadManifest, manifestCandidates, resolveManifestPath, scenariosOwnedBy, type Manifest } from './manifest.js';
 import type { ScenarioEvent } from './result.js';
 import type { RunOptions } from './run-scenarios.js';
 import { combine, type Verdict } from './verdict.js';
@@ -86,6 +86,9 @@ function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
   return { wgDir, projectRoot, task: readTaskFromGraph(graph, path.relative(projectRoot, graph), req.taskId).task };
 }
 
+/** The manifest label when none is found: it reads as the place scenarios are gone from or absent in. */
+const NO_MANIFEST_LABEL = 'the working tree (no smoke manifest found)';
+
 const LOG_RETENTION_MS = 24 * 3600 * 1000;
 
 /** A new folder for this run's scenario logs under `<tmp>/wg-policy-smoke/`; runs older than a day are pruned. */
@@ -125,11 +128,21 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     projectPolicyDir: place.wgDir ? path.join(place.wgDir, 'policies') : undefined,
     projectRoot: place.projectRoot,
   });
-  const resolved = resolveManifestPath({ flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd });
+  const where = { flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd };
+  const resolved = resolveManifestPath(where);
   const manifest: Manifest | null = resolved.path ? loadManifest(resolved.path) : null;
   const base = req.base ?? 'HEAD';
-  const label = resolved.path ? shown(resolved.path, cwd) : 'no smoke manifest';
-  const cmp: BaseComparison = manifest ? compareWithBase(manifest, base, req.base !== undefined, req.git, label) : { base, compared: false, lost: [] };
+  const label = resolved.path ? shown(resolved.path, cwd) : NO_MANIFEST_LABEL;
+  const cmp = compareWithBase({
+    manifest,
+    label,
+    candidates: manifestCandidates(where),
+    repoDir: place.wgDir ?? cwd,
+    base,
+    explicit: req.base !== undefined,
+    git: req.git,
+    shown: (p) => shown(p, cwd),
+  });
   const owned = manifest ? scenariosOwnedBy(manifest, place.task.id) : [];
   const selected = req.fullSmoke ? (manifest?.scenarios ?? []) : owned;
   const ran = !req.skipSmoke;
@@ -146,7 +159,10 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     task: { id: t.id, title: t.title ?? null, status: t.status ?? 'open', priority: t.priority, tags: t.tags ?? [], assigned: t.assigned ?? null },
     request: requestFact(req, env),
     summary: summaryFact(results, selected.length, owned.length, ran),
-    manifest: manifestFact({ path: resolved.path, label, how: resolved.how, scenarios: manifest?.scenarios.length ?? 0 }, cmp),
+    manifest: manifestFact(
+      { path: resolved.path, label, how: resolved.how, scenarios: manifest?.scenarios.length ?? 0 },
+      { ...cmp, baseLabel: cmp.file && cmp.file !== resolved.path ? shown(cmp.file, cwd) : undefined },
+    ),
     results,
   };
   const traces = await evaluateRules(policies.byField.get('done') ?? [], facts);
@@ -154,7 +170,7 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
   const decision = combine(traces, facts, t.id);
   const notices = [
     ...(place.wgDir ? [] : [`no wg directory: gating \`${t.id}\` standalone (the whole manifest, bundled policies only)`]),
-    ...(resolved.path ? [] : [`${resolved.how}: nothing to run`]),
+    ...(resolved.path || cmp.compared ? [] : [`${resolved.how}: nothing to run`]),
     ...(cmp.note ? [cmp.note] : []),
     ...decision.notices,
   ];
@@ -169,7 +185,7 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     results,
     summary: facts.summary as Verdict['summary'],
     request: facts.request as Verdict['request'],
-    manifest: { path: resolved.path, how: resolved.how, base: cmp.base, compared: cmp.compared, lost: cmp.lost },
+    manifest: { path: resolved.path, how: resolved.how, base: cmp.base, compared: cmp.compared, lost: cmp.lost, ...(cmp.at ? { at: cmp.at } : {}) },
     policyRevision: policies.revision,
   };
 }

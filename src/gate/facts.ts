@@ -40,7 +40,7 @@ export type SummaryFact = z.infer<typeof SummaryFactSchema>;
 /** The manifest used and its grow-only comparison with the base revision. */
 export const ManifestFactSchema = z.object({
   path: z.nullable(z.string()),
-  /** The path for messages, or `no smoke manifest` when none was found. */
+  /** The path for messages, or `the working tree (no smoke manifest found)` when none was found. */
   label: z.string(),
   how: z.string(),
   found: z.boolean(),
@@ -49,6 +49,7 @@ export const ManifestFactSchema = z.object({
   compared: z.boolean(),
   lost: z.array(z.string()),
   lostCount: z.number(),
+  /** The lost names; when the base manifest was another file, followed by where it was: `a, b (listed in tests/smoke/manifest.toml at HEAD)`. */
   lostDetail: z.string(),
 });
 export type ManifestFact = z.infer<typeof ManifestFactSchema>;
@@ -98,7 +99,11 @@ export function summaryFact(results: readonly ScenarioResult[], selected: number
 }
 
 /** The manifest fact. */
-export function manifestFact(m: { path: string | null; label: string; how: string; scenarios: number }, cmp: { base: string; compared: boolean; lost: string[] }): ManifestFact {
+export function manifestFact(
+  m: { path: string | null; label: string; how: string; scenarios: number },
+  cmp: { base: string; compared: boolean; lost: string[]; baseLabel?: string },
+): ManifestFact {
+  const from = cmp.baseLabel && cmp.lost.length ? ` (listed in ${cmp.baseLabel} at ${cmp.base})` : '';
   return {
     path: m.path,
     label: m.label,
@@ -109,6 +114,6 @@ export function manifestFact(m: { path: string | null; label: string; how: strin
     compared: cmp.compared,
     lost: cmp.lost,
     lostCount: cmp.lost.length,
-    lostDetail: cmp.lost.join(', '),
+    lostDetail: `${cmp.lost.join(', ')}${from}`,
   };
 }

@@ -1,5 +1,6 @@
-// Grow-only manifest check: scenario names at a git base revision (`git show REV:path`) that the manifest no longer has.
+// Grow-only manifest check: scenario names in the manifest found at a git base revision that the current manifest lacks.
 import { spawnSync } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { badInput } from '../shared/errors.js';
 import { formatOf, loadManifestFromText, type Manifest } from './manifest.js';
@@ -9,8 +10,10 @@ export interface BaseComparison {
   base: string;
   compared: boolean;
   lost: string[];
-  /** `HEAD:smoke/manifest.toml`, when the base manifest was read. */
+  /** `HEAD:tests/smoke/manifest.toml`, when the base manifest was read. */
   at?: string;
+  /** The base manifest's path in the working tree (absolute), when it was read. */
+  file?: string;
   note?: string;
 }
 
@@ -22,33 +25,138 @@ const runGit: GitRunner = (args, cwd) => {
   return { status: r.error ? null : r.status, stdout: r.stdout ?? '' };
 };
 
+/** What to compare: the current manifest (null when none is found) and every path the manifest search tries. */
+export interface CompareOptions {
+  manifest: Manifest | null;
+  /** The current manifest's path for messages. */
+  label: string;
+  /** Absolute paths in search order (`--manifest`, `$WG_SMOKE_MANIFEST`, wg's search, `<project>/smoke/…`). */
+  candidates: readonly string[];
+  /** Where to look for the repository when there is no current manifest (the wg dir). */
+  repoDir: string;
+  base: string;
+  /** `--base` was given: an unusable base is bad input instead of a note. */
+  explicit: boolean;
+  git?: GitRunner;
+  /** A path for messages (cwd-relative when inside it). */
+  shown?: (p: string) => string;
+}
+
+interface Repo {
+  top: string;
+  /** The base commit, or null when `base` names no commit in this repository. */
+  sha: string | null;
+}
+
 /**
- * Compares the manifest's scenario names with the same file at `base` (git revision). A manifest outside git,
- * or one that did not exist at the base, has nothing to compare (a note, not a loss). An explicit `base` that
- * cannot be used (no git repository, not a commit) is bad input; so is a base manifest that does not load.
+ * Compares the current manifest with the manifest the search order finds at `base`: the first candidate path that
+ * existed at that revision. So deleting or moving the manifest cannot hide lost scenarios. No git repository, or no
+ * manifest at the base, is a note, not a loss. An explicit `base` that cannot be used is bad input; so is a base
+ * manifest that does not load.
  */
-export function compareWithBase(manifest: Manifest, base: string, explicit: boolean, git: GitRunner = runGit, label = manifest.file): BaseComparison {
-  const skip = (note: string): BaseComparison => ({ base, compared: false, lost: [], note });
+export function compareWithBase(o: CompareOptions): BaseComparison {
+  const { base, explicit } = o;
+  const git = o.git ?? runGit;
+  const shown = o.shown ?? ((p: string) => p);
+  const skip = (note?: string): BaseComparison => ({ base, compared: false, lost: [], ...(note ? { note } : {}) });
   if (base.startsWith('-') || base.trim() === '' || /[\s\0]/.test(base))
     throw badInput(`\`--base ${base}\` is not a git revision`, { key: '--base' });
-  const prefix = git(['rev-parse', '--show-prefix'], manifest.dir);
-  if (prefix.status !== 0) {
-    if (explicit) throw badInput(`\`--base ${base}\` was given, but \`${label}\` is not in a git repository`, { key: '--base' });
-    return skip(`grow-only check skipped: \`${label}\` is not in a git repository`);
+
+  const repos = new Map<string, Repo | null>();
+  const repoOf = (dir: string): Repo | null => {
+    if (repos.has(dir)) return repos.get(dir)!;
+    const known = [...repos.values()].find((r) => r && within(r.top, real(dir)));
+    if (known) {
+      repos.set(dir, known);
+      return known;
+    }
+    const top = git(['rev-parse', '--show-toplevel'], dir);
+    let repo: Repo | null = null;
+    if (top.status === 0 && top.stdout.trim()) {
+      const root = real(top.stdout.trim());
+      repo = [...repos.values()].find((r) => r?.top === root) ?? null;
+      if (!repo) {
+        const commit = git(['rev-parse', '--verify', '--quiet', `${base}^{commit}`], root);
+        repo = { top: root, sha: commit.status === 0 ? commit.stdout.trim() : null };
+      }
+    }
+    repos.set(dir, repo);
+    return repo;
+  };
+
+  // The repository the current manifest (else the wg dir) lives in decides what an unusable base means.
+  const where = o.manifest ? o.label : shown(o.repoDir);
+  const home = repoOf(existingDir(o.manifest ? o.manifest.dir : o.repoDir));
+  if (home && !home.sha) {
+    if (explicit) throw badInput(`\`--base ${base}\` is not a commit in the git repository of \`${where}\``, { key: '--base', help: 'pass a commit, branch or tag, e.g. --base origin/main' });
+    return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${where}\``);
   }
-  const commit = git(['rev-parse', '--verify', '--quiet', `${base}^{commit}`], manifest.dir);
-  if (commit.status !== 0) {
-    if (explicit) throw badInput(`\`--base ${base}\` is not a commit in the git repository of \`${label}\``, { key: '--base', help: 'pass a commit, branch or tag, e.g. --base origin/main' });
-    return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${label}\``);
+
+  // Candidates grouped by repository, in search order; the first one that existed at the base is the base manifest.
+  const inRepo: Array<{ file: string; repo: Repo; rel: string }> = [];
+  for (const file of new Set(o.candidates.map((c) => path.resolve(c)))) {
+    const repo = repoOf(existingDir(path.dirname(file)));
+    if (!repo?.sha) continue;
+    const rel = path.relative(repo.top, realish(file));
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    inRepo.push({ file, repo, rel: rel.split(path.sep).join('/') });
   }
-  const rel = `${prefix.stdout.trim()}${path.basename(manifest.file)}`;
-  const at = `${base}:${rel}`;
-  const sha = commit.stdout.trim();
-  if (git(['cat-file', '-e', `${sha}:${rel}`], manifest.dir).status !== 0)
-    return skip(`grow-only check skipped: \`${rel}\` did not exist at \`${base}\``);
-  const shown = git(['show', `${sha}:${rel}`], manifest.dir);
-  if (shown.status !== 0) throw badInput(`cannot read \`${at}\` with git show`, { key: '--base' });
-  const before = loadManifestFromText(shown.stdout, at, formatOf(rel), manifest.dir);
-  const now = new Set(manifest.scenarios.map((s) => s.name));
-  return { base, compared: true, lost: before.scenarios.map((s) => s.name).filter((n) => !now.has(n)), at };
+  if (!home && inRepo.length === 0) {
+    if (explicit) throw badInput(`\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
+    return skip(o.manifest ? `grow-only check skipped: \`${o.label}\` is not in a git repository` : undefined);
+  }
+  const present = new Set<string>();
+  for (const repo of new Set(inRepo.map((c) => c.repo))) {
+    const rels = inRepo.filter((c) => c.repo === repo).map((c) => c.rel);
+    const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', repo.sha!, '--', ...rels], repo.top);
+    if (listed.status !== 0) throw badInput(`cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
+    for (const rel of listed.stdout.split('\0')) if (rel) present.add(`${repo.top}\0${rel}`);
+  }
+  const found = inRepo.find((c) => present.has(`${c.repo.top}\0${c.rel}`));
+  if (!found) {
+    return skip(
+      o.manifest
+        ? `grow-only check skipped: \`${o.label}\` did not exist at \`${base}\`, nor did any other smoke manifest of the search order`
+        : `grow-only check skipped: no smoke manifest existed at \`${base}\``,
+    );
+  }
+  const at = `${base}:${found.rel}`;
+  const blob = git(['show', `${found.repo.sha}:${found.rel}`], found.repo.top);
+  if (blob.status !== 0) throw badInput(`cannot read \`${at}\` with git show`, { key: '--base' });
+  const before = loadManifestFromText(blob.stdout, at, formatOf(found.rel), path.dirname(found.file));
+  const now = new Set((o.manifest?.scenarios ?? []).map((s) => s.name));
+  const lost = before.scenarios.map((s) => s.name).filter((n) => !now.has(n));
+  const result: BaseComparison = { base, compared: true, lost, at, file: found.file };
+  if (o.manifest && path.resolve(o.manifest.file) === found.file) return result;
+  const current = o.manifest ? `the current manifest is \`${o.label}\`` : 'no smoke manifest is found now';
+  return { ...result, note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${base}\` (the manifest the search order found there); ${current}` };
+}
+
+/** `dir` is in the work tree of `top` itself: below it, with no nested repository (`.git`) on the way. */
+function within(top: string, dir: string): boolean {
+  const rel = path.relative(top, dir);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  for (let d = dir; d !== top; d = path.dirname(d)) if (existsSync(path.join(d, '.git'))) return false;
+  return true;
+}
+
+/** The nearest existing folder at or above `dir`. */
+function existingDir(dir: string): string {
+  let d = path.resolve(dir);
+  while (!existsSync(d) && path.dirname(d) !== d) d = path.dirname(d);
+  return d;
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+/** `p` with symlinks resolved in the part of it that exists (a deleted manifest keeps its name). */
+function realish(p: string): string {
+  const dir = existingDir(path.dirname(p));
+  return path.join(real(dir), path.relative(dir, path.resolve(p)));
 }

@@ -226,22 +226,33 @@ export function resolveManifestPath(opts: ResolveManifestOptions): ResolvedManif
     if (!isFile(p)) throw badInput(`the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
     return { path: p, how };
   }
-  const rel = path.join('tests', 'smoke', 'manifest.toml');
-  const candidates: Array<() => [string | null, string]> = [
-    () => [path.join(opts.wgDir, rel), '<wgdir>/tests/smoke/manifest.toml'],
-    () => [path.join(opts.wgDir, '..', rel), '<wgdir>/../tests/smoke/manifest.toml'],
-    () => {
-      const top = (opts.gitToplevel ?? gitToplevel)(opts.wgDir);
-      return [top ? path.join(top, rel) : null, '<git toplevel>/tests/smoke/manifest.toml'];
-    },
-    () => [path.join(opts.projectRoot, 'smoke', 'manifest.toml'), '<project>/smoke/manifest.toml'],
-    () => [path.join(opts.projectRoot, 'smoke', 'manifest.yaml'), '<project>/smoke/manifest.yaml'],
-  ];
-  for (const candidate of candidates) {
-    const [p, how] = candidate();
+  for (const [p, how] of searchOrder(opts)) {
     if (p && isFile(p)) return { path: path.resolve(p), how };
   }
   return { path: null, how: 'no smoke manifest found (empty gate)' };
+}
+
+/**
+ * Every path {@link resolveManifestPath} may look at, absolute, in its order (`--manifest` and `$WG_SMOKE_MANIFEST`
+ * when given): where the grow-only check looks for the manifest at the base revision.
+ */
+export function manifestCandidates(opts: ResolveManifestOptions): string[] {
+  const out: string[] = [];
+  if (opts.flag) out.push(path.resolve(opts.cwd ?? process.cwd(), opts.flag));
+  if (opts.env.WG_SMOKE_MANIFEST) out.push(path.resolve(opts.wgDir, opts.env.WG_SMOKE_MANIFEST));
+  for (const [p] of searchOrder(opts)) if (p) out.push(path.resolve(p));
+  return [...new Set(out)];
+}
+
+// wg's own search, then ours; lazy, so the git toplevel is only asked for when the earlier paths are missing.
+function* searchOrder(opts: ResolveManifestOptions): Generator<[string | null, string]> {
+  const rel = path.join('tests', 'smoke', 'manifest.toml');
+  yield [path.join(opts.wgDir, rel), '<wgdir>/tests/smoke/manifest.toml'];
+  yield [path.join(opts.wgDir, '..', rel), '<wgdir>/../tests/smoke/manifest.toml'];
+  const top = (opts.gitToplevel ?? gitToplevel)(opts.wgDir);
+  yield [top ? path.join(top, rel) : null, '<git toplevel>/tests/smoke/manifest.toml'];
+  yield [path.join(opts.projectRoot, 'smoke', 'manifest.toml'), '<project>/smoke/manifest.toml'];
+  yield [path.join(opts.projectRoot, 'smoke', 'manifest.yaml'), '<project>/smoke/manifest.yaml'];
 }
 
 function isFile(p: string): boolean {

@@ -1,4 +1,4 @@
-// Human output of the gate (stderr): wg's header and result lines, live progress in a terminal, the verdict's messages.
+// Human output of the gate (stderr): wg's header and result lines in manifest order, live progress in a terminal, the verdict's messages.
 import { renderResultLine, type ScenarioEvent, type ScenarioResult } from './result.js';
 import type { GatePlan } from './decide.js';
 import type { Verdict } from './verdict.js';
@@ -42,11 +42,16 @@ export function verdictLines(v: Verdict, color: boolean): string[] {
   return out;
 }
 
-/** Progress for scenario events: a line per finished scenario; in live mode also a status line that updates. */
+/**
+ * Progress for scenario events: result lines in manifest order, each printed once every earlier scenario has
+ * finished (later finishers wait in a buffer); in live mode also a status line with what is running.
+ */
 export function createProgress(out: NodeJS.WritableStream & { columns?: number }, style: ReportStyle) {
   const running = new Map<number, { name: string; started: number }>();
+  const waiting = new Map<number, ScenarioResult>();
   let total = 0;
   let finished = 0;
+  let printed = 0;
   let timer: NodeJS.Timeout | undefined;
   const status = () => {
     const now = performance.now();
@@ -61,6 +66,14 @@ export function createProgress(out: NodeJS.WritableStream & { columns?: number }
     clear();
     out.write(paint(style.color, '2', status()));
   };
+  const print = (r: ScenarioResult) => out.write(`${resultLine(r, style.color)}\n`);
+  // INVARIANT: results 0 … printed-1 are on screen, and no later one is.
+  const flush = () => {
+    for (let r = waiting.get(printed); r; r = waiting.get(printed)) {
+      print(r);
+      waiting.delete(printed++);
+    }
+  };
   return {
     start(plan: GatePlan) {
       total = plan.count;
@@ -72,14 +85,21 @@ export function createProgress(out: NodeJS.WritableStream & { columns?: number }
       else {
         running.delete(e.index);
         finished++;
-        clear();
-        out.write(`${resultLine(e.result, style.color)}\n`);
+        waiting.set(e.index, e.result);
+        if (waiting.has(printed)) {
+          clear();
+          flush();
+        }
       }
       draw();
     },
+    /** Clears the live line; results still waiting (a run cut short) are printed in manifest order. */
     stop() {
       if (timer) clearInterval(timer);
-      if (running.size) clear();
+      if (running.size || waiting.size) clear();
+      flush();
+      for (const i of [...waiting.keys()].sort((a, b) => a - b)) print(waiting.get(i)!);
+      waiting.clear();
       running.clear();
     },
   };

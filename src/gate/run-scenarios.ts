@@ -1,6 +1,6 @@
 // Runs smoke scenarios as `bash <script>` in their own process groups: bounded output, timeouts, no leaked processes.
 import { execa } from 'execa';
-import { accessSync, constants, createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Scenario } from './manifest.js';
+import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
 
 export { OutcomeSchema, ScenarioEventSchema, ScenarioResultSchema, renderResultLine, type Outcome, type ScenarioEvent, type ScenarioResult } from './result.js';
@@ -28,7 +29,6 @@ const TAIL_LINES = 12;
 const TAIL_CHARS = 4096;
 const SKIP_LINES = 4;
 const STREAM_LINGER_MS = 500;
-const POLL_MS = 25;
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout fires at once beyond this
 
 /** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
@@ -94,14 +94,17 @@ async function runOne(s: Scenario, logFile: string, options: RunOptions): Promis
 
 type RunOutcome = { code: number | null; signal: string | null; timedOut: boolean; stderrTail: string } | { error: string };
 
-// INVARIANT: when this resolves, no process of the scenario's group is alive and no stream is still awaited.
+// INVARIANT: when this resolves, no process of the scenario's group, nor one carrying its run id, is alive, and no
+// stream is still awaited.
 async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptions): Promise<RunOutcome> {
   const graceMs = options.graceMs ?? 2000;
   const log = createWriteStream(logFile);
   let logOk = true;
+  const runId = newRunId();
+  const runIds = [options.env[RUN_ID_VAR], runId].filter(Boolean).join(' ');
   const child = execa('bash', [s.script], {
     cwd: s.dir,
-    env: { ...options.env, WG_SMOKE_SCENARIO: s.name, WG_SMOKE_TIMEOUT_SECS: String(s.timeoutSeconds) },
+    env: { ...options.env, WG_SMOKE_SCENARIO: s.name, WG_SMOKE_TIMEOUT_SECS: String(s.timeoutSeconds), [RUN_ID_VAR]: runIds },
     extendEnv: false,
     detached: true, // own process group: the whole tree can be signalled as one
     stdin: 'ignore',
@@ -150,8 +153,8 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   const pgid = child.pid;
   let timedOut = false;
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= pgid === undefined ? Promise.resolve() : terminateGroup(pgid, graceMs));
-  if (pgid !== undefined) activeGroups.add(pgid);
+  const stop = (): Promise<void> => (stopping ??= pgid === undefined ? Promise.resolve() : terminateRun(pgid, runId, graceMs));
+  const untrack = pgid === undefined ? () => {} : trackRun(pgid, runId);
   const timer = setTimeout(() => {
     timedOut = true;
     void stop();
@@ -159,7 +162,7 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   try {
     const ex = await exit;
     clearTimeout(timer);
-    // The main process is gone; anything left in its group is a leak: TERM, then KILL after the grace.
+    // The main process is gone; anything left in its group or carrying its run id is a leak: TERM, then KILL after the grace.
     await stop();
     // A process that left the group may still hold the pipes: stop waiting after a short linger.
     await within(ended, STREAM_LINGER_MS);
@@ -169,87 +172,9 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     return { code: ex.code, signal: ex.signal, timedOut, stderrTail: tail.lines(TAIL_LINES, TAIL_CHARS) };
   } finally {
     clearTimeout(timer);
-    if (pgid !== undefined) activeGroups.delete(pgid);
+    untrack();
     await within(new Promise<void>((res) => log.end(() => res())), 5000);
   }
-}
-
-/** TERM to the whole group, wait up to `graceMs` for it to empty, then KILL. */
-async function terminateGroup(pgid: number, graceMs: number): Promise<void> {
-  if (!groupAlive(pgid)) return;
-  signalGroup(pgid, 'SIGTERM');
-  const deadline = performance.now() + graceMs;
-  while (performance.now() < deadline) {
-    await delay(POLL_MS);
-    if (!groupAlive(pgid)) return;
-  }
-  signalGroup(pgid, 'SIGKILL');
-  for (let i = 0; i < 40 && groupAlive(pgid); i++) await delay(POLL_MS);
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: already gone.
-  }
-}
-
-// Zombies answer kill(0) until their new parent reaps them, so on Linux read /proc to see who is really running.
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  if (process.platform !== 'linux') return true;
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return true;
-  }
-  for (const pid of pids) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
-  }
-  return false;
-}
-
-// Groups still running; if the gate itself is interrupted, they must not outlive it (detached groups miss ^C).
-const activeGroups = new Set<number>();
-let guards = 0;
-const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-function onInterrupt(signal: NodeJS.Signals): void {
-  for (const pgid of activeGroups) signalGroup(pgid, 'SIGTERM');
-  if (process.listenerCount(signal) === 1) {
-    for (const sig of INTERRUPTS) process.removeListener(sig, onInterrupt);
-    process.kill(process.pid, signal);
-  }
-}
-
-function onProcessExit(): void {
-  for (const pgid of activeGroups) signalGroup(pgid, 'SIGKILL');
-}
-
-function guardInterrupts(): () => void {
-  if (guards++ === 0) {
-    for (const sig of INTERRUPTS) process.on(sig, onInterrupt);
-    process.on('exit', onProcessExit);
-  }
-  return () => {
-    if (--guards === 0) {
-      for (const sig of INTERRUPTS) process.removeListener(sig, onInterrupt);
-      process.removeListener('exit', onProcessExit);
-    }
-  };
 }
 
 /** The first unmet requirement of a scenario, phrased as a skip reason, or null. */
@@ -323,10 +248,6 @@ function isFile(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((res) => setTimeout(res, ms));
 }
 
 // Waits for `p`, but no longer than `ms`; the timer never outlives the wait.

@@ -35,6 +35,8 @@ export const VerdictSchema = z.object({
     base: z.string(),
     compared: z.boolean(),
     lost: z.array(z.string()),
+    /** Where the base manifest was read (`HEAD:tests/smoke/manifest.toml`), when it was. */
+    at: z.optional(z.string()),
   }),
   policyRevision: z.string(),
 });
