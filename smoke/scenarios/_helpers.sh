@@ -112,6 +112,14 @@ trap wg_smoke_cleanup EXIT INT TERM HUP
 # wg_policy <args…>: the wg-policy CLI under test.
 wg_policy() { node "$WG_POLICY_BIN" "$@"; }
 
+# A scratch gate project: sets `scratch`, points HOME at a fresh home inside it, makes .wg and tests/smoke.
+# (Not a subshell: the caller keeps both variables.)
+new_gate_project() {
+  scratch="$(make_scratch)"
+  export HOME="$scratch/home"
+  mkdir -p "$HOME" "$scratch/.wg" "$scratch/tests/smoke"
+}
+
 # json_get <file> <dotted.path>: the value at a path, as JSON (`undefined` when absent).
 json_get() {
     node -e 'let v=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));

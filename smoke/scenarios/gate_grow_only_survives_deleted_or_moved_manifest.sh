@@ -8,9 +8,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/_helpers.sh"
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES
 
-scratch="$(make_scratch)"
-export HOME="$scratch/home"
-mkdir -p "$HOME" "$scratch/.wg" "$scratch/tests/smoke"
+new_gate_project
 cat >"$scratch/tests/smoke/manifest.toml" <<'TOML'
 [[scenario]]
 name = "owned_and_broken"

@@ -6,9 +6,7 @@ set -u
 HERE="$(cd "$(dirname "$0")" && pwd)"
 . "$HERE/_helpers.sh"
 
-scratch="$(make_scratch)"
-export HOME="$scratch/home"
-mkdir -p "$HOME" "$scratch/.wg" "$scratch/tests/smoke"
+new_gate_project
 cat >"$scratch/tests/smoke/manifest.toml" <<'TOML'
 [[scenario]]
 name = "slow_first"

@@ -20,10 +20,8 @@ export const DecisionErrorSchema = z.object({ code: z.string(), message: z.strin
 
 export const DecisionKindSchema = z.enum(['spawn', 'gate']);
 
-/** What a caller hands to `appendDecision`: one spawn plan or one gate verdict and why. */
-export const DecisionSchema = z.object({
-  kind: DecisionKindSchema,
-  taskId: z.string(),
+/** The decision itself: shared by what a caller hands in and what a record holds. */
+const decided = {
   policyRevision: z.string(),
   inputs: z.array(DecisionInputSchema),
   result: z.unknown(),
@@ -31,7 +29,10 @@ export const DecisionSchema = z.object({
   error: z.optional(DecisionErrorSchema),
   /** Per-field explanation (winner, values read, rules that lost, why the others failed), for `audit show`. */
   explanation: z.optional(z.unknown()),
-});
+};
+
+/** What a caller hands to `appendDecision`: one spawn plan or one gate verdict and why. */
+export const DecisionSchema = z.object({ kind: DecisionKindSchema, taskId: z.string(), ...decided });
 
 const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
@@ -42,12 +43,7 @@ export const AuditRecordSchema = z.object({
   kind: DecisionKindSchema,
   task: z.string(),
   actor: z.string(),
-  policyRevision: z.string(),
-  inputs: z.array(DecisionInputSchema),
-  result: z.unknown(),
-  rules: z.array(RuleRefSchema),
-  error: z.optional(DecisionErrorSchema),
-  explanation: z.optional(z.unknown()),
+  ...decided,
   masked: z.array(z.string()),
   seq: z.int().check(z.nonnegative()),
   prev: Sha256Hex,
