@@ -1,7 +1,12 @@
-// wg-policy's public library API: the spawn decision, policy checks, and the error type.
-export { planSpawn, type SpawnRequest, type SpawnHooks, type SpawnTrace, type StageTrace } from './spawn/plan.js';
+// wg-policy's public library API: the spawn decision, the done gate, policy checks, the decision core, and the error type.
+export { planSpawn, decideSpawn, type SpawnRequest, type SpawnOptions, type SpawnOutcome } from './spawn/plan.js';
 export { SpawnPlanSchema, type SpawnPlan, type ProvenanceEntry } from './spawn/plan-schema.js';
-export { SPAWN_STAGES } from './spawn/stages.js';
-export { checkPolicies } from './policy/check-all.js';
-export { PolicyError, exitCodeFor, type ErrorCode } from './shared/errors.js';
-export { decideDone, VerdictSchema, type DoneRequest, type DoneHooks, type Verdict, type RuleDecision } from './gate/decide.js';
+export { decideDone, decideGate, VerdictSchema, type DoneRequest, type DoneHooks, type GateOutcome, type Verdict, type RuleDecision } from './gate/decide.js';
+export { completeTask, type DoneOutcome } from './gate/done.js';
+export { checkPolicies, type CheckReport } from './check/policies.js';
+export { decide, type DecideResult, type StageTrace } from './engine/decide.js';
+export { loadPolicySet, type PolicySet } from './policy/load.js';
+export type { StageSpec, StageTable } from './policy/stage.js';
+export { SPAWN_TABLE, GATE_TABLE, TABLES } from './stages/index.js';
+export { PolicyError, ERROR_CODES, exitCodeFor, formatError, type ErrorCode } from './shared/errors.js';
+export type { DecisionLogOption } from './audit/destination.js';

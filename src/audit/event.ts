@@ -3,14 +3,10 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { SourceSchema } from '../shared/source.js';
 
-/** A config value that fed a decision, with where it was read. */
-export const DecisionInputSchema = z.object({
-  layer: z.string(),
-  file: z.nullable(z.string()),
-  key: z.string(),
-  value: z.unknown(),
-});
+/** A value that fed a decision, with where it was read (a Source; any layer name, so older records still read). */
+export const DecisionInputSchema = z.extend(z.omit(SourceSchema, { via: true }), { layer: z.string() });
 
 /** A rule that decided a field (spawn) or an effect (gate), with its policy location `file:line`. */
 export const RuleRefSchema = z.object({ field: z.string(), rule: z.string(), policy: z.string() });

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
 
 /** Rotation of the chained log; same option names and file naming as winston's File transport. */
 export type Rotation = { maxsize?: number; maxFiles?: number; tailable?: boolean };
@@ -132,7 +132,7 @@ export async function* readLines(files: readonly string[]): AsyncGenerator<LogLi
     try {
       size = fs.statSync(file).size;
     } catch {
-      throw badInput(`cannot read audit log \`${file}\`: no such file`, { file });
+      throw new PolicyError('audit-log-missing', `cannot read audit log \`${file}\`: no such file`, { file });
     }
     const endsWithNewline = size === 0 || lastByte(file, size) === 0x0a;
     const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });

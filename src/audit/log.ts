@@ -6,12 +6,13 @@ import net from 'node:net';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
-import { PolicyError, badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
+import { withFileLock } from '../shared/lock.js';
+import { within } from '../shared/time.js';
 import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
 import type { AuditConfig, AuditTransportSpec, FileTransportSpec } from './config.js';
 import { defaultActor, newDecisionId, recordBody, type AuditRecord, type ChainHead, type Decision } from './event.js';
 import { ChainFile, lockPathFor } from './files.js';
-import { withFileLock } from './lock.js';
 import { maskSecrets } from './mask.js';
 
 /** Diagnostics for humans on stderr: one plain line per message, never on stdout (stdout is protocol). */
@@ -147,7 +148,7 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
       writeHead(logPath, { seq: record.seq, hash: record.hash });
       return record;
     },
-    { timeoutMs: options.lockTimeoutMs },
+    { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },
   );
 }
 
@@ -169,7 +170,7 @@ function sinkFor(logPath: string, options: AppendOptions): Sink {
   if (cached) return cached;
   const isChained = (s: AuditTransportSpec): s is FileTransportSpec => s.type === 'file' && (s.filename === undefined || path.resolve(s.filename) === logPath);
   const chainSpecs = specs.filter(isChained);
-  if (chainSpecs.length > 1) throw badInput(`two file transports write the decision log \`${logPath}\` itself; keep one`);
+  if (chainSpecs.length > 1) throw new PolicyError('audit-config', `two file transports write the decision log \`${logPath}\` itself; keep one`);
   const chain = chainSpecs.length || !options.replaceDefault ? new ChainFile(logPath, chainSpecs[0] ?? {}) : undefined;
   const file = chain ? new ChainFileTransport(chain) : undefined;
   const owned: Owned = { streams: [], agents: [] };
@@ -178,7 +179,7 @@ function sinkFor(logPath: string, options: AppendOptions): Sink {
   const transports = [...(file ? [file] : []), ...extra.filter((t): t is winston.transport => t !== undefined)];
   if (transports.length === 0) {
     const why = skipped.length ? `its only destination was skipped: ${skipped.join('; ')}` : '`replaceDefault` is set but no transport replaces it';
-    throw badInput(`the decision log has no destination: ${why}`);
+    throw new PolicyError('audit-config', `the decision log has no destination: ${why}`);
   }
   transportErrors.push(...skipped);
   const lineFormat = winston.format((info) => {
@@ -286,15 +287,4 @@ async function closeSink(sink: Sink): Promise<void> {
       stream.destroy();
     }),
   );
-}
-
-/** True when `promise` settles within `ms`; the timer never outlives it. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

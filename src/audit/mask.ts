@@ -1,38 +1,14 @@
 // Masks secrets in an audit record: values under secret-named keys, known secret values, credentials in URLs.
+import { keyPathNamesSecret, MASK, maskUrlCredentials, namesSecret } from '../shared/secrets.js';
 
-/** What a masked value is replaced with. */
-export const MASK = '***';
+export { MASK } from '../shared/secrets.js';
 
 /** Known secret values shorter than this (`none`, `ollama`) are masked only under secret-named keys, never searched for. */
 export const MIN_SEARCHED_SECRET = 8;
 
-// Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with it.
-const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authorization/i;
 const PLAIN_SEGMENT = /^[A-Za-z_$][\w$-]*$/;
-// `scheme://user:password@host`: the password part of a URL's userinfo.
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)(@)/gi;
-// `?name=value` / `&name=value` in a URL's query.
-const QUERY_PARAM = /([?&])([^=&#\s?]+)=([^&#\s]*)/g;
 /** Properties whose string values are rule ids: never altered (a rule id is not a secret and must stay queryable). */
 const RULE_ID_PROPERTY = 'rule';
-
-/** True when a property name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
-export function namesSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** True when any segment of a dotted config key (`llm_endpoints.endpoints[0].api_key`) names a secret. */
-export function keyPathNamesSecret(keyPath: string): boolean {
-  return keyPath.split(/[.[\]]+/).some((segment) => segment !== '' && namesSecret(segment));
-}
-
-/** `text` with URL passwords and secret-named query parameters masked (`https://u:***@h/?api_key=***`). */
-export function maskUrlCredentials(text: string): string {
-  if (!text.includes('://') && !/[?&][^=\s]*=/.test(text)) return text;
-  return text
-    .replace(URL_PASSWORD, (all, before: string, password: string, at: string) => (password === MASK ? all : `${before}${MASK}${at}`))
-    .replace(QUERY_PARAM, (all, sep: string, name: string, value: string) => (value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all));
-}
 
 /**
  * A masked copy of `value` and the paths that were masked (`result.env.WG_API_KEY`, `inputs[2].value`). Values under

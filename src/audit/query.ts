@@ -1,6 +1,6 @@
 // Reading the decision log: stream records line by line (never the whole file), filtered; find one by id.
 import * as z from 'zod/mini';
-import { badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
 import { AuditRecordSchema, DecisionKindSchema, type AuditRecord } from './event.js';
 import { readLines } from './files.js';
 
@@ -55,7 +55,7 @@ function matcher(input: DecisionFilter): (r: AuditRecord) => boolean {
   const parsed = DecisionFilterSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw badInput(`decision filter \`${issue.path.join('.')}\` is invalid: ${issue.message.toLowerCase()}`, { key: issue.path.join('.') });
+    throw new PolicyError('audit-filter', `decision filter \`${issue.path.join('.')}\` is invalid: ${issue.message.toLowerCase()}`, { key: issue.path.join('.') });
   }
   const f = parsed.data;
   const since = f.since === undefined ? undefined : instant('since', f.since);
@@ -79,6 +79,6 @@ function matcher(input: DecisionFilter): (r: AuditRecord) => boolean {
 
 function instant(key: string, text: string): number {
   const t = Date.parse(text);
-  if (Number.isNaN(t)) throw badInput(`\`${key}\` must be a date or time; got \`${text}\``, { key });
+  if (Number.isNaN(t)) throw new PolicyError('audit-filter', `\`${key}\` must be a date or time; got \`${text}\``, { key });
   return t;
 }

@@ -93,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
       // --help and --version exit 0; every usage error is exit 2 (commander already printed the sentence).
       return e.exitCode === 0 ? 0 : 2;
     }
-    reportError(e);
+    // stdout stays empty for plan (its stdout is the plan); commands with --json get the error as data.
+    reportError(e, argv.includes('--json'));
     return e instanceof PolicyError ? exitCodeFor(e.code) : 3;
   }
 }

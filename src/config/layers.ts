@@ -2,18 +2,8 @@
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { globalConfigPath } from './locate.js';
-import { loadConfigFile, type ConfigFile, type PublicEndpoint } from './load-toml.js';
-
-export type Layer = 'task' | 'cli' | 'local' | 'global' | 'default';
-
-/** Where a value came from. `via` names the plan field a value reached a later stage through. */
-export interface Source {
-  layer: Layer;
-  file: string | null;
-  key: string;
-  value: unknown;
-  via?: string;
-}
+import type { PublicEndpoint } from './endpoint.js';
+import { loadConfigFile, type ConfigFile } from './load-toml.js';
 
 /** The effective endpoint list for native spawns, and which file it came from. */
 export interface EffectiveEndpoints {
@@ -71,15 +61,4 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
   // When the project dir is the global dir, "local" and "global" are the same file, as in wg.
   const global = globalPath === localPath ? { ...local } : loadConfigFile(globalPath, display(globalPath, projectRoot, home));
   return { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global) };
-}
-
-/** The config data policies may read, without any key material. */
-export function publicConfig(file: ConfigFile): Record<string, unknown> {
-  const d = file.data;
-  return {
-    file: file.file,
-    agent: d.agent ? { model: d.agent.model, executor: d.agent.executor } : {},
-    dispatcher: d.dispatcher ? { model: d.dispatcher.model, executor: d.dispatcher.executor } : {},
-    llm_endpoints: { inherit_global: d.llm_endpoints?.inherit_global, endpoints: file.endpoints },
-  };
 }

@@ -1,7 +1,7 @@
 // Finds the wg project dir and the global config file the way wg does (reference §1.1).
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
 
 const DIR_NAMES = ['.wg', '.workgraph'];
 
@@ -31,7 +31,7 @@ export function locateWgDir(opts: { dir?: string; env: NodeJS.ProcessEnv; cwd: s
   const given = opts.dir ? { value: opts.dir, how: '--dir' as const } : opts.env.WG_DIR ? { value: opts.env.WG_DIR, how: 'WG_DIR' as const } : null;
   if (given) {
     const p = descend(resolve(opts.cwd, given.value));
-    if (!isDir(p)) throw badInput(`the wg directory \`${given.value}\` given by ${given.how} does not exist`, { key: given.how });
+    if (!isDir(p)) throw new PolicyError('wgdir-not-found', `the wg directory \`${given.value}\` given by ${given.how} does not exist`, { key: given.how });
     return { wgDir: p, how: given.how };
   }
   let cur = resolve(opts.cwd);
@@ -41,7 +41,7 @@ export function locateWgDir(opts: { dir?: string; env: NodeJS.ProcessEnv; cwd: s
     if (up === cur) break;
     cur = up;
   }
-  throw badInput(`no wg directory found: looked for .wg and .workgraph from \`${opts.cwd}\` up to /`, {
+  throw new PolicyError('wgdir-not-found', `no wg directory found: looked for .wg and .workgraph from \`${opts.cwd}\` up to /`, {
     help: 'pass --dir, set WG_DIR, or run inside a wg project',
   });
 }

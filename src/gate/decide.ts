@@ -1,19 +1,25 @@
-// decideDone: the only function that decides whether a task may go to done (scenarios run here; the rules decide).
+// decideDone: the only function that decides whether a task may go to done. A thin shell: locate the manifest, run the
+// task's scenarios, build facts, decide, record.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { logDestination, recordDecision, type DecisionLogOption } from '../audit/destination.js';
+import type { Decision } from '../audit/event.js';
+import { loadConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
-import { evaluateRules, type RuleTrace } from '../engine/run-rules.js';
+import { decide } from '../engine/decide.js';
 import { readTaskFromGraph, type Task } from '../graph/read-tasks.js';
-import { loadPolicySet, type PolicySet } from '../policy/load.js';
+import { loadPolicySet } from '../policy/load.js';
 import { PolicyError } from '../shared/errors.js';
-import { manifestFact, requestFact, summaryFact } from './facts.js';
-import { GATE_FIELDS } from './fields.js';
-import { compareWithBase, type GitRunner } from './grow-only.js';
+import type { GitRunner } from '../shared/git.js';
+import { GATE_TABLE, NAMESPACES } from '../stages/index.js';
+import { gateSourceMapper, manifestFact, requestFact, summaryFact } from './facts.js';
+import { compareWithBase } from './grow-only.js';
 import { loadManifest, manifestCandidates, resolveManifestPath, scenariosOwnedBy, type Manifest } from './manifest.js';
+import { gateDecision } from './record.js';
 import type { ScenarioEvent } from './result.js';
 import type { RunOptions } from './run-scenarios.js';
-import { combine, type Verdict } from './verdict.js';
+import type { Verdict } from './verdict.js';
 
 export { VerdictSchema, type Verdict, type RuleDecision } from './verdict.js';
 
@@ -35,6 +41,8 @@ export interface DoneRequest {
   /** Runner knobs for tests. */
   run?: Pick<RunOptions, 'graceMs' | 'timeoutScaleMs' | 'urlTimeoutMs'>;
   git?: GitRunner;
+  /** Record the verdict in the decision log before returning (default: not recorded). The CLI's `gate` and `done` record. */
+  decisionLog?: DecisionLogOption;
 }
 
 /** What is about to run, for a header line. */
@@ -44,24 +52,21 @@ export interface GatePlan {
   manifest: string;
 }
 
-/** Everything an explanation or the audit log needs beyond the verdict. */
-export interface GateTrace {
-  taskId: string;
-  /** The wg dir the gate ran in (null when standalone). */
-  wgDir: string | null;
-  rules: RuleTrace[];
-  facts: Record<string, unknown>;
-  policyRevision: string;
-  policyFiles: PolicySet['files'];
-}
-
 export interface DoneHooks {
   /** The task as read, before anything runs; throw a PolicyError to refuse early (done: status check). */
   beforeRun?: (task: Task) => void;
   /** Called once before scenarios run (not when nothing runs). */
   onStart?: (plan: GatePlan) => void;
   onEvent?: (e: ScenarioEvent) => void;
-  onTrace?: (trace: GateTrace) => void;
+  /** Sees the verdict before it is recorded (e.g. to write a report it promises); a throw stops before the record. */
+  beforeRecord?: (verdict: Verdict) => void | Promise<void>;
+  warn?: (message: string) => void;
+}
+
+/** A verdict with everything around it: the decision record that was (or would be) written. */
+export interface GateOutcome {
+  verdict: Verdict;
+  decision: Decision;
 }
 
 /** Where the gate runs: a wg project, or standalone (no wg dir: only with `--manifest` and `--full-smoke`). */
@@ -69,6 +74,8 @@ interface Place {
   wgDir: string | null;
   projectRoot: string;
   task: Task;
+  /** `graph.jsonl:<line>` of the task, for provenance. */
+  taskFile: string | null;
 }
 
 function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
@@ -79,11 +86,12 @@ function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
     // INVARIANT: standalone only when no wg dir was asked for and the whole manifest is run (e.g. `npm run smoke`).
     const standalone = e instanceof PolicyError && !req.dir && !env.WG_DIR && !!req.manifest && !!req.fullSmoke;
     if (!standalone) throw e;
-    return { wgDir: null, projectRoot: cwd, task: { id: req.taskId, priority: 10 } as Task };
+    return { wgDir: null, projectRoot: cwd, task: { id: req.taskId, priority: 10 } as Task, taskFile: null };
   }
   const projectRoot = path.dirname(wgDir);
   const graph = path.join(wgDir, 'graph.jsonl');
-  return { wgDir, projectRoot, task: readTaskFromGraph(graph, path.relative(projectRoot, graph), req.taskId).task };
+  const loaded = readTaskFromGraph(graph, path.relative(projectRoot, graph), req.taskId);
+  return { wgDir, projectRoot, task: loaded.task, taskFile: `${loaded.file}:${loaded.line}` };
 }
 
 /** The manifest label when none is found: it reads as the place scenarios are gone from or absent in. */
@@ -113,22 +121,21 @@ function shown(p: string, cwd: string): string {
 }
 
 /**
- * Runs the task's smoke scenarios (or all of them with `fullSmoke`; none with `skipSmoke`) and lets the
- * `gate: done` policy rules decide. Throws PolicyError `bad-input` for a missing task, an unreadable or invalid
+ * Runs the task's smoke scenarios (or all of them with `fullSmoke`; none with `skipSmoke`) and lets the `gate: done`
+ * policy rules decide; records the verdict when asked. Throws PolicyError for a missing task, an unreadable or invalid
  * manifest or policy file, or a bad `base`; never allows on bad input.
  */
-export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promise<Verdict> {
+export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promise<GateOutcome> {
   const env = req.env ?? process.env;
   const cwd = req.cwd ?? process.cwd();
   const place = locate(req, env, cwd);
   hooks.beforeRun?.(place.task);
-  const policies = await loadPolicySet({
-    kind: 'gate',
-    fields: GATE_FIELDS,
+  const policies = await loadPolicySet(GATE_TABLE, {
     projectPolicyDir: place.wgDir ? path.join(place.wgDir, 'policies') : undefined,
     projectRoot: place.projectRoot,
+    namespaces: NAMESPACES,
   });
-  const where = { flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd };
+  const where = { flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd, git: req.git };
   const resolved = resolveManifestPath(where);
   const manifest: Manifest | null = resolved.path ? loadManifest(resolved.path) : null;
   const base = req.base ?? 'HEAD';
@@ -165,22 +172,23 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     ),
     results,
   };
-  const traces = await evaluateRules(policies.byField.get('done') ?? [], facts);
-  hooks.onTrace?.({ taskId: t.id, wgDir: place.wgDir, rules: traces, facts, policyRevision: policies.revision, policyFiles: policies.files });
-  const decision = combine(traces, facts, t.id);
+  const sourcesOf = gateSourceMapper(place.taskFile, resolved.path ? label : null);
+  const result = await decide(GATE_TABLE, policies, facts, { sourcesOf, subject: `'wg done ${t.id}'` });
+  const stage = GATE_TABLE.stages[0].name;
+  const outcome = result.outcomes[stage];
   const notices = [
     ...(place.wgDir ? [] : [`no wg directory: gating \`${t.id}\` standalone (the whole manifest, bundled policies only)`]),
     ...(resolved.path || cmp.compared ? [] : [`${resolved.how}: nothing to run`]),
     ...(cmp.note ? [cmp.note] : []),
-    ...decision.notices,
+    ...outcome.notices,
   ];
-  return {
+  const verdict: Verdict = {
     task: t.id,
-    gate: 'done',
-    allowed: decision.allowed,
-    effect: decision.effect,
-    determining: decision.determining,
-    warnings: decision.warnings,
+    gate: stage,
+    allowed: result.allowed,
+    effect: outcome.effect,
+    determining: outcome.determining,
+    warnings: outcome.warnings,
     notices,
     results,
     summary: facts.summary as Verdict['summary'],
@@ -188,4 +196,17 @@ export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promi
     manifest: { path: resolved.path, how: resolved.how, base: cmp.base, compared: cmp.compared, lost: cmp.lost, ...(cmp.at ? { at: cmp.at } : {}) },
     policyRevision: policies.revision,
   };
+  const decision = gateDecision(verdict, result, sourcesOf);
+  await hooks.beforeRecord?.(verdict);
+  if (req.decisionLog) {
+    const local = place.wgDir ? loadConfigFile(path.join(place.wgDir, 'config.toml'), path.relative(place.projectRoot, path.join(place.wgDir, 'config.toml'))) : undefined;
+    const dest = logDestination({ explicit: req.decisionLog.path, env, wgDir: place.wgDir, config: local?.exists ? { data: local.data, file: local.file } : undefined });
+    await recordDecision(decision, dest, { secrets: local?.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) });
+  }
+  return { verdict, decision };
+}
+
+/** The verdict alone (see {@link decideGate}). */
+export async function decideDone(req: DoneRequest, hooks: DoneHooks = {}): Promise<Verdict> {
+  return (await decideGate(req, hooks)).verdict;
 }

@@ -2,7 +2,7 @@
 import { locateWgDir } from '../config/locate.js';
 import { doneRefusal, markDone, type Transition } from '../graph/transition.js';
 import { PolicyError } from '../shared/errors.js';
-import { decideDone, type DoneHooks, type DoneRequest, type Verdict } from './decide.js';
+import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from './decide.js';
 
 /** The verdict and, when it allowed, what changed in graph.jsonl. */
 export interface DoneOutcome {
@@ -13,7 +13,7 @@ export interface DoneOutcome {
 export interface CompleteHooks extends DoneHooks {
   /** graph.lock is held by another process; the write waits. */
   onWait?: () => void;
-  /** Sees the verdict before graph.jsonl is touched (e.g. to write a report); a throw stops the transition. */
+  /** Sees the verdict (recorded by now, when asked) before graph.jsonl is touched; a throw stops the transition. */
   afterVerdict?: (verdict: Verdict) => void | Promise<void>;
   now?: () => Date;
 }
@@ -27,16 +27,16 @@ export function doneLogMessage(v: Verdict): string {
 
 /**
  * Runs the done gate for a task and, when it allows, marks the task done under wg's lock. A task whose status
- * cannot go to done is refused (`denied`) before any scenario runs, and again under the lock.
+ * cannot go to done is refused (`task-status`) before any scenario runs, and again under the lock.
  */
 export async function completeTask(req: DoneRequest, hooks: CompleteHooks = {}): Promise<DoneOutcome> {
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
-  const verdict = await decideDone({ ...req, dir: wgDir }, {
+  const { verdict } = await decideGate({ ...req, dir: wgDir }, {
     ...hooks,
     beforeRun: (task) => {
       const refusal = doneRefusal(task.id, task.status ?? undefined);
-      if (refusal) throw new PolicyError('denied', refusal);
+      if (refusal) throw new PolicyError('task-status', refusal);
       hooks.beforeRun?.(task);
     },
   });

@@ -1,58 +1,6 @@
 // Gate facts: the request (who asks, which flags), the run summary and the manifest comparison, as plain data for the rules.
-import * as z from 'zod/mini';
-import type { ScenarioResult } from './result.js';
-
-/** Who asks and with which flags; `agent` means `WG_AGENT_ID` is present in the env (any value), as in wg. */
-export const GateRequestFactSchema = z.object({
-  agent: z.boolean(),
-  agentId: z.nullable(z.string()),
-  human: z.boolean(),
-  skipSmoke: z.boolean(),
-  /** `WG_SMOKE_AGENT_OVERRIDE=1`. */
-  override: z.boolean(),
-  fullSmoke: z.boolean(),
-});
-export type GateRequestFact = z.infer<typeof GateRequestFactSchema>;
-
-/** Counts and name lists derived from the results; `*Detail` strings are ready for messages. */
-export const SummaryFactSchema = z.object({
-  /** Scenarios chosen for this gate: the task's own, or all of them with --full-smoke. */
-  selected: z.number(),
-  owned: z.number(),
-  /** False when --skip-smoke bypassed running anything. */
-  ran: z.boolean(),
-  passed: z.number(),
-  skipped: z.array(z.string()),
-  skippedCount: z.number(),
-  skippedDetail: z.string(),
-  failed: z.array(z.string()),
-  timedOut: z.array(z.string()),
-  errored: z.array(z.string()),
-  /** failed + timed out + errored, in manifest order. */
-  broken: z.array(z.string()),
-  brokenCount: z.number(),
-  /** wg's wording: `a (exit 1), b (script not found: …)`. */
-  brokenDetail: z.string(),
-  allSkipped: z.boolean(),
-});
-export type SummaryFact = z.infer<typeof SummaryFactSchema>;
-
-/** The manifest used and its grow-only comparison with the base revision. */
-export const ManifestFactSchema = z.object({
-  path: z.nullable(z.string()),
-  /** The path for messages, or `the working tree (no smoke manifest found)` when none was found. */
-  label: z.string(),
-  how: z.string(),
-  found: z.boolean(),
-  scenarios: z.number(),
-  base: z.string(),
-  compared: z.boolean(),
-  lost: z.array(z.string()),
-  lostCount: z.number(),
-  /** The lost names; when the base manifest was another file, followed by where it was: `a, b (listed in tests/smoke/manifest.toml at HEAD)`. */
-  lostDetail: z.string(),
-});
-export type ManifestFact = z.infer<typeof ManifestFactSchema>;
+import type { Source, SourceMapper } from '../shared/source.js';
+import type { GateRequestFact, ManifestFact, ScenarioResult, SummaryFact } from '../stages/gate.js';
 
 /** The request fact from flags and env. */
 export function requestFact(flags: { skipSmoke?: boolean; fullSmoke?: boolean }, env: NodeJS.ProcessEnv): GateRequestFact {
@@ -115,5 +63,34 @@ export function manifestFact(
     lost: cmp.lost,
     lostCount: cmp.lost.length,
     lostDetail: `${cmp.lost.join(', ')}${from}`,
+  };
+}
+
+const REQUEST_KEYS: Readonly<Record<string, string>> = {
+  agent: '$WG_AGENT_ID',
+  agentId: '$WG_AGENT_ID',
+  human: '$WG_AGENT_ID',
+  override: '$WG_SMOKE_AGENT_OVERRIDE',
+  skipSmoke: '--skip-smoke',
+  fullSmoke: '--full-smoke',
+};
+
+/** Maps gate fact reads to their sources: the task line, the caller's flags and env, the manifest, the scenario runs. */
+export function gateSourceMapper(taskFile: string | null, manifestFile: string | null): SourceMapper {
+  return (fact, path, value): Source[] => {
+    const key = path ? `${fact}.${path}` : fact;
+    switch (fact) {
+      case 'task':
+        return [{ layer: 'task', file: taskFile, key: path ?? 'id', value }];
+      case 'request':
+        return [{ layer: 'cli', file: null, key: path && Object.hasOwn(REQUEST_KEYS, path) ? REQUEST_KEYS[path] : key, value }];
+      case 'manifest':
+        return [{ layer: 'manifest', file: manifestFile, key, value }];
+      case 'summary':
+      case 'results':
+        return [{ layer: 'run', file: manifestFile, key, value }];
+      default:
+        return [];
+    }
   };
 }

@@ -1,8 +1,8 @@
 // Grow-only manifest check: scenario names in the manifest found at a git base revision that the current manifest lacks.
-import { spawnSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
+import { runGit, type GitRunner } from '../shared/git.js';
 import { formatOf, loadManifestFromText, type Manifest } from './manifest.js';
 
 /** The comparison: `compared: false` with a `note` when there is nothing to compare against. */
@@ -16,14 +16,6 @@ export interface BaseComparison {
   file?: string;
   note?: string;
 }
-
-/** Runs git in a folder; injectable for tests. Returns exit status and stdout. */
-export type GitRunner = (args: string[], cwd: string) => { status: number | null; stdout: string };
-
-const runGit: GitRunner = (args, cwd) => {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15000, maxBuffer: 64 * 1024 * 1024 });
-  return { status: r.error ? null : r.status, stdout: r.stdout ?? '' };
-};
 
 /** What to compare: the current manifest (null when none is found) and every path the manifest search tries. */
 export interface CompareOptions {
@@ -60,7 +52,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const shown = o.shown ?? ((p: string) => p);
   const skip = (note?: string): BaseComparison => ({ base, compared: false, lost: [], ...(note ? { note } : {}) });
   if (base.startsWith('-') || base.trim() === '' || /[\s\0]/.test(base))
-    throw badInput(`\`--base ${base}\` is not a git revision`, { key: '--base' });
+    throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
   const repos = new Map<string, Repo | null>();
   const repoOf = (dir: string): Repo | null => {
@@ -88,7 +80,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const where = o.manifest ? o.label : shown(o.repoDir);
   const home = repoOf(existingDir(o.manifest ? o.manifest.dir : o.repoDir));
   if (home && !home.sha) {
-    if (explicit) throw badInput(`\`--base ${base}\` is not a commit in the git repository of \`${where}\``, { key: '--base', help: 'pass a commit, branch or tag, e.g. --base origin/main' });
+    if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` is not a commit in the git repository of \`${where}\``, { key: '--base', help: 'pass a commit, branch or tag, e.g. --base origin/main' });
     return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${where}\``);
   }
 
@@ -102,14 +94,14 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     inRepo.push({ file, repo, rel: rel.split(path.sep).join('/') });
   }
   if (!home && inRepo.length === 0) {
-    if (explicit) throw badInput(`\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
+    if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
     return skip(o.manifest ? `grow-only check skipped: \`${o.label}\` is not in a git repository` : undefined);
   }
   const present = new Set<string>();
   for (const repo of new Set(inRepo.map((c) => c.repo))) {
     const rels = inRepo.filter((c) => c.repo === repo).map((c) => c.rel);
     const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', repo.sha!, '--', ...rels], repo.top);
-    if (listed.status !== 0) throw badInput(`cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
+    if (listed.status !== 0) throw new PolicyError('git-base', `cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
     for (const rel of listed.stdout.split('\0')) if (rel) present.add(`${repo.top}\0${rel}`);
   }
   const found = inRepo.find((c) => present.has(`${c.repo.top}\0${c.rel}`));
@@ -122,7 +114,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   }
   const at = `${base}:${found.rel}`;
   const blob = git(['show', `${found.repo.sha}:${found.rel}`], found.repo.top);
-  if (blob.status !== 0) throw badInput(`cannot read \`${at}\` with git show`, { key: '--base' });
+  if (blob.status !== 0) throw new PolicyError('git-base', `cannot read \`${at}\` with git show`, { key: '--base' });
   const before = loadManifestFromText(blob.stdout, at, formatOf(found.rel), path.dirname(found.file));
   const now = new Set((o.manifest?.scenarios ?? []).map((s) => s.name));
   const lost = before.scenarios.map((s) => s.name).filter((n) => !now.has(n));

@@ -1,7 +1,7 @@
 // JUnit XML for CI systems: one testsuite for the gate, one testcase per scenario; written atomically.
 import { renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { badInput } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
 import type { ScenarioResult } from './result.js';
 import type { Verdict } from './verdict.js';
 
@@ -71,6 +71,6 @@ export function writeJunit(file: string, v: Verdict): void {
     writeFileSync(tmp, junitXml(v));
     renameSync(tmp, file);
   } catch (e) {
-    throw badInput(`cannot write the JUnit report \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, key: '--junit' });
+    throw new PolicyError('junit-write', `cannot write the JUnit report \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, key: '--junit' });
   }
 }

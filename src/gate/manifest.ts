@@ -1,11 +1,12 @@
 // Smoke manifest: wg's `[[scenario]]` TOML (or the same shape in YAML) → validated scenarios, and where the manifest lives.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod/mini';
-import { badInput, where } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
+import { gitToplevel, type GitRunner } from '../shared/git.js';
+import { readTextFile } from '../shared/read-file.js';
+import { parseToml, type Located } from '../shared/toml.js';
+import { parseYaml } from '../shared/yaml.js';
 import { describe, issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
 
 /** wg's default per-scenario timeout (`src/smoke.rs`). */
@@ -56,49 +57,37 @@ export function formatOf(file: string): ManifestFormat {
   return /\.ya?ml$/i.test(file) ? 'yaml' : 'toml';
 }
 
-/** Reads and validates a manifest file; any problem is bad input naming file and line. */
+/** Reads and validates a manifest file; any problem is an error naming file and line. */
 export function loadManifest(file: string): Manifest {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw badInput(`cannot read smoke manifest \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file });
-  }
+  const text = readTextFile(file, { what: 'smoke manifest' });
   return loadManifestFromText(text, file, formatOf(file), path.dirname(path.resolve(file)));
 }
 
 /** Validates manifest text (e.g. `git show REV:path`); `file` is only used in messages, `dir` anchors scripts. */
 export function loadManifestFromText(text: string, file: string, format: ManifestFormat, dir = path.dirname(path.resolve(file))): Manifest {
-  const src = format === 'yaml' ? yamlSource(text, file) : tomlSource(text, file);
+  const src: Located = format === 'yaml' ? parseYaml(text, file) : parseToml(text, file);
+  const lineOf = (p: readonly PropertyKey[]) => src.positionOf(['scenario', ...p])?.line;
   const parsed = RawManifestSchema.safeParse(src.data ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const [top, index, ...rest] = issue.path;
-    if (top !== 'scenario') throw badInput(`${file}: the manifest must be a table with a \`scenario\` list`, { file });
-    if (typeof index !== 'number') {
-      const line = src.lineOf([]);
-      throw badInput(`${where(file, line)}: \`scenario\` ${issueProblem(issue, valueAt(src.data, issue.path))}`, { file, line, key: 'scenario' });
-    }
+    if (top !== 'scenario') throw new PolicyError('manifest-invalid', 'the manifest must be a table with a `scenario` list', { file });
+    if (typeof index !== 'number') throw new PolicyError('manifest-invalid', `\`scenario\` ${issueProblem(issue, valueAt(src.data, issue.path))}`, { file, line: lineOf([]), key: 'scenario' });
     const raw = valueAt(src.data, ['scenario', index]) as Record<string, unknown> | undefined;
     const label = typeof raw?.name === 'string' && raw.name ? `scenario \`${raw.name}\`` : `scenario #${index + 1}`;
     const key = issuePath(rest);
-    const line = src.lineOf([index, ...rest]);
+    const line = lineOf([index, ...rest]);
     const value = valueAt(src.data, issue.path);
-    if (!key) throw badInput(`${where(file, line)}: ${label} must be a table, not ${describe(value)}`, { file, line });
-    const problem =
-      key === 'timeout_seconds' && value !== undefined ? `must be a positive whole number of seconds, not ${describe(value)}` : issueProblem(issue, value);
-    throw badInput(`${where(file, line)}: ${label}: \`${key}\` ${problem}`, { file, line, key });
+    if (!key) throw new PolicyError('manifest-invalid', `${label} must be a table, not ${describe(value)}`, { file, line });
+    const problem = key === 'timeout_seconds' && value !== undefined ? `must be a positive whole number of seconds, not ${describe(value)}` : issueProblem(issue, value);
+    throw new PolicyError('manifest-invalid', `${label}: \`${key}\` ${problem}`, { file, line, key });
   }
   const seen = new Map<string, number | undefined>();
   const scenarios = (parsed.data.scenario ?? []).map((raw, i): Scenario => {
-    const line = src.lineOf([i]);
+    const line = lineOf([i]);
     if (seen.has(raw.name)) {
       const first = seen.get(raw.name);
-      throw badInput(`${where(file, line)}: duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, {
-        file,
-        line,
-        key: raw.name,
-      });
+      throw new PolicyError('duplicate-scenario', `duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, { file, line, key: raw.name });
     }
     seen.set(raw.name, line);
     return {
@@ -120,80 +109,6 @@ export function scenariosOwnedBy(manifest: Manifest, taskId: string): Scenario[]
   return manifest.scenarios.filter((s) => s.owners.includes(taskId));
 }
 
-// A parsed source: the data, and the line of a path under `scenario` ([] = the list itself).
-interface Source {
-  data: unknown;
-  lineOf(p: PropertyKey[]): number | undefined;
-}
-
-function tomlSource(text: string, file: string): Source {
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch (e) {
-    if (!(e instanceof TomlError)) throw e;
-    const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '').replace(/\.$/, '');
-    throw badInput(`${file}:${e.line}: invalid TOML: ${reason}`, { file, line: e.line });
-  }
-  const lines = text.split(/\r?\n/);
-  const headers: number[] = [];
-  lines.forEach((l, i) => {
-    if (/^\s*\[\[\s*["']?scenario["']?\s*\]\]\s*(#.*)?$/.test(l)) headers.push(i);
-  });
-  return {
-    data,
-    lineOf(p) {
-      if (p.length === 0) {
-        const at = headers.length ? headers[0] : lines.findIndex((l) => /^\s*["']?scenario["']?\s*=/.test(l));
-        return at >= 0 ? at + 1 : undefined;
-      }
-      const [index, ...rest] = p as [number, ...PropertyKey[]];
-      let start = headers[index];
-      let end = headers[index + 1] ?? lines.length;
-      if (start === undefined || headers.length !== countScenarios(data)) {
-        // Inline form (`scenario = [{ … }]`): fall back to the line that names the scenario.
-        const name = (valueAt(data, ['scenario', index, 'name']) as string | undefined) ?? '';
-        const at = name ? lines.findIndex((l) => l.includes(`"${name}"`) || l.includes(`'${name}'`)) : -1;
-        if (at < 0) return undefined;
-        [start, end] = [at, at + 1];
-      }
-      const key = [...rest].reverse().find((k): k is string => typeof k === 'string');
-      if (key) {
-        const re = new RegExp(`(^|[\\s{,.])["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`);
-        for (let i = start; i < end; i++) if (re.test(lines[i])) return i + 1;
-      }
-      return start + 1;
-    },
-  };
-}
-
-function countScenarios(data: unknown): number {
-  const list = valueAt(data, ['scenario']);
-  return Array.isArray(list) ? list.length : 0;
-}
-
-function yamlSource(text: string, file: string): Source {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter });
-  const err = doc.errors[0];
-  if (err) {
-    const line = err.linePos?.[0].line ?? counter.linePos(err.pos[0]).line;
-    const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
-    throw badInput(`${file}:${line}: invalid YAML: ${reason}`, { file, line });
-  }
-  return {
-    data: doc.toJS(),
-    lineOf(p) {
-      // The deepest node that exists on the path: the value itself, or the table that lacks the key.
-      for (let n = p.length; n >= 0; n--) {
-        const node = doc.getIn(['scenario', ...p.slice(0, n)], true) as { range?: [number, number, number] } | undefined;
-        if (node?.range) return counter.linePos(node.range[0]).line;
-      }
-      return undefined;
-    },
-  };
-}
-
 /** Where the manifest path came from, or `path: null` when there is none (an empty gate). */
 export interface ResolvedManifest {
   path: string | null;
@@ -207,7 +122,7 @@ export interface ResolveManifestOptions {
   wgDir: string;
   projectRoot: string;
   cwd?: string;
-  gitToplevel?: (dir: string) => string | null;
+  git?: GitRunner;
 }
 
 /**
@@ -223,7 +138,7 @@ export function resolveManifestPath(opts: ResolveManifestOptions): ResolvedManif
   for (const [given, base, how] of explicit) {
     if (!given) continue;
     const p = path.resolve(base, given);
-    if (!isFile(p)) throw badInput(`the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
+    if (!isFile(p)) throw new PolicyError('manifest-not-found', `the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
     return { path: p, how };
   }
   for (const [p, how] of searchOrder(opts)) {
@@ -249,7 +164,7 @@ function* searchOrder(opts: ResolveManifestOptions): Generator<[string | null, s
   const rel = path.join('tests', 'smoke', 'manifest.toml');
   yield [path.join(opts.wgDir, rel), '<wgdir>/tests/smoke/manifest.toml'];
   yield [path.join(opts.wgDir, '..', rel), '<wgdir>/../tests/smoke/manifest.toml'];
-  const top = (opts.gitToplevel ?? gitToplevel)(opts.wgDir);
+  const top = gitToplevel(opts.wgDir, opts.git);
   yield [top ? path.join(top, rel) : null, '<git toplevel>/tests/smoke/manifest.toml'];
   yield [path.join(opts.projectRoot, 'smoke', 'manifest.toml'), '<project>/smoke/manifest.toml'];
   yield [path.join(opts.projectRoot, 'smoke', 'manifest.yaml'), '<project>/smoke/manifest.yaml'];
@@ -260,15 +175,5 @@ function isFile(p: string): boolean {
     return statSync(p).isFile();
   } catch {
     return false;
-  }
-}
-
-function gitToplevel(dir: string): string | null {
-  try {
-    const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
-    const top = r.status === 0 ? r.stdout.trim() : '';
-    return top || null;
-  } catch {
-    return null;
   }
 }

@@ -33,10 +33,11 @@ export function resultLine(r: ScenarioResult, color: boolean): string {
 /** The verdict's messages: warnings, notices, then the determining rules (each with where it is defined). */
 export function verdictLines(v: Verdict, color: boolean): string[] {
   const out: string[] = [];
-  for (const w of v.warnings) out.push(paint(color, '33;1', w.message));
+  for (const w of v.warnings) out.push(paint(color, '33;1', w.message), ...(w.help ? [w.help] : []));
   for (const n of v.notices) out.push(`note: ${n}`);
   for (const d of v.determining) {
     out.push(d.effect === 'deny' ? paint(color, '31;1', d.message) : d.message);
+    if (d.help) out.push(d.help);
     out.push(paint(color, '2', `  (${d.effect} by ${d.rule}, ${d.policy})`));
   }
   return out;

@@ -1,24 +1,8 @@
 // Scenario results and progress events (schemas), and wg's one-line render format; no process code, so cheap to load.
 import * as z from 'zod/mini';
+import { ScenarioResultSchema, type ScenarioResult } from '../stages/gate.js';
 
-/** wg's exit-code contract: 0 pass, 77 skip, anything else fail; `timeout` is a fail, `error` a spawn problem. */
-export const OutcomeSchema = z.enum(['pass', 'fail', 'skip', 'timeout', 'error']);
-
-/** The result of one scenario run. */
-export const ScenarioResultSchema = z.object({
-  name: z.string(),
-  outcome: OutcomeSchema,
-  exitCode: z.nullable(z.number()),
-  signal: z.nullable(z.string()),
-  timedOut: z.boolean(),
-  durationMs: z.number(),
-  stderrTail: z.string(),
-  reason: z.optional(z.string()),
-  logFile: z.string(),
-  owners: z.array(z.string()),
-});
-export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
-export type Outcome = z.infer<typeof OutcomeSchema>;
+export { OutcomeSchema, ScenarioResultSchema, type Outcome, type ScenarioResult } from '../stages/gate.js';
 
 /** Progress events, for a live display. */
 export const ScenarioEventSchema = z.discriminatedUnion('type', [

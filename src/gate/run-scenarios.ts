@@ -7,6 +7,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { within } from '../shared/time.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
@@ -248,13 +249,6 @@ function isFile(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-// Waits for `p`, but no longer than `ms`; the timer never outlives the wait.
-async function within(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([p, new Promise<void>((res) => (timer = setTimeout(res, ms)))]);
-  clearTimeout(timer);
 }
 
 // The last `cap` bytes of a stream; memory stays bounded however much is written.

@@ -1,15 +1,19 @@
 // Reads tasks from wg's graph.jsonl (or a task JSON file) the way wg deserializes them.
-import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { badInput } from '../shared/errors.js';
-import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
+import { PolicyError } from '../shared/errors.js';
+import { readTextFile } from '../shared/read-file.js';
+import { issuePath, issueSentence } from '../shared/zod-issues.js';
+import { findTaskLine } from './scan.js';
 
-const PRIORITY_NAMES: Record<string, number> = { critical: 100, high: 50, normal: 10, low: 5, idle: 0 };
+const PRIORITY_NAMES: Readonly<Record<string, number>> = { critical: 100, high: 50, normal: 10, low: 5, idle: 0 };
 
 /** wg's lenient priority: integer, a name, anything else → 10 (reference §2.3). */
 export function normalizePriority(value: unknown): number {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 && value <= 0xffffffff ? value : 10;
-  if (typeof value === 'string') return PRIORITY_NAMES[value.toLowerCase()] ?? 10;
+  if (typeof value === 'string') {
+    const name = value.toLowerCase();
+    return Object.prototype.hasOwnProperty.call(PRIORITY_NAMES, name) ? PRIORITY_NAMES[name] : 10;
+  }
   return 10;
 }
 
@@ -47,8 +51,7 @@ function validate(obj: unknown, file: string, line?: number): Task {
   const r = TaskSchema.safeParse(obj);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const key = issuePath(issue.path);
-    throw badInput(`${line ? `${file}:${line}` : file}: task field \`${key}\` ${issueProblem(issue, valueAt(obj, issue.path))}`, { file, line, key });
+    throw new PolicyError('task-field', `task field ${issueSentence(issue, obj, { whole: 'the task' })}`, { file, line, key: issuePath(issue.path) });
   }
   // Nulls read as absent, as serde's Option does.
   const clean = Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== null));
@@ -57,32 +60,10 @@ function validate(obj: unknown, file: string, line?: number): Task {
 
 /** Finds task `id` in graph.jsonl; blank, `#` and non-task lines are skipped; a malformed line is an error. */
 export function readTaskFromGraph(path: string, shownAs: string, id: string): LoadedTask {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;
-    throw badInput(`cannot read task \`${id}\`: ${shownAs} ${why}`, { file: shownAs, help: 'pass --task-json FILE to give the task directly' });
-  }
-  let found: { obj: unknown; line: number } | undefined;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i].trim();
-    if (!raw || raw.startsWith('#')) continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      throw badInput(`${shownAs}:${i + 1}: invalid JSON: ${(e as Error).message}`, { file: shownAs, line: i + 1 });
-    }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj))
-      throw badInput(`${shownAs}:${i + 1}: each line must be a JSON object`, { file: shownAs, line: i + 1 });
-    const rec = obj as Record<string, unknown>;
-    if (rec.kind !== 'task') continue;
-    if (rec.id === id) found = { obj, line: i + 1 }; // a duplicate id: the later line wins, as in wg
-  }
-  if (!found) throw badInput(`task \`${id}\` is not in ${shownAs}`, { file: shownAs, key: id });
-  return { task: validate(found.obj, shownAs, found.line), file: shownAs, line: found.line };
+  const text = readTextFile(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' });
+  const found = findTaskLine(text, shownAs, id);
+  if (!found) throw new PolicyError('task-not-found', `task \`${id}\` is not in ${shownAs}`, { file: shownAs, key: id });
+  return { task: validate(found.record, shownAs, found.index + 1), file: shownAs, line: found.index + 1 };
 }
 
 /** Reads a single task object from JSON text (`--task-json FILE`, `-` for stdin). */
@@ -91,10 +72,10 @@ export function readTaskFromJson(text: string, shownAs: string, id?: string): Lo
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw badInput(`${shownAs}: invalid JSON: ${(e as Error).message}`, { file: shownAs });
+    throw new PolicyError('task-json', `invalid JSON: ${(e as Error).message}`, { file: shownAs });
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badInput(`${shownAs}: the task must be a JSON object`, { file: shownAs });
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new PolicyError('task-json', 'the task must be a JSON object', { file: shownAs });
   const task = validate(obj, shownAs);
-  if (id && task.id !== id) throw badInput(`${shownAs}: task id \`${task.id}\` does not match the requested \`${id}\``, { file: shownAs, key: 'id' });
+  if (id && task.id !== id) throw new PolicyError('task-json', `task id \`${task.id}\` does not match the requested \`${id}\``, { file: shownAs, key: 'id' });
   return { task, file: shownAs };
 }

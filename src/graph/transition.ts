@@ -1,9 +1,11 @@
 // The done transition on graph.jsonl under wg's lock protocol: flock(LOCK_EX) on graph.lock, temp file, fsync, rename.
-import { spawn } from 'node:child_process';
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
-import { badInput, PolicyError } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
+import { withFileLock } from '../shared/lock.js';
+import { readTextFile } from '../shared/read-file.js';
+import { findTaskLine } from './scan.js';
 
 /** What the transition changed. */
 export const TransitionSchema = z.object({
@@ -40,38 +42,6 @@ export function doneRefusal(id: string, status: string | undefined): string | nu
 /** wg's timestamp form (chrono RFC 3339, nanoseconds, `+00:00`). */
 export function wgTimestamp(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000000+00:00');
-}
-
-/**
- * Holds an exclusive flock on `lockPath` while `fn` runs. No native addon: flock(1) locks an fd this process
- * opened and passed as fd 3; flock locks belong to the open file description, so the lock stays held after
- * flock(1) exits, until the fd is closed here (or this process dies).
- */
-export async function withExclusiveLock<T>(lockPath: string, fn: () => T, onWait?: () => void): Promise<{ value: T; waitedMs: number }> {
-  const fd = openSync(lockPath, constants.O_RDWR | constants.O_CREAT, 0o644);
-  const started = performance.now();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('flock', ['-x', '3'], { stdio: ['ignore', 'ignore', 'pipe', fd] });
-      let stderr = '';
-      const waiting = setTimeout(() => onWait?.(), 200);
-      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.once('error', (e: NodeJS.ErrnoException) => {
-        clearTimeout(waiting);
-        const why = e.code === 'ENOENT' ? 'the `flock` utility (util-linux) is not on PATH' : e.message;
-        reject(new PolicyError('internal', `cannot lock ${lockPath}: ${why}`));
-      });
-      child.once('close', (code) => {
-        clearTimeout(waiting);
-        if (code === 0) resolve();
-        else reject(new PolicyError('internal', `cannot lock ${lockPath}: flock exited ${code}${stderr ? `: ${stderr.trim()}` : ''}`));
-      });
-    });
-    const waitedMs = Math.round(performance.now() - started);
-    return { value: fn(), waitedMs };
-  } finally {
-    closeSync(fd); // releases the lock
-  }
 }
 
 /** Top-level members of a JSON object text: key, value span; `close` is the index of the final `}`. */
@@ -161,49 +131,35 @@ export interface MarkDoneOptions {
 /**
  * Marks a task done in `<wgdir>/graph.jsonl` under wg's lock: re-reads the file under the lock, changes only the
  * task's line (the last one with its id, as wg reads it), writes `.graph.tmp.<pid>`, fsyncs, renames over.
- * Throws `denied` when the task's status cannot go to done, `bad-input` when the graph or task is unreadable.
+ * Throws `task-status` when the task's status cannot go to done; `graph-line`, `task-not-found` or `file-unreadable` for a bad graph.
  */
 export async function markDone(opts: MarkDoneOptions): Promise<Transition> {
   const graph = path.join(opts.wgDir, 'graph.jsonl');
   const shownAs = path.join(path.basename(opts.wgDir), 'graph.jsonl');
-  const { value, waitedMs } = await withExclusiveLock(path.join(opts.wgDir, 'graph.lock'), () => {
-    let text: string;
-    try {
-      text = readFileSync(graph, 'utf8');
-    } catch (e) {
-      throw badInput(`cannot read ${shownAs}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: shownAs });
-    }
-    const lines = text.split('\n');
-    let found = -1;
-    let status: string | undefined;
-    lines.forEach((raw, i) => {
-      const l = raw.trim();
-      if (!l || l.startsWith('#')) return;
-      let obj: Record<string, unknown>;
-      try {
-        obj = JSON.parse(l) as Record<string, unknown>;
-      } catch (e) {
-        throw badInput(`${shownAs}:${i + 1}: invalid JSON: ${(e as Error).message}`, { file: shownAs, line: i + 1 });
-      }
-      if (obj && typeof obj === 'object' && obj.kind === 'task' && obj.id === opts.taskId) {
-        found = i;
-        status = typeof obj.status === 'string' ? obj.status : undefined;
-      }
-    });
-    if (found < 0) throw badInput(`task \`${opts.taskId}\` is not in ${shownAs}`, { file: shownAs, key: opts.taskId });
-    const refusal = doneRefusal(opts.taskId, status);
-    if (refusal) throw new PolicyError('denied', refusal, { file: shownAs, line: found + 1 });
-    const completedAt = wgTimestamp((opts.now ?? (() => new Date()))());
-    const entry = { timestamp: completedAt, ...(opts.actor ? { actor: opts.actor } : {}), message: opts.message };
-    const raw = lines[found];
-    const cr = raw.endsWith('\r') ? '\r' : '';
-    const edited = editTaskLineDone(cr ? raw.slice(0, -1) : raw, completedAt, entry) + cr;
-    JSON.parse(edited); // INVARIANT: the edited line is still one JSON object
-    lines[found] = edited;
-    writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), lines.join('\n'));
-    return { task: opts.taskId, from: status ?? 'open', to: 'done' as const, completedAt, line: found + 1 };
-  }, opts.onWait);
-  return { ...value, waitedMs };
+  const started = performance.now();
+  return withFileLock(
+    path.join(opts.wgDir, 'graph.lock'),
+    () => {
+      const waitedMs = Math.round(performance.now() - started);
+      const text = readTextFile(graph, { shownAs, what: 'graph' });
+      const found = findTaskLine(text, shownAs, opts.taskId);
+      if (!found) throw new PolicyError('task-not-found', `task \`${opts.taskId}\` is not in ${shownAs}`, { file: shownAs, key: opts.taskId });
+      const status = typeof found.record.status === 'string' ? found.record.status : undefined;
+      const refusal = doneRefusal(opts.taskId, status);
+      if (refusal) throw new PolicyError('task-status', refusal, { file: shownAs, line: found.index + 1 });
+      const completedAt = wgTimestamp((opts.now ?? (() => new Date()))());
+      const entry = { timestamp: completedAt, ...(opts.actor ? { actor: opts.actor } : {}), message: opts.message };
+      const lines = text.split('\n');
+      const raw = lines[found.index];
+      const cr = raw.endsWith('\r') ? '\r' : '';
+      const edited = editTaskLineDone(cr ? raw.slice(0, -1) : raw, completedAt, entry) + cr;
+      JSON.parse(edited); // INVARIANT: the edited line is still one JSON object
+      lines[found.index] = edited;
+      writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), lines.join('\n'));
+      return { task: opts.taskId, from: status ?? 'open', to: 'done' as const, completedAt, line: found.index + 1, waitedMs };
+    },
+    { onWait: opts.onWait, what: shownAs },
+  );
 }
 
 /** Writes `tmp`, fsyncs it, renames it over `target` (keeping the target's mode), then fsyncs the folder. */

@@ -1,67 +1,68 @@
-// Static checks of loaded rules: facts, paths, operators, value expressions, unreachable rules. Never evaluates.
-import { badInput, type PolicyError } from '../shared/errors.js';
+// Static checks of loaded rules against their stage table: facts, paths, operators, values, unreachable rules. Never evaluates.
 import { didYouMean } from '../shared/did-you-mean.js';
-import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
-import { FACTS, LeafSchema, type LoadedRule, type PolicyKind } from './schema.js';
+import { PolicyError, type ErrorCode } from '../shared/errors.js';
+import type { Located } from '../shared/toml.js';
+import { issuePath, issueSentence } from '../shared/zod-issues.js';
+import { FLAG_OPERATORS, LeafSchema, OPERATORS, type LoadedRule } from './schema.js';
+import { factVocabulary, knownPath, type StageSpec, type StageTable } from './stage.js';
 import { collectRefs, isFactRef } from './value-expr.js';
-import type { YamlSource } from './yaml-source.js';
 
-type Loc = (sub: readonly PropertyKey[]) => string;
+type Problem = (code: ErrorCode, sub: readonly PropertyKey[], message: string, key?: string) => void;
 
-function checkRef(kind: PolicyKind, fact: string, path: string | undefined, at: string, what: string): PolicyError | null {
-  const facts = FACTS[kind] as Record<string, readonly string[]>;
-  const known = facts[fact];
-  if (!known) return badInput(`${at}: unknown fact \`${fact}\` in ${what}${didYouMean(fact, Object.keys(facts))}`, { key: fact });
-  if (!path || known.includes('*')) return null;
-  const ok = known.some((k) => k === path || (k.endsWith('.*') && path.startsWith(k.slice(0, -1))));
-  if (ok) return null;
-  return badInput(`${at}: fact \`${fact}\` has no path \`${path}\` (known: ${known.filter((k) => !k.endsWith('*')).join(', ')})${didYouMean(path, known)}`, { key: `${fact}.${path}` });
+function checkRef(stage: StageSpec, fact: string, path: string | undefined, what: string, sub: readonly PropertyKey[], report: Problem): void {
+  const vocabulary = factVocabulary(stage);
+  const known = vocabulary.get(fact);
+  if (!known) {
+    report('unknown-fact', sub, `unknown fact \`${fact}\` in ${what}${didYouMean(fact, vocabulary.keys())}`, fact);
+    return;
+  }
+  if (!path || knownPath(known, path)) return;
+  const listed = known.filter((k) => !k.endsWith('*'));
+  report('unknown-path', sub, `fact \`${fact}\` has no path \`${path}\` (known: ${listed.join(', ')})${didYouMean(path, listed)}`, `${fact}.${path}`);
 }
 
-function checkCondition(node: unknown, kind: PolicyKind, path: PropertyKey[], loc: Loc, out: PolicyError[]): void {
+function checkCondition(node: unknown, stage: StageSpec, path: PropertyKey[], report: Problem): void {
   if (!node || typeof node !== 'object' || Array.isArray(node)) {
-    out.push(badInput(`${loc(path)}: a condition must be a mapping with \`all\`, \`any\`, \`not\` or \`fact\``));
+    report('condition-shape', path, 'a condition must be a mapping with `all`, `any`, `not` or `fact`');
     return;
   }
   const n = node as Record<string, unknown>;
   for (const op of ['all', 'any'] as const) {
-    if (op in n) {
+    if (Object.prototype.hasOwnProperty.call(n, op)) {
       if (Object.keys(n).length !== 1 || !Array.isArray(n[op])) {
-        out.push(badInput(`${loc(path)}: \`${op}\` must be the only key and hold a list of conditions`));
+        report('condition-shape', path, `\`${op}\` must be the only key and hold a list of conditions`);
         return;
       }
-      (n[op] as unknown[]).forEach((c, i) => checkCondition(c, kind, [...path, op, i], loc, out));
+      (n[op] as unknown[]).forEach((c, i) => checkCondition(c, stage, [...path, op, i], report));
       return;
     }
   }
-  if ('not' in n) {
-    if (Object.keys(n).length !== 1) out.push(badInput(`${loc(path)}: \`not\` must be the only key`));
-    else checkCondition(n.not, kind, [...path, 'not'], loc, out);
+  if (Object.prototype.hasOwnProperty.call(n, 'not')) {
+    if (Object.keys(n).length !== 1) report('condition-shape', path, '`not` must be the only key');
+    else checkCondition(n.not, stage, [...path, 'not'], report);
     return;
   }
   const r = LeafSchema.safeParse(n);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const key = issuePath(issue.path);
-    const hint = issue.path[0] === 'operator' && typeof n.operator === 'string' ? didYouMean(n.operator, ['isSet', 'equal', 'notEqual', 'in', 'notIn', 'matches', 'contains']) : '';
-    out.push(badInput(`${loc([...path, ...issue.path])}: condition \`${key || 'fact'}\` ${issueProblem(issue, valueAt(n, issue.path))}${hint}`, { key }));
+    const isOperator = issue.path[0] === 'operator' && typeof n.operator === 'string';
+    const message = isOperator
+      ? `unknown operator \`${String(n.operator)}\` (known: ${OPERATORS.join(', ')})${didYouMean(String(n.operator), OPERATORS)}`
+      : `condition ${issueSentence(issue, n, { whole: 'condition', known: () => Object.keys(LeafSchema.shape) })}`;
+    report(isOperator ? 'unknown-operator' : 'condition-shape', [...path, ...issue.path], message, issuePath(issue.path));
     return;
   }
-  const e = checkRef(kind, r.data.fact, r.data.path, loc([...path, 'fact']), 'a condition');
-  if (e) out.push(e);
-  if (r.data.operator === 'matches' && typeof r.data.value === 'string') {
+  const leaf = r.data;
+  checkRef(stage, leaf.fact, leaf.path, 'a condition', [...path, 'fact'], report);
+  if (leaf.operator === 'matches' && typeof leaf.value === 'string') {
     try {
-      new RegExp(r.data.value);
+      new RegExp(leaf.value);
     } catch (e) {
-      out.push(badInput(`${loc([...path, 'value'])}: \`matches\` needs a valid regular expression: ${(e as Error).message}`));
+      report('bad-regex', [...path, 'value'], `\`matches\` needs a valid regular expression: ${(e as Error).message}`);
     }
   }
-  if (r.data.operator !== 'isSet' && r.data.value === undefined)
-    out.push(badInput(`${loc(path)}: condition on \`${r.data.fact}\` with operator \`${r.data.operator}\` needs a \`value\``));
-  if (isFactRef(r.data.value)) {
-    const e2 = checkRef(kind, r.data.value.fact, r.data.value.path, loc([...path, 'value']), 'a condition value');
-    if (e2) out.push(e2);
-  }
+  if (!FLAG_OPERATORS.has(leaf.operator) && leaf.value === undefined) report('missing-value', path, `condition on \`${leaf.fact}\` with operator \`${leaf.operator}\` needs a \`value\``);
+  if (isFactRef(leaf.value)) checkRef(stage, leaf.value.fact, leaf.value.path, 'a condition value', [...path, 'value'], report);
 }
 
 function isUnconditional(rule: LoadedRule): boolean {
@@ -69,47 +70,56 @@ function isUnconditional(rule: LoadedRule): boolean {
   return Array.isArray(w.all) && w.all.length === 0 && Object.keys(w).length === 1;
 }
 
+/** What `then` must hold for a stage's way of combining rules, or a problem sentence. */
+function thenProblem(rule: LoadedRule, stage: StageSpec): string | null {
+  const t = rule.then;
+  if (stage.combine === 'first-match') {
+    const decides = [t.value !== undefined, t.reject !== undefined].filter(Boolean).length;
+    if (decides !== 1 || t.effect !== undefined) return `rule \`${rule.id}\`: \`then\` must have exactly one of \`value\` or \`reject\``;
+    return null;
+  }
+  if (t.effect === undefined || t.message === undefined || t.value !== undefined || t.reject !== undefined)
+    return `rule \`${rule.id}\`: \`then\` needs an \`effect\` (allow, warn or deny) and a \`message\`, and nothing else but \`help\``;
+  return null;
+}
+
 /** All problems with a set of rules; an empty list means the set may be evaluated. */
 export function checkRules(
-  rules: LoadedRule[],
-  kind: PolicyKind,
-  sources: Map<string, YamlSource>,
-  indexOf: Map<LoadedRule, number>,
+  rules: readonly LoadedRule[],
+  table: StageTable,
+  sources: ReadonlyMap<string, Located>,
+  indexOf: ReadonlyMap<LoadedRule, number>,
   /** Rules the build already checked (unchanged shipped files); only the cross-rule checks apply to them. */
   prechecked: ReadonlySet<LoadedRule> = new Set(),
 ): PolicyError[] {
   const out: PolicyError[] = [];
+  const stages = new Map(table.stages.map((s) => [s.name, s]));
   for (const rule of rules) {
     if (prechecked.has(rule)) continue;
+    const stage = stages.get(rule.stage)!;
     const src = sources.get(rule.file);
     const base: PropertyKey[] = ['rules', indexOf.get(rule) ?? 0];
-    const loc: Loc = (sub) => `${rule.file}:${src ? src.lineOf([...base, ...sub]) : rule.line}`;
+    const report: Problem = (code, sub, message, key) => {
+      const pos = src?.positionOf([...base, ...sub]);
+      out.push(new PolicyError(code, message, { file: rule.file, line: pos?.line ?? rule.line, column: pos?.column, key, rule: rule.id }));
+    };
     const w = rule.when as Record<string, unknown>;
-    if (!('all' in w || 'any' in w || 'not' in w))
-      out.push(badInput(`${loc(['when'])}: rule \`${rule.id}\`: \`when\` must start with \`all\`, \`any\` or \`not\``, { rule: rule.id }));
-    else checkCondition(w, kind, ['when'], loc, out);
-    const t = rule.then;
-    const decides = [t.value !== undefined, t.reject !== undefined, t.effect !== undefined].filter(Boolean).length;
-    if (kind === 'spawn' && decides !== 1 || kind === 'spawn' && t.effect !== undefined)
-      out.push(badInput(`${loc(['then'])}: rule \`${rule.id}\`: \`then\` must have exactly one of \`value\` or \`reject\``, { rule: rule.id }));
-    if (kind === 'gate' && (t.effect === undefined || t.message === undefined))
-      out.push(badInput(`${loc(['then'])}: gate rule \`${rule.id}\`: \`then\` needs an \`effect\` (allow, warn or deny) and a \`message\``, { rule: rule.id }));
-    for (const ref of collectRefs([t.value, t.reject, t.message])) {
-      const e = checkRef(kind, ref.fact, ref.path, loc(['then']), `rule \`${rule.id}\``);
-      if (e) out.push(e);
-    }
+    if (!['all', 'any', 'not'].some((k) => Object.prototype.hasOwnProperty.call(w, k))) report('condition-shape', ['when'], `rule \`${rule.id}\`: \`when\` must start with \`all\`, \`any\` or \`not\``);
+    else checkCondition(w, stage, ['when'], report);
+    const then = thenProblem(rule, stage);
+    if (then) report('then-shape', ['then'], then);
+    for (const ref of collectRefs([rule.then.value, rule.then.reject, rule.then.message, rule.then.help])) checkRef(stage, ref.fact, ref.path, `rule \`${rule.id}\``, ['then'], report);
   }
-  // A rule below an unconditional rule of the same field can never win. (In a gate every matching rule
-  // counts, so the check applies to spawn fields only.)
-  if (kind !== 'spawn') return out;
-  const byField = new Map<string, LoadedRule[]>();
-  for (const r of rules) byField.set(r.field, [...(byField.get(r.field) ?? []), r]);
-  for (const list of byField.values()) {
+  // A rule below an unconditional rule of the same first-match stage can never win. (Where any deny wins, every
+  // matching rule counts.)
+  const byStage = new Map<string, LoadedRule[]>();
+  for (const r of rules) if (stages.get(r.stage)?.combine === 'first-match') byStage.set(r.stage, [...(byStage.get(r.stage) ?? []), r]);
+  for (const list of byStage.values()) {
     const sorted = [...list].sort((a, b) => b.priority - a.priority || a.order - b.order);
     const stop = sorted.find(isUnconditional);
     if (!stop) continue;
     for (const r of sorted.slice(sorted.indexOf(stop) + 1))
-      out.push(badInput(`${r.file}:${r.line}: rule \`${r.id}\` can never win: \`${stop.id}\` (${stop.file}:${stop.line}) always matches at priority ${stop.priority}`, { rule: r.id }));
+      out.push(new PolicyError('unreachable-rule', `rule \`${r.id}\` can never win: \`${stop.id}\` (${stop.file}:${stop.line}) always matches at priority ${stop.priority}`, { file: r.file, line: r.line, rule: r.id }));
   }
   return out;
 }

@@ -1,19 +1,16 @@
-// Loads bundled, optional and project policy files into one checked rule set with file:line per rule.
+// Loads bundled, optional and project policy files into one checked rule set per stage table, with file:line per rule.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { badInput, PolicyError } from '../shared/errors.js';
 import { didYouMean } from '../shared/did-you-mean.js';
+import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { packageRoot } from '../shared/package-root.js';
-import { issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
+import { readTextFile } from '../shared/read-file.js';
+import type { Located } from '../shared/toml.js';
+import { issuePath, issueSentence } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
-import { SPAWN_FIELDS } from '../spawn/stages.js';
-import { GATE_FIELDS } from '../gate/fields.js';
-
-/** Every field or gate a rule id may be namespaced by, across both kinds. */
-const ALL_FIELDS: readonly string[] = [...SPAWN_FIELDS, ...GATE_FIELDS];
-import { PolicyFileSchema, type LoadedRule, type PolicyFile, type PolicyKind } from './schema.js';
-import type { YamlSource } from './yaml-source.js';
+import { PolicyFileSchema, POLICY_FILE_KEYS, RuleSchema, ThenSchema, type LoadedRule, type PolicyFile } from './schema.js';
+import type { StageTable } from './stage.js';
 
 /** A loaded policy file, for the revision hash and for `check`. */
 export interface PolicyFileInfo {
@@ -22,10 +19,10 @@ export interface PolicyFileInfo {
   sha256: string;
 }
 
-/** The checked rules of one kind, grouped by field, sorted by priority then file order. */
+/** The checked rules of one stage table, by stage, sorted by priority then file order. */
 export interface PolicySet {
-  kind: PolicyKind;
-  byField: Map<string, LoadedRule[]>;
+  kind: string;
+  byStage: Map<string, LoadedRule[]>;
   revision: string;
   files: PolicyFileInfo[];
   disabled: Array<{ id: string; by: string }>;
@@ -36,7 +33,7 @@ interface ParsedFile {
   info: PolicyFileInfo;
   body: PolicyFile;
   lineOf: (path: readonly PropertyKey[]) => number;
-  src?: YamlSource;
+  src?: Located;
   /** True when the body came from the build's compiled copy of this exact text. */
   precompiled?: boolean;
 }
@@ -68,20 +65,24 @@ function compiledPolicies(root: string): Record<string, CompiledFile> | null {
 }
 
 /** Line numbers of every place a loader message may point at, keyed by path (`rules.3`, `disable.0`). */
-export function compileLines(src: YamlSource, body: PolicyFile): Record<string, number> {
-  const lines: Record<string, number> = { field: src.lineOf(['field']), gate: src.lineOf(['gate']) };
-  for (const k of ['rules', 'disable', 'enable'] as const) (body[k] ?? []).forEach((_, i) => (lines[`${k}.${i}`] = src.lineOf([k, i])));
+export function compileLines(src: Located, body: PolicyFile): Record<string, number> {
+  const line = (p: readonly PropertyKey[]) => src.positionOf(p)?.line ?? 1;
+  const lines: Record<string, number> = { field: line(['field']), gate: line(['gate']) };
+  for (const k of ['rules', 'disable', 'enable'] as const) (body[k] ?? []).forEach((_, i) => (lines[`${k}.${i}`] = line([k, i])));
   return lines;
+}
+
+/** Known keys at a path of a policy file, for "did you mean" on an unknown key. */
+function knownKeys(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return POLICY_FILE_KEYS;
+  if (path[0] === 'rules' && path.length === 2) return Object.keys(RuleSchema.shape);
+  if (path[0] === 'rules' && path[2] === 'then') return Object.keys(ThenSchema.shape);
+  return [];
 }
 
 /** Parses and validates one policy file; the YAML parser is loaded only when a file is not precompiled. */
 export async function parsePolicyFile(path: string, shownAs: string, origin: PolicyFileInfo['origin'], root?: string): Promise<ParsedFile> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw badInput(`cannot read policy file ${shownAs}: ${(e as Error).message}`, { file: shownAs });
-  }
+  const text = readTextFile(path, { shownAs, what: 'policy file' });
   const sha256 = createHash('sha256').update(text).digest('hex');
   const info = { file: shownAs, origin, sha256 };
   const hit = root ? compiledPolicies(root)?.[shownAs] : undefined;
@@ -89,33 +90,34 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
     // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
     return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1, precompiled: true };
   }
-  const { parseYaml } = await import('./yaml-source.js');
+  const { parseYaml } = await import('../shared/yaml.js');
   const src = parseYaml(text, shownAs);
   const data = src.data ?? {};
   const r = PolicyFileSchema.safeParse(data);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const line = src.lineOf(issue.path);
-    const key = issuePath(issue.path);
-    throw badInput(`${shownAs}:${line}: \`${key}\` ${issueProblem(issue, valueAt(data, issue.path))}`, { file: shownAs, line, key });
+    const problems = r.error.issues.map((issue) => {
+      const pos = src.positionOf(issue.path);
+      return new PolicyError('policy-schema', issueSentence(issue, data, { whole: 'the policy file', known: knownKeys }), { file: shownAs, line: pos?.line, column: pos?.column, key: issuePath(issue.path) });
+    });
+    throw new PolicyProblems(problems);
   }
-  return { info, body: r.data, lineOf: src.lineOf, src };
+  return { info, body: r.data, lineOf: (p) => src.positionOf(p)?.line ?? 1, src };
 }
 
-/** Options: where the project's policy files are, and which fields (spawn stages or gates) exist. */
+/** Where the project's policy files are, and every stage name of every table (for `disable` ids of other sets). */
 export interface LoadOptions {
-  kind: PolicyKind;
-  fields: readonly string[];
   /** `<wgdir>/policies`, shown relative to `projectRoot`. */
   projectPolicyDir?: string;
   projectRoot?: string;
+  /** Stage names of every policy set; a `disable` id whose stage is in none of them is an error. */
+  namespaces?: readonly string[];
 }
 
 const cache = new Map<string, { signature: string; set: PolicySet }>();
 
-/** What a policy set was loaded from: every candidate file with its size and mtime. */
-function signatureOf(root: string, opts: LoadOptions): string {
-  const dirs = [join(root, 'policies', opts.kind), join(root, 'policies', 'optional'), opts.projectPolicyDir].filter((d): d is string => !!d);
+/** What a policy set was loaded from: every candidate file with its size, mtime and inode. */
+function signatureOf(root: string, table: StageTable, opts: LoadOptions): string {
+  const dirs = [join(root, 'policies', table.kind), join(root, 'policies', 'optional'), opts.projectPolicyDir].filter((d): d is string => !!d);
   return dirs
     .flatMap((d) => yamlFiles(d))
     .map((f) => {
@@ -126,110 +128,105 @@ function signatureOf(root: string, opts: LoadOptions): string {
 }
 
 /**
- * Loads and checks the policy set; any problem is bad input naming file and line.
+ * Loads and checks the policy set of a stage table; every problem is an error naming file and line.
  * A process reuses a loaded set while none of its files changed (size, mtime, inode).
  */
-export async function loadPolicySet(opts: LoadOptions): Promise<PolicySet> {
+export async function loadPolicySet(table: StageTable, opts: LoadOptions = {}): Promise<PolicySet> {
   const root = packageRoot();
-  const key = `${opts.kind}\0${opts.projectPolicyDir ?? ''}\0${opts.projectRoot ?? ''}\0${opts.fields.join(',')}`;
-  const signature = signatureOf(root, opts);
+  const key = `${table.kind}\0${opts.projectPolicyDir ?? ''}\0${opts.projectRoot ?? ''}\0${(opts.namespaces ?? []).join(',')}`;
+  const signature = signatureOf(root, table, opts);
   const hit = cache.get(key);
   if (hit && hit.signature === signature) return hit.set;
-  const set = await loadUncached(root, opts);
+  const set = await loadUncached(root, table, opts);
   cache.set(key, { signature, set });
   return set;
 }
 
-async function loadUncached(root: string, opts: LoadOptions): Promise<PolicySet> {
+async function loadUncached(root: string, table: StageTable, opts: LoadOptions): Promise<PolicySet> {
   const show = (p: string, base: string) => relative(base, p) || p;
-  const bundled = await Promise.all(yamlFiles(join(root, 'policies', opts.kind)).map((p) => parsePolicyFile(p, show(p, root), 'bundled', root)));
-  const project = opts.projectPolicyDir
-    ? await Promise.all(yamlFiles(opts.projectPolicyDir).map((p) => parsePolicyFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project')))
-    : [];
+  const stageNames = table.stages.map((s) => s.name);
+  const namespaces = new Set([...stageNames, ...(opts.namespaces ?? [])]);
+  const bundled = await Promise.all(yamlFiles(join(root, 'policies', table.kind)).map((p) => parsePolicyFile(p, show(p, root), 'bundled', root)));
+  const project = opts.projectPolicyDir ? await Promise.all(yamlFiles(opts.projectPolicyDir).map((p) => parsePolicyFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project'))) : [];
   const optionalDir = join(root, 'policies', 'optional');
   const optional: ParsedFile[] = [];
+  const enables = new Map<ParsedFile, string[]>();
   for (const f of project) {
     for (const [i, name] of (f.body.enable ?? []).entries()) {
+      const avail = yamlFiles(optionalDir).map((p) => p.slice(optionalDir.length + 1).replace(/\.ya?ml$/, ''));
+      if (!avail.includes(name))
+        throw new PolicyError('unknown-optional', `no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, line: f.lineOf(['enable', i]), key: 'enable' });
       const path = join(optionalDir, `${name}.yaml`);
-      if (!existsSync(path)) {
-        const avail = yamlFiles(optionalDir).map((p) => p.slice(optionalDir.length + 1).replace(/\.ya?ml$/, ''));
-        throw badInput(`${f.info.file}:${f.lineOf(['enable', i])}: no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, key: 'enable' });
-      }
+      enables.set(f, [...(enables.get(f) ?? []), show(path, root)]);
       if (!optional.some((o) => o.info.file === show(path, root))) optional.push(await parsePolicyFile(path, show(path, root), 'optional', root));
     }
   }
-  const fieldKey = opts.kind === 'spawn' ? 'field' : 'gate';
-  const mine = (f: ParsedFile) => (f.body[fieldKey] !== undefined);
-  const sources = new Map<string, YamlSource>();
+  const fileKey = table.fileKey as keyof PolicyFile;
+  const stageOf = (f: ParsedFile) => f.body[fileKey] as string | undefined;
+  const named = (f: ParsedFile) => f.body.field !== undefined || f.body.gate !== undefined;
+  const sources = new Map<string, Located>();
   const indexOf = new Map<LoadedRule, number>();
   const rules = new Map<string, LoadedRule>();
+  const origins = new Map<string, PolicyFileInfo['origin']>();
   const replaced: PolicySet['replaced'] = [];
   const prechecked = new Set<LoadedRule>();
   let order = 0;
   const all = [...bundled, ...optional, ...project];
   for (const f of all) {
     if (f.src) sources.set(f.info.file, f.src);
-    const field = f.body[fieldKey];
-    if (f.body.rules?.length && f.body.field === undefined && f.body.gate === undefined)
-      throw badInput(`${f.info.file}:1: a policy file with rules must say which \`field\` (spawn) or \`gate\` it decides`, { file: f.info.file });
-    if (!mine(f) || field === undefined) continue;
-    if (!opts.fields.includes(field))
-      throw badInput(`${f.info.file}:${f.lineOf([fieldKey])}: unknown ${fieldKey} \`${field}\` (known: ${opts.fields.join(', ')})${didYouMean(field, opts.fields)}`, { file: f.info.file, key: fieldKey });
+    origins.set(f.info.file, f.info.origin);
+    if (f.body.rules?.length && !named(f))
+      throw new PolicyError('policy-schema', 'a policy file with rules must say which stage it decides (`field` or `gate`)', { file: f.info.file, line: 1 });
+    const stage = stageOf(f);
+    if (stage === undefined) continue;
+    if (!stageNames.includes(stage))
+      throw new PolicyError('unknown-stage', `unknown ${table.fileKey} \`${stage}\` (known: ${stageNames.join(', ')})${didYouMean(stage, stageNames)}`, { file: f.info.file, line: f.lineOf([table.fileKey]), key: table.fileKey });
     for (const [i, spec] of (f.body.rules ?? []).entries()) {
       const line = f.lineOf(['rules', i]);
-      if (!spec.id.startsWith(`${field}.`))
-        throw badInput(`${f.info.file}:${line}: rule id \`${spec.id}\` must start with \`${field}.\` (ids are namespaced by the ${fieldKey} they decide)`, { file: f.info.file, line, rule: spec.id });
-      const rule: LoadedRule = { ...spec, field, kind: opts.kind, file: f.info.file, line, order: order++ };
+      const at = { file: f.info.file, line, rule: spec.id };
+      if (!spec.id.startsWith(`${stage}.`))
+        throw new PolicyError('rule-id-namespace', `rule id \`${spec.id}\` must start with \`${stage}.\` (ids are namespaced by the ${table.fileKey} they decide)`, at);
+      const rule: LoadedRule = { ...spec, stage, file: f.info.file, line, order: order++ };
       indexOf.set(rule, i);
       if (f.precompiled) prechecked.add(rule);
       const prev = rules.get(spec.id);
       if (prev) {
-        const prevOrigin = all.find((p) => p.info.file === prev.file)!.info.origin;
-        if (f.info.origin !== 'project' || prevOrigin === 'project')
-          throw badInput(`${f.info.file}:${line}: duplicate rule id \`${spec.id}\` (first defined at ${prev.file}:${prev.line})`, { file: f.info.file, line, rule: spec.id });
-        if (prev.field !== field)
-          throw badInput(`${f.info.file}:${line}: rule \`${spec.id}\` replaces a \`${prev.field}\` rule but this file decides \`${field}\``, { file: f.info.file, line, rule: spec.id });
+        if (f.info.origin !== 'project' || origins.get(prev.file) === 'project')
+          throw new PolicyError('duplicate-rule-id', `duplicate rule id \`${spec.id}\` (first defined at ${prev.file}:${prev.line})`, at);
+        if (prev.stage !== stage) throw new PolicyError('rule-replaces-other-stage', `rule \`${spec.id}\` replaces a \`${prev.stage}\` rule but this file decides \`${stage}\``, at);
         replaced.push({ id: spec.id, was: `${prev.file}:${prev.line}`, by: `${f.info.file}:${line}` });
       }
       rules.set(spec.id, rule);
     }
   }
   const disabled: PolicySet['disabled'] = [];
+  const disabling = new Set<ParsedFile>();
   for (const f of all) {
     for (const [i, id] of (f.body.disable ?? []).entries()) {
-      const by = `${f.info.file}:${f.lineOf(['disable', i])}`;
-      // Rule ids are namespaced by field (`executor.…`, `done.…`): ids of the other kind are not ours.
+      const line = f.lineOf(['disable', i]);
+      const by = `${f.info.file}:${line}`;
+      // Rule ids are namespaced by stage: ids of another set's stages are that set's business.
       const prefix = id.split('.')[0];
-      if (!opts.fields.includes(prefix) && ALL_FIELDS.includes(prefix)) continue;
+      if (!stageNames.includes(prefix) && namespaces.has(prefix)) continue;
+      disabling.add(f);
       if (disabled.some((d) => d.id === id)) continue; // already off (e.g. by an enabled optional file)
       if (!rules.has(id)) {
-        const known = opts.fields.includes(prefix) ? [...rules.keys()] : [...rules.keys(), ...ALL_FIELDS.map((x) => `${x}.`)];
-        throw badInput(`${by}: cannot disable unknown rule \`${id}\`${didYouMean(id, known)}`, { file: f.info.file, rule: id });
+        const known = stageNames.includes(prefix) ? [...rules.keys()] : [...rules.keys(), ...[...namespaces].map((x) => `${x}.`)];
+        throw new PolicyError('unknown-disable', `cannot disable unknown rule \`${id}\`${didYouMean(id, known)}`, { file: f.info.file, line, rule: id });
       }
       rules.delete(id);
       disabled.push({ id, by });
     }
   }
   const active = [...rules.values()];
-  const problems = checkRules(active, opts.kind, sources, indexOf, prechecked);
-  if (problems.length > 0) throw new PolicyCheckError(problems);
-  const byField = new Map<string, LoadedRule[]>(opts.fields.map((f) => [f, []]));
-  for (const r of active.sort((a, b) => b.priority - a.priority || a.order - b.order)) byField.get(r.field)!.push(r);
-  const files = all.filter((f) => mine(f) || f.body.disable || f.body.enable).map((f) => f.info);
+  const problems = checkRules(active, table, sources, indexOf, prechecked);
+  if (problems.length > 0) throw new PolicyProblems(problems);
+  const byStage = new Map<string, LoadedRule[]>(stageNames.map((s) => [s, []]));
+  for (const r of active.sort((a, b) => b.priority - a.priority || a.order - b.order)) byStage.get(r.stage)!.push(r);
+  // A file belongs to this set when it decides one of its stages, disables one of its rules, or enables a file that does.
+  const belongs = (f: ParsedFile) => stageOf(f) !== undefined || disabling.has(f);
+  const mine = new Set(all.filter(belongs).map((f) => f.info.file));
+  const files = all.filter((f) => mine.has(f.info.file) || (enables.get(f) ?? []).some((o) => mine.has(o))).map((f) => f.info);
   const revision = createHash('sha256').update(files.map((f) => `${f.file}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 16);
-  return { kind: opts.kind, byField, revision: `sha256:${revision}`, files, disabled, replaced };
-}
-
-/** Several check problems at once; its message is the first, `problems` has them all. */
-export class PolicyCheckError extends PolicyError {
-  readonly problems: PolicyError[];
-  constructor(problems: PolicyError[]) {
-    super('bad-input', problems[0].message + (problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}; run \`wg-policy check\`)` : ''), {
-      file: problems[0].file,
-      line: problems[0].line,
-      key: problems[0].key,
-      rule: problems[0].rule,
-    });
-    this.problems = problems;
-  }
+  return { kind: table.kind, byStage, revision: `sha256:${revision}`, files, disabled, replaced };
 }

@@ -36,7 +36,7 @@ export function collectRefs(expr: unknown, out: Array<{ fact: string; path?: str
   return out;
 }
 
-/** Plain dotted-path lookup (`a.b.0.c`): no JSONPath, nothing that can run code. */
+/** Plain dotted-path lookup (`a.b.0.c`) through own properties only: no JSONPath, nothing inherited, nothing that runs code. */
 export function getPath(root: unknown, path: string | undefined): unknown {
   if (!path) return root;
   let cur: unknown = root;
@@ -46,4 +46,9 @@ export function getPath(root: unknown, path: string | undefined): unknown {
     cur = (cur as Record<string, unknown>)[seg];
   }
   return cur;
+}
+
+/** A fact's value at a path (own properties only: `__proto__` or `constructor` is simply unset). */
+export function readFact(facts: Readonly<Record<string, unknown>>, fact: string, path: string | undefined): unknown {
+  return Object.prototype.hasOwnProperty.call(facts, fact) ? getPath(facts[fact], path) : undefined;
 }

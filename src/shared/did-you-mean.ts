@@ -1,21 +1,29 @@
-// "did you mean" hints by edit distance.
+// The one fuzzy matcher behind every "did you mean" hint.
 
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
 
-/** ` (did you mean `x`?)` for the closest candidate within reach, else ''. */
-export function didYouMean(input: string, candidates: readonly string[]): string {
+/** The candidate nearest to `input` (case-insensitive edit distance) when it is within reach, else undefined. */
+export function closest(input: string, candidates: Iterable<string>): string | undefined {
+  const reach = Math.max(2, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const dist = distance(input, c);
-    if (dist < bestD) [best, bestD] = [c, dist];
+    const d = distance(input.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(input.length / 3)) ? `; did you mean \`${best}\`?` : '';
+  return bestD <= reach ? best : undefined;
+}
+
+/** `; did you mean `x`?` for the closest candidate within reach, else ''. */
+export function didYouMean(input: string, candidates: Iterable<string>): string {
+  const best = closest(input, candidates);
+  return best === undefined ? '' : `; did you mean \`${best}\`?`;
 }

@@ -1,66 +1,139 @@
-// Errors are data: a stable code, one sentence, and where in the user's input the problem is.
+// Errors are data: a stable code, one lowercase sentence, and where in the user's input the problem is.
 
-/** Stable error codes; the CLI maps each to an exit code. */
-export type ErrorCode =
-  | 'bad-input' // a file or flag the user gave cannot be read or is invalid → exit 2
-  | 'usage' // wrong command-line usage → exit 2
-  | 'rejected' // a policy rule refused the request → exit 1
-  | 'denied' // the done gate denied → exit 1
-  | 'internal'; // a bug in wg-policy → exit 3
+/** Every error code wg-policy raises on purpose, with the exit class the CLI maps it to. */
+export const ERROR_CODES = {
+  // 1: a policy refused or denied
+  'rule-rejected': 1, // a spawn rule refused the task
+  'no-rule-matched': 1, // a stage of the policy set has no rule for this input
+  'gate-denied': 1, // the done gate denied
+  'task-status': 1, // the task's status does not allow the transition
+  // 2: bad input or usage
+  usage: 2,
+  'file-unreadable': 2,
+  'not-a-regular-file': 2,
+  'wgdir-not-found': 2,
+  'toml-syntax': 2,
+  'toml-too-deep': 2,
+  'yaml-syntax': 2,
+  'yaml-aliases': 2,
+  'json-syntax': 2,
+  'config-type': 2,
+  'config-credential-url': 2,
+  'graph-line': 2,
+  'task-not-found': 2,
+  'task-field': 2,
+  'task-json': 2,
+  'policy-schema': 2,
+  'unknown-stage': 2,
+  'rule-id-namespace': 2,
+  'duplicate-rule-id': 2,
+  'rule-replaces-other-stage': 2,
+  'unknown-disable': 2,
+  'unknown-optional': 2,
+  'condition-shape': 2,
+  'then-shape': 2,
+  'unknown-fact': 2,
+  'unknown-path': 2,
+  'unknown-operator': 2,
+  'missing-value': 2,
+  'bad-regex': 2,
+  'unreachable-rule': 2,
+  'rule-value': 2, // a winning rule produced a value its stage does not accept
+  'plan-invalid': 2,
+  'manifest-not-found': 2,
+  'manifest-invalid': 2,
+  'duplicate-scenario': 2,
+  'git-base': 2,
+  'junit-write': 2,
+  'lock-path': 2,
+  'audit-config': 2,
+  'audit-unrecordable': 2,
+  'audit-log-missing': 2,
+  'audit-filter': 2,
+  'decision-not-found': 2,
+  // 3: a bug or an environment wg-policy cannot work in
+  'lock-failed': 3,
+  internal: 3,
+} as const;
 
+export type ErrorCode = keyof typeof ERROR_CODES;
+export type ExitClass = 1 | 2 | 3;
+
+/** Where in the user's input (or in a policy file) the problem is. */
 export interface ErrorInfo {
   file?: string;
   line?: number;
+  column?: number;
   key?: string;
-  help?: string;
   rule?: string;
+  help?: string;
 }
 
-/** The one error type wg-policy throws on purpose. */
+/** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
 export class PolicyError extends Error {
   readonly code: ErrorCode;
   readonly file?: string;
   readonly line?: number;
+  readonly column?: number;
   readonly key?: string;
-  readonly help?: string;
   readonly rule?: string;
+  readonly help?: string;
 
   constructor(code: ErrorCode, message: string, info: ErrorInfo = {}) {
-    super(message);
+    super(message.replace(/\s*\n\s*/g, ' ')); // INVARIANT: one line; multi-line output is the reporter's job
     this.name = 'PolicyError';
     this.code = code;
-    Object.assign(this, info);
+    for (const [k, v] of Object.entries(info)) if (v !== undefined) Object.defineProperty(this, k, { value: v, enumerable: true });
+  }
+
+  /** The exit class of this error: 1 refused or denied, 2 bad input, 3 internal. */
+  get exit(): ExitClass {
+    return exitCodeFor(this.code);
+  }
+
+  /** The sentence with its location: `file:line:col: message`, or `message (rule r, file:line)` for a refusal. */
+  format(): string {
+    return formatError(this);
   }
 
   /** A plain-data view for `--json` output and audit records. */
   toJSON(): Record<string, unknown> {
-    const { code, message, file, line, key, help, rule } = this;
-    return Object.fromEntries(
-      Object.entries({ code, message, file, line, key, help, rule }).filter(([, v]) => v !== undefined),
-    );
+    const { code, message, file, line, column, key, rule, help } = this;
+    return Object.fromEntries(Object.entries({ code, message, exit: this.exit, file, line, column, key, rule, help }).filter(([, v]) => v !== undefined));
   }
 }
 
-/** Shorthand for bad user input (exit 2). */
-export function badInput(message: string, info: ErrorInfo = {}): PolicyError {
-  return new PolicyError('bad-input', message, info);
+/** `file:line:col`, `file:line` or `file`; '' without a file. */
+export function where(file?: string, line?: number, column?: number): string {
+  if (!file) return '';
+  return line ? (column ? `${file}:${line}:${column}` : `${file}:${line}`) : file;
 }
 
-/** Exit code for an error code. */
-export function exitCodeFor(code: ErrorCode): number {
-  switch (code) {
-    case 'rejected':
-    case 'denied':
-      return 1;
-    case 'bad-input':
-    case 'usage':
-      return 2;
-    default:
-      return 3;
+/** Composes location and sentence for printing. */
+export function formatError(e: Pick<PolicyError, 'code' | 'message' | 'file' | 'line' | 'column' | 'rule'>): string {
+  const at = where(e.file, e.line, e.column);
+  if (exitCodeFor(e.code) === 1 && e.rule) return `${e.message} (rule ${e.rule}${at ? `, ${at}` : ''})`;
+  const rule = e.rule && !e.message.includes(`\`${e.rule}\``) ? ` (rule ${e.rule})` : '';
+  return `${at ? `${at}: ` : ''}${e.message}${rule}`;
+}
+
+/** Exit code for an error code (3 for anything unknown). */
+export function exitCodeFor(code: string): ExitClass {
+  return (ERROR_CODES as Record<string, ExitClass>)[code] ?? 3;
+}
+
+/** Shorthand for a bad-input error (exit 2) with a specific code. */
+export function inputError(code: ErrorCode, message: string, info: ErrorInfo = {}): PolicyError {
+  return new PolicyError(code, message, info);
+}
+
+/** Several problems at once (a policy set that fails its checks): `problems` has them all, the error is the first. */
+export class PolicyProblems extends PolicyError {
+  readonly problems: PolicyError[];
+  constructor(problems: PolicyError[]) {
+    const first = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''}; run \`wg-policy check\`)` : '';
+    super(first.code, first.message + more, { file: first.file, line: first.line, column: first.column, key: first.key, rule: first.rule, help: first.help });
+    this.problems = problems;
   }
-}
-
-/** `file:line` or `file` for messages. */
-export function where(file: string, line?: number): string {
-  return line ? `${file}:${line}` : file;
 }

@@ -1,8 +1,13 @@
 // Builds the facts spawn policies read, and maps any fact path back to the config file and key that fed it.
 import { join, relative } from 'node:path';
-import { publicConfig, type ConfigLayers, type Source } from '../config/layers.js';
+import type { ConfigLayers } from '../config/layers.js';
+import type { ConfigFile } from '../config/load-toml.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
 import { getPath } from '../policy/value-expr.js';
+import { isSet } from '../shared/is-set.js';
+import type { Source, SourceMapper } from '../shared/source.js';
+import type * as z from 'zod/mini';
+import type { ConfigFactSchema } from '../stages/spawn.js';
 
 /** What the caller of planSpawn passed (wg's agency executor and the dispatcher's default model). */
 export interface CallerInput {
@@ -11,9 +16,20 @@ export interface CallerInput {
   promptFile?: string;
 }
 
-const CLI_FLAGS: Record<string, string> = { agentExecutor: '--agent-executor', defaultModel: '--default-model', promptFile: '--prompt-file' };
+const CLI_FLAGS: Readonly<Record<string, string>> = { agentExecutor: '--agent-executor', defaultModel: '--default-model', promptFile: '--prompt-file' };
 
-/** Facts for the first stage; `plan` and `provenance` grow as stages run. */
+/** The config data policies may read, without any key material. */
+export function configFact(file: ConfigFile): z.infer<typeof ConfigFactSchema> {
+  const d = file.data;
+  return {
+    file: file.file,
+    agent: d.agent ? { model: d.agent.model, executor: d.agent.executor } : {},
+    dispatcher: d.dispatcher ? { model: d.dispatcher.model, executor: d.dispatcher.executor } : {},
+    llm_endpoints: { inherit_global: d.llm_endpoints?.inherit_global, endpoints: file.endpoints },
+  };
+}
+
+/** Facts for the first stage; decide adds `plan` and `provenance` as stages run. */
 export function buildFacts(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): Record<string, unknown> {
   const { task } = loaded;
   const mode = typeof task.exec_mode === 'string' && ['full', 'light', 'bare'].includes(task.exec_mode) ? task.exec_mode : 'full';
@@ -22,21 +38,17 @@ export function buildFacts(layers: ConfigLayers, loaded: LoadedTask, caller: Cal
   return {
     task,
     cli: { agentExecutor: caller.agentExecutor, defaultModel: caller.defaultModel },
-    local: publicConfig(layers.local),
-    global: publicConfig(layers.global),
+    local: configFact(layers.local),
+    global: configFact(layers.global),
     endpoints: { list, names, defaults: list.filter((e) => e.is_default).map((e) => e.name), count, origin: origin?.file ?? null, looked },
     spawn: { promptFile, execMode: mode },
-    plan: {},
-    provenance: {},
   };
 }
 
-const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
-
-/** Maps `fact.path` reads to sources; `planSources` answers reads of earlier plan fields. */
-export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput, planSources: (field: string) => Source[]) {
+/** Maps `fact.path` reads to the config file and key, task field or flag that fed them. */
+export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): SourceMapper {
   const taskFile = loaded.line ? `${loaded.file}:${loaded.line}` : loaded.file;
-  return (fact: string, path: string | undefined, value: unknown): Source[] => {
+  return (fact, path, value): Source[] => {
     switch (fact) {
       case 'task':
         return isSet(value) ? [{ layer: 'task', file: taskFile, key: path ?? 'id', value }] : [];
@@ -60,10 +72,13 @@ export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: C
         if (path === 'execMode' && isSet(loaded.task.exec_mode)) return [{ layer: 'task', file: taskFile, key: 'exec_mode', value: loaded.task.exec_mode }];
         if (path === 'promptFile' && caller.promptFile) return [{ layer: 'cli', file: null, key: '--prompt-file', value }];
         return [];
-      case 'plan':
-        return path ? planSources(path.split('.')[0]) : [];
       default:
         return [];
     }
   };
+}
+
+/** A source as one phrase for messages: `task t1 model`, `--default-model`, `local .wg/config.toml dispatcher.executor`. */
+export function describeSource(taskId: string): (s: Source) => string {
+  return (s) => (s.layer === 'task' ? `task ${taskId} ${s.key}` : s.layer === 'cli' ? s.key : s.layer === 'default' ? `default in ${s.file}` : `${s.layer} ${s.file} ${s.key}`);
 }

@@ -1,18 +1,20 @@
-// planSpawn: the only function that decides what launches a task. Every field comes from a policy rule.
+// planSpawn: the only function that decides what launches a task. A thin shell: read inputs, build facts, decide, record.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadLayers, type Source } from '../config/layers.js';
-import type { ConfigFile } from '../config/load-toml.js';
+import { logDestination, recordDecision, type DecisionLogOption } from '../audit/destination.js';
+import type { Decision } from '../audit/event.js';
+import { loadLayers } from '../config/layers.js';
 import { locateWgDir } from '../config/locate.js';
-import { deprecationWarning, parseModelSpec } from '../config/model-spec.js';
+import { parseModelSpec } from '../config/model-spec.js';
+import { decide } from '../engine/decide.js';
 import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
-import { evaluateRules, type RuleTrace } from '../engine/run-rules.js';
-import { renderMessage, resolveValue } from '../engine/values.js';
-import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { badInput, PolicyError } from '../shared/errors.js';
-import { buildFacts, sourceMapper, type CallerInput } from './facts.js';
-import { SpawnPlanSchema, type ProvenanceEntry, type SpawnPlan } from './plan-schema.js';
-import { SPAWN_FIELDS, SPAWN_STAGES } from './stages.js';
+import { loadPolicySet } from '../policy/load.js';
+import { PolicyError } from '../shared/errors.js';
+import { readTextFile } from '../shared/read-file.js';
+import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
+import { buildFacts, describeSource, sourceMapper, type CallerInput } from './facts.js';
+import { SpawnPlanSchema, type SpawnPlan } from './plan-schema.js';
+import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
 /** What to plan: a task by id (from graph.jsonl) or given as JSON, plus the caller's inputs. */
 export interface SpawnRequest extends CallerInput {
@@ -26,166 +28,101 @@ export interface SpawnRequest extends CallerInput {
   home?: string;
 }
 
-/** One stage as evaluated: every rule's outcome, the winner and its value. */
-export interface StageTrace {
-  stage: string;
-  field: string;
-  rules: RuleTrace[];
-  winner: string | null;
-  value: unknown;
-  rejected?: string;
-}
-
-/** Everything explain and the audit log need beyond the plan; never holds key material. */
-export interface SpawnTrace {
-  taskId: string;
-  stages: StageTrace[];
-  policyRevision: string;
-  policyFiles: PolicySet['files'];
-  inputs: Source[];
-}
-
-/** What the caller may need besides the trace (the CLI's decision log); `secrets` are for masking only. */
-export interface SpawnContext {
-  wgDir: string;
-  localConfig: ConfigFile;
-  secrets: readonly string[];
-}
-
-export interface SpawnHooks {
-  /** Receives the trace, also when a rule rejects (before the error is thrown). */
-  onTrace?: (trace: SpawnTrace, context: SpawnContext) => void;
+/** How to plan: where warnings go, and whether (and where) the decision is recorded. */
+export interface SpawnOptions {
   /** Deprecation and other warnings (default: stderr). */
   warn?: (message: string) => void;
+  /** Record the decision in the decision log before returning (default: not recorded). The CLI's `plan` records. */
+  decisionLog?: DecisionLogOption;
 }
 
-const policyLoc = (r: { file: string; line: number }) => `${r.file}:${r.line}`;
-
-function dedupe(sources: Source[]): Source[] {
-  const seen = new Set<string>();
-  return sources.filter((s) => {
-    const k = `${s.layer}|${s.file}|${s.key}|${s.via ?? ''}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-}
-
-function describeSources(sources: Source[], taskId: string): string {
-  const direct = sources.filter((s) => !s.via);
-  return (direct.length ? direct : sources)
-    .map((s) => (s.layer === 'task' ? `task ${taskId} ${s.key}` : s.layer === 'cli' ? s.key : s.layer === 'default' ? `default in ${s.file}` : `${s.layer} ${s.file} ${s.key}`))
-    .join(', ');
+/** A decision with everything around it: the plan or the refusal, the explanation, the record. */
+export interface SpawnOutcome {
+  plan: SpawnPlan | null;
+  /** A refusal (`rule-rejected`, `no-rule-matched`): exit 1. */
+  error: PolicyError | null;
+  explanation: SpawnExplanation;
+  decision: Decision;
 }
 
 function loadTask(req: SpawnRequest, wgDir: string, projectRoot: string): LoadedTask {
   if (req.task) return readTaskFromJson(JSON.stringify(req.task), '(task object)', req.taskId);
   if (req.taskJson) return readTaskFromJson(req.taskJson.text, req.taskJson.file, req.taskId);
-  if (!req.taskId) throw badInput('a task id or a task JSON is required');
+  if (!req.taskId) throw new PolicyError('usage', 'a task id or a task JSON is required');
   const path = join(wgDir, 'graph.jsonl');
   return readTaskFromGraph(path, relative(projectRoot, path), req.taskId);
 }
 
 /**
- * Resolves executor, model, endpoint, env and argv for one task from wg's layered config and the policy
- * files; every field carries the rule that decided it and the config values that fed it.
- * Throws PolicyError: `rejected` when a rule refuses, `bad-input` for unreadable or invalid input.
+ * Decides a spawn and returns the outcome, a refusal included (recorded when asked). Throws PolicyError for bad input
+ * (unreadable or invalid config, task or policy files; a rule that produced an invalid value).
  */
-export async function planSpawn(req: SpawnRequest, hooks: SpawnHooks = {}): Promise<SpawnPlan> {
-  const warn = hooks.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnOutcome> {
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
   const layers = loadLayers({ wgDir, home: req.home || env.HOME || undefined }); // an empty HOME is no home
   for (const w of [...layers.global.warnings, ...layers.local.warnings]) warn(w);
   const loaded = loadTask(req, wgDir, layers.projectRoot);
-  const policies = await loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS, projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot });
+  const policies = await loadPolicySet(SPAWN_TABLE, { projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot, namespaces: NAMESPACES });
   const taskId = loaded.task.id;
-  const facts = buildFacts(layers, loaded, req);
-  const plan = facts.plan as Record<string, unknown>;
-  const provenance: Record<string, ProvenanceEntry> = {};
-  const sourceOf = sourceMapper(layers, loaded, req, (field) => {
-    const key = field === 'model' ? 'model' : field;
-    return (provenance[key]?.sources ?? []).map((s) => ({ ...s, via: s.via ?? key }));
+  const result = await decide(SPAWN_TABLE, policies, buildFacts(layers, loaded, req), {
+    sourcesOf: sourceMapper(layers, loaded, req),
+    describe: describeSource(taskId),
+    subject: `task \`${taskId}\``,
   });
-  const trace: SpawnTrace = { taskId, stages: [], policyRevision: policies.revision, policyFiles: policies.files, inputs: [] };
-  const context: SpawnContext = { wgDir, localConfig: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
-
-  for (const { stage, field, value: valueSchema } of SPAWN_STAGES) {
-    const rules = policies.byField.get(stage) ?? [];
-    const traces = await evaluateRules(rules, facts);
-    const matched = traces.filter((t) => t.matched); // INVARIANT: rules are sorted by priority, then file order
-    const winner = matched[0];
-    const st: StageTrace = { stage, field, rules: traces, winner: winner?.rule.id ?? null, value: undefined };
-    trace.stages.push(st);
-    if (!winner) {
-      hooks.onTrace?.(trace, context);
-      throw new PolicyError('rejected', `no ${stage} rule matched task \`${taskId}\`; the policy set needs a default rule for \`${stage}\``, { help: 'run `wg-policy explain` to see every rule' });
-    }
-    if (winner.rule.then.reject !== undefined) {
-      const message = renderMessage(winner.rule.then.reject, facts);
-      st.rejected = message;
-      hooks.onTrace?.(trace, context);
-      throw new PolicyError('rejected', `${message} (rule ${winner.rule.id}, ${policyLoc(winner.rule)})`, { rule: winner.rule.id, file: winner.rule.file, line: winner.rule.line });
-    }
-    const { value, reads } = resolveValue(winner.rule.then.value, facts);
-    st.value = value;
-    const checked = valueSchema.safeParse(value);
-    if (!checked.success)
-      throw badInput(`rule \`${winner.rule.id}\` (${policyLoc(winner.rule)}) gave ${stage} the invalid value ${JSON.stringify(value)}`, {
-        rule: winner.rule.id,
-        file: winner.rule.file,
-        line: winner.rule.line,
-      });
-    const fromConditions = winner.conditions.filter((c) => c.result === true).map((c) => ({ fact: c.fact, path: c.path, value: c.actual }));
-    let sources = dedupe([...reads, ...fromConditions].flatMap((r) => sourceOf(r.fact, r.path, r.value)));
-    if (sources.length === 0) sources = [{ layer: 'default', file: winner.rule.file, key: `${winner.rule.id}.then.value`, value }];
-    const shadowed = matched.slice(1).map((t) => ({
-      rule: t.rule.id,
-      value: t.rule.then.reject !== undefined ? { reject: renderMessage(t.rule.then.reject, facts) } : resolveValue(t.rule.then.value, facts).value,
-      policy: policyLoc(t.rule),
-    }));
-    const earlier = provenance[field];
-    if (earlier && JSON.stringify(earlier.value) === JSON.stringify(value)) {
-      // A later stage that confirms a field leaves the deciding rule's provenance in place.
-    } else {
-      if (earlier) shadowed.push({ rule: earlier.rule, value: earlier.value, policy: earlier.policy });
-      provenance[field] = { value, rule: winner.rule.id, policy: policyLoc(winner.rule), sources, shadowed };
-    }
-    plan[field] = field === 'model' ? parseModelSpec(String(value)) : value;
-    if (field === 'model') {
-      // Config files were checked for deprecated prefixes when loaded; a task's or the caller's model is checked here.
-      const src = sources.find((x) => x.layer === 'task' || x.layer === 'cli');
-      const w = src && deprecationWarning(src.layer === 'task' ? `task ${taskId} model` : src.key, String(value));
-      if (w) warn(w);
-    }
-    (facts.provenance as Record<string, unknown>)[field] = { rule: provenance[field].rule, from: describeSources(provenance[field].sources, taskId) };
-    trace.inputs = dedupe(Object.values(provenance).flatMap((p) => p.sources.filter((s) => !s.via)));
+  for (const w of result.warnings) warn(w);
+  if (result.error && result.error.exit !== 1) throw result.error;
+  const plan = result.error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
+  const explanation = spawnExplanation(taskId, policies.revision, result, plan, result.error ?? null);
+  const decision = spawnDecision(explanation, result, result.error ?? null);
+  if (options.decisionLog) {
+    const dest = logDestination({ explicit: options.decisionLog.path, env, wgDir, config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined });
+    // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
+    await recordDecision(decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn });
   }
-  hooks.onTrace?.(trace, context);
+  return { plan, error: result.error ?? null, explanation, decision };
+}
 
-  const model = plan.model as ReturnType<typeof parseModelSpec>;
-  const result = SpawnPlanSchema.safeParse({
+/** The plan from the decided fields; a plan that does not fit the contract is bad input naming the rule. */
+function assemble(taskId: string, values: Record<string, unknown>, provenance: Record<string, { rule: string; policy: string; value: unknown }>, policyRevision: string): SpawnPlan {
+  const model = parseModelSpec(String(values.model));
+  const r = SpawnPlanSchema.safeParse({
     task: taskId,
-    executor: plan.executor,
-    model: { spec: model.spec, provider: model.provider, id: plan.modelId },
-    endpoint: plan.endpoint ?? null,
-    env: plan.env,
-    argv: plan.argv,
+    executor: values.executor,
+    model: { spec: model.spec, provider: model.provider, id: values.modelId },
+    endpoint: values.endpoint ?? null,
+    env: values.env,
+    argv: values.argv,
     provenance,
-    policyRevision: policies.revision,
+    policyRevision,
   });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = String(issue.path[0]);
-    const p = provenance[field === 'model' ? 'modelId' : field];
-    throw badInput(`the policy set produced an invalid \`${issue.path.join('.')}\` for task \`${taskId}\`${p ? ` (rule ${p.rule}, ${p.policy})` : ''}: ${JSON.stringify(p?.value)}`, { rule: p?.rule });
-  }
-  return result.data;
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = String(issue.path[0]);
+  const p = provenance[field === 'model' ? 'modelId' : field];
+  throw new PolicyError('plan-invalid', `the policy set produced an invalid \`${issue.path.join('.')}\` for task \`${taskId}\`: ${JSON.stringify(p?.value)}`, { rule: p?.rule, file: p?.policy.replace(/:\d+$/, ''), line: p ? Number(p.policy.split(':').pop()) : undefined });
+}
+
+/**
+ * Resolves executor, model, endpoint, env and argv for one task from wg's layered config and the policy files; every
+ * field carries the rule that decided it and the config values that fed it. Throws PolicyError: `rule-rejected` (or
+ * `no-rule-matched`) when the policy refuses, an input error code for unreadable or invalid input.
+ */
+export async function planSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnPlan> {
+  const outcome = await decideSpawn(req, options);
+  if (outcome.error) throw outcome.error;
+  return outcome.plan!;
 }
 
 /** Reads `--task-json FILE` (`-` = stdin) for the CLI. */
 export function readTaskJsonArg(file: string): { text: string; file: string } {
-  try {
-    return { text: readFileSync(file === '-' ? 0 : file, 'utf8'), file: file === '-' ? '(stdin)' : file };
-  } catch (e) {
-    throw badInput(`cannot read --task-json ${file}: ${(e as Error).message}`, { file });
+  if (file === '-') {
+    try {
+      return { text: readFileSync(0, 'utf8'), file: '(stdin)' };
+    } catch (e) {
+      throw new PolicyError('file-unreadable', `cannot read the task from stdin: ${(e as Error).message}`, { key: '--task-json' });
+    }
   }
+  return { text: readTextFile(file, { what: 'task JSON file' }), file };
 }

@@ -5,11 +5,14 @@ import type { AuditConfig, FileTransportSpec } from '../../audit/config.js';
 import type { AuditRecord } from '../../audit/event.js';
 import { headPathFor, logFilesInOrder } from '../../audit/files.js';
 import { listDecisions, showDecision, type DecisionFilter } from '../../audit/query.js';
+import { logDestination } from '../../audit/destination.js';
+import { loadConfigFile } from '../../config/load-toml.js';
 import { locateWgDir } from '../../config/locate.js';
-import { badInput } from '../../shared/errors.js';
-import { auditLogPath, localConfigOf, type AuditFlags } from '../decision-log.js';
-import { renderExplanation, type CompactExplanation } from '../explanation.js';
+import { renderExplanation, type CompactExplanation } from '../../engine/explain.js';
+import { PolicyError } from '../../shared/errors.js';
+import type { AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
+import { dirname, join, relative } from 'node:path';
 
 interface LogFlags extends AuditFlags {
   dir?: string;
@@ -26,10 +29,11 @@ function logSet(flags: LogFlags): LogSet {
   const explicit = flags.auditLog ?? (process.env.WG_POLICY_AUDIT_LOG || undefined);
   // With --audit-log, the project's [policy] rotation is still read when --dir names the project.
   const wgDir = explicit && !flags.dir ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
-  const { path, config } = auditLogPath(flags, wgDir, wgDir ? localConfigOf(wgDir) : undefined);
+  const local = wgDir ? loadConfigFile(join(wgDir, 'config.toml'), relative(dirname(wgDir), join(wgDir, 'config.toml'))) : undefined;
+  const { path, config } = logDestination({ explicit: flags.auditLog, env: process.env, wgDir, config: local?.exists ? { data: local.data, file: local.file } : undefined });
   const rotation = chainRotation(config, path);
   const files = path ? logFilesInOrder(path, { tailable: rotation?.tailable }) : [];
-  if (!path || files.length === 0) throw badInput(`no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
+  if (!path || files.length === 0) throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
   // Rotation prunes only a full set (maxFiles files; counting up, the bare first file is gone): else a missing start is tampering.
   const full = rotation?.maxFiles !== undefined && files.length >= rotation.maxFiles && (rotation.tailable === true || files[0] !== path);
   return { path, files, prunedByRotation: full };
@@ -82,7 +86,7 @@ export async function runList(flags: LogFlags & DecisionFilter): Promise<void> {
 
 export async function runShow(id: string, flags: LogFlags): Promise<void> {
   const r = await showDecision(logFiles(flags), id, { onCorrupt: warnCorrupt });
-  if (!r) throw badInput(`no decision \`${id}\` in the decision log`, { key: id });
+  if (!r) throw new PolicyError('decision-not-found', `no decision \`${id}\` in the decision log`, { key: id });
   if (flags.json) return printJson(r);
   const out = [
     `decision ${r.id}  ${r.ts}  ${r.kind}  task ${r.task}  actor ${r.actor}`,
@@ -95,8 +99,6 @@ export async function runShow(id: string, flags: LogFlags): Promise<void> {
     ...r.rules.map((x) => `  ${x.field}: ${x.rule} (${x.policy})`),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
-  const x = r.explanation as CompactExplanation | { rules: Array<{ rule: string; policy: string; effect: string; matched: boolean }> } | undefined;
-  if (x && 'stages' in x) process.stdout.write(`\n${renderExplanation(x)}`);
-  else if (x && 'rules' in x)
-    process.stdout.write(`\n${x.rules.map((g) => `  ${g.matched ? 'matched' : 'did not match'}: ${g.rule} (${g.effect}, ${g.policy})`).join('\n')}\n`);
+  const x = r.explanation as CompactExplanation | undefined;
+  if (x && Array.isArray(x.stages)) process.stdout.write(`\n${renderExplanation(x)}`);
 }

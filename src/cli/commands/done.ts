@@ -1,26 +1,20 @@
 // `wg-policy done`: the gate, then (when allowed) the task marked done in graph.jsonl under wg's lock.
 import { completeTask } from '../../gate/done.js';
-import { writeJunit } from '../../gate/junit.js';
 import { styleFor } from '../../gate/report.js';
 import { printJson } from '../output.js';
 import type { AuditFlags } from '../decision-log.js';
-import { closeGateLog, gateRequest, printVerdict, progressHooks, recordVerdict, type GateFlags } from './gate.js';
+import { closeGateLog, gateHooks, gateRequest, printVerdict, type GateFlags } from './gate.js';
 
 export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Promise<void> {
   const req = gateRequest(taskId, flags);
   const style = styleFor(process.stderr, process.env, !!flags.json);
-  const hooks = progressHooks(style);
+  const hooks = gateHooks(style, flags);
   let outcome;
   try {
     outcome = await completeTask(req, {
       ...hooks,
-      afterVerdict: async (v) => {
-        hooks.stop();
-        // INVARIANT: the verdict is in the log before the graph changes.
-        await recordVerdict(v, hooks.trace(), flags);
-        if (flags.junit) writeJunit(flags.junit, v);
-        printVerdict(v, style);
-      },
+      // INVARIANT: the verdict is in the log (decideGate records it) before the graph changes.
+      afterVerdict: (v) => printVerdict(v, style),
       onWait: () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
     });
   } finally {

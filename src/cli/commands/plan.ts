@@ -1,10 +1,8 @@
 // `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
 import { createDiagnostics } from '../../audit/log.js';
-import { planSpawn, readTaskJsonArg, type SpawnContext, type SpawnRequest, type SpawnTrace } from '../../spawn/plan.js';
+import { decideSpawn, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
-import { PolicyError } from '../../shared/errors.js';
-import { closeDecisionLog, recordDecision, type AuditFlags } from '../decision-log.js';
-import { spawnDecision } from '../decisions.js';
+import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
 
 /** Flags shared by plan and explain. */
@@ -46,23 +44,12 @@ export function provenanceLine(plan: SpawnPlan): string {
 export async function runPlan(taskId: string, flags: SpawnFlags & AuditFlags & { quiet?: boolean }): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
-  let trace: SpawnTrace | undefined;
-  let ctx: SpawnContext | undefined;
-  const record = (plan: SpawnPlan | null, error: PolicyError | null) =>
-    recordDecision(spawnDecision(trace!, plan, error), { flags, wgDir: ctx!.wgDir, local: ctx!.localConfig, secrets: ctx!.secrets, warn });
   try {
-    let plan: SpawnPlan;
-    try {
-      plan = await planSpawn(requestFrom(taskId, flags), { warn, onTrace: (t, c) => ((trace = t), (ctx = c)) });
-    } catch (e) {
-      // A refusal is a decision too: it goes to the log before the error is reported.
-      if (e instanceof PolicyError && e.code === 'rejected' && trace) await record(null, e);
-      throw e;
-    }
-    // INVARIANT: recorded before it is printed, so wg never runs a plan the log does not have.
-    await record(plan, null);
-    printJson(plan);
-    log.info(provenanceLine(plan));
+    // INVARIANT: the library records the decision (a refusal too) before returning, so wg never runs a plan the log does not have.
+    const outcome = await decideSpawn(requestFrom(taskId, flags), { warn, decisionLog: decisionLogOption(flags) });
+    if (outcome.error) throw outcome.error;
+    printJson(outcome.plan);
+    log.info(provenanceLine(outcome.plan!));
   } finally {
     await closeDecisionLog(warn);
     await log.close();

@@ -1,20 +1,18 @@
 // Build step: validates every shipped policy file and writes dist/policies.json, so a cold `plan` skips YAML parsing.
-import { readdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { packageRoot } from '../shared/package-root.js';
-import { GATE_FIELDS } from '../gate/fields.js';
-import { SPAWN_FIELDS } from '../spawn/stages.js';
-import { compileLines, loadPolicySet, type CompiledFile } from './load.js';
-import { PolicyFileSchema } from './schema.js';
-import { parseYaml } from './yaml-source.js';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { compileLines, loadPolicySet, type CompiledFile } from '../policy/load.js';
+import { PolicyFileSchema } from '../policy/schema.js';
+import { packageRoot } from '../shared/package-root.js';
+import { parseYaml } from '../shared/yaml.js';
+import { NAMESPACES, TABLES } from '../stages/index.js';
 
 /** Compiles policies/**.yaml into dist/policies.json; throws (fails the build) on any invalid file. */
 export async function compileBundledPolicies(): Promise<number> {
   const root = packageRoot();
   const out: Record<string, CompiledFile> = {};
-  for (const dir of ['spawn', 'gate', 'optional']) {
+  for (const dir of [...TABLES.map((t) => t.kind), 'optional']) {
     let names: string[] = [];
     try {
       names = readdirSync(join(root, 'policies', dir)).filter((f) => /\.ya?ml$/.test(f));
@@ -31,8 +29,7 @@ export async function compileBundledPolicies(): Promise<number> {
     }
   }
   // The shipped sets must load and pass every check on their own.
-  await loadPolicySet({ kind: 'spawn', fields: SPAWN_FIELDS });
-  await loadPolicySet({ kind: 'gate', fields: GATE_FIELDS });
+  for (const table of TABLES) await loadPolicySet(table, { namespaces: NAMESPACES });
   writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(out));
   return Object.keys(out).length;
 }

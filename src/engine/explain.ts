@@ -1,0 +1,81 @@
+// The explanation of a decision, for any stage table: per stage the winner, what it read, the rules that lost, why the rest failed.
+import type { ProvenanceEntry } from './decision.js';
+import type { StageTrace } from './decide.js';
+import type { ConditionTrace, RuleTrace } from './run-rules.js';
+
+const show = (v: unknown) => (v === undefined || v === null ? 'unset' : JSON.stringify(v));
+const condition = (c: ConditionTrace) => `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${(c.operator === 'isSet' || c.operator === 'hasCredentials') && c.expected === true ? '' : ` ${show(c.expected)}`}`;
+const loc = (r: RuleTrace) => `${r.rule.file}:${r.rule.line}`;
+
+function outcomeOf(t: RuleTrace, s: StageTrace): string {
+  if (s.combine === 'deny-overrides') return t.matched ? `matched: ${t.rule.then.effect}` : 'did not match';
+  return t.rule.id === s.winner ? 'won' : t.matched ? 'matched, lost' : 'did not match';
+}
+
+/** Every stage with every rule and every condition's actual value (what `explain --json` prints). */
+export function explainStages(trace: readonly StageTrace[], provenance: Readonly<Record<string, ProvenanceEntry>> = {}) {
+  return trace.map((s) => ({
+    stage: s.stage,
+    field: s.field,
+    combine: s.combine,
+    winner: s.winner,
+    value: s.rejected !== undefined ? { reject: s.rejected } : s.outcome ? { effect: s.outcome.effect } : s.value,
+    read: s.winner ? provenance[s.field]?.sources : undefined,
+    rules: s.rules.map((t) => ({
+      rule: t.rule.id,
+      policy: loc(t),
+      priority: t.rule.priority,
+      outcome: outcomeOf(t, s),
+      conditions: t.conditions.map((c) => ({ condition: condition(c), actual: c.evaluated ? (c.actual ?? null) : 'not evaluated', result: c.result })),
+    })),
+  }));
+}
+export type ExplainedStage = ReturnType<typeof explainStages>[number];
+
+/** The part a reader needs: per stage the winner (or determining rules), what it read, the rules that lost, why the others failed. */
+export function compactStages(stages: readonly ExplainedStage[]) {
+  return stages.map((s) => {
+    const pick = ({ rule, policy, priority }: ExplainedStage['rules'][number]) => ({ rule, policy, priority });
+    const decided = s.combine === 'deny-overrides' ? s.rules.filter((r) => r.outcome.startsWith('matched')) : s.rules.filter((r) => r.outcome === 'won');
+    return {
+      stage: s.stage,
+      field: s.field,
+      value: s.value,
+      won: decided.map(pick)[0] ?? null,
+      ...(s.combine === 'deny-overrides' ? { matched: decided.map((r) => ({ ...pick(r), outcome: r.outcome })) } : {}),
+      read: s.read,
+      lost: s.rules.filter((r) => r.outcome === 'matched, lost').map(pick),
+      failed: s.rules
+        .filter((r) => r.outcome === 'did not match')
+        .map((r) => {
+          const why = r.conditions.find((c) => c.result === false) ?? r.conditions.find((c) => c.actual === 'not evaluated');
+          const detail = !why ? 'no condition matched' : why.actual === 'not evaluated' ? `${why.condition}: not evaluated` : `${why.condition} failed: actual ${show(why.actual)}`;
+          return { rule: r.rule, policy: r.policy, why: detail };
+        }),
+    };
+  });
+}
+export type CompactStage = ReturnType<typeof compactStages>[number];
+
+/** A compact explanation as stored in decision records: the subject, the policy revision, the error, the stages. */
+export interface CompactExplanation {
+  task: string;
+  policyRevision: string;
+  error: unknown;
+  stages: CompactStage[];
+}
+
+/** Human text for `explain` and `audit show`. */
+export function renderExplanation(x: CompactExplanation): string {
+  const out: string[] = [`task ${x.task} (policy revision ${x.policyRevision})`];
+  for (const s of x.stages) {
+    out.push('', `${s.stage} → ${s.field} = ${JSON.stringify(s.value)}`);
+    if (s.matched) for (const m of s.matched) out.push(`  ${m.outcome.replace('matched: ', '')}: ${m.rule} (${m.policy}, priority ${m.priority})`);
+    else if (s.won) out.push(`  decided by ${s.won.rule} (${s.won.policy}, priority ${s.won.priority})`);
+    for (const src of s.read ?? []) out.push(`  read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}${src.via ? ` (via ${src.via})` : ''}`);
+    if (s.lost.length) out.push('  also matched, lost on priority:', ...s.lost.map((r) => `    ${r.rule} (${r.policy}, priority ${r.priority})`));
+    if (s.failed.length) out.push('  did not match:', ...s.failed.map((r) => `    ${r.rule} (${r.policy}): ${r.why}`));
+  }
+  if (x.error) out.push('', `rejected: ${String((x.error as { message?: unknown }).message)}`);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,28 @@
+// The one git runner: synchronous, bounded in time and output, never a shell.
+import { spawnSync } from 'node:child_process';
+
+/** The outcome of one git command: exit status (null when git could not run or timed out) and stdout. */
+export interface GitResult {
+  status: number | null;
+  stdout: string;
+}
+
+/** Runs git in a folder; injectable for tests. */
+export type GitRunner = (args: string[], cwd: string) => GitResult;
+
+/** The real git, at most 15 s and 64 MB of output per call. */
+export const runGit: GitRunner = (args, cwd) => {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 15000, maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.error ? null : r.status, stdout: r.stdout ?? '' };
+};
+
+/** The top of the git work tree holding `dir`, or null. */
+export function gitToplevel(dir: string, git: GitRunner = runGit): string | null {
+  try {
+    const r = git(['rev-parse', '--show-toplevel'], dir);
+    const top = r.status === 0 ? r.stdout.trim() : '';
+    return top || null;
+  } catch {
+    return null;
+  }
+}
