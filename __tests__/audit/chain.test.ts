@@ -93,7 +93,7 @@ describe('verifyLog', () => {
   });
 
   test('a missing file is bad input naming it', async () => {
-    await expect(verifyLog(path.join(tmp.dir, 'nope.jsonl'))).rejects.toMatchObject({ code: 'bad-input', message: expect.stringContaining('nope.jsonl') });
+    await expect(verifyLog(path.join(tmp.dir, 'nope.jsonl'))).rejects.toMatchObject({ code: 'audit-log-missing', message: expect.stringContaining('nope.jsonl') });
   });
 });
 

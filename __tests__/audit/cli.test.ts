@@ -44,7 +44,7 @@ test('a refused plan is recorded with the refusing rule; --no-audit records noth
   expect(cli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
   expect(rec.result).toBeNull();
-  expect(rec.error).toMatchObject({ code: 'rejected', rule: 'compat.claude-cannot-run-model' });
+  expect(rec.error).toMatchObject({ code: 'rule-rejected', rule: 'compat.claude-cannot-run-model' });
   expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
   expect(lines(p.log)).toHaveLength(1);
 });
@@ -67,7 +67,7 @@ test('a decision that cannot be recorded is exit 2 and no plan is printed', () =
   const r = cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'not-a-dir', 'log.jsonl')], { home: p.home });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toMatch(/^wg-policy: cannot record the decision in `.*not-a-dir\/log\.jsonl`/);
+  expect(r.stderr).toMatch(/^wg-policy: .*not-a-dir\/log\.jsonl: cannot record the decision: .*\[audit-unrecordable\]/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
 
@@ -246,7 +246,7 @@ test('a lock file that cannot be created is exit 2 naming it, with --audit-log /
   const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toContain(`cannot record the decision in \`${p.log}\`: cannot create the lock file \`${p.log}.lock\`: not a directory`);
+  expect(r.stderr).toContain(`${p.log}: cannot record the decision: cannot create the lock file \`${p.log}.lock\`: not a directory`);
   expect(r.stderr).toContain('pass --audit-log PATH, or --no-audit to skip the decision log');
   expect(r.stderr).not.toContain('flock(1)');
   expect(cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'elsewhere.jsonl')], { home: p.home }).code).toBe(0);
@@ -268,7 +268,7 @@ test('an internal failure of the log (no flock(1) on PATH) is exit 2 naming the 
   const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toContain(`wg-policy: cannot record the decision in \`${p.log}\`: cannot lock \`${p.log}.lock\`: flock(1) is not installed`);
-  expect(r.stderr).toContain('help: the decision log needs flock(1) from util-linux; or pass --audit-log PATH, or --no-audit to skip the decision log');
+  expect(r.stderr).toContain(`wg-policy: ${p.log}: cannot record the decision: cannot lock \`${p.log}.lock\`: flock(1) is not installed`);
+  expect(r.stderr).toContain('help: wg-policy needs flock(1) from util-linux; or pass --audit-log PATH, or --no-audit to skip the decision log');
   expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } }).code).toBe(0);
 });

@@ -63,11 +63,11 @@ describe('listDecisions', () => {
   });
 
   test('a date filter that is not a date is bad input', async () => {
-    await expect(seqs({ since: 'last tuesday-ish' })).rejects.toMatchObject({ code: 'bad-input', key: 'since' });
+    await expect(seqs({ since: 'last tuesday-ish' })).rejects.toMatchObject({ code: 'audit-filter', key: 'since' });
   });
 
   test('a missing log is bad input naming it', async () => {
-    await expect(seqs({}, path.join(tmp.dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'bad-input', file: path.join(tmp.dir, 'missing.jsonl') });
+    await expect(seqs({}, path.join(tmp.dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'audit-log-missing', file: path.join(tmp.dir, 'missing.jsonl') });
   });
 });
 

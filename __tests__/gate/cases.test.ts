@@ -1,59 +1,66 @@
 // Runs every YAML case under __tests__/cases/gate through the library (decideDone) and through the CLI (`gate`).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import * as z from 'zod/mini';
 import { decideDone, type Verdict } from '../../src/gate/decide.js';
-import { PolicyError, exitCodeFor } from '../../src/shared/errors.js';
+import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema } from '../support/cases.js';
 import { cli, ROOT, scratch } from '../support/project.js';
 
-interface ScenarioSpec {
-  name: string;
-  owners?: string[];
-  exit?: number;
-  stderr?: string;
-  body?: string;
-  missing?: boolean;
-  timeout?: number;
-  requires?: Record<string, string[]>;
-}
+const Str = z.string();
+const StrList = z.array(Str);
+
+const ScenarioSpecSchema = z.strictObject({
+  name: Str,
+  owners: z.optional(StrList),
+  exit: z.optional(z.int()),
+  stderr: z.optional(Str),
+  body: z.optional(Str),
+  missing: z.optional(z.boolean()),
+  timeout: z.optional(z.int()),
+  requires: z.optional(z.record(Str, StrList)),
+});
+type ScenarioSpec = z.infer<typeof ScenarioSpecSchema>;
 
 /** One gate case: inputs (scenarios, manifest, git base, files, task, flags, env) → expected verdict or error. */
-export interface GateCase {
-  note: string;
-  scenarios?: ScenarioSpec[];
-  manifest?: string;
-  base?: string[];
+export const GateCaseSchema = z.strictObject({
+  note: Str,
+  scenarios: z.optional(z.array(ScenarioSpecSchema)),
+  manifest: z.optional(Str),
+  base: z.optional(StrList),
   /** Where the `base:` manifest is committed (project-relative; default `tests/smoke/manifest.toml`). */
-  base_at?: string;
+  base_at: z.optional(Str),
   /** Where the case's manifest is written (project-relative; default `tests/smoke/manifest.toml`). */
-  manifest_at?: string;
+  manifest_at: z.optional(Str),
   /** Project-relative files removed after the base commit (a deleted or moved manifest). */
-  remove?: string[];
-  files?: Record<string, string>;
-  task?: Record<string, unknown>;
-  args?: { taskId?: string; skipSmoke?: boolean; fullSmoke?: boolean; base?: string; manifest?: string; jobs?: number };
-  env?: Record<string, string>;
-  want?: {
-    allowed?: boolean;
-    determining?: string[];
-    warnings?: string[];
-    messages?: string[];
-    notices?: string[];
-    stderr?: string[];
-    stderr_excludes?: string[];
-    outcomes?: Record<string, string>;
-    summary?: Record<string, unknown>;
-    request?: Record<string, unknown>;
-    manifest?: Record<string, unknown>;
-  };
-  want_error?: { code: 'bad-input' | 'denied'; message: string[] };
-}
+  remove: z.optional(StrList),
+  files: z.optional(z.record(Str, Str)),
+  task: z.optional(z.record(Str, z.unknown())),
+  args: z.optional(
+    z.strictObject({ taskId: z.optional(Str), skipSmoke: z.optional(z.boolean()), fullSmoke: z.optional(z.boolean()), base: z.optional(Str), manifest: z.optional(Str), jobs: z.optional(z.int()) }),
+  ),
+  env: z.optional(z.record(Str, Str)),
+  want: z.optional(
+    z.strictObject({
+      allowed: z.optional(z.boolean()),
+      determining: z.optional(StrList),
+      warnings: z.optional(StrList),
+      messages: z.optional(StrList),
+      notices: z.optional(StrList),
+      stderr: z.optional(StrList),
+      stderr_excludes: z.optional(StrList),
+      outcomes: z.optional(z.record(Str, Str)),
+      summary: z.optional(z.record(Str, z.unknown())),
+      request: z.optional(z.record(Str, z.unknown())),
+      manifest: z.optional(z.record(Str, z.unknown())),
+    }),
+  ),
+  want_error: z.optional(WantErrorSchema),
+});
+export type GateCase = z.infer<typeof GateCaseSchema>;
 
 const dir = join(ROOT, '__tests__', 'cases', 'gate');
-export const gateCases: Array<[string, GateCase]> = readdirSync(dir)
-  .filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => (parse(readFileSync(join(dir, f), 'utf8')).cases as GateCase[]).map((c) => [`${f}: ${c.note}`, c] as [string, GateCase]));
+export const gateCases = loadCases(dir, GateCaseSchema);
 
 function manifestToml(specs: Array<Pick<ScenarioSpec, 'name' | 'owners' | 'timeout' | 'requires'>>): string {
   return specs
@@ -107,7 +114,7 @@ export function checkVerdict(c: GateCase, v: Verdict, stderr: string | null): vo
   expect(v.effect).toBe(v.allowed ? 'allow' : 'deny');
   if (w.determining) expect(v.determining.map((d) => d.rule)).toEqual(w.determining);
   if (w.warnings) expect(v.warnings.map((d) => d.rule)).toEqual(w.warnings);
-  const said = [...v.determining, ...v.warnings].map((d) => d.message).join('\n');
+  const said = [...v.determining, ...v.warnings].flatMap((d) => [d.message, d.help ?? '']).join('\n');
   for (const m of w.messages ?? []) expect(said).toContain(m);
   for (const n of w.notices ?? []) expect(v.notices.join('\n')).toContain(n);
   if (w.outcomes) expect(Object.fromEntries(v.results.map((r) => [r.name, r.outcome]))).toEqual(w.outcomes);
@@ -121,44 +128,42 @@ export function checkVerdict(c: GateCase, v: Verdict, stderr: string | null): vo
   }
 }
 
-function assertsSomething(c: GateCase): boolean {
-  return !!c.want_error || (!!c.want && Object.keys(c.want).length > 0);
-}
-
 describe('gate cases (library)', () => {
-  test.each(gateCases)('%s', async (_name, c) => {
-    expect(assertsSomething(c)).toBe(true); // a case without an expectation fails
+  test.each(gateCases)('%s', async (_name, raw) => {
+    const c = usable(raw);
     const s = setupGateCase(c);
-    const run = decideDone({ taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300 }, ...c.args });
-    if (c.want_error) {
-      const err = await run.then(() => null, (e: unknown) => e);
-      expect(err).toBeInstanceOf(PolicyError);
-      expect((err as PolicyError).code).toBe(c.want_error.code);
-      for (const m of c.want_error.message) expect((err as PolicyError).message).toContain(m);
-    } else {
-      checkVerdict(c, await run, null);
+    try {
+      const run = decideDone({ taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300 }, ...c.args });
+      if (c.want_error) expectLibraryError(await run.then(() => null, (e: unknown) => e), c.want_error);
+      else checkVerdict(c, await run, null);
+    } finally {
+      s.cleanup();
     }
   });
 });
 
 describe('gate cases (CLI)', () => {
-  test.each(gateCases)('%s', (_name, c) => {
+  test.each(gateCases)('%s', (_name, raw) => {
+    const c = usable(raw);
     const s = setupGateCase(c);
-    const args = ['gate', s.taskId, '--dir', s.wgDir, '--json', '--jobs', String(c.args?.jobs ?? 2)];
-    if (c.args?.skipSmoke) args.push('--skip-smoke');
-    if (c.args?.fullSmoke) args.push('--full-smoke');
-    if (c.args?.base) args.push('--base', c.args.base);
-    if (c.args?.manifest) args.push('--manifest', c.args.manifest);
-    const r = cli(args, { cwd: s.project, home: s.home, env: c.env });
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-    if (c.want_error) {
-      expect(r.code).toBe(exitCodeFor(c.want_error.code));
-      expect(r.stdout).toBe('');
-      for (const m of c.want_error.message) expect(r.stderr).toContain(m);
-    } else {
-      const v = JSON.parse(r.stdout) as Verdict;
-      expect(r.code).toBe(v.allowed ? 0 : 1);
-      checkVerdict(c, v, r.stderr);
+    try {
+      const args = ['gate', s.taskId, '--dir', s.wgDir, '--json', '--jobs', String(c.args?.jobs ?? 2)];
+      if (c.args?.skipSmoke) args.push('--skip-smoke');
+      if (c.args?.fullSmoke) args.push('--full-smoke');
+      if (c.args?.base) args.push('--base', c.args.base);
+      if (c.args?.manifest) args.push('--manifest', c.args.manifest);
+      const r = cli(args, { cwd: s.project, home: s.home, env: c.env });
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      if (c.want_error) {
+        expectCliError(r, c.want_error, false);
+        expect(JSON.parse(r.stdout).error.code).toBe(c.want_error.code); // --json errors carry the code
+      } else {
+        const v = JSON.parse(r.stdout) as Verdict;
+        expect(r.code).toBe(v.allowed ? 0 : 1);
+        checkVerdict(c, v, r.stderr);
+      }
+    } finally {
+      s.cleanup();
     }
   });
 });

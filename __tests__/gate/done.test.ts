@@ -79,7 +79,7 @@ test('a task that cannot go to done is refused before any scenario runs', async 
     const p = project({ marks: `touch "${'$'}PWD/ran"` }, graph);
     const err = await completeTask({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH } }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(PolicyError);
-    expect((err as PolicyError).code).toBe('denied');
+    expect((err as PolicyError).code).toBe('task-status');
     expect((err as PolicyError).message).toMatch(status === 'done' ? /already done/ : new RegExp(status));
     expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
     expect(readFileSync(p.graph, 'utf8')).toBe(graph);
@@ -87,7 +87,7 @@ test('a task that cannot go to done is refused before any scenario runs', async 
   const p = project({}, '{"kind":"task","id":"t1","title":"x","status":"done"}\n');
   const r = cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
   expect(r).toMatchObject({ code: 1, stdout: '' });
-  expect(r.stderr).toBe('wg-policy: task `t1` is already done\n');
+  expect(r.stderr).toBe('wg-policy: task `t1` is already done [task-status]\n');
 });
 
 test('done without a wg directory is bad input, even with --full-smoke and --manifest', () => {
@@ -136,11 +136,11 @@ describe('under graph.lock', () => {
   });
 
   test('while done writes, the lock is held exclusively and released afterwards', async () => {
-    const { withExclusiveLock } = await import('../../src/graph/transition.js');
+    const { withFileLock } = await import('../../src/shared/lock.js');
     const p = project({});
     const lock = join(p.wgDir, 'graph.lock');
     const probe = () => spawnSync('flock', ['-n', lock, 'true']).status;
-    const { value } = await withExclusiveLock(lock, probe);
+    const value = await withFileLock(lock, probe);
     expect(value).toBe(1); // busy while held
     expect(probe()).toBe(0); // free again
   });

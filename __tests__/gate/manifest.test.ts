@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PolicyError } from '../../src/shared/errors.js';
+import { PolicyError, type ErrorCode } from '../../src/shared/errors.js';
 import {
   DEFAULT_TIMEOUT_SECONDS,
   loadManifest,
@@ -26,13 +26,15 @@ function write(rel: string, text: string): string {
   return p;
 }
 
-/** The error a call throws, asserted to be a bad-input PolicyError. */
-function badInputOf(fn: () => unknown): PolicyError {
+/** The error a call throws, asserted to be a PolicyError with this code (exit 2); its message is one line. */
+function badInputOf(fn: () => unknown, code: ErrorCode): PolicyError {
   try {
     fn();
   } catch (e) {
     expect(e).toBeInstanceOf(PolicyError);
-    expect((e as PolicyError).code).toBe('bad-input');
+    expect((e as PolicyError).code).toBe(code);
+    expect((e as PolicyError).exit).toBe(2);
+    expect((e as PolicyError).message).not.toContain('\n');
     return e as PolicyError;
   }
   throw new Error('expected bad input, nothing was thrown');
@@ -132,82 +134,83 @@ describe('loading', () => {
 describe('errors name the file and the line', () => {
   test('duplicate name (TOML)', () => {
     const file = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\n[[scenario]]\nname = "b"\nscript = "b.sh"\n\n[[scenario]]\nname = "a"\nscript = "c.sh"\n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toBe(`${file}:9: duplicate scenario name \`a\` (first defined at line 1)`);
+    const e = badInputOf(() => loadManifest(file), 'duplicate-scenario');
+    expect(e.format()).toBe(`${file}:9: duplicate scenario name \`a\` (first defined at line 1)`);
     expect(e).toMatchObject({ file, line: 9, key: 'a' });
   });
 
   test('duplicate name (YAML)', () => {
     const file = write('m.yaml', 'scenario:\n  - name: a\n    script: a.sh\n  - name: a\n    script: b.sh\n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toBe(`${file}:4: duplicate scenario name \`a\` (first defined at line 2)`);
+    const e = badInputOf(() => loadManifest(file), 'duplicate-scenario');
+    expect(e.format()).toBe(`${file}:4: duplicate scenario name \`a\` (first defined at line 2)`);
   });
 
   test('TOML syntax error', () => {
     const file = write('m.toml', '[[scenario]]\nname = "a"\nscript = \n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toMatch(new RegExp(`^${file}:3: invalid TOML: `));
+    const e = badInputOf(() => loadManifest(file), 'toml-syntax');
+    expect(e.format()).toMatch(new RegExp(`^${file}:3:\\d+: invalid TOML: `));
     expect(e.message).not.toContain('\n');
     expect(e.line).toBe(3);
   });
 
   test('YAML syntax error', () => {
     const file = write('m.yaml', 'scenario:\n  - name: a\n    script: "a.sh\n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toMatch(new RegExp(`^${file}:\\d+: invalid YAML: `));
+    const e = badInputOf(() => loadManifest(file), 'yaml-syntax');
+    expect(e.format()).toMatch(new RegExp(`^${file}:\\d+:\\d+: invalid YAML: `));
     expect(e.message).not.toContain('\n');
     expect(e.line).toBeGreaterThanOrEqual(3);
   });
 
   test('missing script points at the scenario', () => {
     const file = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\n[[scenario]]\nname = "b"\ndescription = "no script"\n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toBe(`${file}:5: scenario \`b\`: \`script\` is required`);
+    const e = badInputOf(() => loadManifest(file), 'manifest-invalid');
+    expect(e.format()).toBe(`${file}:5: scenario \`b\`: \`script\` is required`);
   });
 
   test('missing name points at the scenario', () => {
     const file = write('m.yaml', 'scenario:\n  - name: a\n    script: a.sh\n  - script: b.sh\n');
-    const e = badInputOf(() => loadManifest(file));
-    expect(e.message).toBe(`${file}:4: scenario #2: \`name\` is required`);
+    const e = badInputOf(() => loadManifest(file), 'manifest-invalid');
+    expect(e.format()).toBe(`${file}:4: scenario #2: \`name\` is required`);
   });
 
   test('wrong types point at the offending key', () => {
     const toml = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\nowners = ["x", 3]\n');
-    expect(badInputOf(() => loadManifest(toml)).message).toBe(`${toml}:4: scenario \`a\`: \`owners[1]\` must be a string, not number 3`);
+    expect(badInputOf(() => loadManifest(toml), 'manifest-invalid').format()).toBe(`${toml}:4: scenario \`a\`: \`owners[1]\` must be a string, not number 3`);
     const neg = write('n.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\ntimeout_seconds = 0\n');
-    expect(badInputOf(() => loadManifest(neg)).message).toBe(`${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not number 0`);
+    expect(badInputOf(() => loadManifest(neg), 'manifest-invalid').format()).toBe(`${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not number 0`);
     const yaml = write('m.yaml', 'scenario:\n  - name: a\n    script: a.sh\n    timeout_seconds: "30"\n');
-    expect(badInputOf(() => loadManifest(yaml)).message).toBe(
+    expect(badInputOf(() => loadManifest(yaml), 'manifest-invalid').format()).toBe(
       `${yaml}:4: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not the string "30"`,
     );
     const table = write('t.yaml', 'scenario:\n  - name: a\n    script: a.sh\n  - 3\n');
-    expect(badInputOf(() => loadManifest(table)).message).toBe(`${table}:4: scenario #2 must be a table, not number 3`);
+    expect(badInputOf(() => loadManifest(table), 'manifest-invalid').format()).toBe(`${table}:4: scenario #2 must be a table, not number 3`);
   });
 
   test('requires is checked strictly', () => {
     const typo = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\nrequires = { comands = ["wg"] }\n');
-    expect(badInputOf(() => loadManifest(typo)).message).toBe(`${typo}:4: scenario \`a\`: \`requires\` has unknown key \`comands\``);
+    expect(badInputOf(() => loadManifest(typo), 'manifest-invalid').format()).toBe(`${typo}:4: scenario \`a\`: \`requires\` has unknown key \`comands\``);
     const url = write('u.yaml', 'scenario:\n  - name: a\n    script: a.sh\n    requires:\n      urls: [ftp://x]\n');
-    expect(badInputOf(() => loadManifest(url)).message).toBe(`${url}:5: scenario \`a\`: \`requires.urls[0]\` must be an http(s) URL`);
+    expect(badInputOf(() => loadManifest(url), 'manifest-invalid').format()).toBe(`${url}:5: scenario \`a\`: \`requires.urls[0]\` must be an http(s) URL`);
   });
 
   test('a scenario list of the wrong shape, and an unreadable file', () => {
     const file = write('m.toml', 'scenario = "nope"\n');
-    expect(badInputOf(() => loadManifest(file)).message).toBe(`${file}:1: \`scenario\` must be an array, not the string "nope"`);
+    expect(badInputOf(() => loadManifest(file), 'manifest-invalid').format()).toBe(`${file}:1: \`scenario\` must be a list, not the string "nope"`);
     const missing = path.join(dir, 'absent.toml');
-    expect(badInputOf(() => loadManifest(missing)).message).toBe(`cannot read smoke manifest \`${missing}\`: ENOENT`);
+    expect(badInputOf(() => loadManifest(missing), 'file-unreadable').format()).toBe(`${missing}: cannot read smoke manifest \`${missing}\`: does not exist`);
   });
 });
 
 describe('resolveManifestPath', () => {
-  const noGit = () => null;
+  const noGit = () => ({ status: 128, stdout: '' });
+  const gitAt = (top: string) => () => ({ status: 0, stdout: `${top}\n` });
 
   test('follows the documented order, most specific first', () => {
     const project = path.join(dir, 'repo');
     const wgDir = path.join(project, '.wg');
     const gitTop = path.join(dir, 'top');
     mkdirSync(wgDir, { recursive: true });
-    const opts = { env: {}, wgDir, projectRoot: project, gitToplevel: () => gitTop };
+    const opts = { env: {}, wgDir, projectRoot: project, git: gitAt(gitTop) };
     const steps: Array<[string, string]> = [
       ['repo/smoke/manifest.yaml', '<project>/smoke/manifest.yaml'],
       ['repo/smoke/manifest.toml', '<project>/smoke/manifest.toml'],
@@ -230,10 +233,10 @@ describe('resolveManifestPath', () => {
   });
 
   test('an explicit path that does not exist is bad input, not an empty gate', () => {
-    const base = { wgDir: dir, projectRoot: dir, gitToplevel: noGit };
-    const flag = badInputOf(() => resolveManifestPath({ ...base, env: {}, flag: 'missing.toml', cwd: dir }));
+    const base = { wgDir: dir, projectRoot: dir, git: noGit };
+    const flag = badInputOf(() => resolveManifestPath({ ...base, env: {}, flag: 'missing.toml', cwd: dir }), 'manifest-not-found');
     expect(flag.message).toBe(`the smoke manifest \`missing.toml\` given by --manifest does not exist (looked at \`${path.join(dir, 'missing.toml')}\`)`);
-    const env = badInputOf(() => resolveManifestPath({ ...base, env: { WG_SMOKE_MANIFEST: 'gone.toml' } }));
+    const env = badInputOf(() => resolveManifestPath({ ...base, env: { WG_SMOKE_MANIFEST: 'gone.toml' } }), 'manifest-not-found');
     expect(env.message).toMatch(/given by \$WG_SMOKE_MANIFEST does not exist/);
     expect(() => resolveManifestPath({ ...base, env: { WG_SMOKE_MANIFEST: '' } })).not.toThrow();
   });
@@ -241,7 +244,7 @@ describe('resolveManifestPath', () => {
   test('manifestCandidates lists every path the search may look at, in its order, whether it exists or not', () => {
     const project = path.join(dir, 'repo');
     const wgDir = path.join(project, '.wg');
-    const opts = { env: { WG_SMOKE_MANIFEST: 'custom/m.toml' }, wgDir, projectRoot: project, gitToplevel: () => project, flag: 'm.yaml', cwd: dir };
+    const opts = { env: { WG_SMOKE_MANIFEST: 'custom/m.toml' }, wgDir, projectRoot: project, git: gitAt(project), flag: 'm.yaml', cwd: dir };
     expect(manifestCandidates(opts)).toEqual([
       path.join(dir, 'm.yaml'),
       path.join(wgDir, 'custom', 'm.toml'),
@@ -250,12 +253,12 @@ describe('resolveManifestPath', () => {
       path.join(project, 'smoke', 'manifest.toml'),
       path.join(project, 'smoke', 'manifest.yaml'),
     ]);
-    expect(manifestCandidates({ ...opts, env: {}, flag: undefined, gitToplevel: noGit })).toHaveLength(4);
+    expect(manifestCandidates({ ...opts, env: {}, flag: undefined, git: noGit })).toHaveLength(4);
   });
 
   test('a failing git lookup is ignored', () => {
     const wgDir = path.join(dir, 'plain', '.wg');
     mkdirSync(wgDir, { recursive: true });
-    expect(resolveManifestPath({ env: {}, wgDir, projectRoot: path.join(dir, 'plain'), gitToplevel: noGit }).path).toBeNull();
+    expect(resolveManifestPath({ env: {}, wgDir, projectRoot: path.join(dir, 'plain'), git: noGit }).path).toBeNull();
   });
 });

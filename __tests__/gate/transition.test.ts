@@ -69,15 +69,15 @@ describe('markDone', () => {
 
   test('a malformed line, a missing task or a done task: nothing is written', async () => {
     const cases: Array<[string, string, string, RegExp]> = [
-      ['{"kind":"task","id":"a"}\n{oops\n', 'a', 'bad-input', /^\.wg\/graph\.jsonl:2: invalid JSON/],
-      ['{"kind":"resource","id":"a"}\n', 'a', 'bad-input', /^task `a` is not in \.wg\/graph\.jsonl$/],
-      ['{"kind":"task","id":"a","status":"done"}\n', 'a', 'denied', /^task `a` is already done$/],
+      ['{"kind":"task","id":"a"}\n{oops\n', 'a', 'graph-line', /^\.wg\/graph\.jsonl:2: invalid JSON/],
+      ['{"kind":"resource","id":"a"}\n', 'a', 'task-not-found', /^\.wg\/graph\.jsonl: task `a` is not in \.wg\/graph\.jsonl$/],
+      ['{"kind":"task","id":"a","status":"done"}\n', 'a', 'task-status', /^\.wg\/graph\.jsonl:1: task `a` is already done$/],
     ];
     for (const [text, id, code, message] of cases) {
       const g = write(text);
       const err = await markDone({ wgDir: g.wgDir, taskId: id, message: 'm' }).then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(PolicyError);
-      expect([(err as PolicyError).code, (err as PolicyError).message]).toEqual([code, expect.stringMatching(message)]);
+      expect([(err as PolicyError).code, (err as PolicyError).format()]).toEqual([code, expect.stringMatching(message)]);
       expect(readFileSync(g.graph, 'utf8')).toBe(text);
     }
   });

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { planSpawn } from '../../src/spawn/plan.js';
 import { SpawnPlanSchema, type SpawnPlan } from '../../src/spawn/plan-schema.js';
-import { SPAWN_STAGES } from '../../src/spawn/stages.js';
+import { SPAWN_TABLE, TABLES } from '../../src/stages/index.js';
 import { cli, ROOT, scratch } from '../support/project.js';
 
 const CANARY = 'sk-or-v1-CANARY-8f3e2d';
@@ -52,7 +52,7 @@ test('provenance traces every field to a rule, a policy file:line and a source',
   writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't9', title: 'x', model: 'nex:qwen3' })}\n`);
   const plan: SpawnPlan = await planSpawn({ taskId: 't9', dir: s.wgDir, home: s.home, env: {} });
   expect(SpawnPlanSchema.safeParse(plan).success).toBe(true);
-  const fields = new Set<string>(SPAWN_STAGES.map((st) => st.field));
+  const fields = new Set<string>(SPAWN_TABLE.stages.map((st) => st.field));
   expect(Object.keys(plan.provenance).sort()).toEqual([...fields].sort());
   for (const [field, p] of Object.entries(plan.provenance)) {
     expect([field, p.rule]).toEqual([field, expect.stringMatching(/^[a-z-]+\.[a-z0-9.-]+$/)]);
@@ -98,24 +98,27 @@ function sourceFiles(dir: string): string[] {
 
 test('every entry point calls planSpawn and nothing else in src/ chooses an executor, model, endpoint or argv', () => {
   const files = sourceFiles(join(ROOT, 'src')).map((p) => ({ rel: relative(join(ROOT, 'src'), p), text: readFileSync(p, 'utf8') }));
-  // 1. Executor names and executor flags are policy data: no TypeScript literal outside the schema/vocabulary files.
-  const vocabulary = new Set(['spawn/plan-schema.ts', 'config/model-spec.ts']);
+  // 1. Executor names and executor flags are policy data: no TypeScript literal outside the vocabulary files.
+  const vocabulary = new Set(['stages/spawn.ts', 'config/model-spec.ts']);
   const literal = /['"`](claude|native|codex|nex|shell|--model|--endpoint[-a-z]*|--api-key|native-exec|bypassPermissions)['"`]/;
   const offenders = files.filter((f) => !vocabulary.has(f.rel) && literal.test(f.text.replace(/^\s*(\/\/|\*).*$/gm, '')));
   expect(offenders.map((f) => `${f.rel}: ${literal.exec(f.text)?.[0]}`)).toEqual([]);
-  // 2. Rules are evaluated only by planSpawn (spawn rules) and the done gate (gate rules); loaders never evaluate.
+  // 2. Rules are evaluated only by the decision core, and the core is run only by planSpawn (spawn) and the gate.
   const evaluators = files.filter((f) => /evaluateRules\(/.test(f.text) && !f.rel.startsWith('engine/')).map((f) => f.rel);
-  expect(evaluators.filter((r) => r !== 'spawn/plan.ts' && r !== 'gate/decide.ts')).toEqual([]);
-  const spawnStageUsers = files.filter((f) => /SPAWN_(FIELDS|STAGES)/.test(f.text) && /evaluateRules\(/.test(f.text)).map((f) => f.rel);
-  expect(spawnStageUsers).toEqual(['spawn/plan.ts']);
+  expect(evaluators).toEqual([]);
+  const deciders = files.filter((f) => /\bdecide\(/.test(f.text) && !f.rel.startsWith('engine/')).map((f) => f.rel).sort();
+  expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts']);
+  const spawnDeciders = files.filter((f) => /decide\(SPAWN_TABLE/.test(f.text)).map((f) => f.rel);
+  expect(spawnDeciders).toEqual(['spawn/plan.ts']);
   // 3. Nothing assigns plan fields outside spawn/plan.ts.
   const assigns = files.filter((f) => f.rel !== 'spawn/plan.ts' && /\.(executor|argv|endpoint)\s*=[^=]/.test(f.text));
   expect(assigns.map((f) => f.rel)).toEqual([]);
-  // 4. Every entry point that yields a plan calls planSpawn: the library export and the CLI commands.
+  // 4. Every entry point that yields a plan goes through spawn/plan.ts (planSpawn or decideSpawn): the library and the CLI.
   const index = files.find((f) => f.rel === 'index.ts')!;
-  expect(index.text).toMatch(/export \{ planSpawn[^}]*\} from '\.\/spawn\/plan\.js'/);
-  const planners = files.filter((f) => f.rel.startsWith('cli/commands/') && /SpawnPlan|plan\b/.test(f.rel.replace('.ts', '')) || /explain|plan/.test(f.rel));
-  for (const f of planners.filter((x) => x.rel.startsWith('cli/commands/'))) expect([f.rel, /planSpawn\(/.test(f.text)]).toEqual([f.rel, true]);
+  expect(index.text).toMatch(/export \{ planSpawn, decideSpawn[^}]*\} from '\.\/spawn\/plan\.js'/);
+  const planners = files.filter((f) => f.rel.startsWith('cli/commands/') && /explain|plan/.test(f.rel));
+  expect(planners.length).toBeGreaterThan(1);
+  for (const f of planners) expect([f.rel, /(plan|decide)Spawn\(/.test(f.text)]).toEqual([f.rel, true]);
 });
 
 test('the CLI plan equals the library plan', async () => {
@@ -129,4 +132,14 @@ test('the CLI plan equals the library plan', async () => {
       'model=opus (model.local-dispatcher ← local .wg/config.toml dispatcher.model), endpoint=none (endpoint.none-for-claude)',
   );
   expect(r.stdout + r.stderr).not.toContain(CANARY);
+});
+
+test('shared code (engine/, policy/, audit/, shared/) names no field, stage or gate: those live in the stage tables', () => {
+  const names = new Set(TABLES.flatMap((t) => t.stages.flatMap((st) => [st.name, st.field])));
+  const files = ['engine', 'policy', 'audit', 'shared'].flatMap((d) => sourceFiles(join(ROOT, 'src', d)));
+  const offenders = files.flatMap((p) => {
+    const text = readFileSync(p, 'utf8').replace(/^\s*(\/\/|\*).*$/gm, '');
+    return [...text.matchAll(/(['"`])([A-Za-z-]+)\1/g)].filter((m) => names.has(m[2])).map((m) => `${relative(ROOT, p)}: ${m[0]}`);
+  });
+  expect(offenders).toEqual([]);
 });

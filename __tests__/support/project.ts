@@ -1,6 +1,6 @@
 // Test helpers: scratch wg projects on disk and the built CLI run as a real process.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -8,7 +8,7 @@ export const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..', '.
 export const BIN = join(ROOT, 'bin', 'wg-policy.cjs');
 
 /** A scratch project: `<root>/project/.wg/…` and a fake `<root>/home`. Keys of `files` are relative to root. */
-export function scratch(files: Record<string, string> = {}): { root: string; project: string; wgDir: string; home: string } {
+export function scratch(files: Record<string, string> = {}): { root: string; project: string; wgDir: string; home: string; cleanup(): void } {
   const root = mkdtempSync(join(tmpdir(), 'wgp-'));
   const project = join(root, 'project');
   const wgDir = join(project, '.wg');
@@ -20,7 +20,7 @@ export function scratch(files: Record<string, string> = {}): { root: string; pro
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   }
-  return { root, project, wgDir, home };
+  return { root, project, wgDir, home, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Runs the built CLI; returns exit code, stdout and stderr. */

@@ -1,7 +1,7 @@
 // The audit keys of `[policy]` in wg's config.toml: where decisions are logged and which winston transports ship them.
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
-import { issuePath, issueSentence, valueAt } from '../shared/zod-issues.js';
+import { issueKey, issueSentence, valueAt } from '../shared/zod-issues.js';
 
 const NonEmpty = z.string().check(z.minLength(1));
 const PositiveInt = z.int().check(z.positive());
@@ -73,7 +73,7 @@ export function auditConfigFrom(tomlTable: unknown, file: string): AuditConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const known = (path: readonly PropertyKey[]) => KEYS[String((valueAt(policy, path) as { type?: unknown } | undefined)?.type)] ?? Object.keys(PolicyAuditTomlSchema.shape);
-    throw new PolicyError('audit-config', issueSentence(issue, policy, { prefix: ['policy'], known }), { file, key: issuePath(['policy', ...issue.path]) });
+    throw new PolicyError('audit-config', issueSentence(issue, policy, { prefix: ['policy'], known }), { file, key: issueKey(issue, ['policy']) });
   }
   const { audit_log, audit_replace_default = false, audit_transports = [] } = parsed.data;
 

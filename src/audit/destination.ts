@@ -43,6 +43,6 @@ export async function recordDecision(decision: Decision, dest: LogDestination, o
     // Input errors that already name their place (a [policy] key) stay as they are.
     if (e instanceof PolicyError && e.exit === 2 && (e.key !== undefined || e.line !== undefined)) throw e;
     const help = e instanceof PolicyError && e.help ? `${e.help}; or ${WAY_OUT}` : WAY_OUT;
-    throw new PolicyError('audit-unrecordable', `cannot record the decision in \`${dest.path}\`: ${(e as Error).message}`, { file: dest.path, help });
+    throw new PolicyError('audit-unrecordable', `cannot record the decision: ${(e as Error).message}`, { file: dest.path, help });
   }
 }

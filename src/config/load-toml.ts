@@ -4,7 +4,7 @@ import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
 import { hasCredentials, keyPathNamesSecret, namesSecret } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
-import { issuePath, issueSentence } from '../shared/zod-issues.js';
+import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
 import { deprecationWarning } from './model-spec.js';
 
@@ -104,7 +104,7 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
     const pos = at(issue.path);
     // INVARIANT: a secret's value is never echoed, even when it has the wrong type.
     const message = issueSentence({ ...issue, path: written }, { ...raw, ...(written[0] === 'coordinator' ? { coordinator: raw.dispatcher } : {}) }, { secret: (p) => namesSecret(String(p[p.length - 1] ?? '')), whole: 'the config file' });
-    throw new PolicyError('config-type', message, { file: shownAs, line: pos?.line, column: pos?.column, key: issuePath(written) });
+    throw new PolicyError('config-type', message, { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey({ ...issue, path: written }) });
   }
   const data = result.data;
   const strings: Array<[string, string]> = [];

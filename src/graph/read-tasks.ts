@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
-import { issuePath, issueSentence } from '../shared/zod-issues.js';
+import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { findTaskLine } from './scan.js';
 
 const PRIORITY_NAMES: Readonly<Record<string, number>> = { critical: 100, high: 50, normal: 10, low: 5, idle: 0 };
@@ -51,7 +51,7 @@ function validate(obj: unknown, file: string, line?: number): Task {
   const r = TaskSchema.safeParse(obj);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new PolicyError('task-field', `task field ${issueSentence(issue, obj, { whole: 'the task' })}`, { file, line, key: issuePath(issue.path) });
+    throw new PolicyError('task-field', `task field ${issueSentence(issue, obj, { whole: 'the task' })}`, { file, line, key: issueKey(issue) });
   }
   // Nulls read as absent, as serde's Option does.
   const clean = Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== null));

@@ -7,7 +7,7 @@ import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import { readTextFile } from '../shared/read-file.js';
 import type { Located } from '../shared/toml.js';
-import { issuePath, issueSentence } from '../shared/zod-issues.js';
+import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
 import { PolicyFileSchema, POLICY_FILE_KEYS, RuleSchema, ThenSchema, type LoadedRule, type PolicyFile } from './schema.js';
 import type { StageTable } from './stage.js';
@@ -97,7 +97,7 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
   if (!r.success) {
     const problems = r.error.issues.map((issue) => {
       const pos = src.positionOf(issue.path);
-      return new PolicyError('policy-schema', issueSentence(issue, data, { whole: 'the policy file', known: knownKeys }), { file: shownAs, line: pos?.line, column: pos?.column, key: issuePath(issue.path) });
+      return new PolicyError('policy-schema', issueSentence(issue, data, { whole: 'the policy file', known: knownKeys }), { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey(issue) });
     });
     throw new PolicyProblems(problems);
   }

@@ -7,6 +7,12 @@ export function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
 }
 
+/** The key an issue is about: its path, plus the unknown key's name for a single unrecognized key. */
+export function issueKey(issue: core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
+  const extra = issue.code === 'unrecognized_keys' && issue.keys.length === 1 ? [issue.keys[0]] : [];
+  return issuePath([...prefix, ...issue.path, ...extra]);
+}
+
 /** Short description of a value for messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -42,8 +48,10 @@ export function issueProblem(issue: core.$ZodIssue, value: unknown, hideValue = 
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => `\`${String(v)}\``).join(', ')}${hideValue || typeof value !== 'string' ? '' : `, not \`${value}\`${didYouMean(value, issue.values.map(String))}`}`;
     case 'invalid_union': {
-      const kinds = (issue as { note?: string }).note;
-      return kinds ? `is invalid: ${kinds}` : hideValue ? 'is invalid' : `is invalid (${describe(value)})`;
+      // A discriminated union names its options: `type` must be one of `file`, `http`; got `kafka`.
+      const options = (issue as { options?: unknown[] }).options;
+      if (options?.length) return `must be one of ${options.map((o) => `\`${String(o)}\``).join(', ')}${hideValue || value === undefined ? '' : `, not ${typeof value === 'string' ? `\`${value}\`${didYouMean(value, options.map(String))}` : describe(value)}`}`;
+      return hideValue ? 'is invalid' : `is invalid (${describe(value)})`;
     }
     case 'too_small':
       if (issue.origin === 'string') return 'must not be empty';

@@ -3,8 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { withFileLock } from '../../src/audit/lock.js';
-import { tempDir } from './helpers.js';
+import { withFileLock } from '../../src/shared/lock.js';
+import { tempDir } from '../audit/helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let lock: string;
@@ -26,7 +26,6 @@ describe('withFileLock', () => {
       return 42;
     });
     expect(value).toBe(42);
-    await sleep(50); // the flock child exits once its stdin closes
     expect(freeForOthers()).toBe(true);
   });
 
@@ -54,7 +53,7 @@ describe('withFileLock', () => {
     const holder = spawn('flock', [lock, 'sleep', '3'], { stdio: 'ignore', detached: true });
     await sleep(200);
     const timedOut = withFileLock(lock, () => 'never', { timeoutMs: 1000 });
-    await expect(timedOut).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('still locked') });
+    await expect(timedOut).rejects.toMatchObject({ code: 'lock-failed', message: expect.stringContaining('still locked') });
     await expect(timedOut).rejects.not.toMatchObject({ help: expect.stringContaining('flock(1)') });
     process.kill(-holder.pid!, 'SIGKILL'); // flock and its sleep
   });
@@ -64,7 +63,7 @@ describe('withFileLock', () => {
     fs.writeFileSync(regular, '');
     const unusable = path.join(regular, 'x.lock'); // ENOTDIR, even for root
     const error = withFileLock(unusable, () => 'never');
-    await expect(error).rejects.toMatchObject({ code: 'bad-input', file: unusable, message: `cannot create the lock file \`${unusable}\`: not a directory` });
+    await expect(error).rejects.toMatchObject({ code: 'lock-path', file: unusable, message: `cannot create the lock file \`${unusable}\`: not a directory` });
     await expect(error).rejects.not.toMatchObject({ help: expect.stringContaining('flock(1)') });
   });
 });
