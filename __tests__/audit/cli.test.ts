@@ -124,7 +124,7 @@ test('audit verify finds an edited record and names its line; list and show filt
   expect(show.code).toBe(0);
   expect(show.stdout).toContain(`decision ${second.id}`);
   expect(show.stdout).toContain('endpoint: endpoint.first');
-  expect(show.stdout).toMatch(/endpoint → endpoint = .*\n  decided by endpoint.first/);
+  expect(show.stdout).toMatch(/endpoint → endpoint = .*\n {2}decided by endpoint.first/);
   expect(show.stdout).toContain('did not match:');
   expect(cli(['audit', 'show', 'nope', '--dir', p.wgDir]).code).toBe(2);
 

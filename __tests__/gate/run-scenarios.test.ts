@@ -105,6 +105,10 @@ describe('outcomes', () => {
   });
 });
 
+// Bounds generous enough for a loaded 2-core CI machine, yet far below the 30–1000 s a scenario would take if the runner
+// waited for what it should have killed. Speed itself is measured by `npm run bench`, never here.
+const SLACK_MS = 10_000;
+
 describe('process groups', () => {
   test('at the timeout the whole group is killed, grandchild included, within timeout + grace', async () => {
     const s = scenario('hang', 'echo $$ > pgid; sleep 1000 & echo started >&2; sleep 1000', { timeoutSeconds: 1 });
@@ -112,7 +116,7 @@ describe('process groups', () => {
     const [r] = await run([s]);
     const took = Date.now() - t0;
     expect(r).toMatchObject({ outcome: 'timeout', timedOut: true, reason: 'timed out after 1s', stderrTail: 'started' });
-    expect(took).toBeLessThan(1000 + 500 + 1500);
+    expect(took).toBeLessThan(1000 + 500 + SLACK_MS);
     expect(liveInGroup(numberIn('pgid'))).toEqual([]);
     expect(renderResultLine(r)).toBe('  FAIL  hang (timed out after 1s)\n        started');
   });
@@ -124,7 +128,7 @@ describe('process groups', () => {
     const took = Date.now() - t0;
     expect(r.outcome).toBe('timeout');
     expect(took).toBeGreaterThanOrEqual(1000 + 300);
-    expect(took).toBeLessThan(1000 + 300 + 1500);
+    expect(took).toBeLessThan(1000 + 300 + SLACK_MS);
     expect(liveInGroup(numberIn('pgid'))).toEqual([]);
   });
 
@@ -133,7 +137,7 @@ describe('process groups', () => {
     const t0 = Date.now();
     const [r] = await run([s]);
     expect(r.outcome).toBe('pass');
-    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(Date.now() - t0).toBeLessThan(SLACK_MS);
     expect(alive(numberIn('gc'))).toBe(false);
     expect(liveInGroup(numberIn('pgid'))).toEqual([]);
   });
@@ -144,7 +148,7 @@ describe('process groups', () => {
     const [r] = await run([s]);
     escaped.push(numberIn('gc'));
     expect(r.outcome).toBe('pass');
-    expect(Date.now() - t0).toBeLessThan(2500);
+    expect(Date.now() - t0).toBeLessThan(SLACK_MS);
   });
 
   // Processes that left the group are found by the run id in their environment (Linux: /proc/<pid>/environ).
@@ -164,7 +168,7 @@ describe('process groups', () => {
     const [r] = await run([s], { graceMs: 300 });
     escaped.push(numberIn('gc'));
     expect(r.outcome).toBe('timeout');
-    expect(Date.now() - t0).toBeLessThan(1000 + 300 + 1500);
+    expect(Date.now() - t0).toBeLessThan(1000 + 300 + SLACK_MS);
     expect(alive(numberIn('gc'))).toBe(false);
   });
 

@@ -143,3 +143,26 @@ test('shared code (engine/, policy/, audit/, shared/) names no field, stage or g
   });
   expect(offenders).toEqual([]);
 });
+
+test('a library caller that asks for the decision log records exactly what the CLI records', async () => {
+  const s = floorProject();
+  try {
+    const libLog = join(s.root, 'lib.jsonl');
+    const cliLog = join(s.root, 'cli.jsonl');
+    const { closeAuditLog } = await import('../../src/audit/log.js');
+    await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} }, { decisionLog: { path: libLog }, warn: () => {} });
+    await closeAuditLog();
+    expect(cli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);
+    const strip = (file: string) => {
+      const { id: _i, ts: _t, actor: _a, seq: _s, prev: _p, hash: _h, ...rest } = JSON.parse(readFileSync(file, 'utf8').trim());
+      return rest;
+    };
+    const lib = strip(libLog);
+    expect(lib.kind).toBe('spawn');
+    expect(lib.rules.map((r: { rule: string }) => r.rule)).toContain('executor.local-dispatcher');
+    expect(lib).toEqual(strip(cliLog));
+    expect(JSON.stringify(lib)).not.toContain(CANARY);
+  } finally {
+    s.cleanup();
+  }
+});

@@ -191,11 +191,12 @@ export class ChainFile {
 
   /** Appends one line (rotating first if the current file is full) and flushes it to disk; returns the file. */
   append(line: string): string {
-    let { index, file } = this.current();
+    const current = this.current();
+    let file = current.file;
     let size = fileSize(file);
     const { maxsize } = this.rotation;
     if (maxsize && size >= maxsize) {
-      file = this.rotation.tailable ? this.shiftTailable() : this.nextIncrementing(index);
+      file = this.rotation.tailable ? this.shiftTailable() : this.nextIncrementing(current.index);
       size = 0;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });

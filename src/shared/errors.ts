@@ -5,7 +5,6 @@ export const ERROR_CODES = {
   // 1: a policy refused or denied
   'rule-rejected': 1, // a spawn rule refused the task
   'no-rule-matched': 1, // a stage of the policy set has no rule for this input
-  'gate-denied': 1, // the done gate denied
   'task-status': 1, // the task's status does not allow the transition
   // 2: bad input or usage
   usage: 2,
@@ -16,7 +15,6 @@ export const ERROR_CODES = {
   'toml-too-deep': 2,
   'yaml-syntax': 2,
   'yaml-aliases': 2,
-  'json-syntax': 2,
   'config-type': 2,
   'config-credential-url': 2,
   'graph-line': 2,
