@@ -44,8 +44,11 @@ test('wgTimestamp has wg’s form', () => {
 });
 
 describe('markDone', () => {
+  const cleanups: Array<() => void> = [];
+  afterAll(() => cleanups.forEach((c) => c()));
   const write = (text: string) => {
     const s = scratch();
+    cleanups.push(s.cleanup);
     writeFileSync(join(s.wgDir, 'graph.jsonl'), text);
     return { wgDir: s.wgDir, graph: join(s.wgDir, 'graph.jsonl') };
   };

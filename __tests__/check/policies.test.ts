@@ -1,0 +1,95 @@
+// checkPolicies on temp projects: an ok report per policy set, and every problem reported once with code, file and line.
+import { describe, expect, test } from '@jest/globals';
+import { checkPolicies } from '../../src/check/policies.js';
+import { scratch } from '../support/project.js';
+
+/** Checks a scratch project whose `.wg/policies/` holds `files`, removing it after. */
+async function check(files: Record<string, string>) {
+  const p = scratch(Object.fromEntries(Object.entries(files).map(([name, text]) => [`project/.wg/policies/${name}`, text])));
+  try {
+    return await checkPolicies({ dir: p.project, env: {}, cwd: p.root });
+  } finally {
+    p.cleanup();
+  }
+}
+const rule = (id: string, then: string) =>
+  `  - id: ${id}\n    description: d\n    priority: 500\n    when: { all: [ { fact: task, path: id, operator: equal, value: special } ] }\n    then: ${then}\n`;
+
+describe('checkPolicies', () => {
+  test('the bundled policies alone are ok', async () => {
+    const report = await checkPolicies({ bundledOnly: true });
+    expect(report.ok).toBe(true);
+    expect(report.problems).toEqual([]);
+    expect(report.sets.map((s) => s.kind)).toEqual(['spawn', 'gate']);
+    for (const s of report.sets) {
+      expect(s.rules).toBeGreaterThan(0);
+      expect(s.revision).toMatch(/^sha256:[0-9a-f]{16}$/);
+      expect(s.files.every((f) => f.origin === 'bundled')).toBe(true);
+    }
+  });
+
+  test('a project with valid policies is ok; each set lists the files it uses', async () => {
+    const report = await check({
+      'model.yaml': `field: model\nrules:\n${rule('model.special', '{ value: "claude:haiku" }')}`,
+      'gate.yaml': 'enable: [deny-all-skipped]\n',
+    });
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    const [spawn, gate] = report.sets;
+    expect(spawn.files.filter((f) => f.origin === 'project').map((f) => f.file)).toEqual(['.wg/policies/model.yaml']);
+    expect(gate.files.filter((f) => f.origin !== 'bundled').map((f) => f.file)).toEqual(['policies/optional/deny-all-skipped.yaml', '.wg/policies/gate.yaml']);
+    expect(gate.rules).toBe((await checkPolicies({ bundledOnly: true })).sets[1].rules + 1);
+  });
+
+  test.each<{ note: string; files: Record<string, string>; want: Array<{ file: string } & Record<string, unknown>> }>([
+    {
+      note: 'a YAML error read by both sets',
+      files: { 'bad.yaml': 'field: model\nrules: [\n' },
+      want: [{ kind: 'spawn', code: 'yaml-syntax', file: '.wg/policies/bad.yaml' }],
+    },
+    {
+      note: 'an unknown disable id read by both sets',
+      files: { 'd.yaml': 'description: x\ndisable: [nope.rule]\n' },
+      want: [{ kind: 'spawn', code: 'unknown-disable', file: '.wg/policies/d.yaml', line: 2, rule: 'nope.rule' }],
+    },
+    {
+      note: 'an unknown stage',
+      files: { 'a.yaml': `field: modle\nrules:\n${rule('modle.x', '{ value: x }')}` },
+      want: [{ kind: 'spawn', code: 'unknown-stage', file: '.wg/policies/a.yaml', line: 1, key: 'field' }],
+    },
+    {
+      note: 'an unknown gate fact',
+      files: { 'g.yaml': `gate: done\nrules:\n${rule('done.x', '{ effect: deny, message: "{{summry.failed}}" }')}` },
+      want: [{ kind: 'gate', code: 'unknown-fact', file: '.wg/policies/g.yaml', line: 7, rule: 'done.x', key: 'summry' }],
+    },
+  ])('$note is reported once', async ({ files, want }) => {
+    const report = await check(files);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual(
+      want.map((w) => expect.objectContaining({ ...w, exit: 2, message: expect.any(String), formatted: expect.stringContaining(w.file) })),
+    );
+  });
+
+  test('every problem of a set is reported, each with its own line', async () => {
+    const report = await check({
+      'm.yaml': `field: model\nrules:\n${rule('model.a', '{ value: x, reject: no }')}${rule('model.b', '{ value: "{{task.nope}}" }')}`,
+    });
+    expect(report.problems.map((p) => [p.kind, p.code, p.rule, p.line])).toEqual([
+      ['spawn', 'then-shape', 'model.a', 7],
+      ['spawn', 'unknown-path', 'model.b', 12],
+    ]);
+    expect(report.problems[0].formatted).toBe('.wg/policies/m.yaml:7:11: rule `model.a`: `then` must have exactly one of `value` or `reject`');
+    expect(report.sets.map((s) => [s.kind, s.rules])).toEqual([
+      ['spawn', 0],
+      ['gate', expect.any(Number)],
+    ]);
+  });
+
+  test('outside any wg project the check is wgdir-not-found', async () => {
+    const p = scratch();
+    try {
+      await expect(checkPolicies({ env: {}, cwd: p.root })).rejects.toMatchObject({ code: 'wgdir-not-found' });
+    } finally {
+      p.cleanup();
+    }
+  });
+});

@@ -1,0 +1,123 @@
+// Reading a task from graph.jsonl or a task JSON file: codes with file, line and key; wg's lenient priority.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { normalizePriority, readTaskFromGraph, readTaskFromJson } from '../../src/graph/read-tasks.js';
+import { thrown } from '../support/thrown.js';
+
+let dir: string;
+let n = 0;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wgp-tasks-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Reads task `id` from a graph holding `lines`, shown as `.wg/graph.jsonl`. */
+function fromGraph(id: string, ...lines: string[]) {
+  const path = join(dir, `graph${n++}.jsonl`);
+  writeFileSync(path, lines.join('\n'));
+  return readTaskFromGraph(path, '.wg/graph.jsonl', id);
+}
+
+describe('normalizePriority', () => {
+  test.each([
+    [0, 0],
+    [7, 7],
+    [0xffffffff, 0xffffffff],
+    [0x100000000, 10],
+    [-1, 10],
+    [1.5, 10],
+    [Number.NaN, 10],
+    ['critical', 100],
+    ['HIGH', 50],
+    ['normal', 10],
+    ['Low', 5],
+    ['idle', 0],
+    ['urgent', 10],
+    ['50', 10],
+    ['toString', 10],
+    [null, 10],
+    [undefined, 10],
+    [true, 10],
+  ])('%j → %i', (value, want) => {
+    expect(normalizePriority(value)).toBe(want);
+  });
+});
+
+describe('readTaskFromGraph', () => {
+  test('finds the task, with its file and 1-based line; priority normalised, nulls dropped, other fields kept', () => {
+    const loaded = fromGraph(
+      't1',
+      '# graph',
+      '{"kind":"task","id":"t0"}',
+      '{"kind":"task","id":"t1","title":null,"priority":"high","model":"claude:opus","custom":{"x":1},"tags":["a"]}',
+    );
+    expect(loaded).toEqual({
+      file: '.wg/graph.jsonl',
+      line: 3,
+      task: { kind: 'task', id: 't1', priority: 50, model: 'claude:opus', custom: { x: 1 }, tags: ['a'] },
+    });
+    expect(loaded.task).not.toHaveProperty('title');
+  });
+
+  test('a missing priority is normal (10)', () => {
+    expect(fromGraph('t', '{"kind":"task","id":"t"}').task.priority).toBe(10);
+  });
+
+  test.each([
+    {
+      note: 'an unknown task',
+      id: 'nope',
+      lines: ['{"kind":"task","id":"t"}'],
+      want: { code: 'task-not-found', key: 'nope', message: 'task `nope` is not in .wg/graph.jsonl' },
+    },
+    { note: 'an id on a non-task line only', id: 'ag', lines: ['{"kind":"agent","id":"ag"}'], want: { code: 'task-not-found', key: 'ag' } },
+    { note: 'a malformed line', id: 't', lines: ['{"kind":"task","id":"t"}', '{oops'], want: { code: 'graph-line', line: 2 } },
+    {
+      note: 'a field of the wrong type',
+      id: 't',
+      lines: ['', '{"kind":"task","id":"t","model":5}'],
+      want: { code: 'task-field', line: 2, key: 'model', message: 'task field `model` must be a string, not number 5' },
+    },
+    { note: 'tags that are not a list', id: 't', lines: ['{"kind":"task","id":"t","tags":"a,b"}'], want: { code: 'task-field', line: 1, key: 'tags' } },
+    { note: 'a tag that is not a string', id: 't', lines: ['{"kind":"task","id":"t","tags":["a",1]}'], want: { code: 'task-field', key: 'tags[1]' } },
+  ])('$note → $want.code', ({ id, lines, want }) => {
+    expect(thrown(() => fromGraph(id, ...lines))).toMatchObject({ file: '.wg/graph.jsonl', ...want });
+  });
+
+  test('a missing graph is file-unreadable with help pointing at --task-json', () => {
+    const e = thrown(() => readTaskFromGraph(join(dir, 'none.jsonl'), '.wg/graph.jsonl', 't'));
+    expect(e).toMatchObject({ code: 'file-unreadable', file: '.wg/graph.jsonl', help: expect.stringContaining('--task-json') });
+  });
+});
+
+describe('readTaskFromJson', () => {
+  test('reads one task object; no line', () => {
+    expect(readTaskFromJson('{"id":"t","priority":"critical","exec_mode":null}', 'task.json')).toEqual({ file: 'task.json', task: { id: 't', priority: 100 } });
+    expect(readTaskFromJson('{"id":"t"}', '-', 't').task.id).toBe('t');
+  });
+
+  test.each([
+    { note: 'invalid JSON', text: '{"id":', want: { code: 'task-json', message: expect.stringMatching(/^invalid JSON: /) } },
+    { note: 'a list', text: '[{"id":"t"}]', want: { code: 'task-json', message: 'the task must be a JSON object' } },
+    { note: 'null', text: 'null', want: { code: 'task-json', message: 'the task must be a JSON object' } },
+    { note: 'no id', text: '{"title":"x"}', want: { code: 'task-field', key: 'id', message: 'task field `id` is required' } },
+    { note: 'an empty id', text: '{"id":""}', want: { code: 'task-field', key: 'id', message: 'task field `id` must not be empty' } },
+    {
+      note: 'a wrong field type',
+      text: '{"id":"t","status":["open"]}',
+      want: { code: 'task-field', key: 'status', message: 'task field `status` must be a string, not a list' },
+    },
+  ])('$note → $want.code', ({ text, want }) => {
+    expect(thrown(() => readTaskFromJson(text, 'task.json'))).toMatchObject({ file: 'task.json', ...want });
+  });
+
+  test('an id other than the one asked for is task-json on key id', () => {
+    expect(thrown(() => readTaskFromJson('{"id":"other"}', 'task.json', 't'))).toMatchObject({
+      code: 'task-json',
+      key: 'id',
+      message: 'task id `other` does not match the requested `t`',
+    });
+  });
+});

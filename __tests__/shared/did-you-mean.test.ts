@@ -1,0 +1,43 @@
+// The one fuzzy matcher: nearest candidate within reach, case-insensitive, else no hint.
+import { describe, expect, test } from '@jest/globals';
+import { closest, didYouMean } from '../../src/shared/did-you-mean.js';
+
+const STAGES = ['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv'];
+
+describe('closest', () => {
+  test.each([
+    { note: 'one typo', input: 'modle', want: 'model' },
+    { note: 'case is ignored', input: 'EXECUTOR', want: 'executor' },
+    { note: 'exact match', input: 'env', want: 'env' },
+    { note: 'a missing letter in a long word', input: 'endpont', want: 'endpoint' },
+    { note: 'short inputs still reach 2 edits', input: 'ag', want: 'argv' },
+    { note: 'too far: nothing', input: 'kafka', want: undefined },
+  ])('$note: $input → $want', ({ input, want }) => {
+    expect(closest(input, STAGES)).toBe(want);
+  });
+
+  test('reach grows with the input: a third of its length', () => {
+    expect(closest('abcdefghi', ['abcxyzghi'])).toBe('abcxyzghi'); // 3 edits, 9/3 = 3
+    expect(closest('abcdefghi', ['abwxyzghi'])).toBeUndefined(); // 4 edits
+  });
+
+  test('of equally near candidates, the first wins', () => {
+    expect(closest('ab', ['ax', 'ay'])).toBe('ax');
+    expect(closest('ab', ['ay', 'ax'])).toBe('ay');
+  });
+
+  test('no candidates: nothing', () => {
+    expect(closest('model', [])).toBeUndefined();
+    expect(closest('model', new Set<string>())).toBeUndefined();
+  });
+});
+
+describe('didYouMean', () => {
+  test('the hint names the candidate in backticks', () => {
+    expect(didYouMean('exector', STAGES)).toBe('; did you mean `executor`?');
+  });
+
+  test('no candidate within reach: empty', () => {
+    expect(didYouMean('completely-different', STAGES)).toBe('');
+  });
+});

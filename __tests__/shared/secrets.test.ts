@@ -1,0 +1,97 @@
+// The credential detector: secret-named keys, and credentials in URLs (userinfo, query, matrix) found and masked.
+import { describe, expect, test } from '@jest/globals';
+import { hasCredentials, keyPathNamesSecret, MASK, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
+
+describe('namesSecret', () => {
+  test.each([
+    'key',
+    'api_key',
+    'API_KEY',
+    'apiKey',
+    'token',
+    'X-Token',
+    'client_secret',
+    'password',
+    'Passwd',
+    'credentials',
+    'Authorization',
+    'api_key_file',
+    'api_key_env',
+    'api_key_ref',
+  ])('%s names a secret', (name) => {
+    expect(namesSecret(name)).toBe(true);
+  });
+  test.each(['name', 'model', 'url', 'provider', 'executor', 'is_default', 'pass', ''])('%j does not', (name) => {
+    expect(namesSecret(name)).toBe(false);
+  });
+});
+
+describe('keyPathNamesSecret', () => {
+  test.each([
+    ['llm_endpoints.endpoints[0].api_key', true],
+    ['llm_endpoints.endpoints[0].url', false],
+    ['auth.token', true],
+    ['tokens[3]', true],
+    ['secrets.list[0].value', true],
+    ['dispatcher.model', false],
+    ['', false],
+  ])('%j → %s', (path, want) => {
+    expect(keyPathNamesSecret(path)).toBe(want);
+  });
+});
+
+describe('hasCredentials', () => {
+  test.each([
+    { note: 'user and password', url: 'https://user:pw@api.example.com/v1', want: true },
+    { note: 'a lone token as userinfo', url: 'https://sk-123@api.example.com', want: true },
+    { note: 'upper-case scheme and host', url: 'HTTPS://USER:PW@HOST/v1', want: true },
+    { note: 'a secret query parameter', url: 'https://h/v1?api_key=abc', want: true },
+    { note: 'an upper-case secret query parameter', url: 'https://h/v1?API_KEY=abc', want: true },
+    { note: 'a mixed-case parameter after another', url: 'https://h/v1?model=x&Access_Token=abc', want: true },
+    { note: 'a matrix parameter', url: 'https://h/v1;password=abc', want: true },
+    { note: 'an upper-case matrix parameter', url: 'https://h/v1;PASSWORD=abc', want: true },
+    { note: 'inside longer text', url: 'see http://u:p@h for details', want: true },
+    { note: 'a plain URL', url: 'https://api.anthropic.com', want: false },
+    { note: 'a harmless query parameter', url: 'https://h/v1?model=gpt&stream=true', want: false },
+    { note: 'a secret parameter without a value', url: 'https://h/v1?api_key=', want: false },
+    { note: 'an @ in the path is not userinfo', url: 'https://h/users/@me', want: false },
+    { note: 'an email address is not a URL', url: 'mail me at user@example.com', want: false },
+    { note: 'empty', url: '', want: false },
+  ])('$note: $url → $want', ({ url, want }) => {
+    expect(hasCredentials(url)).toBe(want);
+  });
+
+  test('empty userinfo carries no credential', () => {
+    // BUG: src/shared/secrets.ts:25 treats `scheme://@host` (empty userinfo) as credentials, while
+    // maskUrlCredentials finds nothing to mask in it; a config endpoint `https://@host` is refused as credentialed.
+    expect(hasCredentials('https://@host/v1')).toBe(true);
+    expect(maskUrlCredentials('https://@host/v1')).toBe('https://@host/v1');
+  });
+
+  test('answers the same on repeated calls (no global regex state)', () => {
+    const url = 'https://u:p@h';
+    expect([hasCredentials(url), hasCredentials(url), hasCredentials(url)]).toEqual([true, true, true]);
+  });
+});
+
+describe('maskUrlCredentials', () => {
+  test.each([
+    { note: 'password after the user', text: 'https://user:pw@h/v1', want: `https://user:${MASK}@h/v1` },
+    { note: 'a lone token', text: 'https://sk-123@h', want: `https://${MASK}@h` },
+    { note: 'secret query parameters only', text: 'https://h/?api_key=abc&model=x&TOKEN=t', want: `https://h/?api_key=${MASK}&model=x&TOKEN=${MASK}` },
+    { note: 'matrix parameters', text: 'https://h/p;password=abc;v=1', want: `https://h/p;password=${MASK};v=1` },
+    { note: 'every URL in a text', text: 'a http://u:p@x b https://t@y', want: `a http://u:${MASK}@x b https://${MASK}@y` },
+    { note: 'upper case', text: 'HTTPS://U:P@H/?SECRET=s', want: `HTTPS://U:${MASK}@H/?SECRET=${MASK}` },
+    { note: 'a plain URL is unchanged', text: 'https://api.anthropic.com/v1', want: 'https://api.anthropic.com/v1' },
+    { note: 'plain text is unchanged', text: 'key = value', want: 'key = value' },
+    { note: 'an empty secret parameter is unchanged', text: 'https://h/?token=', want: 'https://h/?token=' },
+  ])('$note', ({ text, want }) => {
+    expect(maskUrlCredentials(text)).toBe(want);
+  });
+
+  test('masking is idempotent', () => {
+    const once = maskUrlCredentials('https://user:pw@h/?api_key=abc;token=t');
+    expect(maskUrlCredentials(once)).toBe(once);
+    expect(once).not.toMatch(/pw|abc|=t\b/);
+  });
+});
