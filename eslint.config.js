@@ -7,14 +7,34 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', __filename: 'readonly', performance: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortSignal: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        __filename: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        AbortSignal: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       // Control characters are matched on purpose (XML 1.0 filtering, terminal escapes).
       'no-control-regex': 'off',
-      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[importKind!='type'][source.value='zod/mini'] > ImportSpecifier", message: "use `import * as z from 'zod/mini'` (a named import defeats tree-shaking)" }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[importKind!='type'][source.value='zod/mini'] > ImportSpecifier",
+          message: "use `import * as z from 'zod/mini'` (a named import defeats tree-shaking)",
+        },
+      ],
     },
   },
   {

@@ -1,6 +1,9 @@
 // Alternates two commands many times and prints the median wall time of each (ms).
 import { spawnSync } from 'node:child_process';
-export function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
 export function timeCommands(cmds, runs, opts = {}) {
   const times = cmds.map(() => []);
   for (let i = 0; i < runs; i++) {

@@ -17,7 +17,10 @@ function project(n, secs) {
   mkdirSync(smoke, { recursive: true });
   writeFileSync(join(wgDir, 'graph.jsonl'), '{"kind":"task","id":"t1","title":"bench","status":"in-progress"}\n');
   const names = Array.from({ length: n }, (_, i) => `sleep_${i + 1}`);
-  writeFileSync(join(smoke, 'manifest.toml'), names.map((s) => `[[scenario]]\nname = "${s}"\nscript = "${s}.sh"\nowners = ["t1"]\ntimeout_seconds = 30\n`).join('\n'));
+  writeFileSync(
+    join(smoke, 'manifest.toml'),
+    names.map((s) => `[[scenario]]\nname = "${s}"\nscript = "${s}.sh"\nowners = ["t1"]\ntimeout_seconds = 30\n`).join('\n'),
+  );
   for (const s of names) writeFileSync(join(smoke, `${s}.sh`), `sleep ${secs}\n`);
   return { root, wgDir };
 }

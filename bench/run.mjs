@@ -28,8 +28,17 @@ const [nodeMs, planMs, noAuditMs, noCacheMs] = timeCommands(
   { env, cwd: root },
 );
 const ratio = (ms) => +(ms / nodeMs).toFixed(2);
-out.cold = { nodeMs: +nodeMs.toFixed(1), planMs: +planMs.toFixed(1), ratio: ratio(planMs), noAuditRatio: ratio(noAuditMs), noCodeCacheRatio: ratio(noCacheMs), runs };
-console.log(`cold plan:      ${planMs.toFixed(1)} ms vs node -e 0 ${nodeMs.toFixed(1)} ms  →  ratio ${ratio(planMs)} (decision log on; median of ${runs}; bar ≤ 2.0)`);
+out.cold = {
+  nodeMs: +nodeMs.toFixed(1),
+  planMs: +planMs.toFixed(1),
+  ratio: ratio(planMs),
+  noAuditRatio: ratio(noAuditMs),
+  noCodeCacheRatio: ratio(noCacheMs),
+  runs,
+};
+console.log(
+  `cold plan:      ${planMs.toFixed(1)} ms vs node -e 0 ${nodeMs.toFixed(1)} ms  →  ratio ${ratio(planMs)} (decision log on; median of ${runs}; bar ≤ 2.0)`,
+);
 console.log(`                --no-audit ${ratio(noAuditMs)}; without the V8 code cache ${ratio(noCacheMs)}`);
 
 // 2. In-process planSpawn cost per plan (config, task, policies read each call, as the library does).
@@ -49,7 +58,9 @@ if (existsSync(join(root, 'bench', 'gate.mjs'))) {
   const g = await benchGate();
   out.gate = g;
   console.log(`gate overhead:  ${g.overheadMs.toFixed(0)} ms beyond the slowest scenario (${g.slowestMs.toFixed(0)} ms) → ratio ${g.overheadRatio.toFixed(2)}`);
-  console.log(`gate parallel:  ${g.n} × 1 s scenarios: --jobs 1 ${g.jobs1Ms.toFixed(0)} ms vs --jobs 8 ${g.jobs8Ms.toFixed(0)} ms → ${g.parallelRatio.toFixed(2)}× faster`);
+  console.log(
+    `gate parallel:  ${g.n} × 1 s scenarios: --jobs 1 ${g.jobs1Ms.toFixed(0)} ms vs --jobs 8 ${g.jobs8Ms.toFixed(0)} ms → ${g.parallelRatio.toFixed(2)}× faster`,
+  );
 }
 
 // 4. The decision log, when its benchmark is present.

@@ -32,7 +32,8 @@ async function verify(flags: Parameters<typeof runVerify>[0]): Promise<{ out: st
 
 test('--allow-pruned verifies a pruned rotated set moved elsewhere; without it the pruning is reported', async () => {
   const site = path.join(tmp.dir, 'site', 'policy-audit.jsonl');
-  for (let i = 0; i < 25; i++) await appendDecision(spawnDecision(`task-${i}`), { path: site, actor: 'x', transports: [{ type: 'file', maxsize: 1500, maxFiles: 2 }] });
+  for (let i = 0; i < 25; i++)
+    await appendDecision(spawnDecision(`task-${i}`), { path: site, actor: 'x', transports: [{ type: 'file', maxsize: 1500, maxFiles: 2 }] });
   expect(await closeAuditLog()).toEqual([]);
   const moved = path.join(tmp.dir, 'archive');
   fs.cpSync(path.dirname(site), moved, { recursive: true });
@@ -51,9 +52,13 @@ describe('a project whose config rotates the log with maxFiles', () => {
   async function project(maxFiles: number, tailable: boolean, count: number): Promise<{ wgDir: string; log: string }> {
     const wgDir = path.join(tmp.dir, '.wg');
     fs.mkdirSync(wgDir);
-    fs.writeFileSync(path.join(wgDir, 'config.toml'), `[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 1500\nmaxFiles = ${maxFiles}\ntailable = ${tailable}\n`);
+    fs.writeFileSync(
+      path.join(wgDir, 'config.toml'),
+      `[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 1500\nmaxFiles = ${maxFiles}\ntailable = ${tailable}\n`,
+    );
     const log = path.join(wgDir, 'policy-audit.jsonl');
-    for (let i = 0; i < count; i++) await appendDecision(spawnDecision(`task-${i}`), { path: log, actor: 'x', transports: [{ type: 'file', maxsize: 1500, maxFiles, tailable }] });
+    for (let i = 0; i < count; i++)
+      await appendDecision(spawnDecision(`task-${i}`), { path: log, actor: 'x', transports: [{ type: 'file', maxsize: 1500, maxFiles, tailable }] });
     expect(await closeAuditLog()).toEqual([]);
     return { wgDir, log };
   }
@@ -61,7 +66,10 @@ describe('a project whose config rotates the log with maxFiles', () => {
   test.each([false, true])('a full set (tailable = %s) verifies from its oldest kept record', async (tailable) => {
     const { wgDir } = await project(3, tailable, 25);
     const r = await verify({ dir: wgDir });
-    expect(r).toEqual({ code: 0, out: expect.stringMatching(/^ok: \d+ records, chain intact \(3 files\); oldest records pruned by rotation: chain verified from seq [1-9]\d*\n$/) });
+    expect(r).toEqual({
+      code: 0,
+      out: expect.stringMatching(/^ok: \d+ records, chain intact \(3 files\); oldest records pruned by rotation: chain verified from seq [1-9]\d*\n$/),
+    });
   });
 
   test('a set rotation has not filled yet cannot have been pruned: its first records removed is tampering', async () => {

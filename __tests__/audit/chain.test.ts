@@ -40,8 +40,16 @@ const rewrite = (ls: string[], i: number, change: (r: Record<string, unknown>) =
 
 const cases: { note: string; edit: (ls: string[]) => void; torn?: boolean; want: { kind: string; line: number; seq?: number } }[] = [
   { note: 'a field edited', edit: (ls) => rewrite(ls, 3, (r) => (r.task = 'forged')), want: { kind: 'edited', line: 4, seq: 3 } },
-  { note: 'a field edited and the hash recomputed', edit: (ls) => rewrite(ls, 3, (r) => (r.actor = 'mallory'), true), want: { kind: 'edited', line: 4, seq: 3 } },
-  { note: 'the last record edited and rehashed (only the head sidecar knows)', edit: (ls) => rewrite(ls, 9, (r) => (r.task = 'x'), true), want: { kind: 'edited', line: 10, seq: 9 } },
+  {
+    note: 'a field edited and the hash recomputed',
+    edit: (ls) => rewrite(ls, 3, (r) => (r.actor = 'mallory'), true),
+    want: { kind: 'edited', line: 4, seq: 3 },
+  },
+  {
+    note: 'the last record edited and rehashed (only the head sidecar knows)',
+    edit: (ls) => rewrite(ls, 9, (r) => (r.task = 'x'), true),
+    want: { kind: 'edited', line: 10, seq: 9 },
+  },
   { note: 'a middle line deleted', edit: (ls) => ls.splice(4, 1), want: { kind: 'removed', line: 5, seq: 5 } },
   { note: 'the first line deleted', edit: (ls) => ls.splice(0, 1), want: { kind: 'removed', line: 1, seq: 1 } },
   { note: 'two lines swapped', edit: (ls) => ([ls[2], ls[3]] = [ls[3], ls[2]]), want: { kind: 'reordered', line: 3, seq: 3 } },
@@ -93,7 +101,10 @@ describe('verifyLog', () => {
   });
 
   test('a missing file is bad input naming it', async () => {
-    await expect(verifyLog(path.join(tmp.dir, 'nope.jsonl'))).rejects.toMatchObject({ code: 'audit-log-missing', message: expect.stringContaining('nope.jsonl') });
+    await expect(verifyLog(path.join(tmp.dir, 'nope.jsonl'))).rejects.toMatchObject({
+      code: 'audit-log-missing',
+      message: expect.stringContaining('nope.jsonl'),
+    });
   });
 });
 

@@ -29,11 +29,30 @@ test('plan records one spawn decision with every field, before printing the plan
   const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_AGENT_ID: 'agent-17' } });
   expect(r.code).toBe(0);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
-  expect(Object.keys(rec)).toEqual(['id', 'ts', 'kind', 'task', 'actor', 'policyRevision', 'inputs', 'result', 'rules', 'explanation', 'masked', 'seq', 'prev', 'hash']);
+  expect(Object.keys(rec)).toEqual([
+    'id',
+    'ts',
+    'kind',
+    'task',
+    'actor',
+    'policyRevision',
+    'inputs',
+    'result',
+    'rules',
+    'explanation',
+    'masked',
+    'seq',
+    'prev',
+    'hash',
+  ]);
   expect(rec).toMatchObject({ kind: 'spawn', task: 't1', actor: 'agent-17', seq: 0, prev: '0'.repeat(64) });
   expect(rec.result).toEqual(JSON.parse(r.stdout));
   expect(rec.policyRevision).toBe(rec.result.policyRevision);
-  expect(rec.rules).toContainEqual({ field: 'executor', rule: 'executor.local-dispatcher', policy: expect.stringMatching(/^policies\/spawn\/executor\.yaml:\d+$/) });
+  expect(rec.rules).toContainEqual({
+    field: 'executor',
+    rule: 'executor.local-dispatcher',
+    policy: expect.stringMatching(/^policies\/spawn\/executor\.yaml:\d+$/),
+  });
   expect(rec.rules).toContainEqual(expect.objectContaining({ field: 'endpoint', rule: 'endpoint.none-for-claude' }));
   expect(rec.inputs).toContainEqual({ layer: 'local', file: '.wg/config.toml', key: 'dispatcher.executor', value: 'claude' });
   expect(rec.explanation.stages.map((s: { stage: string }) => s.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
@@ -78,8 +97,16 @@ test('the canary secret appears in no record, stdout or stderr of any command', 
   writeFileSync(join(p.project, 'smoke', 'ok.sh'), 'echo fine\n');
   writeFileSync(manifest, '[[scenario]]\nname = "ok"\nscript = "ok.sh"\nowners = ["t1"]\n');
   const runs = [
-    ['plan', 't1'], ['plan', 't2'], ['plan', 't3'], ['explain', 't1'], ['explain', 't2', '--json'], ['explain', 't3'],
-    ['check'], ['check', '--json'], ['gate', 't1', '--json'], ['done', 't1', '--json'],
+    ['plan', 't1'],
+    ['plan', 't2'],
+    ['plan', 't3'],
+    ['explain', 't1'],
+    ['explain', 't2', '--json'],
+    ['explain', 't3'],
+    ['check'],
+    ['check', '--json'],
+    ['gate', 't1', '--json'],
+    ['done', 't1', '--json'],
   ].map((args) => cli([...args, '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }));
   const id = JSON.parse(lines(p.log)[0]).id;
   runs.push(cli(['audit', 'list', '--json', '--dir', p.wgDir]), cli(['audit', 'show', id, '--dir', p.wgDir]), cli(['audit', 'verify', '--dir', p.wgDir]));
@@ -110,7 +137,11 @@ test('audit verify finds an edited record and names its line; list and show filt
   const ok = cli(['audit', 'verify', '--dir', p.wgDir]);
   expect([ok.code, ok.stdout]).toEqual([0, 'ok: 4 records, chain intact (1 file)\n']);
 
-  const list = (...args: string[]) => cli(['audit', 'list', '--json', '--dir', p.wgDir, ...args]).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const list = (...args: string[]) =>
+    cli(['audit', 'list', '--json', '--dir', p.wgDir, ...args])
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   expect(list('--task', 't1')).toHaveLength(2);
   expect(list('--rule', 'endpoint.first').map((r) => r.task)).toEqual(['t2']);
   expect(list('--rule', 'compat.claude-cannot-run-model').map((r) => r.task)).toEqual(['t3']);
@@ -153,13 +184,15 @@ test('8 processes × 250 real plans against one log: audit verify passes with ex
   const log = join(p.root, 'shared.jsonl');
   const started = Date.now();
   await Promise.all(
-    Array.from({ length: 8 }, () =>
-      new Promise<void>((resolve, reject) => {
-        const c = spawn(process.execPath, [child, p.wgDir, p.home, log, '250'], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let err = '';
-        c.stderr.on('data', (d) => (err += d));
-        c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
-      }),
+    Array.from(
+      { length: 8 },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const c = spawn(process.execPath, [child, p.wgDir, p.home, log, '250'], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let err = '';
+          c.stderr.on('data', (d) => (err += d));
+          c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
+        }),
     ),
   );
   const ms = Date.now() - started;
@@ -172,7 +205,8 @@ test('8 processes × 250 real plans against one log: audit verify passes with ex
 
 test('a short api_key placeholder (`none`) masks no rule id; a config URL with credentials is refused unechoed', () => {
   const p = project();
-  const cfg = (url: string) => `[dispatcher]\nexecutor = "claude"\n\n[[llm_endpoints.endpoints]]\nname = "local"\nprovider = "local"\nurl = "${url}"\napi_key = "none"\n`;
+  const cfg = (url: string) =>
+    `[dispatcher]\nexecutor = "claude"\n\n[[llm_endpoints.endpoints]]\nname = "local"\nprovider = "local"\nurl = "${url}"\napi_key = "none"\n`;
   writeFileSync(join(p.wgDir, 'config.toml'), cfg('http://wg:hunter22@localhost:11434/v1?api_key=abc123&model=m'));
   const refused = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
   expect(refused.code).toBe(2);
@@ -188,14 +222,22 @@ test('a short api_key placeholder (`none`) masks no rule id; a config URL with c
   expect(rec.result.provenance.endpoint.rule).toBe('endpoint.none-for-claude');
   expect(rec.masked.every((m: string) => !/\.rule$/.test(m))).toBe(true);
   const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir, '--rule', 'endpoint.none-for-claude']);
-  expect(listed.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).id)).toEqual([rec.id]);
+  expect(
+    listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).id),
+  ).toEqual([rec.id]);
   expect(cli(['audit', 'show', rec.id, '--dir', p.wgDir]).stdout).toContain('endpoint: endpoint.none-for-claude');
 });
 
 describe('a log rotated with maxFiles (oldest files pruned) still verifies, lists and shows through the CLI', () => {
   test.each([false, true])('tailable = %s', (tailable) => {
     const p = project();
-    writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 20000\nmaxFiles = 2\ntailable = ${tailable}\n`);
+    writeFileSync(
+      join(p.wgDir, 'config.toml'),
+      `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 20000\nmaxFiles = 2\ntailable = ${tailable}\n`,
+    );
     for (let i = 0; i < 6; i++) expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
     const logs = readdirSync(p.wgDir).filter((f) => /^policy-audit\d*\.jsonl$/.test(f));
     expect(logs).toHaveLength(2);
@@ -206,7 +248,10 @@ describe('a log rotated with maxFiles (oldest files pruned) still verifies, list
     expect(v.stdout).toMatch(/^ok: 4 records, chain intact \(2 files\); oldest records pruned by rotation: chain verified from seq 2\n$/);
     const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir]);
     expect(listed.code).toBe(0);
-    const records = listed.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const records = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(records.map((r) => r.seq)).toEqual([2, 3, 4, 5]);
     const show = cli(['audit', 'show', records[0].id, '--dir', p.wgDir]);
     expect([show.code, show.stdout.split('\n')[0]]).toEqual([0, expect.stringContaining(`decision ${records[0].id}`)]);
@@ -234,7 +279,9 @@ test('audit verify reports the tail removed together with the head sidecar', () 
   rmSync(`${p.log}.head`);
   const v = cli(['audit', 'verify', '--dir', p.wgDir]);
   expect(v.code).toBe(1);
-  expect(v.stdout).toMatch(/^TAMPERED: the head sidecar `.*policy-audit\.jsonl\.head` is missing: records at the end .* may have been removed \(head-missing at .*policy-audit\.jsonl:3\)\n$/);
+  expect(v.stdout).toMatch(
+    /^TAMPERED: the head sidecar `.*policy-audit\.jsonl\.head` is missing: records at the end .* may have been removed \(head-missing at .*policy-audit\.jsonl:3\)\n$/,
+  );
   const json = cli(['audit', 'verify', '--json', '--dir', p.wgDir]);
   expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, records: 2, problem: { kind: 'head-missing', line: 3, seq: 2 } });
 });
@@ -256,8 +303,15 @@ test('a stream transport to a FIFO nobody reads: plan still finishes, with a war
   const p = project();
   const target = join(p.root, 'audit.fifo');
   expect(spawnSync('mkfifo', [target]).status).toBe(0);
-  writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "stream"\nstream = "${target}"\n`);
-  const r = spawnSync(process.execPath, [BIN, 'plan', 't1', '--dir', p.wgDir], { env: { PATH: process.env.PATH, HOME: p.home }, encoding: 'utf8', timeout: 20_000 });
+  writeFileSync(
+    join(p.wgDir, 'config.toml'),
+    `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "stream"\nstream = "${target}"\n`,
+  );
+  const r = spawnSync(process.execPath, [BIN, 'plan', 't1', '--dir', p.wgDir], {
+    env: { PATH: process.env.PATH, HOME: p.home },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   expect([r.status, r.signal]).toEqual([0, null]);
   expect(r.stderr).toContain(`audit transport \`stream\` skipped: nobody reads the FIFO \`${target}\``);
   expect(lines(p.log)).toHaveLength(1);

@@ -46,6 +46,8 @@ describe('concurrent appends', () => {
       const mine = records.filter((r) => r.actor === `worker-${w}`).map((r) => r.result.i);
       expect(mine).toEqual(Array.from({ length: EACH }, (_, i) => i));
     }
-    process.stdout.write(`concurrency: ${WORKERS}×${EACH} appends in ${wallMs} ms wall (${(wallMs / (WORKERS * EACH)).toFixed(2)} ms/append); per child ms: ${reports.map((r) => r.ms).join(', ')}\n`);
+    process.stdout.write(
+      `concurrency: ${WORKERS}×${EACH} appends in ${wallMs} ms wall (${(wallMs / (WORKERS * EACH)).toFixed(2)} ms/append); per child ms: ${reports.map((r) => r.ms).join(', ')}\n`,
+    );
   }, 90_000);
 });

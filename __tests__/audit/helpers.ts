@@ -35,7 +35,12 @@ export function spawnDecision(taskId: string, overrides: Partial<Decision> = {})
 }
 
 /** Writes `count` chained records straight to `file` (no lock, no winston) and its head sidecar; returns the head. */
-export function writeSyntheticLog(file: string, count: number, make: (seq: number) => Omit<AuditRecord, 'seq' | 'prev' | 'hash'>, start?: ChainHead): ChainHead | undefined {
+export function writeSyntheticLog(
+  file: string,
+  count: number,
+  make: (seq: number) => Omit<AuditRecord, 'seq' | 'prev' | 'hash'>,
+  start?: ChainHead,
+): ChainHead | undefined {
   let head = start;
   const fd = fs.openSync(file, 'a');
   try {
@@ -92,5 +97,8 @@ export async function buildChild(dir: string): Promise<string> {
 
 /** Lines of a file (without the trailing empty one). */
 export function lines(file: string): string[] {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 }

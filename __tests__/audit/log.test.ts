@@ -15,7 +15,12 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 /** Runs `ship` in a child that must exit on its own within `limitMs` (no process.exit anywhere). */
-function ship(log: string, transports: unknown, pad = 0, limitMs = 15_000): Promise<{ code: number | null; killed: boolean; out: { seq: number; errors: string[]; ms: number } | undefined; err: string }> {
+function ship(
+  log: string,
+  transports: unknown,
+  pad = 0,
+  limitMs = 15_000,
+): Promise<{ code: number | null; killed: boolean; out: { seq: number; errors: string[]; ms: number } | undefined; err: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [child, 'ship', log, JSON.stringify(transports), String(pad)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -31,7 +31,9 @@ function canaryDecision(): Decision {
         layer: 'local',
         file: '.wg/config.toml',
         key: 'llm_endpoints.endpoints',
-        value: [{ name: 'openrouter', url: 'https://openrouter.ai', api_key: CANARY, api_key_file: `/run/${CANARY}`, api_key_env: 'OR_KEY', api_key_ref: 'vault:or' }],
+        value: [
+          { name: 'openrouter', url: 'https://openrouter.ai', api_key: CANARY, api_key_file: `/run/${CANARY}`, api_key_env: 'OR_KEY', api_key_ref: 'vault:or' },
+        ],
       },
       { layer: 'cli', file: null, key: 'note', value: `copied ${CANARY} by hand` },
     ],
@@ -108,12 +110,34 @@ describe('masking in the decision log', () => {
 });
 
 const cases: { note: string; value: unknown; secrets?: string[]; want: unknown; masked: string[] }[] = [
-  { note: 'secret-named keys, any case', value: { apiKey: 'a', API_TOKEN: 'b', db_password: 'c', name: 'n' }, want: { apiKey: MASK, API_TOKEN: MASK, db_password: MASK, name: 'n' }, masked: ['apiKey', 'API_TOKEN', 'db_password'] },
+  {
+    note: 'secret-named keys, any case',
+    value: { apiKey: 'a', API_TOKEN: 'b', db_password: 'c', name: 'n' },
+    want: { apiKey: MASK, API_TOKEN: MASK, db_password: MASK, name: 'n' },
+    masked: ['apiKey', 'API_TOKEN', 'db_password'],
+  },
   { note: 'null under a secret key stays null', value: { api_key: null }, want: { api_key: null }, masked: [] },
   { note: 'a whole subtree under a secret key', value: { secrets: { a: 1, b: [2] } }, want: { secrets: MASK }, masked: ['secrets'] },
-  { note: '{key, value}: key is a name, value judged by it', value: [{ key: 'x.api_key', value: 's' }, { key: 'x.model', value: 'm' }], want: [{ key: 'x.api_key', value: MASK }, { key: 'x.model', value: 'm' }], masked: ['[0].value'] },
+  {
+    note: '{key, value}: key is a name, value judged by it',
+    value: [
+      { key: 'x.api_key', value: 's' },
+      { key: 'x.model', value: 'm' },
+    ],
+    want: [
+      { key: 'x.api_key', value: MASK },
+      { key: 'x.model', value: 'm' },
+    ],
+    masked: ['[0].value'],
+  },
   { note: 'a bare `key` without a value is a secret', value: { key: 'abc' }, want: { key: MASK }, masked: ['key'] },
-  { note: 'known secret inside strings', value: { argv: ['--k=s3cr3t!!', 's3cr3t!!'] }, secrets: ['s3cr3t!!'], want: { argv: ['--k=***', MASK] }, masked: ['argv[0]', 'argv[1]'] },
+  {
+    note: 'known secret inside strings',
+    value: { argv: ['--k=s3cr3t!!', 's3cr3t!!'] },
+    secrets: ['s3cr3t!!'],
+    want: { argv: ['--k=***', MASK] },
+    masked: ['argv[0]', 'argv[1]'],
+  },
   { note: 'longest secret first', value: 'abcdefgh-abcdefghij', secrets: ['abcdefgh', 'abcdefghij'], want: '***-***', masked: [''] },
   {
     note: 'a short secret value (`none`) is masked under secret keys only, never searched inside other strings',
@@ -131,9 +155,15 @@ const cases: { note: string; value: unknown; secrets?: string[]; want: unknown; 
   },
   {
     note: 'rule ids are never altered, even when a long secret occurs in one',
-    value: { rules: [{ field: 'endpoint', rule: 'endpoint.longsecret-x', policy: 'p.yaml:1 longsecret' }], explanation: { won: { rule: 'endpoint.longsecret-x' } } },
+    value: {
+      rules: [{ field: 'endpoint', rule: 'endpoint.longsecret-x', policy: 'p.yaml:1 longsecret' }],
+      explanation: { won: { rule: 'endpoint.longsecret-x' } },
+    },
     secrets: ['longsecret'],
-    want: { rules: [{ field: 'endpoint', rule: 'endpoint.longsecret-x', policy: `p.yaml:1 ${MASK}` }], explanation: { won: { rule: 'endpoint.longsecret-x' } } },
+    want: {
+      rules: [{ field: 'endpoint', rule: 'endpoint.longsecret-x', policy: `p.yaml:1 ${MASK}` }],
+      explanation: { won: { rule: 'endpoint.longsecret-x' } },
+    },
     masked: ['rules[0].policy'],
   },
   {
@@ -145,10 +175,17 @@ const cases: { note: string; value: unknown; secrets?: string[]; want: unknown; 
   {
     note: 'secret-named query parameters are masked, others stay',
     value: { shadowed: [{ value: { url: 'http://localhost:11434/v1?api_key=abc&model=m&token=t&key=k&secret=s&password=p&page=2' } }] },
-    want: { shadowed: [{ value: { url: `http://localhost:11434/v1?api_key=${MASK}&model=m&token=${MASK}&key=${MASK}&secret=${MASK}&password=${MASK}&page=2` } }] },
+    want: {
+      shadowed: [{ value: { url: `http://localhost:11434/v1?api_key=${MASK}&model=m&token=${MASK}&key=${MASK}&secret=${MASK}&password=${MASK}&page=2` } }],
+    },
     masked: ['shadowed[0].value.url'],
   },
-  { note: 'URLs without credentials are untouched', value: { url: 'https://openrouter.ai/api/v1?model=x', at: 'a@b.c' }, want: { url: 'https://openrouter.ai/api/v1?model=x', at: 'a@b.c' }, masked: [] },
+  {
+    note: 'URLs without credentials are untouched',
+    value: { url: 'https://openrouter.ai/api/v1?model=x', at: 'a@b.c' },
+    want: { url: 'https://openrouter.ai/api/v1?model=x', at: 'a@b.c' },
+    masked: [],
+  },
   { note: 'odd key names are quoted in paths', value: { 'x y': { token: 1 } }, want: { 'x y': { token: MASK } }, masked: ['["x y"].token'] },
 ];
 

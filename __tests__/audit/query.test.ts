@@ -11,9 +11,7 @@ let log: string;
 beforeAll(() => {
   tmp = tempDir();
   log = path.join(tmp.dir, 'policy-audit.jsonl');
-  writeSyntheticLog(log, 30, (seq) =>
-    syntheticBody(seq, seq === 4 ? { error: { code: 'rejected', message: 'no', rule: 'model.reject' }, rules: [] } : {}),
-  );
+  writeSyntheticLog(log, 30, (seq) => syntheticBody(seq, seq === 4 ? { error: { code: 'rejected', message: 'no', rule: 'model.reject' }, rules: [] } : {}));
 });
 afterAll(() => tmp.cleanup());
 

@@ -42,7 +42,22 @@ describe('appendDecision record', () => {
     const written = lines(log).map((l) => JSON.parse(l));
     expect(written).toHaveLength(1);
     const [record] = written;
-    expect(Object.keys(record)).toEqual(['id', 'ts', 'kind', 'task', 'actor', 'policyRevision', 'inputs', 'result', 'rules', 'error', 'masked', 'seq', 'prev', 'hash']);
+    expect(Object.keys(record)).toEqual([
+      'id',
+      'ts',
+      'kind',
+      'task',
+      'actor',
+      'policyRevision',
+      'inputs',
+      'result',
+      'rules',
+      'error',
+      'masked',
+      'seq',
+      'prev',
+      'hash',
+    ]);
     expect(record).toEqual({
       id: 'dec-0001',
       ts: '2025-03-04T05:06:07.089Z',

@@ -104,7 +104,11 @@ describe('shipping through other winston transports', () => {
       const port = (server.address() as { port: number }).port;
       await appendMany(3, [{ type: 'http', host: '127.0.0.1', port, path: '/ingest' }]);
       expect(bodies.map((b) => b.seq).sort()).toEqual([0, 1, 2]);
-      expect(bodies.map((b) => b.hash).sort()).toEqual(lines(log).map((l) => JSON.parse(l).hash).sort());
+      expect(bodies.map((b) => b.hash).sort()).toEqual(
+        lines(log)
+          .map((l) => JSON.parse(l).hash)
+          .sort(),
+      );
     } finally {
       server.close();
     }

@@ -14,7 +14,8 @@ function project() {
 test('--help explains every command and the exit codes', () => {
   const r = cli(['--help']);
   expect(r.code).toBe(0);
-  for (const word of ['plan [options] <task-id>', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected']) expect(r.stdout).toContain(word);
+  for (const word of ['plan [options] <task-id>', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected'])
+    expect(r.stdout).toContain(word);
   const p = cli(['plan', '--help']);
   expect(p.code).toBe(0);
   for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model']) expect(p.stdout).toContain(flag);
@@ -120,7 +121,10 @@ test('check validates bundled and project policies; problems are exit 2 with fil
   const report = JSON.parse(bad.stdout);
   expect(report.ok).toBe(false);
   expect(report.problems.map((p: { code: string; file: string; line: number }) => [p.code, p.file, p.line])).toEqual(
-    expect.arrayContaining([['unknown-path', '.wg/policies/x.yaml', 6], ['unknown-fact', '.wg/policies/x.yaml', 11]]),
+    expect.arrayContaining([
+      ['unknown-path', '.wg/policies/x.yaml', 6],
+      ['unknown-fact', '.wg/policies/x.yaml', 11],
+    ]),
   );
   expect(report.problems.length).toBe(2); // each problem once, though the file is read for every policy set
 });

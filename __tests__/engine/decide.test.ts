@@ -231,11 +231,7 @@ describe('deny-overrides stages', () => {
 
   test('the determining list names each deciding rule with its effect', async () => {
     const out = await decide(GATE, setOf(GATE, allow, deny1, warn), task);
-    // BUG: src/engine/decide.ts:77 also pushes warn rules into `determining`, though a warning never decides
-    // (EffectOutcome.warnings, src/engine/decision.ts:31); the correct list is the deny alone.
-    expect(out.determining).toEqual([
-      { stage: 'done', field: 'deny', rule: 'done.deny1', policy: at(deny1) },
-      { stage: 'done', field: 'warn', rule: 'done.warn', policy: at(warn) },
-    ]);
+    // A warning never decides: the deny alone determines.
+    expect(out.determining).toEqual([{ stage: 'done', field: 'deny', rule: 'done.deny1', policy: at(deny1) }]);
   });
 });

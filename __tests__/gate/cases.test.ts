@@ -37,7 +37,14 @@ export const GateCaseSchema = z.strictObject({
   files: z.optional(z.record(Str, Str)),
   task: z.optional(z.record(Str, z.unknown())),
   args: z.optional(
-    z.strictObject({ taskId: z.optional(Str), skipSmoke: z.optional(z.boolean()), fullSmoke: z.optional(z.boolean()), base: z.optional(Str), manifest: z.optional(Str), jobs: z.optional(z.int()) }),
+    z.strictObject({
+      taskId: z.optional(Str),
+      skipSmoke: z.optional(z.boolean()),
+      fullSmoke: z.optional(z.boolean()),
+      base: z.optional(Str),
+      manifest: z.optional(Str),
+      jobs: z.optional(z.int()),
+    }),
   ),
   env: z.optional(z.record(Str, Str)),
   want: z.optional(
@@ -67,14 +74,22 @@ function manifestToml(specs: Array<Pick<ScenarioSpec, 'name' | 'owners' | 'timeo
     .map((s) => {
       const lines = [`[[scenario]]`, `name = ${JSON.stringify(s.name)}`, `script = "scenarios/${s.name}.sh"`, `owners = ${JSON.stringify(s.owners ?? ['t1'])}`];
       if (s.timeout) lines.push(`timeout_seconds = ${s.timeout}`);
-      if (s.requires) lines.push(`requires = { ${Object.entries(s.requires).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ')} }`);
+      if (s.requires)
+        lines.push(
+          `requires = { ${Object.entries(s.requires)
+            .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
+            .join(', ')} }`,
+        );
       return `${lines.join('\n')}\n`;
     })
     .join('\n');
 }
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=wg-policy tests', '-c', 'user.email=tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' });
+  execFileSync('git', ['-c', 'user.name=wg-policy tests', '-c', 'user.email=tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    stdio: 'pipe',
+  });
 
 /** Writes the case's project: graph, policy files, a git base commit when asked (then `remove`), manifest, scripts. */
 export function setupGateCase(c: GateCase) {
@@ -134,7 +149,14 @@ describe('gate cases (library)', () => {
     const s = setupGateCase(c);
     try {
       const run = decideDone({ taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300 }, ...c.args });
-      if (c.want_error) expectLibraryError(await run.then(() => null, (e: unknown) => e), c.want_error);
+      if (c.want_error)
+        expectLibraryError(
+          await run.then(
+            () => null,
+            (e: unknown) => e,
+          ),
+          c.want_error,
+        );
       else checkVerdict(c, await run, null);
     } finally {
       s.cleanup();

@@ -13,7 +13,10 @@ function project(bodies: Record<string, string>, owners = ['t1']) {
   const smoke = join(s.project, 'tests', 'smoke');
   mkdirSync(smoke, { recursive: true });
   const names = Object.keys(bodies);
-  writeFileSync(join(smoke, 'manifest.toml'), names.map((n) => `[[scenario]]\nname = "${n}"\nscript = "${n}.sh"\nowners = ${JSON.stringify(owners)}\ntimeout_seconds = 2\n`).join('\n'));
+  writeFileSync(
+    join(smoke, 'manifest.toml'),
+    names.map((n) => `[[scenario]]\nname = "${n}"\nscript = "${n}.sh"\nowners = ${JSON.stringify(owners)}\ntimeout_seconds = 2\n`).join('\n'),
+  );
   for (const n of names) if (bodies[n] !== '<missing>') writeFileSync(join(smoke, `${n}.sh`), `${bodies[n]}\n`);
   return { ...s, smoke, manifest: join(smoke, 'manifest.toml') };
 }
@@ -133,7 +136,15 @@ describe('standalone (no wg directory)', () => {
 
 describe('progress display', () => {
   const result = (name: string, outcome: ScenarioResult['outcome']): ScenarioResult => ({
-    name, outcome, exitCode: outcome === 'pass' ? 0 : 1, signal: null, timedOut: false, durationMs: 5, stderrTail: '', logFile: '/x', owners: [],
+    name,
+    outcome,
+    exitCode: outcome === 'pass' ? 0 : 1,
+    signal: null,
+    timedOut: false,
+    durationMs: 5,
+    stderrTail: '',
+    logFile: '/x',
+    owners: [],
   });
   const sink = () => {
     const out = { text: '', columns: 80, write: (s: string) => ((out.text += s), true) };

@@ -47,7 +47,11 @@ test('test_done_succeeds_when_all_owned_scenarios_pass', () => {
   const r = cli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home, env: { WG_AGENT_ID: 'agent-3' } });
   expect(r.code).toBe(0);
   const out = JSON.parse(r.stdout);
-  expect(out).toMatchObject({ allowed: true, determining: [{ rule: 'done.scenarios-passed' }], transition: { task: 't1', from: 'in-progress', to: 'done', line: 2 } });
+  expect(out).toMatchObject({
+    allowed: true,
+    determining: [{ rule: 'done.scenarios-passed' }],
+    transition: { task: 't1', from: 'in-progress', to: 'done', line: 2 },
+  });
   expect(r.stderr).toContain("Marked 't1' as done (was in-progress)");
   const before = GRAPH.split('\n');
   const after = lines(p.graph);
@@ -58,10 +62,16 @@ test('test_done_succeeds_when_all_owned_scenarios_pass', () => {
   expect(t1.completed_at).toBe(out.transition.completedAt);
   expect(t1.completed_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}\+00:00$/);
   expect(t1.log).toHaveLength(2);
-  expect(t1.log[1]).toEqual({ timestamp: t1.completed_at, actor: 'agent-3', message: expect.stringMatching(/^Task marked done via wg-policy \(smoke gate: 2 passed, 0 skipped of 2 scenario\(s\); policy sha256:/) });
+  expect(t1.log[1]).toEqual({
+    timestamp: t1.completed_at,
+    actor: 'agent-3',
+    message: expect.stringMatching(/^Task marked done via wg-policy \(smoke gate: 2 passed, 0 skipped of 2 scenario\(s\); policy sha256:/),
+  });
   // every other field of the task line is kept byte for byte
   expect(after[1]).toContain('"custom":{"n":1.0,"e":"\\u00e9"}');
-  expect(after[1].startsWith('{"kind":"task","id":"t1","title":"owner","status":"done","log":[{"timestamp":"2026-01-01T00:00:00+00:00","message":"Spawned"},{')).toBe(true);
+  expect(
+    after[1].startsWith('{"kind":"task","id":"t1","title":"owner","status":"done","log":[{"timestamp":"2026-01-01T00:00:00+00:00","message":"Spawned"},{'),
+  ).toBe(true);
 });
 
 test('done keeps the graph file mode and leaves no temp file', () => {
@@ -77,7 +87,10 @@ test('a task that cannot go to done is refused before any scenario runs', async 
   for (const status of ['done', 'abandoned', 'failed']) {
     const graph = `{"kind":"task","id":"t1","title":"x","status":"${status}"}\n`;
     const p = project({ marks: `touch "${'$'}PWD/ran"` }, graph);
-    const err = await completeTask({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH } }).then(() => null, (e: unknown) => e);
+    const err = await completeTask({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(PolicyError);
     expect((err as PolicyError).code).toBe('task-status');
     expect((err as PolicyError).message).toMatch(status === 'done' ? /already done/ : new RegExp(status));
@@ -132,7 +145,13 @@ describe('under graph.lock', () => {
     const after = lines(p.graph);
     expect(JSON.parse(after[1]).status).toBe('done');
     expect(after).toContain(added); // the holder's write survived: the graph was read under the lock
-    expect(after.filter((l, i) => i !== 1)).toEqual([...GRAPH.split('\n').filter((_, i) => i !== 1).slice(0, -1), added, '']);
+    expect(after.filter((l, i) => i !== 1)).toEqual([
+      ...GRAPH.split('\n')
+        .filter((_, i) => i !== 1)
+        .slice(0, -1),
+      added,
+      '',
+    ]);
   });
 
   test('while done writes, the lock is held exclusively and released afterwards', async () => {

@@ -7,15 +7,43 @@ import type { ScenarioResult } from '../../src/gate/run-scenarios.js';
 import type { Verdict } from '../../src/gate/verdict.js';
 
 const r = (name: string, outcome: ScenarioResult['outcome'], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
-  name, outcome, exitCode: outcome === 'pass' ? 0 : outcome === 'skip' ? 77 : 1, signal: null, timedOut: outcome === 'timeout',
-  durationMs: 1500, stderrTail: '', logFile: `/logs/${name}.log`, owners: ['t1'], ...extra,
+  name,
+  outcome,
+  exitCode: outcome === 'pass' ? 0 : outcome === 'skip' ? 77 : 1,
+  signal: null,
+  timedOut: outcome === 'timeout',
+  durationMs: 1500,
+  stderrTail: '',
+  logFile: `/logs/${name}.log`,
+  owners: ['t1'],
+  ...extra,
 });
 
 const verdict = (results: ScenarioResult[]): Verdict => ({
-  task: 't<1>', gate: 'done', allowed: false, effect: 'deny',
+  task: 't<1>',
+  gate: 'done',
+  allowed: false,
+  effect: 'deny',
   determining: [{ rule: 'done.scenario-broken', policy: 'policies/gate/done.yaml:8', effect: 'deny', message: 'x' }],
-  warnings: [], notices: [], results,
-  summary: { selected: 0, owned: 0, ran: true, passed: 0, skipped: [], skippedCount: 0, skippedDetail: '', failed: [], timedOut: [], errored: [], broken: [], brokenCount: 0, brokenDetail: '', allSkipped: false },
+  warnings: [],
+  notices: [],
+  results,
+  summary: {
+    selected: 0,
+    owned: 0,
+    ran: true,
+    passed: 0,
+    skipped: [],
+    skippedCount: 0,
+    skippedDetail: '',
+    failed: [],
+    timedOut: [],
+    errored: [],
+    broken: [],
+    brokenCount: 0,
+    brokenDetail: '',
+    allSkipped: false,
+  },
   request: { agent: false, agentId: null, human: true, skipSmoke: false, override: false, fullSmoke: false },
   manifest: { path: '/p/m.toml', how: '--manifest', base: 'HEAD', compared: false, lost: [] },
   policyRevision: 'sha256:0123456789abcdef',
@@ -48,10 +76,16 @@ test('one testcase per scenario, with failure, skipped and error elements and co
     new Date('2026-05-14T10:00:00Z'),
   );
   expect(balanced(xml)).toBe(true);
-  expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="wg-policy gate done: t&lt;1&gt;" tests="5" failures="2" errors="1" skipped="1" time="7.500">')).toBe(true);
+  expect(
+    xml.startsWith(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="wg-policy gate done: t&lt;1&gt;" tests="5" failures="2" errors="1" skipped="1" time="7.500">',
+    ),
+  ).toBe(true);
   expect(xml).toContain('timestamp="2026-05-14T10:00:00"');
   expect(xml).toContain('<testcase name="passes" classname="smoke.t&lt;1&gt;" time="1.500"/>');
-  expect(xml).toContain('<testcase name="fails &lt;&amp;&gt;" classname="smoke.t&lt;1&gt;" time="1.500">\n      <failure message="exit 2" type="fail">expected &quot;claude&quot; &amp; got &lt;native&gt;</failure>');
+  expect(xml).toContain(
+    '<testcase name="fails &lt;&amp;&gt;" classname="smoke.t&lt;1&gt;" time="1.500">\n      <failure message="exit 2" type="fail">expected &quot;claude&quot; &amp; got &lt;native&gt;</failure>',
+  );
   expect(xml).toContain('<failure message="timed out after 30s" type="timeout">');
   expect(xml).toContain('<skipped message="requires env X"/>');
   expect(xml).toContain('<error message="script not found: /s/e.sh" type="error"/>');

@@ -133,7 +133,10 @@ describe('loading', () => {
 
 describe('errors name the file and the line', () => {
   test('duplicate name (TOML)', () => {
-    const file = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\n[[scenario]]\nname = "b"\nscript = "b.sh"\n\n[[scenario]]\nname = "a"\nscript = "c.sh"\n');
+    const file = write(
+      'm.toml',
+      '[[scenario]]\nname = "a"\nscript = "a.sh"\n\n[[scenario]]\nname = "b"\nscript = "b.sh"\n\n[[scenario]]\nname = "a"\nscript = "c.sh"\n',
+    );
     const e = badInputOf(() => loadManifest(file), 'duplicate-scenario');
     expect(e.format()).toBe(`${file}:9: duplicate scenario name \`a\` (first defined at line 1)`);
     expect(e).toMatchObject({ file, line: 9, key: 'a' });
@@ -177,7 +180,9 @@ describe('errors name the file and the line', () => {
     const toml = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\nowners = ["x", 3]\n');
     expect(badInputOf(() => loadManifest(toml), 'manifest-invalid').format()).toBe(`${toml}:4: scenario \`a\`: \`owners[1]\` must be a string, not number 3`);
     const neg = write('n.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\ntimeout_seconds = 0\n');
-    expect(badInputOf(() => loadManifest(neg), 'manifest-invalid').format()).toBe(`${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not number 0`);
+    expect(badInputOf(() => loadManifest(neg), 'manifest-invalid').format()).toBe(
+      `${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not number 0`,
+    );
     const yaml = write('m.yaml', 'scenario:\n  - name: a\n    script: a.sh\n    timeout_seconds: "30"\n');
     expect(badInputOf(() => loadManifest(yaml), 'manifest-invalid').format()).toBe(
       `${yaml}:4: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not the string "30"`,

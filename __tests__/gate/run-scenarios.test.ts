@@ -59,7 +59,8 @@ const numberIn = (file: string) => Number(readFileSync(path.join(dir, file), 'ut
 
 describe('outcomes', () => {
   test('exit 0 passes, 77 skips with the stderr reason, other exits fail with a stderr tail, a missing script is an error', async () => {
-    const banner = 'echo >&2; echo "$(printf "=%.0s" {1..64})" >&2; echo "  SMOKE SKIPPED — NO ENDPOINT" >&2; echo "  scenario: $WG_SMOKE_SCENARIO" >&2; echo "  reason:   lambda01 down" >&2; echo "$(printf "=%.0s" {1..64})" >&2';
+    const banner =
+      'echo >&2; echo "$(printf "=%.0s" {1..64})" >&2; echo "  SMOKE SKIPPED — NO ENDPOINT" >&2; echo "  scenario: $WG_SMOKE_SCENARIO" >&2; echo "  reason:   lambda01 down" >&2; echo "$(printf "=%.0s" {1..64})" >&2';
     const results = await run([
       scenario('ok', 'echo fine'),
       scenario('skipped', `${banner}; exit 77`),
@@ -163,7 +164,7 @@ describe('process groups', () => {
   });
 
   onLinux('at the timeout a process that left the group is killed too, within timeout + grace', async () => {
-    const s = scenario('escape_hang', "setsid bash -c \"trap '' TERM; sleep 1000\" & echo $! > gc; sleep 1000", { timeoutSeconds: 1 });
+    const s = scenario('escape_hang', 'setsid bash -c "trap \'\' TERM; sleep 1000" & echo $! > gc; sleep 1000', { timeoutSeconds: 1 });
     const t0 = Date.now();
     const [r] = await run([s], { graceMs: 300 });
     escaped.push(numberIn('gc'));
@@ -301,7 +302,5 @@ test('renderResultLine follows wg’s format', () => {
   expect(renderResultLine(base)).toBe('  PASS  x');
   expect(renderResultLine({ ...base, outcome: 'skip', exitCode: 77, reason: 'no key' })).toBe('  SKIP  x — no key');
   expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a\nb' })).toBe('  FAIL  x (exit 1)\n        a\n        b');
-  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe(
-    '  ERROR x — script not found: /s.sh',
-  );
+  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe('  ERROR x — script not found: /s.sh');
 });

@@ -17,8 +17,12 @@ describe('editTaskLineDone', () => {
   });
 
   test('appends to an existing log, empty or not, and replaces completed_at', () => {
-    expect(edit('{"id":"a","log":[],"completed_at":"old"}')).toBe(`{"id":"a","log":[{"timestamp":"${AT}","message":"m"}],"completed_at":"${AT}","status":"done"}`);
-    expect(edit('{"id":"a","log":[ {"message":"x"} ]}')).toBe(`{"id":"a","log":[ {"message":"x"} ,{"timestamp":"${AT}","message":"m"}],"status":"done","completed_at":"${AT}"}`);
+    expect(edit('{"id":"a","log":[],"completed_at":"old"}')).toBe(
+      `{"id":"a","log":[{"timestamp":"${AT}","message":"m"}],"completed_at":"${AT}","status":"done"}`,
+    );
+    expect(edit('{"id":"a","log":[ {"message":"x"} ]}')).toBe(
+      `{"id":"a","log":[ {"message":"x"} ,{"timestamp":"${AT}","message":"m"}],"status":"done","completed_at":"${AT}"}`,
+    );
     expect(edit('{"id":"a","log":null}')).toBe(`{"id":"a","log":[{"timestamp":"${AT}","message":"m"}],"status":"done","completed_at":"${AT}"}`);
   });
 
@@ -59,7 +63,9 @@ describe('markDone', () => {
     const g = write(text);
     const t = await markDone({ wgDir: g.wgDir, taskId: 'b', message: 'm', now });
     expect(t).toMatchObject({ task: 'b', from: 'open', to: 'done', completedAt: AT, line: 4 });
-    expect(readFileSync(g.graph, 'utf8')).toBe(`# c\r\n{"kind":"task","id":"a","status":"open"}\r\n\r\n{"kind":"task","id":"b","status":"done","completed_at":"${AT}","log":[{"timestamp":"${AT}","message":"m"}]}`);
+    expect(readFileSync(g.graph, 'utf8')).toBe(
+      `# c\r\n{"kind":"task","id":"a","status":"open"}\r\n\r\n{"kind":"task","id":"b","status":"done","completed_at":"${AT}","log":[{"timestamp":"${AT}","message":"m"}]}`,
+    );
   });
 
   test('a duplicate id: the later line is the task (as wg reads it) and the only one changed', async () => {
@@ -78,7 +84,10 @@ describe('markDone', () => {
     ];
     for (const [text, id, code, message] of cases) {
       const g = write(text);
-      const err = await markDone({ wgDir: g.wgDir, taskId: id, message: 'm' }).then(() => null, (e: unknown) => e);
+      const err = await markDone({ wgDir: g.wgDir, taskId: id, message: 'm' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(PolicyError);
       expect([(err as PolicyError).code, (err as PolicyError).format()]).toEqual([code, expect.stringMatching(message)]);
       expect(readFileSync(g.graph, 'utf8')).toBe(text);

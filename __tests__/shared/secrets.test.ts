@@ -62,9 +62,7 @@ describe('hasCredentials', () => {
   });
 
   test('empty userinfo carries no credential', () => {
-    // BUG: src/shared/secrets.ts:25 treats `scheme://@host` (empty userinfo) as credentials, while
-    // maskUrlCredentials finds nothing to mask in it; a config endpoint `https://@host` is refused as credentialed.
-    expect(hasCredentials('https://@host/v1')).toBe(true);
+    expect(hasCredentials('https://@host/v1')).toBe(false);
     expect(maskUrlCredentials('https://@host/v1')).toBe('https://@host/v1');
   });
 

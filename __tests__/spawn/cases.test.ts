@@ -77,7 +77,14 @@ describe('spawn cases (library)', () => {
     try {
       const warnings: string[] = [];
       const run = planSpawn({ taskId: s.taskId, dir: s.wgDir, home: s.home, env: {}, ...c.args }, { warn: (m) => warnings.push(m) });
-      if (c.want_error) expectLibraryError(await run.then(() => null, (e: unknown) => e), c.want_error);
+      if (c.want_error)
+        expectLibraryError(
+          await run.then(
+            () => null,
+            (e: unknown) => e,
+          ),
+          c.want_error,
+        );
       else checkPlan(c, await run, warnings.join('\n'));
     } finally {
       s.cleanup();

@@ -106,7 +106,10 @@ test('every entry point calls planSpawn and nothing else in src/ chooses an exec
   // 2. Rules are evaluated only by the decision core, and the core is run only by planSpawn (spawn) and the gate.
   const evaluators = files.filter((f) => /evaluateRules\(/.test(f.text) && !f.rel.startsWith('engine/')).map((f) => f.rel);
   expect(evaluators).toEqual([]);
-  const deciders = files.filter((f) => /\bdecide\(/.test(f.text) && !f.rel.startsWith('engine/')).map((f) => f.rel).sort();
+  const deciders = files
+    .filter((f) => /\bdecide\(/.test(f.text) && !f.rel.startsWith('engine/'))
+    .map((f) => f.rel)
+    .sort();
   expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts']);
   const spawnDeciders = files.filter((f) => /decide\(SPAWN_TABLE/.test(f.text)).map((f) => f.rel);
   expect(spawnDeciders).toEqual(['spawn/plan.ts']);

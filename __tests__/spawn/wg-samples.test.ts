@@ -48,12 +48,16 @@ test('the legacy .workgraph project (old config and graph) loads and plans', asy
   expect(exec.argv).toEqual(['bash', '-c', 'python3 hello.py']);
   const plain = await planSpawn({ taskId: 'implement-db', cwd: s.project, home: s.home, env: {} });
   expect([plain.executor, plain.model.spec, plain.model.id]).toEqual(['claude', 'claude:haiku', 'haiku']);
-  expect(plain.provenance.executor).toMatchObject({ rule: 'executor.local-agent', sources: [{ layer: 'local', file: '.workgraph/config.toml', key: 'agent.executor' }] });
+  expect(plain.provenance.executor).toMatchObject({
+    rule: 'executor.local-agent',
+    sources: [{ layer: 'local', file: '.workgraph/config.toml', key: 'agent.executor' }],
+  });
 });
 
 test('graph.jsonl: actor lines skipped, later duplicate wins, priority forms as wg reads them', () => {
   const s = scratch();
-  const lines = readFileSync(join(SAMPLES, 'legacy-workgraph-graph.jsonl'), 'utf8') + '\n{"kind":"task","id":"write-hello","title":"again","priority":"HIGH"}\n';
+  const lines =
+    readFileSync(join(SAMPLES, 'legacy-workgraph-graph.jsonl'), 'utf8') + '\n{"kind":"task","id":"write-hello","title":"again","priority":"HIGH"}\n';
   require('node:fs').writeFileSync(join(s.wgDir, 'graph.jsonl'), lines);
   const t = readTaskFromGraph(join(s.wgDir, 'graph.jsonl'), '.wg/graph.jsonl', 'write-hello');
   expect(t.task.title).toBe('again');

@@ -22,7 +22,10 @@ export type WantError = z.infer<typeof WantErrorSchema>;
 const FileSchema = z.strictObject({ cases: z.array(z.unknown()) });
 
 /** Parses and validates every case file in `dir` against `schema`; a bad case is reported as a failing entry. */
-export function loadCases<T extends { note: string; want?: object; want_error?: WantError }>(dir: string, schema: z.ZodMiniType<T>): Array<[string, T | Error]> {
+export function loadCases<T extends { note: string; want?: object; want_error?: WantError }>(
+  dir: string,
+  schema: z.ZodMiniType<T>,
+): Array<[string, T | Error]> {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()

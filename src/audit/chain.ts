@@ -131,7 +131,13 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       // A gap is a removal unless a missing record turns up later: then the records were reordered.
       const pos = chainPosition(l.text);
       if (pos && pos.seq >= gap.from && pos.seq < gap.seq) {
-        return fail(records, { file: gap.file, line: gap.line, seq: gap.seq, kind: 'reordered', message: `record seq ${gap.seq} at line ${gap.line} of \`${gap.file}\` comes before seq ${pos.seq} (line ${l.line} of \`${l.file}\`): records were reordered` });
+        return fail(records, {
+          file: gap.file,
+          line: gap.line,
+          seq: gap.seq,
+          kind: 'reordered',
+          message: `record seq ${gap.seq} at line ${gap.line} of \`${gap.file}\` comes before seq ${pos.seq} (line ${l.line} of \`${l.file}\`): records were reordered`,
+        });
       }
       continue;
     }
@@ -146,12 +152,21 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
     const parsed = AuditRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return fail(records, { file: l.file, line: l.line, kind: 'corrupt', message: `line ${l.line} of \`${l.file}\` is not a decision record: \`${issue.path.join('.')}\` ${issue.message.toLowerCase()}` });
+      return fail(records, {
+        file: l.file,
+        line: l.line,
+        kind: 'corrupt',
+        message: `line ${l.line} of \`${l.file}\` is not a decision record: \`${issue.path.join('.')}\` ${issue.message.toLowerCase()}`,
+      });
     }
     const rec = raw as AuditRecord;
     const at = { file: l.file, line: l.line, seq: rec.seq };
     if (hashRecord(rec) !== rec.hash) {
-      return fail(records, { ...at, kind: 'edited', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: its hash does not match its content` });
+      return fail(records, {
+        ...at,
+        kind: 'edited',
+        message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: its hash does not match its content`,
+      });
     }
     if (records === 0 && options.allowPrunedStart) {
       expected = rec.seq;
@@ -163,7 +178,11 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       continue;
     }
     if (rec.seq < expected) {
-      return fail(records, { ...at, kind: 'reordered', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` comes after seq ${expected - 1}: records were reordered or repeated` });
+      return fail(records, {
+        ...at,
+        kind: 'reordered',
+        message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` comes after seq ${expected - 1}: records were reordered or repeated`,
+      });
     }
     if (rec.prev !== lastHash) {
       // The record before was rewritten with a fresh hash (its own hash checks out, this link does not).
@@ -174,7 +193,11 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       return fail(records, { ...where, kind: 'edited', message });
     }
     if (head && rec.seq === head.seq && rec.hash !== head.hash) {
-      return fail(records, { ...at, kind: 'edited', message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited and rehashed: the head sidecar holds another hash` });
+      return fail(records, {
+        ...at,
+        kind: 'edited',
+        message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited and rehashed: the head sidecar holds another hash`,
+      });
     }
     records++;
     expected = rec.seq + 1;
@@ -185,16 +208,34 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
   if (gap) {
     const missing = gap.seq - gap.from === 1 ? `seq ${gap.from} is` : `seq ${gap.from}–${gap.seq - 1} are`;
     const hint = gap.from === 0 && records === 0 ? ' (if rotation deleted the oldest files: `wg-policy audit verify --allow-pruned`, or allowPrunedStart)' : '';
-    return fail(records, { file: gap.file, line: gap.line, seq: gap.seq, kind: 'removed', message: `records were removed before line ${gap.line} of \`${gap.file}\`: ${missing} missing${hint}` });
+    return fail(records, {
+      file: gap.file,
+      line: gap.line,
+      seq: gap.seq,
+      kind: 'removed',
+      message: `records were removed before line ${gap.line} of \`${gap.file}\`: ${missing} missing${hint}`,
+    });
   }
   if (headFile && !head && records > 0) {
     // INVARIANT: every append writes the head, so a non-empty log without one has lost it (maybe with its tail).
     const line = lastSeen.line + 1;
-    return fail(records, { file: lastSeen.file, line, seq: expected, kind: 'head-missing', message: `the head sidecar \`${headFile}\` is missing: records at the end of the log (after seq ${expected - 1}, line ${lastSeen.line} of \`${lastSeen.file}\`) may have been removed` });
+    return fail(records, {
+      file: lastSeen.file,
+      line,
+      seq: expected,
+      kind: 'head-missing',
+      message: `the head sidecar \`${headFile}\` is missing: records at the end of the log (after seq ${expected - 1}, line ${lastSeen.line} of \`${lastSeen.file}\`) may have been removed`,
+    });
   }
   if (head && expected - 1 < head.seq) {
     const line = lastSeen.line + 1;
-    return fail(records, { file: lastSeen.file, line, seq: expected, kind: 'truncated', message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}` });
+    return fail(records, {
+      file: lastSeen.file,
+      line,
+      seq: expected,
+      kind: 'truncated',
+      message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}`,
+    });
   }
   return { ok: true, records, ...(prunedBefore > 0 ? { prunedBefore } : {}) };
 }

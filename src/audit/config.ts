@@ -72,7 +72,8 @@ export function auditConfigFrom(tomlTable: unknown, file: string): AuditConfig {
   const parsed = PolicyAuditTomlSchema.safeParse(policy);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const known = (path: readonly PropertyKey[]) => KEYS[String((valueAt(policy, path) as { type?: unknown } | undefined)?.type)] ?? Object.keys(PolicyAuditTomlSchema.shape);
+    const known = (path: readonly PropertyKey[]) =>
+      KEYS[String((valueAt(policy, path) as { type?: unknown } | undefined)?.type)] ?? Object.keys(PolicyAuditTomlSchema.shape);
     throw new PolicyError('audit-config', issueSentence(issue, policy, { prefix: ['policy'], known }), { file, key: issueKey(issue, ['policy']) });
   }
   const { audit_log, audit_replace_default = false, audit_transports = [] } = parsed.data;
@@ -80,19 +81,31 @@ export function auditConfigFrom(tomlTable: unknown, file: string): AuditConfig {
   audit_transports.forEach((spec, i) => {
     const key = `policy.audit_transports[${i}]`;
     if (spec.type === 'file' && spec.tailable && !spec.maxFiles) {
-      throw new PolicyError('audit-config', `\`${key}.tailable\` needs \`maxFiles\`: winston cannot rotate a tailable file without it`, { file, key: `${key}.tailable` });
+      throw new PolicyError('audit-config', `\`${key}.tailable\` needs \`maxFiles\`: winston cannot rotate a tailable file without it`, {
+        file,
+        key: `${key}.tailable`,
+      });
     }
     if (spec.type === 'stream' && spec.stream === 'stdout') {
-      throw new PolicyError('audit-config', `\`${key}.stream\` cannot be \`stdout\`: stdout carries the plan; use \`stderr\` or a path`, { file, key: `${key}.stream` });
+      throw new PolicyError('audit-config', `\`${key}.stream\` cannot be \`stdout\`: stdout carries the plan; use \`stderr\` or a path`, {
+        file,
+        key: `${key}.stream`,
+      });
     }
   });
   const chained = audit_transports.filter((s) => s.type === 'file' && (s.filename === undefined || s.filename === audit_log));
   if (chained.length > 1) {
     const i = audit_transports.lastIndexOf(chained[1]);
-    throw new PolicyError('audit-config', `\`policy.audit_transports[${i}]\` is a second file transport for the audit log itself; keep one`, { file, key: `policy.audit_transports[${i}]` });
+    throw new PolicyError('audit-config', `\`policy.audit_transports[${i}]\` is a second file transport for the audit log itself; keep one`, {
+      file,
+      key: `policy.audit_transports[${i}]`,
+    });
   }
   if (audit_replace_default && audit_transports.length === 0) {
-    throw new PolicyError('audit-config', '`policy.audit_replace_default` drops the audit log but no `audit_transports` replace it', { file, key: 'policy.audit_replace_default' });
+    throw new PolicyError('audit-config', '`policy.audit_replace_default` drops the audit log but no `audit_transports` replace it', {
+      file,
+      key: 'policy.audit_replace_default',
+    });
   }
   return { ...(audit_log === undefined ? {} : { path: audit_log }), replaceDefault: audit_replace_default, transports: audit_transports };
 }

@@ -18,7 +18,12 @@ export interface LogDestination {
  * Where the log is: an explicit path (`--audit-log`), then `$WG_POLICY_AUDIT_LOG`, then `[policy] audit_log` of the
  * project config (relative to the wg dir), then `<wgdir>/policy-audit.jsonl`.
  */
-export function logDestination(o: { explicit?: string; env: NodeJS.ProcessEnv; wgDir: string | null; config?: { data: unknown; file: string } }): LogDestination {
+export function logDestination(o: {
+  explicit?: string;
+  env: NodeJS.ProcessEnv;
+  wgDir: string | null;
+  config?: { data: unknown; file: string };
+}): LogDestination {
   const config = o.config ? auditConfigFrom(o.config.data, o.config.file) : { replaceDefault: false, transports: [] };
   const explicit = o.explicit ?? (o.env.WG_POLICY_AUDIT_LOG || undefined);
   const path = explicit ? resolve(explicit) : config.path && o.wgDir ? resolve(o.wgDir, config.path) : o.wgDir ? join(o.wgDir, 'policy-audit.jsonl') : null;
@@ -31,7 +36,11 @@ const WAY_OUT = 'pass --audit-log PATH, or --no-audit to skip the decision log';
  * Appends one decision. A decision that cannot be recorded is an error (`audit-unrecordable`, exit 2): an audit trail with
  * silent gaps would be worse than none. Returns false (after `warn`) when there is nowhere to record.
  */
-export async function recordDecision(decision: Decision, dest: LogDestination, o: { secrets?: readonly string[]; warn: (m: string) => void }): Promise<boolean> {
+export async function recordDecision(
+  decision: Decision,
+  dest: LogDestination,
+  o: { secrets?: readonly string[]; warn: (m: string) => void },
+): Promise<boolean> {
   if (!dest.path) {
     o.warn('no wg directory and no --audit-log: this decision is not recorded');
     return false;

@@ -72,7 +72,7 @@ function firstLine(file: string): string | undefined {
   const fd = fs.openSync(file, 'r');
   try {
     const parts: Buffer[] = [];
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const buf = Buffer.alloc(CHUNK);
       const n = fs.readSync(fd, buf, 0, CHUNK, pos);
       if (n === 0) return parts.length ? Buffer.concat(parts).toString('utf8') : undefined;
@@ -106,7 +106,7 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
     if (end === 0) return undefined;
     const complete = end < fs.fstatSync(fd).size;
     const parts: Buffer[] = [];
-    for (let pos = end; pos > 0; ) {
+    for (let pos = end; pos > 0;) {
       const start = Math.max(0, pos - CHUNK);
       const buf = Buffer.alloc(pos - start);
       fs.readSync(fd, buf, 0, buf.length, start);
@@ -205,7 +205,7 @@ export class ChainFile {
       // A torn last line (a writer died mid-write) stays its own line instead of swallowing this record.
       const prefix = size > 0 && readByte(fd, size - 1) !== 0x0a ? '\n' : '';
       const data = Buffer.from(`${prefix}${line.replace(/\n$/, '')}\n`, 'utf8');
-      for (let off = 0; off < data.length; ) off += fs.writeSync(fd, data, off, data.length - off);
+      for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
       fs.fdatasyncSync(fd);
     } finally {
       fs.closeSync(fd);

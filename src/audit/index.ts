@@ -1,6 +1,17 @@
 // The decision log's public API (`wg-policy/audit`): append (masked, chained, locked), verify, query, configure, record.
 export { appendDecision, closeAuditLog, createDiagnostics, type AppendOptions, type Diagnostics } from './log.js';
-export { canonicalJson, GENESIS, hashRecord, readHead, sealRecord, verifyLog, writeHead, type VerifyOptions, type VerifyProblem, type VerifyResult } from './chain.js';
+export {
+  canonicalJson,
+  GENESIS,
+  hashRecord,
+  readHead,
+  sealRecord,
+  verifyLog,
+  writeHead,
+  type VerifyOptions,
+  type VerifyProblem,
+  type VerifyResult,
+} from './chain.js';
 export { auditConfigFrom, AuditConfigSchema, AuditTransportSpecSchema, type AuditConfig, type AuditTransportSpec } from './config.js';
 export { AuditRecordSchema, DecisionSchema, newDecisionId, type AuditRecord, type ChainHead, type Decision, type DecisionInput } from './event.js';
 export { headPathFor, lockPathFor, logFilesInOrder } from './files.js';

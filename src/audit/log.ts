@@ -85,7 +85,10 @@ class ChainFileTransport extends TransportBase {
         if (e) reject(e);
         else resolve();
       };
-      const timer = setTimeout(() => done(new PolicyError('internal', `the decision log \`${this.chain.logPath}\` did not receive a record within ${WRITE_TIMEOUT_MS} ms`)), WRITE_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => done(new PolicyError('internal', `the decision log \`${this.chain.logPath}\` did not receive a record within ${WRITE_TIMEOUT_MS} ms`)),
+        WRITE_TIMEOUT_MS,
+      );
       timer.unref();
       this.waiting.set(ticket, { resolve: () => done(), reject: done });
     });
@@ -241,7 +244,9 @@ function openStreamTarget(target: string, skipped: string[]): Writable | undefin
     fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    skipped.push(`audit transport \`stream\` skipped: ${code === 'ENXIO' ? `nobody reads the FIFO \`${target}\`` : `cannot open the FIFO \`${target}\`: ${(e as Error).message}`}`);
+    skipped.push(
+      `audit transport \`stream\` skipped: ${code === 'ENXIO' ? `nobody reads the FIFO \`${target}\`` : `cannot open the FIFO \`${target}\`: ${(e as Error).message}`}`,
+    );
     return undefined;
   }
   // A pipe handle writes without blocking a thread; a reader that stops reading cannot hold the process.
@@ -283,7 +288,10 @@ async function closeSink(sink: Sink): Promise<void> {
   await Promise.all(
     sink.owned.streams.map(async ({ target, stream }) => {
       const flushed = await within(new Promise<void>((resolve) => stream.end(() => resolve())), CLOSE_TIMEOUT_MS);
-      if (!flushed) transportErrors.push(`audit transport \`stream\` to \`${target}\` did not finish within ${CLOSE_TIMEOUT_MS} ms; records not yet read from it may be lost`);
+      if (!flushed)
+        transportErrors.push(
+          `audit transport \`stream\` to \`${target}\` did not finish within ${CLOSE_TIMEOUT_MS} ms; records not yet read from it may be lost`,
+        );
       stream.destroy();
     }),
   );

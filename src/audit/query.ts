@@ -37,7 +37,11 @@ export async function* listDecisions(paths: string | string[], filter: DecisionF
     const parsed = AuditRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      options.onCorrupt?.({ file: l.file, line: l.line, message: `line ${l.line} of \`${l.file}\` is not a decision record: \`${issue.path.join('.')}\` ${issue.message.toLowerCase()}` });
+      options.onCorrupt?.({
+        file: l.file,
+        line: l.line,
+        message: `line ${l.line} of \`${l.file}\` is not a decision record: \`${issue.path.join('.')}\` ${issue.message.toLowerCase()}`,
+      });
       continue;
     }
     const record = raw as AuditRecord;
@@ -55,7 +59,9 @@ function matcher(input: DecisionFilter): (r: AuditRecord) => boolean {
   const parsed = DecisionFilterSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new PolicyError('audit-filter', `decision filter \`${issue.path.join('.')}\` is invalid: ${issue.message.toLowerCase()}`, { key: issue.path.join('.') });
+    throw new PolicyError('audit-filter', `decision filter \`${issue.path.join('.')}\` is invalid: ${issue.message.toLowerCase()}`, {
+      key: issue.path.join('.'),
+    });
   }
   const f = parsed.data;
   const since = f.since === undefined ? undefined : instant('since', f.since);

@@ -20,7 +20,11 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
   const seen = new Set<string>();
   for (const table of TABLES) {
     try {
-      const set = await loadPolicySet(table, { projectPolicyDir: wgDir && join(wgDir, 'policies'), projectRoot: wgDir && join(wgDir, '..'), namespaces: NAMESPACES });
+      const set = await loadPolicySet(table, {
+        projectPolicyDir: wgDir && join(wgDir, 'policies'),
+        projectRoot: wgDir && join(wgDir, '..'),
+        namespaces: NAMESPACES,
+      });
       const rules = [...set.byStage.values()].reduce((n, l) => n + l.length, 0);
       report.sets.push({ kind: table.kind, revision: set.revision, files: set.files, rules, disabled: set.disabled, replaced: set.replaced });
     } catch (e) {

@@ -37,7 +37,7 @@ spawnOptions(program.command('explain <task-id>'))
 const gateOptions = (cmd: Command) =>
   cmd
     .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
-    .option('--manifest <path>', 'smoke manifest (default: $WG_SMOKE_MANIFEST, then wg\'s search: tests/smoke/manifest.toml)')
+    .option('--manifest <path>', "smoke manifest (default: $WG_SMOKE_MANIFEST, then wg's search: tests/smoke/manifest.toml)")
     .option('--full-smoke', 'run every scenario of the manifest, not only the ones the task owns')
     .option('--skip-smoke', 'bypass the scenarios (humans only; agents need WG_SMOKE_AGENT_OVERRIDE=1)')
     .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)')
@@ -50,7 +50,7 @@ auditOptions(gateOptions(program.command('gate <task-id>')))
   .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
 
 auditOptions(gateOptions(program.command('done <task-id>')))
-  .description('run the done gate and, when it allows, mark the task done in graph.jsonl under wg\'s lock')
+  .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
   .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
 
 program

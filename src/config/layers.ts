@@ -38,10 +38,13 @@ function display(path: string, projectRoot: string, home: string): string {
  */
 function effectiveEndpoints(local: ConfigFile, global: ConfigFile): EffectiveEndpoints {
   const make = (list: PublicEndpoint[], origin: EffectiveEndpoints['origin'], looked: string): EffectiveEndpoints => ({
-    list, names: list.map((e) => e.name), count: list.length, origin, looked,
+    list,
+    names: list.map((e) => e.name),
+    count: list.length,
+    origin,
+    looked,
   });
-  if (local.endpoints !== undefined)
-    return make(local.endpoints, { layer: 'local', file: local.file }, `${local.file} [[llm_endpoints.endpoints]]`);
+  if (local.endpoints !== undefined) return make(local.endpoints, { layer: 'local', file: local.file }, `${local.file} [[llm_endpoints.endpoints]]`);
   const inherit = local.data.llm_endpoints?.inherit_global === true;
   if (inherit && global.endpoints !== undefined)
     return make(global.endpoints, { layer: 'global', file: global.file }, `${global.file} [[llm_endpoints.endpoints]] (inherited: inherit_global = true)`);

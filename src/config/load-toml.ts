@@ -103,13 +103,19 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
     const written = writtenPath(issue.path, aliases);
     const pos = at(issue.path);
     // INVARIANT: a secret's value is never echoed, even when it has the wrong type.
-    const message = issueSentence({ ...issue, path: written }, { ...raw, ...(written[0] === 'coordinator' ? { coordinator: raw.dispatcher } : {}) }, { secret: (p) => namesSecret(String(p[p.length - 1] ?? '')), whole: 'the config file' });
+    const message = issueSentence(
+      { ...issue, path: written },
+      { ...raw, ...(written[0] === 'coordinator' ? { coordinator: raw.dispatcher } : {}) },
+      { secret: (p) => namesSecret(String(p[p.length - 1] ?? '')), whole: 'the config file' },
+    );
     throw new PolicyError('config-type', message, { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey({ ...issue, path: written }) });
   }
   const data = result.data;
   const strings: Array<[string, string]> = [];
   walkStrings(raw, '', strings);
   for (const [where, value] of strings) {
+    // Model specs only: `*.model` and `[tiers]`; never a secret's value.
+    if (!/(^|\.)model$/.test(where) && !where.startsWith('tiers.')) continue;
     const w = deprecationWarning(aliases.get(where) ?? where, value);
     if (w) warnings.push(`(${shownAs}) ${w}`);
   }
@@ -119,7 +125,12 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
     if (ep.url && hasCredentials(ep.url)) {
       const pos = at(['llm_endpoints', 'endpoints', i, 'url']);
       const key = `llm_endpoints.endpoints[${i}].url`;
-      throw new PolicyError('config-credential-url', `\`${key}\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, { file: shownAs, line: pos?.line, column: pos?.column, key });
+      throw new PolicyError('config-credential-url', `\`${key}\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, {
+        file: shownAs,
+        line: pos?.line,
+        column: pos?.column,
+        key,
+      });
     }
     const provider = ep.provider ?? 'anthropic';
     return { name: ep.name, provider, url: ep.url ?? defaultUrlFor(provider), is_default: ep.is_default ?? false };

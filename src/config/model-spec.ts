@@ -2,8 +2,18 @@
 
 /** wg's KNOWN_PROVIDERS, in wg's order (reference §1.7). */
 export const KNOWN_PROVIDERS = [
-  'claude', 'openrouter', 'nex', 'oai-compat', 'openai', 'codex',
-  'gemini', 'ollama', 'llamacpp', 'vllm', 'local', 'native',
+  'claude',
+  'openrouter',
+  'nex',
+  'oai-compat',
+  'openai',
+  'codex',
+  'gemini',
+  'ollama',
+  'llamacpp',
+  'vllm',
+  'local',
+  'native',
 ] as const;
 
 /** Prefixes wg still reads but warns about, with their replacement. */

@@ -74,13 +74,17 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
       st.outcome = outcome;
       out.outcomes[stage.name] = outcome;
       if (!outcome.allowed) out.allowed = false;
-      for (const d of [...outcome.determining, ...outcome.warnings]) out.determining.push({ stage: stage.name, field: d.effect, rule: d.rule, policy: d.policy });
+      for (const d of outcome.determining) out.determining.push({ stage: stage.name, field: d.effect, rule: d.rule, policy: d.policy });
       continue;
     }
     const matched = traces.filter((t) => t.matched);
     const winner = matched[0];
     if (!winner) {
-      out.error = new PolicyError('no-rule-matched', `no \`${stage.name}\` rule matched ${subject}; the policy set needs a default rule for \`${stage.name}\``, { help: 'run `wg-policy explain` to see every rule' });
+      out.error = new PolicyError(
+        'no-rule-matched',
+        `no \`${stage.name}\` rule matched ${subject}; the policy set needs a default rule for \`${stage.name}\``,
+        { help: 'run `wg-policy explain` to see every rule' },
+      );
       return stop(out);
     }
     st.winner = winner.rule.id;
@@ -93,7 +97,11 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
     const { value, reads } = resolveValue(winner.rule.then.value, live);
     st.value = value;
     if (stage.value && !stage.value.safeParse(value).success) {
-      out.error = new PolicyError('rule-value', `rule \`${winner.rule.id}\` gave \`${stage.name}\` the invalid value ${JSON.stringify(value)}`, { rule: winner.rule.id, file: winner.rule.file, line: winner.rule.line });
+      out.error = new PolicyError('rule-value', `rule \`${winner.rule.id}\` gave \`${stage.name}\` the invalid value ${JSON.stringify(value)}`, {
+        rule: winner.rule.id,
+        file: winner.rule.file,
+        line: winner.rule.line,
+      });
       return stop(out);
     }
     const viaEarlier = (fact: string, path: string | undefined): Source[] | null => {
@@ -136,7 +144,13 @@ function describeAll(sources: readonly Source[], describe: (s: Source) => string
 }
 
 /** Any matching deny wins and lists every matching deny; else matching allows allow; else deny with no determining rule. */
-function combineEffects(stage: StageSpec, table: StageTable, traces: readonly RuleTrace[], facts: Readonly<Record<string, unknown>>, subject: string): EffectOutcome {
+function combineEffects(
+  stage: StageSpec,
+  table: StageTable,
+  traces: readonly RuleTrace[],
+  facts: Readonly<Record<string, unknown>>,
+  subject: string,
+): EffectOutcome {
   const matched = traces.filter((t) => t.matched);
   const of = (effect: string): RuleDecision[] =>
     matched
@@ -152,5 +166,11 @@ function combineEffects(stage: StageSpec, table: StageTable, traces: readonly Ru
   if (denies.length > 0) return { allowed: false, effect: 'deny', determining: denies, warnings, notices: [] };
   if (allows.length > 0) return { allowed: true, effect: 'allow', determining: allows, warnings, notices: [] };
   const files = `\`${table.fileKey}: ${stage.name}\` policy files`;
-  return { allowed: false, effect: 'deny', determining: [], warnings, notices: [`no \`${stage.name}\` rule allowed ${subject} (no allow means deny); run \`wg-policy check\` and see the ${files}`] };
+  return {
+    allowed: false,
+    effect: 'deny',
+    determining: [],
+    warnings,
+    notices: [`no \`${stage.name}\` rule allowed ${subject} (no allow means deny); run \`wg-policy check\` and see the ${files}`],
+  };
 }

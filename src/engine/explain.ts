@@ -4,7 +4,8 @@ import type { StageTrace } from './decide.js';
 import type { ConditionTrace, RuleTrace } from './run-rules.js';
 
 const show = (v: unknown) => (v === undefined || v === null ? 'unset' : JSON.stringify(v));
-const condition = (c: ConditionTrace) => `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${(c.operator === 'isSet' || c.operator === 'hasCredentials') && c.expected === true ? '' : ` ${show(c.expected)}`}`;
+const condition = (c: ConditionTrace) =>
+  `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${(c.operator === 'isSet' || c.operator === 'hasCredentials') && c.expected === true ? '' : ` ${show(c.expected)}`}`;
 const loc = (r: RuleTrace) => `${r.rule.file}:${r.rule.line}`;
 
 function outcomeOf(t: RuleTrace, s: StageTrace): string {
@@ -49,7 +50,11 @@ export function compactStages(stages: readonly ExplainedStage[]) {
         .filter((r) => r.outcome === 'did not match')
         .map((r) => {
           const why = r.conditions.find((c) => c.result === false) ?? r.conditions.find((c) => c.actual === 'not evaluated');
-          const detail = !why ? 'no condition matched' : why.actual === 'not evaluated' ? `${why.condition}: not evaluated` : `${why.condition} failed: actual ${show(why.actual)}`;
+          const detail = !why
+            ? 'no condition matched'
+            : why.actual === 'not evaluated'
+              ? `${why.condition}: not evaluated`
+              : `${why.condition} failed: actual ${show(why.actual)}`;
           return { rule: r.rule, policy: r.policy, why: detail };
         }),
     };
@@ -72,7 +77,8 @@ export function renderExplanation(x: CompactExplanation): string {
     out.push('', `${s.stage} → ${s.field} = ${JSON.stringify(s.value)}`);
     if (s.matched) for (const m of s.matched) out.push(`  ${m.outcome.replace('matched: ', '')}: ${m.rule} (${m.policy}, priority ${m.priority})`);
     else if (s.won) out.push(`  decided by ${s.won.rule} (${s.won.policy}, priority ${s.won.priority})`);
-    for (const src of s.read ?? []) out.push(`  read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}${src.via ? ` (via ${src.via})` : ''}`);
+    for (const src of s.read ?? [])
+      out.push(`  read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}${src.via ? ` (via ${src.via})` : ''}`);
     if (s.lost.length) out.push('  also matched, lost on priority:', ...s.lost.map((r) => `    ${r.rule} (${r.policy}, priority ${r.priority})`));
     if (s.failed.length) out.push('  did not match:', ...s.failed.map((r) => `    ${r.rule} (${r.policy}): ${r.why}`));
   }

@@ -24,7 +24,8 @@ export interface RuleTrace {
 }
 
 /** A list operand: a list or a string as json-rules-engine reads it; unset is empty; anything else is no list. */
-const asList = (v: unknown): { indexOf(x: unknown): number } | null => (Array.isArray(v) ? v : typeof v === 'string' ? { indexOf: (x) => (typeof x === 'string' ? v.indexOf(x) : -1) } : v === undefined || v === null ? [] : null);
+const asList = (v: unknown): { indexOf(x: unknown): number } | null =>
+  Array.isArray(v) ? v : typeof v === 'string' ? { indexOf: (x) => (typeof x === 'string' ? v.indexOf(x) : -1) } : v === undefined || v === null ? [] : null;
 
 /** Operators wg-policy adds, and safe versions of json-rules-engine's list operators (same results on lists). */
 const OPERATORS: Array<[string, (actual: unknown, expected: unknown) => boolean]> = [
@@ -32,10 +33,13 @@ const OPERATORS: Array<[string, (actual: unknown, expected: unknown) => boolean]
   ['hasCredentials', (a, e) => (typeof a === 'string' && hasCredentials(a)) === (e !== false)],
   ['matches', (a, pattern) => typeof a === 'string' && new RegExp(String(pattern)).test(a)],
   ['in', (a, b) => (asList(b)?.indexOf(a) ?? -1) > -1],
-  ['notIn', (a, b) => {
-    const list = asList(b);
-    return list !== null && list.indexOf(a) === -1;
-  }],
+  [
+    'notIn',
+    (a, b) => {
+      const list = asList(b);
+      return list !== null && list.indexOf(a) === -1;
+    },
+  ],
 ];
 
 /** json-rules-engine wants a `value` on every leaf; flag operators (`isSet`) default to `true`. */
@@ -85,7 +89,10 @@ export async function evaluateRules(rules: readonly LoadedRule[], facts: Readonl
   const { results, failureResults } = await engine.run();
   const byId = new Map<string, RuleTrace>();
   const ruleById = new Map(rules.map((r) => [r.id, r]));
-  for (const [list, matched] of [[results, true], [failureResults, false]] as const) {
+  for (const [list, matched] of [
+    [results, true],
+    [failureResults, false],
+  ] as const) {
     for (const r of list) {
       const rule = ruleById.get(r.name as string)!;
       byId.set(rule.id, { rule, matched, conditions: leaves(r.conditions as unknown as Record<string, unknown>, []) });

@@ -199,8 +199,15 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   const decision = gateDecision(verdict, result, sourcesOf);
   await hooks.beforeRecord?.(verdict);
   if (req.decisionLog) {
-    const local = place.wgDir ? loadConfigFile(path.join(place.wgDir, 'config.toml'), path.relative(place.projectRoot, path.join(place.wgDir, 'config.toml'))) : undefined;
-    const dest = logDestination({ explicit: req.decisionLog.path, env, wgDir: place.wgDir, config: local?.exists ? { data: local.data, file: local.file } : undefined });
+    const local = place.wgDir
+      ? loadConfigFile(path.join(place.wgDir, 'config.toml'), path.relative(place.projectRoot, path.join(place.wgDir, 'config.toml')))
+      : undefined;
+    const dest = logDestination({
+      explicit: req.decisionLog.path,
+      env,
+      wgDir: place.wgDir,
+      config: local?.exists ? { data: local.data, file: local.file } : undefined,
+    });
     await recordDecision(decision, dest, { secrets: local?.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) });
   }
   return { verdict, decision };

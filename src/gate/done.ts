@@ -21,7 +21,11 @@ export interface CompleteHooks extends DoneHooks {
 /** The log message wg-policy leaves on the task. */
 export function doneLogMessage(v: Verdict): string {
   const s = v.summary;
-  const how = !s.ran ? 'bypassed with --skip-smoke' : s.selected === 0 ? 'no owned scenarios' : `${s.passed} passed, ${s.skippedCount} skipped of ${s.selected} scenario(s)`;
+  const how = !s.ran
+    ? 'bypassed with --skip-smoke'
+    : s.selected === 0
+      ? 'no owned scenarios'
+      : `${s.passed} passed, ${s.skippedCount} skipped of ${s.selected} scenario(s)`;
   return `Task marked done via wg-policy (smoke gate: ${how}; policy ${v.policyRevision})`;
 }
 
@@ -32,14 +36,17 @@ export function doneLogMessage(v: Verdict): string {
 export async function completeTask(req: DoneRequest, hooks: CompleteHooks = {}): Promise<DoneOutcome> {
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
-  const { verdict } = await decideGate({ ...req, dir: wgDir }, {
-    ...hooks,
-    beforeRun: (task) => {
-      const refusal = doneRefusal(task.id, task.status ?? undefined);
-      if (refusal) throw new PolicyError('task-status', refusal);
-      hooks.beforeRun?.(task);
+  const { verdict } = await decideGate(
+    { ...req, dir: wgDir },
+    {
+      ...hooks,
+      beforeRun: (task) => {
+        const refusal = doneRefusal(task.id, task.status ?? undefined);
+        if (refusal) throw new PolicyError('task-status', refusal);
+        hooks.beforeRun?.(task);
+      },
     },
-  });
+  );
   await hooks.afterVerdict?.(verdict);
   if (!verdict.allowed) return { verdict, transition: null };
   const transition = await markDone({

@@ -80,7 +80,11 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const where = o.manifest ? o.label : shown(o.repoDir);
   const home = repoOf(existingDir(o.manifest ? o.manifest.dir : o.repoDir));
   if (home && !home.sha) {
-    if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` is not a commit in the git repository of \`${where}\``, { key: '--base', help: 'pass a commit, branch or tag, e.g. --base origin/main' });
+    if (explicit)
+      throw new PolicyError('git-base', `\`--base ${base}\` is not a commit in the git repository of \`${where}\``, {
+        key: '--base',
+        help: 'pass a commit, branch or tag, e.g. --base origin/main',
+      });
     return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${where}\``);
   }
 
@@ -101,7 +105,8 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   for (const repo of new Set(inRepo.map((c) => c.repo))) {
     const rels = inRepo.filter((c) => c.repo === repo).map((c) => c.rel);
     const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', repo.sha!, '--', ...rels], repo.top);
-    if (listed.status !== 0) throw new PolicyError('git-base', `cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
+    if (listed.status !== 0)
+      throw new PolicyError('git-base', `cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
     for (const rel of listed.stdout.split('\0')) if (rel) present.add(`${repo.top}\0${rel}`);
   }
   const found = inRepo.find((c) => present.has(`${c.repo.top}\0${c.rel}`));
@@ -121,7 +126,10 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const result: BaseComparison = { base, compared: true, lost, at, file: found.file };
   if (o.manifest && path.resolve(o.manifest.file) === found.file) return result;
   const current = o.manifest ? `the current manifest is \`${o.label}\`` : 'no smoke manifest is found now';
-  return { ...result, note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${base}\` (the manifest the search order found there); ${current}` };
+  return {
+    ...result,
+    note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${base}\` (the manifest the search order found there); ${current}`,
+  };
 }
 
 /** `dir` is in the work tree of `top` itself: below it, with no nested repository (`.git`) on the way. */

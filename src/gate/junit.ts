@@ -71,6 +71,9 @@ export function writeJunit(file: string, v: Verdict): void {
     writeFileSync(tmp, junitXml(v));
     renameSync(tmp, file);
   } catch (e) {
-    throw new PolicyError('junit-write', `cannot write the JUnit report \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, key: '--junit' });
+    throw new PolicyError('junit-write', `cannot write the JUnit report \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      file,
+      key: '--junit',
+    });
   }
 }

@@ -72,14 +72,20 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
     const issue = parsed.error.issues[0];
     const [top, index, ...rest] = issue.path;
     if (top !== 'scenario') throw new PolicyError('manifest-invalid', 'the manifest must be a table with a `scenario` list', { file });
-    if (typeof index !== 'number') throw new PolicyError('manifest-invalid', `\`scenario\` ${issueProblem(issue, valueAt(src.data, issue.path))}`, { file, line: lineOf([]), key: 'scenario' });
+    if (typeof index !== 'number')
+      throw new PolicyError('manifest-invalid', `\`scenario\` ${issueProblem(issue, valueAt(src.data, issue.path))}`, {
+        file,
+        line: lineOf([]),
+        key: 'scenario',
+      });
     const raw = valueAt(src.data, ['scenario', index]) as Record<string, unknown> | undefined;
     const label = typeof raw?.name === 'string' && raw.name ? `scenario \`${raw.name}\`` : `scenario #${index + 1}`;
     const key = issuePath(rest);
     const line = lineOf([index, ...rest]);
     const value = valueAt(src.data, issue.path);
     if (!key) throw new PolicyError('manifest-invalid', `${label} must be a table, not ${describe(value)}`, { file, line });
-    const problem = key === 'timeout_seconds' && value !== undefined ? `must be a positive whole number of seconds, not ${describe(value)}` : issueProblem(issue, value);
+    const problem =
+      key === 'timeout_seconds' && value !== undefined ? `must be a positive whole number of seconds, not ${describe(value)}` : issueProblem(issue, value);
     throw new PolicyError('manifest-invalid', `${label}: \`${key}\` ${problem}`, { file, line, key });
   }
   const seen = new Map<string, number | undefined>();
@@ -87,7 +93,11 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
     const line = lineOf([i]);
     if (seen.has(raw.name)) {
       const first = seen.get(raw.name);
-      throw new PolicyError('duplicate-scenario', `duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, { file, line, key: raw.name });
+      throw new PolicyError('duplicate-scenario', `duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, {
+        file,
+        line,
+        key: raw.name,
+      });
     }
     seen.set(raw.name, line);
     return {
@@ -138,7 +148,8 @@ export function resolveManifestPath(opts: ResolveManifestOptions): ResolvedManif
   for (const [given, base, how] of explicit) {
     if (!given) continue;
     const p = path.resolve(base, given);
-    if (!isFile(p)) throw new PolicyError('manifest-not-found', `the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
+    if (!isFile(p))
+      throw new PolicyError('manifest-not-found', `the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
     return { path: p, how };
   }
   for (const [p, how] of searchOrder(opts)) {

@@ -76,7 +76,13 @@ function straysOf(runId: string): number[] {
       .toString('utf8')
       .split('\0')
       .find((e) => e.startsWith(`${RUN_ID_VAR}=`));
-    if (entry?.slice(RUN_ID_VAR.length + 1).split(' ').includes(runId)) out.push(Number(pid));
+    if (
+      entry
+        ?.slice(RUN_ID_VAR.length + 1)
+        .split(' ')
+        .includes(runId)
+    )
+      out.push(Number(pid));
   }
   return out;
 }

@@ -20,7 +20,8 @@ export function gateDecision(verdict: Verdict, result: DecideResult, sourcesOf: 
     policyRevision: verdict.policyRevision,
     inputs: dedupeSources(read.flatMap((c) => sourcesOf(c.fact, c.path, c.actual))).map(({ layer, file, key, value }) => ({ layer, file, key, value })),
     result: verdict,
-    rules: result.determining.map((d) => ({ field: d.field, rule: d.rule, policy: d.policy })),
+    // The rules that decided, then the warnings (field: their effect), as the log has always listed them.
+    rules: [...verdict.determining, ...verdict.warnings].map((d) => ({ field: d.effect, rule: d.rule, policy: d.policy })),
     explanation: { task: x.task, policyRevision: x.policyRevision, error: null, stages: compactStages(x.stages) },
   };
 }

@@ -156,10 +156,13 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= pgid === undefined ? Promise.resolve() : terminateRun(pgid, runId, graceMs));
   const untrack = pgid === undefined ? () => {} : trackRun(pgid, runId);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    void stop();
-  }, Math.min(s.timeoutSeconds * (options.timeoutScaleMs ?? 1000), MAX_TIMER_MS));
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      void stop();
+    },
+    Math.min(s.timeoutSeconds * (options.timeoutScaleMs ?? 1000), MAX_TIMER_MS),
+  );
   try {
     const ex = await exit;
     clearTimeout(timer);
@@ -190,7 +193,12 @@ async function unmetRequirement(s: Scenario, env: NodeJS.ProcessEnv, urlTimeoutM
 }
 
 function onPath(cmd: string, pathVar: string, cwd: string): boolean {
-  const candidates = cmd.includes('/') ? [path.resolve(cwd, cmd)] : pathVar.split(path.delimiter).filter(Boolean).map((d) => path.join(d, cmd));
+  const candidates = cmd.includes('/')
+    ? [path.resolve(cwd, cmd)]
+    : pathVar
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((d) => path.join(d, cmd));
   return candidates.some((p) => {
     try {
       accessSync(p, constants.X_OK);

@@ -19,7 +19,8 @@ export function* scanGraph(text: string, shownAs: string): Generator<GraphLine> 
     } catch (e) {
       throw new PolicyError('graph-line', `invalid JSON: ${(e as Error).message}`, { file: shownAs, line: i + 1 });
     }
-    if (!record || typeof record !== 'object' || Array.isArray(record)) throw new PolicyError('graph-line', 'each line must be a JSON object', { file: shownAs, line: i + 1 });
+    if (!record || typeof record !== 'object' || Array.isArray(record))
+      throw new PolicyError('graph-line', 'each line must be a JSON object', { file: shownAs, line: i + 1 });
     yield { index: i, record: record as Record<string, unknown> };
   }
 }

@@ -173,7 +173,7 @@ export function writeAtomically(target: string, tmp: string, text: string): void
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
   try {
     const buf = Buffer.from(text, 'utf8');
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
+    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
     fchmodSync(fd, mode);
     fsyncSync(fd);
   } catch (e) {

@@ -61,7 +61,8 @@ function checkCondition(node: unknown, stage: StageSpec, path: PropertyKey[], re
       report('bad-regex', [...path, 'value'], `\`matches\` needs a valid regular expression: ${(e as Error).message}`);
     }
   }
-  if (!FLAG_OPERATORS.has(leaf.operator) && leaf.value === undefined) report('missing-value', path, `condition on \`${leaf.fact}\` with operator \`${leaf.operator}\` needs a \`value\``);
+  if (!FLAG_OPERATORS.has(leaf.operator) && leaf.value === undefined)
+    report('missing-value', path, `condition on \`${leaf.fact}\` with operator \`${leaf.operator}\` needs a \`value\``);
   if (isFactRef(leaf.value)) checkRef(stage, leaf.value.fact, leaf.value.path, 'a condition value', [...path, 'value'], report);
 }
 
@@ -104,11 +105,13 @@ export function checkRules(
       out.push(new PolicyError(code, message, { file: rule.file, line: pos?.line ?? rule.line, column: pos?.column, key, rule: rule.id }));
     };
     const w = rule.when as Record<string, unknown>;
-    if (!['all', 'any', 'not'].some((k) => Object.prototype.hasOwnProperty.call(w, k))) report('condition-shape', ['when'], `rule \`${rule.id}\`: \`when\` must start with \`all\`, \`any\` or \`not\``);
+    if (!['all', 'any', 'not'].some((k) => Object.prototype.hasOwnProperty.call(w, k)))
+      report('condition-shape', ['when'], `rule \`${rule.id}\`: \`when\` must start with \`all\`, \`any\` or \`not\``);
     else checkCondition(w, stage, ['when'], report);
     const then = thenProblem(rule, stage);
     if (then) report('then-shape', ['then'], then);
-    for (const ref of collectRefs([rule.then.value, rule.then.reject, rule.then.message, rule.then.help])) checkRef(stage, ref.fact, ref.path, `rule \`${rule.id}\``, ['then'], report);
+    for (const ref of collectRefs([rule.then.value, rule.then.reject, rule.then.message, rule.then.help]))
+      checkRef(stage, ref.fact, ref.path, `rule \`${rule.id}\``, ['then'], report);
   }
   // A rule below an unconditional rule of the same first-match stage can never win. (Where any deny wins, every
   // matching rule counts.)
@@ -119,7 +122,13 @@ export function checkRules(
     const stop = sorted.find(isUnconditional);
     if (!stop) continue;
     for (const r of sorted.slice(sorted.indexOf(stop) + 1))
-      out.push(new PolicyError('unreachable-rule', `rule \`${r.id}\` can never win: \`${stop.id}\` (${stop.file}:${stop.line}) always matches at priority ${stop.priority}`, { file: r.file, line: r.line, rule: r.id }));
+      out.push(
+        new PolicyError(
+          'unreachable-rule',
+          `rule \`${r.id}\` can never win: \`${stop.id}\` (${stop.file}:${stop.line}) always matches at priority ${stop.priority}`,
+          { file: r.file, line: r.line, rule: r.id },
+        ),
+      );
   }
   return out;
 }

@@ -40,7 +40,10 @@ interface ParsedFile {
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** A policy file as the build step compiles it (dist/policies.json): validated body plus line numbers. */
@@ -97,7 +100,12 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
   if (!r.success) {
     const problems = r.error.issues.map((issue) => {
       const pos = src.positionOf(issue.path);
-      return new PolicyError('policy-schema', issueSentence(issue, data, { whole: 'the policy file', known: knownKeys }), { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey(issue) });
+      return new PolicyError('policy-schema', issueSentence(issue, data, { whole: 'the policy file', known: knownKeys }), {
+        file: shownAs,
+        line: pos?.line,
+        column: pos?.column,
+        key: issueKey(issue),
+      });
     });
     throw new PolicyProblems(problems);
   }
@@ -147,7 +155,9 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
   const stageNames = table.stages.map((s) => s.name);
   const namespaces = new Set([...stageNames, ...(opts.namespaces ?? [])]);
   const bundled = await Promise.all(yamlFiles(join(root, 'policies', table.kind)).map((p) => parsePolicyFile(p, show(p, root), 'bundled', root)));
-  const project = opts.projectPolicyDir ? await Promise.all(yamlFiles(opts.projectPolicyDir).map((p) => parsePolicyFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project'))) : [];
+  const project = opts.projectPolicyDir
+    ? await Promise.all(yamlFiles(opts.projectPolicyDir).map((p) => parsePolicyFile(p, show(p, opts.projectRoot ?? opts.projectPolicyDir!), 'project')))
+    : [];
   const optionalDir = join(root, 'policies', 'optional');
   const optional: ParsedFile[] = [];
   const enables = new Map<ParsedFile, string[]>();
@@ -155,7 +165,11 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
     for (const [i, name] of (f.body.enable ?? []).entries()) {
       const avail = yamlFiles(optionalDir).map((p) => p.slice(optionalDir.length + 1).replace(/\.ya?ml$/, ''));
       if (!avail.includes(name))
-        throw new PolicyError('unknown-optional', `no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, { file: f.info.file, line: f.lineOf(['enable', i]), key: 'enable' });
+        throw new PolicyError('unknown-optional', `no optional policy \`${name}\` (available: ${avail.join(', ')})${didYouMean(name, avail)}`, {
+          file: f.info.file,
+          line: f.lineOf(['enable', i]),
+          key: 'enable',
+        });
       const path = join(optionalDir, `${name}.yaml`);
       enables.set(f, [...(enables.get(f) ?? []), show(path, root)]);
       if (!optional.some((o) => o.info.file === show(path, root))) optional.push(await parsePolicyFile(path, show(path, root), 'optional', root));
@@ -180,12 +194,20 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
     const stage = stageOf(f);
     if (stage === undefined) continue;
     if (!stageNames.includes(stage))
-      throw new PolicyError('unknown-stage', `unknown ${table.fileKey} \`${stage}\` (known: ${stageNames.join(', ')})${didYouMean(stage, stageNames)}`, { file: f.info.file, line: f.lineOf([table.fileKey]), key: table.fileKey });
+      throw new PolicyError('unknown-stage', `unknown ${table.fileKey} \`${stage}\` (known: ${stageNames.join(', ')})${didYouMean(stage, stageNames)}`, {
+        file: f.info.file,
+        line: f.lineOf([table.fileKey]),
+        key: table.fileKey,
+      });
     for (const [i, spec] of (f.body.rules ?? []).entries()) {
       const line = f.lineOf(['rules', i]);
       const at = { file: f.info.file, line, rule: spec.id };
       if (!spec.id.startsWith(`${stage}.`))
-        throw new PolicyError('rule-id-namespace', `rule id \`${spec.id}\` must start with \`${stage}.\` (ids are namespaced by the ${table.fileKey} they decide)`, at);
+        throw new PolicyError(
+          'rule-id-namespace',
+          `rule id \`${spec.id}\` must start with \`${stage}.\` (ids are namespaced by the ${table.fileKey} they decide)`,
+          at,
+        );
       const rule: LoadedRule = { ...spec, stage, file: f.info.file, line, order: order++ };
       indexOf.set(rule, i);
       if (f.precompiled) prechecked.add(rule);
@@ -193,7 +215,8 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
       if (prev) {
         if (f.info.origin !== 'project' || origins.get(prev.file) === 'project')
           throw new PolicyError('duplicate-rule-id', `duplicate rule id \`${spec.id}\` (first defined at ${prev.file}:${prev.line})`, at);
-        if (prev.stage !== stage) throw new PolicyError('rule-replaces-other-stage', `rule \`${spec.id}\` replaces a \`${prev.stage}\` rule but this file decides \`${stage}\``, at);
+        if (prev.stage !== stage)
+          throw new PolicyError('rule-replaces-other-stage', `rule \`${spec.id}\` replaces a \`${prev.stage}\` rule but this file decides \`${stage}\``, at);
         replaced.push({ id: spec.id, was: `${prev.file}:${prev.line}`, by: `${f.info.file}:${line}` });
       }
       rules.set(spec.id, rule);
@@ -227,6 +250,9 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
   const belongs = (f: ParsedFile) => stageOf(f) !== undefined || disabling.has(f);
   const mine = new Set(all.filter(belongs).map((f) => f.info.file));
   const files = all.filter((f) => mine.has(f.info.file) || (enables.get(f) ?? []).some((o) => mine.has(o))).map((f) => f.info);
-  const revision = createHash('sha256').update(files.map((f) => `${f.file}\0${f.sha256}\n`).join('')).digest('hex').slice(0, 16);
+  const revision = createHash('sha256')
+    .update(files.map((f) => `${f.file}\0${f.sha256}\n`).join(''))
+    .digest('hex')
+    .slice(0, 16);
   return { kind: table.kind, byStage, revision: `sha256:${revision}`, files, disabled, replaced };
 }

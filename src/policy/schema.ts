@@ -3,9 +3,19 @@ import * as z from 'zod/mini';
 
 /** Operators: json-rules-engine's built-ins plus the few wg-policy adds (see engine/run-rules.ts). */
 export const OPERATORS = [
-  'equal', 'notEqual', 'in', 'notIn', 'contains', 'doesNotContain',
-  'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive',
-  'isSet', 'matches', 'hasCredentials',
+  'equal',
+  'notEqual',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'isSet',
+  'matches',
+  'hasCredentials',
 ] as const;
 export type Operator = (typeof OPERATORS)[number];
 

@@ -12,10 +12,7 @@ const REF_KEYS = new Set(['fact', 'path', 'where', 'alias']);
 
 /** True for `{fact: …}` objects whose keys are all reference keys. */
 export function isFactRef(x: unknown): x is FactRef {
-  return (
-    !!x && typeof x === 'object' && !Array.isArray(x) && typeof (x as FactRef).fact === 'string' &&
-    Object.keys(x).every((k) => REF_KEYS.has(k))
-  );
+  return !!x && typeof x === 'object' && !Array.isArray(x) && typeof (x as FactRef).fact === 'string' && Object.keys(x).every((k) => REF_KEYS.has(k));
 }
 
 /** `{{fact.path}}` placeholders in a string. */

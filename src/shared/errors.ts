@@ -117,7 +117,7 @@ export function formatError(e: Pick<PolicyError, 'code' | 'message' | 'file' | '
 
 /** Exit code for an error code (3 for anything unknown). */
 export function exitCodeFor(code: string): ExitClass {
-  return (ERROR_CODES as Record<string, ExitClass>)[code] ?? 3;
+  return Object.hasOwn(ERROR_CODES, code) ? (ERROR_CODES as Record<string, ExitClass>)[code] : 3;
 }
 
 /** Shorthand for a bad-input error (exit 2) with a specific code. */

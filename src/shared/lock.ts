@@ -45,7 +45,11 @@ async function holding<T>(lockPath: string, fn: () => T | Promise<T>, options: L
     fd = fs.openSync(lockPath, fs.constants.O_RDONLY | fs.constants.O_CREAT, 0o666);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (UNOPENABLE.has(err.code ?? '')) throw new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${reason(err)}`, { file: lockPath, help: `the folder of ${options.what ?? 'the locked file'} must be writable` });
+    if (UNOPENABLE.has(err.code ?? ''))
+      throw new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${reason(err)}`, {
+        file: lockPath,
+        help: `the folder of ${options.what ?? 'the locked file'} must be writable`,
+      });
     throw err;
   }
   try {
@@ -78,7 +82,12 @@ function acquire(fd: number, lockPath: string, options: LockOptions): Promise<vo
       const said = stderr.trim().replace(/^flock: /, '');
       if (code === 0) resolve();
       else if (code === 1 && said === '')
-        reject(new PolicyError('lock-failed', `cannot lock \`${lockPath}\`: still locked by another process after ${seconds} s`, { file: lockPath, help: `another wg-policy or wg (or a stuck process) holds ${options.what ?? 'the lock'}` }));
+        reject(
+          new PolicyError('lock-failed', `cannot lock \`${lockPath}\`: still locked by another process after ${seconds} s`, {
+            file: lockPath,
+            help: `another wg-policy or wg (or a stuck process) holds ${options.what ?? 'the lock'}`,
+          }),
+        );
       else reject(new PolicyError('lock-failed', `cannot lock \`${lockPath}\`: ${said || `flock exited with ${code ?? signal}`}`, { file: lockPath }));
     });
   });

@@ -41,6 +41,8 @@ export function readFileBytes(path: string, options: ReadOptions = {}): Buffer |
   try {
     return fs.readFileSync(path);
   } catch (e) {
-    throw new PolicyError('file-unreadable', `cannot read ${what} \`${shown}\`: ${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`, { file: shown });
+    throw new PolicyError('file-unreadable', `cannot read ${what} \`${shown}\`: ${(e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`, {
+      file: shown,
+    });
   }
 }

@@ -6,7 +6,7 @@ export const MASK = '***';
 // Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with it.
 const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authorization/i;
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]*)@/gi;
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
 // `?name=value`, `&name=value` (query) and `;name=value` (matrix parameters).
 const PARAM = /([?&;])([^=&;#\s?/]+)=([^&;#\s]*)/g;
 

@@ -104,7 +104,8 @@ function checkDepth(text: string, file: string): void {
     if (!quote && depth === 0) {
       const h = HEADER.exec(raw) ?? KEY.exec(raw);
       const key = h ? h[2] : undefined;
-      if (key && splitKey(key).length > MAX_DEPTH) throw new PolicyError('toml-too-deep', `TOML keys nest deeper than ${MAX_DEPTH} levels`, { file, line: n + 1 });
+      if (key && splitKey(key).length > MAX_DEPTH)
+        throw new PolicyError('toml-too-deep', `TOML keys nest deeper than ${MAX_DEPTH} levels`, { file, line: n + 1 });
       if (h && HEADER.test(raw)) continue;
       if (h) i = h[0].length;
     }
@@ -130,6 +131,20 @@ function checkDepth(text: string, file: string): void {
   }
 }
 
+/** How deeply tables and arrays nest in parsed data, without recursion. */
+function depthOf(root: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[root, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object' || v instanceof Date) continue;
+    max = Math.max(max, d);
+    if (max > MAX_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 /** Parses TOML text; a syntax error is `toml-syntax` with its line and column. */
 export function parseToml(text: string, file: string): Located {
   checkDepth(text, file);
@@ -138,9 +153,14 @@ export function parseToml(text: string, file: string): Located {
     data = parse(text);
   } catch (e) {
     if (!(e instanceof TomlError)) throw new PolicyError('toml-syntax', `invalid TOML: ${(e as Error).message}`, { file });
-    const reason = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '').replace(/\.$/, '');
+    const reason = e.message
+      .split('\n')[0]
+      .replace(/^Invalid TOML document: /, '')
+      .replace(/\.$/, '');
     throw new PolicyError('toml-syntax', `invalid TOML: ${reason}`, { file, line: e.line, column: e.column });
   }
+  // Keys nested inside inline tables escape the line scan above: measure the parsed data (iteratively) too.
+  if (depthOf(data) > MAX_DEPTH) throw new PolicyError('toml-too-deep', `TOML tables nest deeper than ${MAX_DEPTH} levels`, { file });
   let index: Map<string, Position> | undefined;
   return {
     file,

@@ -13,7 +13,10 @@ export function parseYaml(text: string, file: string): Located {
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
-    const reason = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
+    const reason = err.message
+      .split('\n')[0]
+      .replace(/ at line \d+, column \d+:?$/, '')
+      .replace(/\.$/, '');
     throw new PolicyError('yaml-syntax', `invalid YAML: ${reason}`, { file, line: pos.line, column: pos.col });
   }
   let data: unknown;

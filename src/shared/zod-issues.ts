@@ -50,7 +50,8 @@ export function issueProblem(issue: core.$ZodIssue, value: unknown, hideValue = 
     case 'invalid_union': {
       // A discriminated union names its options: `type` must be one of `file`, `http`; got `kafka`.
       const options = (issue as { options?: unknown[] }).options;
-      if (options?.length) return `must be one of ${options.map((o) => `\`${String(o)}\``).join(', ')}${hideValue || value === undefined ? '' : `, not ${typeof value === 'string' ? `\`${value}\`${didYouMean(value, options.map(String))}` : describe(value)}`}`;
+      if (options?.length)
+        return `must be one of ${options.map((o) => `\`${String(o)}\``).join(', ')}${hideValue || value === undefined ? '' : `, not ${typeof value === 'string' ? `\`${value}\`${didYouMean(value, options.map(String))}` : describe(value)}`}`;
       return hideValue ? 'is invalid' : `is invalid (${describe(value)})`;
     }
     case 'too_small':
@@ -70,7 +71,16 @@ export function issueProblem(issue: core.$ZodIssue, value: unknown, hideValue = 
 }
 
 /** One sentence for an issue: "`key` must be …"; an issue at the root reads "the <whole> …". */
-export function issueSentence(issue: core.$ZodIssue, root: unknown, options: { prefix?: readonly PropertyKey[]; whole?: string; secret?: (path: readonly PropertyKey[]) => boolean; known?: (path: readonly PropertyKey[]) => readonly string[] } = {}): string {
+export function issueSentence(
+  issue: core.$ZodIssue,
+  root: unknown,
+  options: {
+    prefix?: readonly PropertyKey[];
+    whole?: string;
+    secret?: (path: readonly PropertyKey[]) => boolean;
+    known?: (path: readonly PropertyKey[]) => readonly string[];
+  } = {},
+): string {
   const path = [...(options.prefix ?? []), ...issue.path];
   const key = issuePath(path);
   const hide = options.secret?.(issue.path) ?? false;

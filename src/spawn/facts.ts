@@ -80,5 +80,12 @@ export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: C
 
 /** A source as one phrase for messages: `task t1 model`, `--default-model`, `local .wg/config.toml dispatcher.executor`. */
 export function describeSource(taskId: string): (s: Source) => string {
-  return (s) => (s.layer === 'task' ? `task ${taskId} ${s.key}` : s.layer === 'cli' ? s.key : s.layer === 'default' ? `default in ${s.file}` : `${s.layer} ${s.file} ${s.key}`);
+  return (s) =>
+    s.layer === 'task'
+      ? `task ${taskId} ${s.key}`
+      : s.layer === 'cli'
+        ? s.key
+        : s.layer === 'default'
+          ? `default in ${s.file}`
+          : `${s.layer} ${s.file} ${s.key}`;
 }

@@ -77,7 +77,12 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   const explanation = spawnExplanation(taskId, policies.revision, result, plan, result.error ?? null);
   const decision = spawnDecision(explanation, result, result.error ?? null);
   if (options.decisionLog) {
-    const dest = logDestination({ explicit: options.decisionLog.path, env, wgDir, config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined });
+    const dest = logDestination({
+      explicit: options.decisionLog.path,
+      env,
+      wgDir,
+      config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined,
+    });
     // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
     await recordDecision(decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn });
   }
@@ -85,7 +90,12 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
 }
 
 /** The plan from the decided fields; a plan that does not fit the contract is bad input naming the rule. */
-function assemble(taskId: string, values: Record<string, unknown>, provenance: Record<string, { rule: string; policy: string; value: unknown }>, policyRevision: string): SpawnPlan {
+function assemble(
+  taskId: string,
+  values: Record<string, unknown>,
+  provenance: Record<string, { rule: string; policy: string; value: unknown }>,
+  policyRevision: string,
+): SpawnPlan {
   const model = parseModelSpec(String(values.model));
   const r = SpawnPlanSchema.safeParse({
     task: taskId,
@@ -101,7 +111,11 @@ function assemble(taskId: string, values: Record<string, unknown>, provenance: R
   const issue = r.error.issues[0];
   const field = String(issue.path[0]);
   const p = provenance[field === 'model' ? 'modelId' : field];
-  throw new PolicyError('plan-invalid', `the policy set produced an invalid \`${issue.path.join('.')}\` for task \`${taskId}\`: ${JSON.stringify(p?.value)}`, { rule: p?.rule, file: p?.policy.replace(/:\d+$/, ''), line: p ? Number(p.policy.split(':').pop()) : undefined });
+  throw new PolicyError('plan-invalid', `the policy set produced an invalid \`${issue.path.join('.')}\` for task \`${taskId}\`: ${JSON.stringify(p?.value)}`, {
+    rule: p?.rule,
+    file: p?.policy.replace(/:\d+$/, ''),
+    line: p ? Number(p.policy.split(':').pop()) : undefined,
+  });
 }
 
 /**

@@ -23,7 +23,12 @@ export function spawnDecision(x: SpawnExplanation, result: DecideResult, error: 
     kind: 'spawn',
     taskId: x.task,
     policyRevision: x.policyRevision,
-    inputs: dedupeSources(Object.values(result.provenance).flatMap((p) => p.sources.filter((s) => !s.via))).map(({ layer, file, key, value }) => ({ layer, file, key, value })),
+    inputs: dedupeSources(Object.values(result.provenance).flatMap((p) => p.sources.filter((s) => !s.via))).map(({ layer, file, key, value }) => ({
+      layer,
+      file,
+      key,
+      value,
+    })),
     result: x.plan,
     rules: result.determining.map((d) => ({ field: d.stage, rule: d.rule, policy: d.policy })),
     error: error ? { code: error.code, message: error.message, ...(error.rule ? { rule: error.rule } : {}) } : undefined,

@@ -80,7 +80,14 @@ export const SPAWN_TABLE: StageTable = {
   provenanceFact: 'provenance',
   stages: [
     // The model spec comes first: the executor's last-resort rules read its provider prefix.
-    stage({ name: 'model', field: 'model', does: 'picks the model spec, verbatim', value: Text, toFact: (v) => parseModelSpec(String(v)), warnings: modelWarnings }),
+    stage({
+      name: 'model',
+      field: 'model',
+      does: 'picks the model spec, verbatim',
+      value: Text,
+      toFact: (v) => parseModelSpec(String(v)),
+      warnings: modelWarnings,
+    }),
     stage({ name: 'executor', field: 'executor', does: 'picks the executor; explicit settings outrank the model prefix', value: ExecutorSchema }),
     stage({ name: 'compat', field: 'executor', does: 'checks (or, opted in, reroutes) an executor that cannot run the model', value: ExecutorSchema }),
     stage({ name: 'model-id', field: 'modelId', does: 'derives the model id the executor receives', value: Text }),

@@ -30,10 +30,16 @@ function logSet(flags: LogFlags): LogSet {
   // With --audit-log, the project's [policy] rotation is still read when --dir names the project.
   const wgDir = explicit && !flags.dir ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
   const local = wgDir ? loadConfigFile(join(wgDir, 'config.toml'), relative(dirname(wgDir), join(wgDir, 'config.toml'))) : undefined;
-  const { path, config } = logDestination({ explicit: flags.auditLog, env: process.env, wgDir, config: local?.exists ? { data: local.data, file: local.file } : undefined });
+  const { path, config } = logDestination({
+    explicit: flags.auditLog,
+    env: process.env,
+    wgDir,
+    config: local?.exists ? { data: local.data, file: local.file } : undefined,
+  });
   const rotation = chainRotation(config, path);
   const files = path ? logFilesInOrder(path, { tailable: rotation?.tailable }) : [];
-  if (!path || files.length === 0) throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
+  if (!path || files.length === 0)
+    throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
   // Rotation prunes only a full set (maxFiles files; counting up, the bare first file is gone): else a missing start is tampering.
   const full = rotation?.maxFiles !== undefined && files.length >= rotation.maxFiles && (rotation.tailable === true || files[0] !== path);
   return { path, files, prunedByRotation: full };
@@ -55,7 +61,8 @@ export async function runVerify(flags: LogFlags): Promise<void> {
   const r = await verifyLog(files, { head: headPathFor(path), allowPrunedStart: prunedByRotation || flags.allowPruned === true });
   if (flags.json) printJson(r);
   else if (r.ok) {
-    const pruned = r.prunedBefore === undefined ? '' : `; oldest records pruned${prunedByRotation ? ' by rotation' : ''}: chain verified from seq ${r.prunedBefore}`;
+    const pruned =
+      r.prunedBefore === undefined ? '' : `; oldest records pruned${prunedByRotation ? ' by rotation' : ''}: chain verified from seq ${r.prunedBefore}`;
     process.stdout.write(`ok: ${r.records} record${r.records === 1 ? '' : 's'}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})${pruned}\n`);
   } else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
   if (!r.ok) process.exitCode = 1;
@@ -69,7 +76,13 @@ function summary(r: AuditRecord): string {
     const ep = res.endpoint as { name?: string } | null;
     return `executor=${String(res.executor)} model=${String((res.model as { spec?: string })?.spec)} endpoint=${ep?.name ?? 'none'}`;
   }
-  if (r.kind === 'gate' && res) return `${res.allowed ? 'allowed' : 'DENIED'} by ${r.rules.filter((x) => x.field !== 'warn').map((x) => x.rule).join(', ') || '(no rule)'}`;
+  if (r.kind === 'gate' && res)
+    return `${res.allowed ? 'allowed' : 'DENIED'} by ${
+      r.rules
+        .filter((x) => x.field !== 'warn')
+        .map((x) => x.rule)
+        .join(', ') || '(no rule)'
+    }`;
   return '';
 }
 

@@ -24,7 +24,8 @@ export interface GateFlags {
 export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): DoneRequest {
   let jobs: number | undefined;
   if (flags.jobs !== undefined) {
-    if (!/^\d+$/.test(flags.jobs) || Number(flags.jobs) < 1) throw new PolicyError('usage', `\`--jobs\` must be a positive whole number, not \`${flags.jobs}\``, { key: '--jobs' });
+    if (!/^\d+$/.test(flags.jobs) || Number(flags.jobs) < 1)
+      throw new PolicyError('usage', `\`--jobs\` must be a positive whole number, not \`${flags.jobs}\``, { key: '--jobs' });
     jobs = Number(flags.jobs);
   }
   if (flags.junit !== undefined) {
@@ -37,7 +38,16 @@ export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): Done
     }
     if (!ok) throw new PolicyError('junit-write', `cannot write the JUnit report \`${flags.junit}\`: the folder \`${dir}\` does not exist`, { key: '--junit' });
   }
-  return { taskId, dir: flags.dir, manifest: flags.manifest, fullSmoke: flags.fullSmoke, skipSmoke: flags.skipSmoke, jobs, base: flags.base, decisionLog: decisionLogOption(flags) };
+  return {
+    taskId,
+    dir: flags.dir,
+    manifest: flags.manifest,
+    fullSmoke: flags.fullSmoke,
+    skipSmoke: flags.skipSmoke,
+    jobs,
+    base: flags.base,
+    decisionLog: decisionLogOption(flags),
+  };
 }
 
 const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
