@@ -8,7 +8,8 @@ import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema 
 import { cli, ROOT, scratch } from '../support/project.js';
 
 const Str = z.string();
-const SourceWant = z.strictObject({ layer: Str, key: z.optional(Str), file: z.optional(z.nullable(Str)) });
+/** A source the field's provenance must name; with `via`, one that reached it through an earlier field. */
+const SourceWant = z.strictObject({ layer: Str, key: z.optional(Str), file: z.optional(z.nullable(Str)), via: z.optional(Str) });
 
 /** One spawn case: files, a task (or a raw graph), caller flags → the plan's fields, rules and sources, or an error. */
 const SpawnCaseSchema = z.strictObject({
@@ -93,8 +94,9 @@ function checkPlan(c: SpawnCase, plan: SpawnPlan, stderr: string, wgDir: string)
   for (const a of w.argv_includes ?? []) expect(plan.argv).toContain(a);
   for (const a of w.argv_excludes ?? []) expect(plan.argv.some((x) => x.startsWith(a))).toBe(false);
   for (const [field, want] of Object.entries(w.sources ?? {})) {
-    const got = prov(plan, field).sources.filter((s) => !s.via);
-    expect(got).toEqual(expect.arrayContaining(want.map((s) => expect.objectContaining(s))));
+    const all = prov(plan, field).sources;
+    const direct = all.filter((s) => !s.via);
+    for (const one of want) expect(one.via ? all : direct).toEqual(expect.arrayContaining([expect.objectContaining(one)]));
   }
   for (const [field, rules] of Object.entries(w.shadowed ?? {})) expect(prov(plan, field).shadowed.map((s) => s.rule)).toEqual(expect.arrayContaining(rules));
   for (const s of w.stderr ?? []) expect(stderr).toContain(s);

@@ -7,8 +7,7 @@ import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
 import { parseTimeoutSecs } from './duration.js';
 import { deprecationWarning } from './model-spec.js';
-import { ConfigSchema, type WgConfig } from './schema.js';
-import { WG_IGNORES_FILE } from './validate.js';
+import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
 
 export { ConfigSchema, type WgConfig } from './schema.js';
 /** One parsed config file. */

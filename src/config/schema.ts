@@ -1,6 +1,9 @@
 // wg's config.toml as wg deserializes it: the typed keys that make wg's loader fail when wrong; other keys pass untouched.
 import * as z from 'zod/mini';
 
+/** What wg does with a config its loader refuses, as the end of every such message. */
+export const WG_IGNORES_FILE = 'wg refuses such a config and would ignore the whole file, spawning with its built-in defaults';
+
 const str = z.optional(z.string());
 const bool = z.optional(z.boolean());
 const num = z.optional(z.number());

@@ -2,10 +2,7 @@
 import { PolicyError } from '../shared/errors.js';
 import type { ConfigFile } from './load-toml.js';
 import { strictSpecProblem } from './model-spec.js';
-import { ROLES } from './schema.js';
-
-/** What wg does with a config its loader refuses, as the end of every such message. */
-export const WG_IGNORES_FILE = 'wg refuses such a config and would ignore the whole file, spawning with its built-in defaults';
+import { ROLES, WG_IGNORES_FILE } from './schema.js';
 
 type Layered = { file: ConfigFile; path: string[]; value: unknown };
 
