@@ -1,6 +1,6 @@
 // Model specs as wg parses them: a known provider prefix splits at the first `:`; deprecated prefixes warn.
 import { describe, expect, test } from '@jest/globals';
-import { DEPRECATED_PREFIXES, deprecationWarning, KNOWN_PROVIDERS, parseModelSpec } from '../../src/config/model-spec.js';
+import { DEPRECATED_PREFIXES, deprecationWarning, KNOWN_PROVIDERS, parseModelSpec, strictSpecProblem } from '../../src/config/model-spec.js';
 
 describe('parseModelSpec', () => {
   test.each([
@@ -40,5 +40,24 @@ describe('deprecationWarning', () => {
 
   test('every deprecated prefix is a known provider', () => {
     for (const p of Object.keys(DEPRECATED_PREFIXES)) expect(KNOWN_PROVIDERS).toContain(p);
+  });
+});
+
+describe("strictSpecProblem (wg's parse_model_spec_strict)", () => {
+  test.each<[string, string | null]>([
+    ['claude:opus', null],
+    ['openrouter:deepseek/deepseek-v3.2', null],
+    ...KNOWN_PROVIDERS.map((p): [string, null] => [`${p}:some-model`, null]),
+    ['', 'is empty'],
+    ['opus', 'has no provider prefix (write provider:model, e.g. `claude:opus`'],
+    ['deepseek/deepseek-v3.2', 'has no provider prefix'],
+    ['foobar:gpt-4', 'names unknown provider `foobar`'],
+    ['deepseek-coder-v2:16b', 'names unknown provider `deepseek-coder-v2`'],
+    ['claude:', 'has provider `claude` but no model name'],
+    ['amplifier:claude-3-haiku', 'removed `amplifier` executor'],
+  ])('%j → %j', (spec, problem) => {
+    const got = strictSpecProblem(spec);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toContain(problem);
   });
 });
