@@ -26,17 +26,29 @@ test('no prefix asks for no agent and reads nothing', () => {
 });
 
 test("one match by the YAML's id prefix: its executor (default claude), preferences and role", () => {
-  const d = wgDir({ 'x.yaml': agent('abc123', 'preferred_model: "claude:haiku"\n'), 'y.yaml': agent('zzz') }, { 'r.yaml': 'id: r-1\nname: R\ndescription: d\nperformance: { task_count: 0 }\ndefault_exec_mode: light\n' });
+  const d = wgDir(
+    { 'x.yaml': agent('abc123', 'preferred_model: "claude:haiku"\n'), 'y.yaml': agent('zzz') },
+    { 'r.yaml': 'id: r-1\nname: R\ndescription: d\nperformance: { task_count: 0 }\ndefault_exec_mode: light\n' },
+  );
   const warnings: string[] = [];
   const a = loadAgency(d, '.wg', 'abc', (w) => warnings.push(w));
   expect(a).toEqual({
     asked: 'abc',
     match: 'found',
-    agent: { id: 'abc123', file: '.wg/agency/cache/agents/x.yaml', executor: 'claude', preferred_model: 'claude:haiku', preferred_provider: null, role_id: 'r' },
+    agent: {
+      id: 'abc123',
+      file: '.wg/agency/cache/agents/x.yaml',
+      executor: 'claude',
+      preferred_model: 'claude:haiku',
+      preferred_provider: null,
+      role_id: 'r',
+    },
     role: { id: 'r-1', file: '.wg/agency/cache/roles/r.yaml', default_exec_mode: 'light' },
   });
   expect(warnings).toEqual([]);
-  expect(agencySource(a, 'agent.preferred_model', 'claude:haiku')).toEqual([{ layer: 'local', file: '.wg/agency/cache/agents/x.yaml', key: 'preferred_model', value: 'claude:haiku' }]);
+  expect(agencySource(a, 'agent.preferred_model', 'claude:haiku')).toEqual([
+    { layer: 'local', file: '.wg/agency/cache/agents/x.yaml', key: 'preferred_model', value: 'claude:haiku' },
+  ]);
   expect(agencySource(a, 'role.default_exec_mode', 'light')[0]).toMatchObject({ file: '.wg/agency/cache/roles/r.yaml' });
 });
 

@@ -43,7 +43,8 @@ describe('built-ins (test_executor_registry_default_configs and friends)', () =>
 describe('a TOML replaces the built-in wholesale', () => {
   test('test_executor_config_load: every key read, timeout and model too; the model prefix parsed', () => {
     const d = wgDir({
-      claude: '[executor]\ntype = "custom"\ncommand = "my-agent"\nargs = ["--task", "{{task_id}}"]\ntimeout = 600\nmodel = "codex:gpt-5"\nworking_dir = "/w"\nextra = 1\n[executor.env]\nTASK_TITLE = "{{task_title}} {{task_identity}}"\n[executor.prompt_template]\ntemplate = "x"\n',
+      claude:
+        '[executor]\ntype = "custom"\ncommand = "my-agent"\nargs = ["--task", "{{task_id}}"]\ntimeout = 600\nmodel = "codex:gpt-5"\nworking_dir = "/w"\nextra = 1\n[executor.env]\nTASK_TITLE = "{{task_title}} {{task_identity}}"\n[executor.prompt_template]\ntemplate = "x"\n',
     });
     const { list, sources } = loadExecutors(d, '.wg');
     expect(list[0]).toEqual({

@@ -26,17 +26,35 @@ describe('errors', () => {
     {
       note: 'a wrong type',
       lines: ['[dispatcher]', 'model = 5'],
-      want: { code: 'config-type', line: 2, column: 1, key: 'dispatcher.model', message: '`dispatcher.model` must be a string, not number 5; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults' },
+      want: {
+        code: 'config-type',
+        line: 2,
+        column: 1,
+        key: 'dispatcher.model',
+        message:
+          '`dispatcher.model` must be a string, not number 5; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'a wrong type under [coordinator] names the key as written',
       lines: ['', '[coordinator]', 'executor = true'],
-      want: { code: 'config-type', line: 3, key: 'coordinator.executor', message: '`coordinator.executor` must be a string, not boolean true; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults' },
+      want: {
+        code: 'config-type',
+        line: 3,
+        key: 'coordinator.executor',
+        message:
+          '`coordinator.executor` must be a string, not boolean true; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'a role that is not a table',
       lines: ['agent = "claude"'],
-      want: { code: 'config-type', line: 1, key: 'agent', message: `\`agent\` must be a table, not the string "claude"${'; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults'}` },
+      want: {
+        code: 'config-type',
+        line: 1,
+        key: 'agent',
+        message: `\`agent\` must be a table, not the string "claude"${'; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults'}`,
+      },
     },
     {
       note: 'inherit_global not a boolean',
@@ -46,12 +64,23 @@ describe('errors', () => {
     {
       note: 'an endpoint without a name',
       lines: ['[[llm_endpoints.endpoints]]', 'name = "a"', '[[llm_endpoints.endpoints]]', 'url = "http://b"'],
-      want: { code: 'config-type', line: 3, key: 'llm_endpoints.endpoints[1].name', message: '`llm_endpoints.endpoints[1].name` is required; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults' },
+      want: {
+        code: 'config-type',
+        line: 3,
+        key: 'llm_endpoints.endpoints[1].name',
+        message: '`llm_endpoints.endpoints[1].name` is required; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'an empty endpoint name',
       lines: ['[[llm_endpoints.endpoints]]', 'name = ""'],
-      want: { code: 'config-type', line: 2, key: 'llm_endpoints.endpoints[0].name', message: '`llm_endpoints.endpoints[0].name` must not be empty; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults' },
+      want: {
+        code: 'config-type',
+        line: 2,
+        key: 'llm_endpoints.endpoints[0].name',
+        message:
+          '`llm_endpoints.endpoints[0].name` must not be empty; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: "a [models.<role>].tier outside fast|standard|premium (lowercase only, as wg's serde reads it)",
@@ -61,7 +90,12 @@ describe('errors', () => {
     {
       note: 'a [[model_registry]] entry without its tier',
       lines: ['[[model_registry]]', 'id = "x"', 'provider = "openrouter"', 'model = "a/b"'],
-      want: { code: 'config-type', line: 1, key: 'model_registry[0].tier', message: expect.stringContaining('`model_registry[0].tier` must be one of `fast`, `standard`, `premium`') },
+      want: {
+        code: 'config-type',
+        line: 1,
+        key: 'model_registry[0].tier',
+        message: expect.stringContaining('`model_registry[0].tier` must be one of `fast`, `standard`, `premium`'),
+      },
     },
     {
       note: 'a [[tag_routing]] rule without a model',
@@ -69,12 +103,12 @@ describe('errors', () => {
       want: { code: 'config-type', key: 'tag_routing[0].model', message: expect.stringContaining('would ignore the whole file') },
     },
     {
-      note: "wg's example: [agency] auto_assign = \"yes\"",
+      note: 'wg\'s example: [agency] auto_assign = "yes"',
       lines: ['[agency]', 'auto_assign = "yes"'],
       want: { code: 'config-type', line: 2, key: 'agency.auto_assign', message: expect.stringContaining('must be a boolean') },
     },
     {
-      note: "wg's example: [dispatcher] max_agents = \"8\"",
+      note: 'wg\'s example: [dispatcher] max_agents = "8"',
       lines: ['[dispatcher]', 'max_agents = "8"'],
       want: { code: 'config-type', line: 2, key: 'dispatcher.max_agents' },
     },

@@ -24,15 +24,39 @@ test('validate_format_accepts_default_config, and prefixed specs everywhere', ()
 });
 
 test.each<{ note: string; local?: string; global?: string; want: Record<string, unknown> }>([
-  { note: 'a bare [agent].model', local: '[agent]\nmodel = "opus"\n', want: { code: 'config-model-format', key: 'agent.model', line: 2, file: '.wg/config.toml' } },
+  {
+    note: 'a bare [agent].model',
+    local: '[agent]\nmodel = "opus"\n',
+    want: { code: 'config-model-format', key: 'agent.model', line: 2, file: '.wg/config.toml' },
+  },
   { note: 'a bare global [dispatcher].model', global: '[dispatcher]\nmodel = "haiku"\n', want: { key: 'dispatcher.model', file: '~/.wg/config.toml' } },
   { note: 'the key as written under [coordinator]', local: '[coordinator]\nmodel = "haiku"\n', want: { key: 'coordinator.model' } },
-  { note: '[dispatcher].provider present', local: '[dispatcher]\nprovider = "openrouter"\n', want: { code: 'config-deprecated-key', key: 'dispatcher.provider' } },
-  { note: 'a [models.<role>].provider', global: '[models.triage]\nmodel = "claude:haiku"\nprovider = "anthropic"\n', want: { code: 'config-deprecated-key', key: 'models.triage.provider', line: 3 } },
+  {
+    note: '[dispatcher].provider present',
+    local: '[dispatcher]\nprovider = "openrouter"\n',
+    want: { code: 'config-deprecated-key', key: 'dispatcher.provider' },
+  },
+  {
+    note: 'a [models.<role>].provider',
+    global: '[models.triage]\nmodel = "claude:haiku"\nprovider = "anthropic"\n',
+    want: { code: 'config-deprecated-key', key: 'models.triage.provider', line: 3 },
+  },
   { note: 'a bare [tiers] value', local: '[tiers]\npremium = "opus"\n', want: { key: 'tiers.premium' } },
-  { note: "wg's order: agent.model before the dispatcher and tiers", local: '[tiers]\nfast = "x"\n[dispatcher]\nmodel = "y"\n[agent]\nmodel = "z"\n', want: { key: 'agent.model' } },
-  { note: "wg's order: models.default before the roles", local: '[models.evaluator]\nmodel = "a"\n[models.default]\nmodel = "b"\n', want: { key: 'models.default.model' } },
-  { note: 'a global-only role model is checked when the project has no [agent].model', global: '[models.evaluator]\nmodel = "haiku"\n', want: { key: 'models.evaluator.model' } },
+  {
+    note: "wg's order: agent.model before the dispatcher and tiers",
+    local: '[tiers]\nfast = "x"\n[dispatcher]\nmodel = "y"\n[agent]\nmodel = "z"\n',
+    want: { key: 'agent.model' },
+  },
+  {
+    note: "wg's order: models.default before the roles",
+    local: '[models.evaluator]\nmodel = "a"\n[models.default]\nmodel = "b"\n',
+    want: { key: 'models.default.model' },
+  },
+  {
+    note: 'a global-only role model is checked when the project has no [agent].model',
+    global: '[models.evaluator]\nmodel = "haiku"\n',
+    want: { key: 'models.evaluator.model' },
+  },
 ])('$note', ({ local, global, want }) => {
   const e = thrown(check(local, global));
   expect(e).toMatchObject({ code: 'config-model-format', ...want });

@@ -183,7 +183,10 @@ describe('later stages', () => {
   });
 
   test('toFact sees the facts of the decision (for lookups)', async () => {
-    const table: StageTable = { ...TABLE, stages: [{ ...TABLE.stages[0], toFact: (v, facts) => ({ name: v, owner: (facts.task as { id: string }).id }) }, TABLE.stages[2]] };
+    const table: StageTable = {
+      ...TABLE,
+      stages: [{ ...TABLE.stages[0], toFact: (v, facts) => ({ name: v, owner: (facts.task as { id: string }).id }) }, TABLE.stages[2]],
+    };
     const out = await decide(table, setOf(table, rule('color.red', 9, { value: 'red' }), rule('label.own', 9, { value: '{{results.color.owner}}' })), task);
     expect(out.values.label).toBe('t1');
   });

@@ -135,18 +135,32 @@ describe('resolveValue', () => {
     { note: 'a mapping with merge and another key is a plain table', expr: { merge: [{ A: '1' }], B: 2 }, value: { merge: [{ A: '1' }], B: 2 } },
     { note: 'merge over something that is no list is a plain table', expr: { merge: 'x' }, value: { merge: 'x' } },
   ])('$note', ({ expr, value }) => {
-    const facts = { ...FACTS, tpl: { cmd: 'run-{{id}}', args: ['{{m}}', 'x{{m}}y', '{{nope}}', '{{ id }}'], n: 2 }, tpl2: 'v={{a}}', task: { ...FACTS.task, loop: '{{loop}}' } };
+    const facts = {
+      ...FACTS,
+      tpl: { cmd: 'run-{{id}}', args: ['{{m}}', 'x{{m}}y', '{{nope}}', '{{ id }}'], n: 2 },
+      tpl2: 'v={{a}}',
+      task: { ...FACTS.task, loop: '{{loop}}' },
+    };
     expect(resolveValue(expr, facts).value).toEqual(value);
   });
 
   test('reads of get, render, merge and concat are recorded for provenance', () => {
-    const { reads } = resolveValue({ concat: [{ fact: 'endpoints', path: 'list', where: { name: 'b' }, get: 'provider' }, { merge: [{ X: '{{task.id}}' }] }] }, FACTS);
+    const { reads } = resolveValue(
+      { concat: [{ fact: 'endpoints', path: 'list', where: { name: 'b' }, get: 'provider' }, { merge: [{ X: '{{task.id}}' }] }] },
+      FACTS,
+    );
     expect(reads).toEqual([
       { fact: 'endpoints', path: 'list.1.provider', value: 'openai' },
       { fact: 'task', path: 'id', value: 't1' },
     ]);
     const r = resolveValue({ fact: 'names', render: { a: '{{task.model}}' } }, { ...FACTS, names: ['{{a}}'] });
-    expect(r).toEqual({ value: ['claude:opus'], reads: [{ fact: 'names', path: undefined, value: ['{{a}}'] }, { fact: 'task', path: 'model', value: 'claude:opus' }] });
+    expect(r).toEqual({
+      value: ['claude:opus'],
+      reads: [
+        { fact: 'names', path: undefined, value: ['{{a}}'] },
+        { fact: 'task', path: 'model', value: 'claude:opus' },
+      ],
+    });
   });
 
   test('an unknown fact reads nothing, even one named like an Object property', () => {

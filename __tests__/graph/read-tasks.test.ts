@@ -80,8 +80,18 @@ describe('readTaskFromGraph', () => {
       lines: ['', '{"kind":"task","id":"t","title":"x","model":5}'],
       want: { code: 'graph-line', line: 2, key: 'model', message: expect.stringContaining('task `t`: `model` must be a string, not number 5') },
     },
-    { note: 'tags that are not a list', id: 't', lines: ['{"kind":"task","id":"t","title":"x","tags":"a,b"}'], want: { code: 'graph-line', line: 1, key: 'tags' } },
-    { note: 'a tag that is not a string', id: 't', lines: ['{"kind":"task","id":"t","title":"x","tags":["a",1]}'], want: { code: 'graph-line', key: 'tags[1]' } },
+    {
+      note: 'tags that are not a list',
+      id: 't',
+      lines: ['{"kind":"task","id":"t","title":"x","tags":"a,b"}'],
+      want: { code: 'graph-line', line: 1, key: 'tags' },
+    },
+    {
+      note: 'a tag that is not a string',
+      id: 't',
+      lines: ['{"kind":"task","id":"t","title":"x","tags":["a",1]}'],
+      want: { code: 'graph-line', key: 'tags[1]' },
+    },
   ])('$note → $want.code', ({ id, lines, want }) => {
     expect(thrown(() => fromGraph(id, ...lines))).toMatchObject({ file: '.wg/graph.jsonl', ...want });
   });

@@ -54,7 +54,12 @@ describe('scanGraph', () => {
     { note: 'a negative retry_count', line: '{"id":"t","kind":"task","title":"x","retry_count":-1}', key: 'retry_count', message: '`retry_count`' },
     { note: 'paused as a string', line: '{"id":"t","kind":"task","title":"x","paused":"yes"}', key: 'paused', message: 'must be a boolean' },
     { note: 'a timeout that is a number', line: '{"id":"t","kind":"task","title":"x","timeout":30}', key: 'timeout', message: 'must be a string' },
-    { note: 'a log entry without a message', line: '{"id":"t","kind":"task","title":"x","log":[{"timestamp":"now"}]}', key: 'log[0].message', message: 'is required' },
+    {
+      note: 'a log entry without a message',
+      line: '{"id":"t","kind":"task","title":"x","log":[{"timestamp":"now"}]}',
+      key: 'log[0].message',
+      message: 'is required',
+    },
     { note: 'an unknown failure_class', line: '{"id":"t","kind":"task","title":"x","failure_class":"oops"}', key: 'failure_class', message: 'not `oops`' },
     { note: 'a resource without an id', line: '{"kind":"resource","name":"Budget"}', key: 'id', message: '`id` is required' },
   ])('$note', ({ line, key, message }) => {

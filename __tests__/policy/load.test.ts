@@ -136,7 +136,9 @@ describe('a valid set', () => {
       ...project({ 'm.yaml': `field: model\nrules:\n${r('model.standard-tier', 1, 'value: "claude:haiku"')}` }),
       namespaces: NAMESPACES,
     });
-    expect(set.replaced).toEqual([{ id: 'model.standard-tier', was: expect.stringMatching(/^policies\/spawn\/model\.yaml:\d+$/), by: '.wg/policies/m.yaml:3' }]);
+    expect(set.replaced).toEqual([
+      { id: 'model.standard-tier', was: expect.stringMatching(/^policies\/spawn\/model\.yaml:\d+$/), by: '.wg/policies/m.yaml:3' },
+    ]);
     expect(set.byStage.get('model')!.at(-1)).toMatchObject({ id: 'model.standard-tier', then: { value: 'claude:haiku' }, file: '.wg/policies/m.yaml' });
   });
 });

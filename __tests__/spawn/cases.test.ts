@@ -131,7 +131,16 @@ describe('spawn cases (CLI)', () => {
     const s = setup(c);
     try {
       const args = ['plan', s.taskId, '--dir', s.wgDir];
-      const flags = { agentExecutor: '--agent-executor', defaultModel: '--default-model', site: '--site', agent: '--agent', agentId: '--agent-id', timeout: '--timeout', role: '--role', promptFile: '--prompt-file' } as const;
+      const flags = {
+        agentExecutor: '--agent-executor',
+        defaultModel: '--default-model',
+        site: '--site',
+        agent: '--agent',
+        agentId: '--agent-id',
+        timeout: '--timeout',
+        role: '--role',
+        promptFile: '--prompt-file',
+      } as const;
       for (const [k, flag] of Object.entries(flags)) {
         const v = c.args?.[k as keyof typeof flags];
         if (v !== undefined) args.push(flag, v);

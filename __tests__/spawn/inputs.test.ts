@@ -14,7 +14,9 @@ function inputsFor(task: Record<string, unknown>, files: Record<string, string> 
   cleanups.push(s.cleanup);
   const layers = loadLayers({ wgDir: s.wgDir, home: s.home });
   const warnings: string[] = [];
-  const inputs = readSpawnInputs(layers, { task: { id: 't1', priority: 10, ...task } as never, file: '.wg/graph.jsonl', line: 4 }, caller, (w) => warnings.push(w));
+  const inputs = readSpawnInputs(layers, { task: { id: 't1', priority: 10, ...task } as never, file: '.wg/graph.jsonl', line: 4 }, caller, (w) =>
+    warnings.push(w),
+  );
   return { inputs, warnings, s };
 }
 
@@ -55,7 +57,10 @@ describe('readSpawnInputs', () => {
   });
 
   test('the canonical wg dir, its parent as {{working_dir}}, the next agent id, an unusable model cache warned about', () => {
-    const { inputs, warnings, s } = inputsFor({}, { 'project/.wg/model_cache.json': 'nope', 'project/.wg/service/registry.json': '{"agents":{},"next_agent_id":3}' });
+    const { inputs, warnings, s } = inputsFor(
+      {},
+      { 'project/.wg/model_cache.json': 'nope', 'project/.wg/service/registry.json': '{"agents":{},"next_agent_id":3}' },
+    );
     expect(inputs.wgDirReal.endsWith('/project/.wg')).toBe(true);
     expect(inputs.workingDir).toBe(join(inputs.wgDirReal, '..'));
     expect(inputs.nextAgent).toEqual({ next: 3, file: '.wg/service/registry.json' });

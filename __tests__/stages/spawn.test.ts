@@ -122,7 +122,10 @@ describe('the model stage hooks', () => {
     });
     expect(stage('model').toFact!('opus', { registry })).toMatchObject({ provider: null, name: 'opus', registry: { id: 'opus' }, cache: null, listed: null });
     expect(stage('model').toFact!('anthropic/claude-3.5-sonnet', { registry })).toMatchObject({ registry: { id: 'my-alias' } });
-    expect(stage('model').toFact!('gpt-5.5', { registry, modelCache })).toMatchObject({ registry: null, cache: { resolved: 'openai/gpt-5.5', suggestions: '' } });
+    expect(stage('model').toFact!('gpt-5.5', { registry, modelCache })).toMatchObject({
+      registry: null,
+      cache: { resolved: 'openai/gpt-5.5', suggestions: '' },
+    });
     expect(stage('model').toFact!('qwen3', { registry, modelCache })).toMatchObject({
       cache: { resolved: null, suggestions: 'openrouter:qwen/qwen3-coder, openrouter:qwen/qwen3-coder-plus' },
     });

@@ -61,7 +61,9 @@ type Parsed<T> = { data: T; file: string };
 function readAll<T>(dir: string, shownDir: string, schema: z.ZodMiniType<T>, warn: (m: string) => void): Parsed<T>[] {
   if (!existsSync(dir)) return [];
   const out: Parsed<T>[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const file = `${shownDir}/${f}`;
     try {
       const src = parseYaml(readTextFile(join(dir, f), { shownAs: file, what: 'agency file' }), file);

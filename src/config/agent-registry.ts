@@ -21,9 +21,13 @@ export function nextAgentId(wgDir: string, shownAs: string): { next: number; fil
     });
   const next = (data as { next_agent_id?: unknown }).next_agent_id;
   if (typeof next !== 'number' || !Number.isInteger(next) || next < 0 || next > 4294967295)
-    throw new PolicyError('agent-registry', '`next_agent_id` must be a whole number from 0 to 4294967295; wg cannot load its agent registry and refuses to spawn', {
-      file: shownAs,
-      key: 'next_agent_id',
-    });
+    throw new PolicyError(
+      'agent-registry',
+      '`next_agent_id` must be a whole number from 0 to 4294967295; wg cannot load its agent registry and refuses to spawn',
+      {
+        file: shownAs,
+        key: 'next_agent_id',
+      },
+    );
   return { next, file: shownAs };
 }

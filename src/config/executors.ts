@@ -141,7 +141,8 @@ function loadExecutorToml(path: string, shownAs: string, name: string): Executor
     if (namesSecret(k)) secret(`executor.env.${k}`, 'names a secret');
     if (hasCredentials(v)) secret(`executor.env.${k}`, 'carries credentials');
   }
-  for (const [i, a] of [ex.command, ...(ex.args ?? [])].entries()) if (hasCredentials(a)) secret(i === 0 ? 'executor.command' : `executor.args`, 'carries credentials');
+  for (const [i, a] of [ex.command, ...(ex.args ?? [])].entries())
+    if (hasCredentials(a)) secret(i === 0 ? 'executor.command' : `executor.args`, 'carries credentials');
   return configOf(name, ex, shownAs, false);
 }
 

@@ -57,7 +57,12 @@ function effectiveEndpoints(local: ConfigFile, global: ConfigFile, profile: Conf
   const inherit = knob === true || byProfile;
   const why = knob === true ? 'inherit_global = true' : `the active named profile \`${profile?.name}\` in ${profile?.file}`;
   if (inherit && global.endpoints !== undefined)
-    return make(global.endpoints, { layer: 'global', file: global.file }, `${global.file} [[llm_endpoints.endpoints]] (inherited: ${why})`, byProfile ? profile : null);
+    return make(
+      global.endpoints,
+      { layer: 'global', file: global.file },
+      `${global.file} [[llm_endpoints.endpoints]] (inherited: ${why})`,
+      byProfile ? profile : null,
+    );
   const reason = inherit
     ? `${local.file} (no [[llm_endpoints.endpoints]]) and ${global.file} (none either)`
     : knob === false

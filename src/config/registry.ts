@@ -36,7 +36,12 @@ export function effectiveRegistry(local: ConfigFile, global: ConfigFile): { list
   }
   user.forEach((e, i) => {
     list.push({ index: list.length, id: e.id, provider: e.provider, model: e.model, tier: e.tier, endpoint: e.endpoint ?? null });
-    sources.push({ layer: from === local ? 'local' : 'global', file: from!.file, key: `model_registry[${i}]`, value: { id: e.id, provider: e.provider, model: e.model } });
+    sources.push({
+      layer: from === local ? 'local' : 'global',
+      file: from!.file,
+      key: `model_registry[${i}]`,
+      value: { id: e.id, provider: e.provider, model: e.model },
+    });
   });
   return { list, sources };
 }

@@ -46,7 +46,9 @@ export const ROLES = [
   'chat_compactor',
 ] as const;
 
-const ModelsSchema = z.looseObject(Object.fromEntries(ROLES.map((r) => [r, z.optional(RoleModelSchema)])) as Record<(typeof ROLES)[number], z.ZodMiniOptional<typeof RoleModelSchema>>);
+const ModelsSchema = z.looseObject(
+  Object.fromEntries(ROLES.map((r) => [r, z.optional(RoleModelSchema)])) as Record<(typeof ROLES)[number], z.ZodMiniOptional<typeof RoleModelSchema>>,
+);
 
 /** One `[[model_registry]]` entry: `id`, `provider`, `model` and `tier` are required. */
 export const RegistryEntrySchema = z.looseObject({
@@ -78,7 +80,8 @@ const DispatcherSchema = z.looseObject({
   executor: str,
   provider: str,
   agent_timeout: str,
-  ...typed([
+  ...typed(
+    [
       'max_agents',
       'interval',
       'poll_interval',
@@ -91,8 +94,11 @@ const DispatcherSchema = z.looseObject({
       'max_chats',
       'archive_retention_days',
       'registry_refresh_interval',
-    ], u64),
-  ...typed([
+    ],
+    u64,
+  ),
+  ...typed(
+    [
       'compactor_interval',
       'max_verify_failures',
       'max_eval_rescues',
@@ -101,8 +107,11 @@ const DispatcherSchema = z.looseObject({
       'max_escalation_depth',
       'provider_failure_threshold',
       'max_incomplete_retries',
-    ], u32),
-  ...typed([
+    ],
+    u32,
+  ),
+  ...typed(
+    [
       'graph_watch_enabled',
       'coordinator_agent',
       'chat_agent',
@@ -112,8 +121,11 @@ const DispatcherSchema = z.looseObject({
       'auto_test_discovery',
       'scoped_verify_enabled',
       'escalate_on_retry',
-    ], bool),
-  ...typed([
+    ],
+    bool,
+  ),
+  ...typed(
+    [
       'default_context_scope',
       'eval_frequency',
       'verify_mode',
@@ -122,15 +134,21 @@ const DispatcherSchema = z.looseObject({
       'on_provider_failure',
       'provider_failure_cooldown',
       'incomplete_retry_delay',
-    ], str),
+    ],
+    str,
+  ),
   compaction_threshold_ratio: num,
 });
 
 const AgencySchema = z.looseObject({
-  ...typed(['auto_evaluate', 'auto_assign', 'auto_place', 'auto_create', 'auto_triage', 'eval_gate_all', 'auto_rescue_on_eval_fail', 'flip_enabled', 'auto_evolve'], bool),
+  ...typed(
+    ['auto_evaluate', 'auto_assign', 'auto_place', 'auto_create', 'auto_triage', 'eval_gate_all', 'auto_rescue_on_eval_fail', 'flip_enabled', 'auto_evolve'],
+    bool,
+  ),
   ...typed(['auto_create_threshold', 'exploration_interval', 'bizarre_ideation_interval', 'evolution_threshold', 'evolution_budget', 'gate_max_attempts'], u32),
   ...typed(['triage_timeout', 'triage_max_log_bytes', 'auto_assign_grace_seconds', 'evolution_interval'], u64),
-  ...typed([
+  ...typed(
+    [
       'cache_population_threshold',
       'ucb_exploration_constant',
       'novelty_bonus_multiplier',
@@ -138,8 +156,11 @@ const AgencySchema = z.looseObject({
       'eval_gate_threshold',
       'flip_verification_threshold',
       'gate_confidence_threshold',
-    ], num),
-  ...typed([
+    ],
+    num,
+  ),
+  ...typed(
+    [
       'assigner_agent',
       'evaluator_agent',
       'evolver_agent',
@@ -156,7 +177,9 @@ const AgencySchema = z.looseObject({
       'evaluator_model',
       'default_validation_mode',
       'gate_uncertain_policy',
-    ], str),
+    ],
+    str,
+  ),
 });
 
 /** wg's config: the typed keys (a wrong type, a missing required field or a tier outside fast|standard|premium fails wg's load). */

@@ -112,7 +112,9 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
     };
     const fromConditions = winner.conditions.filter((c) => c.result === true).map((c) => ({ fact: c.fact, path: c.path, value: c.actual }));
     // A read of an earlier result carries that result's sources, plus any the mapper knows for the path below it.
-    let sources = dedupeSources([...reads, ...fromConditions].flatMap((r) => [...(viaEarlier(r.fact, r.path) ?? []), ...sourcesOf(r.fact, r.path, r.value, live)]));
+    let sources = dedupeSources(
+      [...reads, ...fromConditions].flatMap((r) => [...(viaEarlier(r.fact, r.path) ?? []), ...sourcesOf(r.fact, r.path, r.value, live)]),
+    );
     if (sources.length === 0) sources = [{ layer: 'default', file: winner.rule.file, key: `${winner.rule.id}.then.value`, value }];
     const shadowed = matched.slice(1).map((t) => ({
       rule: t.rule.id,

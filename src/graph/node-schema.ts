@@ -110,7 +110,9 @@ export const TaskNodeSchema = z.looseObject({
   ...of(['paused', 'test_required', 'rescued', 'no_tier_escalation', 'unplaced', 'cron_enabled'], bool),
   visibility: z.optional(z.string()),
   failure_class: z.optional(
-    z.nullable(z.enum(['api-error-400-document', 'api-error-429-rate-limit', 'api-error-5xx-transient', 'agent-hard-timeout', 'agent-exit-nonzero', 'wrapper-internal'])),
+    z.nullable(
+      z.enum(['api-error-400-document', 'api-error-429-rate-limit', 'api-error-5xx-transient', 'agent-hard-timeout', 'agent-exit-nonzero', 'wrapper-internal']),
+    ),
   ),
   log: z.optional(z.array(z.looseObject({ timestamp: z.string(), message: z.string(), actor: optStr, user: optStr }))),
   estimate: z.optional(z.nullable(z.looseObject({ hours: z.optional(z.nullable(z.number())), cost: z.optional(z.nullable(z.number())) }))),

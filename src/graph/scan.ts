@@ -18,7 +18,11 @@ function checkNode(record: Record<string, unknown>, shownAs: string, line: numbe
   if (r.success) return;
   const issue = r.error.issues[0];
   const id = typeof record.id === 'string' ? `${kind} \`${record.id}\`: ` : '';
-  throw new PolicyError('graph-line', `${id}${issueSentence(issue, record, { whole: 'the line' })}; ${WG_FAILS}`, { file: shownAs, line, key: issueKey(issue) });
+  throw new PolicyError('graph-line', `${id}${issueSentence(issue, record, { whole: 'the line' })}; ${WG_FAILS}`, {
+    file: shownAs,
+    line,
+    key: issueKey(issue),
+  });
 }
 
 /** A record of graph.jsonl and its 0-based line index. */

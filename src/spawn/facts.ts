@@ -59,7 +59,11 @@ export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
       chatJournal: inp.chat.journal,
     },
     agency: { asked: inp.agency.asked, match: inp.agency.match, agent: inp.agency.agent, role: inp.agency.role },
-    tiers: { list: inp.tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } })), task: tierSpec, taskTier: inp.taskTier },
+    tiers: {
+      list: inp.tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } })),
+      task: tierSpec,
+      taskTier: inp.taskTier,
+    },
     tagRouting: { match: inp.tagMatch ? { tag: inp.tagMatch.tag, model: inp.tagMatch.model } : null },
     registry: { list: inp.registry.list },
     modelCache: { file: inp.modelCache.file, present: inp.modelCache.ids !== null, ids: inp.modelCache.ids ?? [] },

@@ -94,7 +94,9 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
 /** The caller's inputs of a request (and nothing else: the request also carries where to look). */
 function callerOf(req: SpawnRequest): CallerInput {
   const { agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role } = req;
-  return Object.fromEntries(Object.entries({ agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role }).filter(([, v]) => v !== undefined),
+  );
 }
 
 /** The plan from the decided fields; a plan that does not fit the contract is bad input naming the rule. */

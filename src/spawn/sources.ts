@@ -99,7 +99,9 @@ export function sourceMapper(inp: SpawnInputs): SourceMapper {
         if (part === 'caller') return [{ layer: 'cli', file: null, key: '--timeout', value: d.raw }];
         if (part === 'task') return [taskSrc('timeout', d.raw)];
         const file = layers[part as 'local' | 'global'];
-        return [{ layer: part as 'local' | 'global', file: file.file, key: file.aliases.get('dispatcher.agent_timeout') ?? 'dispatcher.agent_timeout', value: d.raw }];
+        return [
+          { layer: part as 'local' | 'global', file: file.file, key: file.aliases.get('dispatcher.agent_timeout') ?? 'dispatcher.agent_timeout', value: d.raw },
+        ];
       }
       case 'profile':
         return layers.activeProfile && path === 'active' ? [{ layer: 'global', file: layers.activeProfile.file, key: 'active-profile', value }] : [];

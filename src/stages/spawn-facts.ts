@@ -4,7 +4,6 @@ import { EndpointSchema, PublicEndpointSchema } from '../config/endpoint.js';
 import { ROLES, TierNameSchema } from '../config/schema.js';
 import { TaskSchema } from '../graph/read-tasks.js';
 
-const Text = z.string().check(z.minLength(1));
 const optText = z.optional(z.string());
 const Source = z.object({ layer: z.string(), file: z.nullable(z.string()), key: z.string() });
 
@@ -112,7 +111,14 @@ export const AgencyFactSchema = z.object({
   asked: z.nullable(z.string()),
   match: z.enum(['none', 'found', 'no-match', 'ambiguous']),
   agent: z.nullable(
-    z.object({ id: z.string(), file: z.string(), executor: z.string(), preferred_model: z.nullable(z.string()), preferred_provider: z.nullable(z.string()), role_id: z.string() }),
+    z.object({
+      id: z.string(),
+      file: z.string(),
+      executor: z.string(),
+      preferred_model: z.nullable(z.string()),
+      preferred_provider: z.nullable(z.string()),
+      role_id: z.string(),
+    }),
   ),
   role: z.nullable(z.object({ id: z.string(), file: z.string(), default_exec_mode: z.nullable(z.string()) })),
 });
