@@ -2,6 +2,7 @@
 import { expect, test } from '@jest/globals';
 import { parseTimeoutSecs } from '../../src/config/duration.js';
 
+// test_parse_timeout_seconds/minutes/hours/no_unit, test_parse_timeout_secs_minutes/hours/seconds/no_unit
 test.each([
   ['30s', 30],
   ['5m', 300],
@@ -17,6 +18,7 @@ test.each([
   expect(parseTimeoutSecs(text)).toEqual({ secs });
 });
 
+// test_parse_timeout_secs_empty_fails, and what Rust's u64 parser refuses
 test.each(['', '   ', '1d', '1h30m', '5ms', '1.5h', '30 m', '-5', 'm', 'abc', '5M', '99999999999999999999h'])('%j is refused', (text) => {
   expect(parseTimeoutSecs(text)).toEqual({ error: expect.any(String) });
 });

@@ -2,6 +2,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEPRECATED_PREFIXES, deprecationWarning, KNOWN_PROVIDERS, parseModelSpec, strictSpecProblem } from '../../src/config/model-spec.js';
 
+// test_parse_model_spec_* (known provider, claude prefix, bare name, legacy slash format, ollama model tag and prefix,
+// all known providers), lenient_treats_unknown_prefix_as_bare, lenient_empty_string, lenient_double_colon.
 describe('parseModelSpec', () => {
   test.each([
     { spec: 'claude:opus', provider: 'claude', name: 'opus' },
@@ -14,6 +16,9 @@ describe('parseModelSpec', () => {
     { spec: 'Claude:opus', provider: null, name: 'Claude:opus' },
     { spec: ':opus', provider: null, name: ':opus' },
     { spec: '', provider: null, name: '' },
+    { spec: 'claude::opus', provider: 'claude', name: ':opus' },
+    { spec: 'deepseek-coder-v2:16b', provider: null, name: 'deepseek-coder-v2:16b' },
+    { spec: 'ollama:llama3', provider: 'ollama', name: 'llama3' },
   ])('$spec → provider $provider, name $name', ({ spec, provider, name }) => {
     expect(parseModelSpec(spec)).toEqual({ spec, provider, name });
   });

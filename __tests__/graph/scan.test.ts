@@ -23,13 +23,24 @@ describe('scanGraph', () => {
     ]);
   });
 
-  test('empty text has no records', () => {
-    expect([...scanGraph('', 'g')]).toEqual([]);
+  test('test_load_empty_file, test_load_whitespace_only_file, test_load_comments_only_file: no records', () => {
+    for (const text of ['', '   \n  \t  \n\n   \n', '# comment 1\n# comment 2\n# comment 3\n']) expect([...scanGraph(text, 'g')]).toEqual([]);
+  });
+
+  test('test_load_mixed_line_endings_crlf / _mixed, test_load_interleaved_comments_and_tasks, test_load_file_with_trailing_newlines', () => {
+    const text = '# Header\r\n{"id":"t1","kind":"task","title":"CRLF","status":"open"}\r\n# mid\n\n{"id":"t2","kind":"task","title":"LF","status":"done"}\n\n\n';
+    expect([...scanGraph(text, 'g')].map((l) => l.record.id)).toEqual(['t1', 't2']);
+  });
+
+  test('test_load_bare_opening_brace and test_load_invalid_json_on_specific_lines: the line is named', () => {
+    const ok = '{"id":"t","kind":"task","title":"OK","status":"open"}';
+    expect(thrown(() => [...scanGraph(`${ok}\n${ok}\n${ok}\nthis is not json at all\n`, 'g')])).toMatchObject({ code: 'graph-line', line: 4 });
+    expect(thrown(() => [...scanGraph('{\n', 'g')])).toMatchObject({ code: 'graph-line', line: 1 });
   });
 
   test.each([
-    { note: 'invalid JSON', line: '{"kind":"task",', message: /^invalid JSON: .*wg would load no task at all$/ },
-    { note: 'an array', line: '[1,2]', message: /^each line must be a JSON object; / },
+    { note: 'test_load_truncated_single_line: invalid JSON', line: '{"kind":"task",', message: /^invalid JSON: .*wg would load no task at all$/ },
+    { note: 'test_load_json_array_instead_of_object: an array', line: '[1,2]', message: /^each line must be a JSON object; / },
     { note: 'null', line: 'null', message: /^each line must be a JSON object; / },
     { note: 'a string', line: '"task"', message: /^each line must be a JSON object; / },
     { note: 'a number', line: '42', message: /^each line must be a JSON object; / },
