@@ -28,7 +28,8 @@ describe('scanGraph', () => {
   });
 
   test('test_load_mixed_line_endings_crlf / _mixed, test_load_interleaved_comments_and_tasks, test_load_file_with_trailing_newlines', () => {
-    const text = '# Header\r\n{"id":"t1","kind":"task","title":"CRLF","status":"open"}\r\n# mid\n\n{"id":"t2","kind":"task","title":"LF","status":"done"}\n\n\n';
+    const text =
+      '# Header\r\n{"id":"t1","kind":"task","title":"CRLF","status":"open"}\r\n# mid\n\n{"id":"t2","kind":"task","title":"LF","status":"done"}\n\n\n';
     expect([...scanGraph(text, 'g')].map((l) => l.record.id)).toEqual(['t1', 't2']);
   });
 
