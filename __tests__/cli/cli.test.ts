@@ -18,7 +18,8 @@ test('--help explains every command and the exit codes', () => {
     expect(r.stdout).toContain(word);
   const p = cli(['plan', '--help']);
   expect(p.code).toBe(0);
-  for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model']) expect(p.stdout).toContain(flag);
+  for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model', '--site', '--agent', '--agent-id', '--timeout', '--role'])
+    expect(p.stdout).toContain(flag);
 });
 
 test('usage errors are exit 2 with one sentence and no stack trace', () => {
@@ -55,13 +56,27 @@ test('--task-json reads a task from a file or stdin instead of graph.jsonl', () 
   writeFileSync(file, JSON.stringify({ id: 'adhoc', title: 'y', exec: 'echo hi' }));
   const a = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', file], { home: s.home });
   expect(a.code).toBe(0);
-  expect(JSON.parse(a.stdout).argv).toEqual(['bash', '-c', 'echo hi']);
+  expect(JSON.parse(a.stdout).argv).toEqual(['timeout', '--signal=TERM', '--kill-after=30', '1800', 'bash', '-c', 'echo hi']);
   const b = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: JSON.stringify({ id: 'adhoc', model: 'claude:haiku' }) });
   expect(b.code).toBe(0);
   expect(JSON.parse(b.stdout).model.id).toBe('haiku');
   const bad = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: '{"id":' });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('(stdin): invalid JSON');
+});
+
+test('bad caller inputs are usage errors naming the flag (exit 2)', () => {
+  const s = project();
+  for (const [flag, value, words] of [
+    ['--site', 'cron', 'unknown spawn site `cron` given by --site'],
+    ['--agent-id', '../../etc', 'given by --agent-id'],
+    ['--timeout', '1d', 'timeout `1d` given by --timeout'],
+  ]) {
+    const r = cli(['plan', 't1', '--dir', s.wgDir, flag, value], { home: s.home });
+    expect([flag, r.code, r.stdout]).toEqual([flag, 2, '']);
+    expect(r.stderr).toContain(words);
+    expect(r.stderr).toContain('[usage]');
+  }
 });
 
 test('plan -q prints the plan and no provenance line', () => {
@@ -93,7 +108,23 @@ test('explain --json carries per-condition actual values', () => {
   const rule = exec.rules.find((ru: { rule: string }) => ru.rule === 'executor.unknown-in-local-dispatcher');
   expect(rule.outcome).toBe('did not match');
   expect(rule.conditions).toContainEqual({ condition: expect.stringContaining('notIn'), actual: 'claude', result: false });
-  expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
+  expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual([
+    'launch',
+    'exec-mode',
+    'model',
+    'executor',
+    'compat',
+    'executor-config',
+    'model-override',
+    'model-id',
+    'provider',
+    'endpoint',
+    'agent-id',
+    'prompt-file',
+    'timeout',
+    'env',
+    'argv',
+  ]);
 });
 
 test('explain of a refused plan shows the trace and exits 1', () => {

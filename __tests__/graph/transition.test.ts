@@ -59,28 +59,29 @@ describe('markDone', () => {
   const now = () => new Date('2026-05-14T10:00:00.123Z');
 
   test('keeps CRLF line ends, comments, blank lines and the missing final newline', async () => {
-    const text = '# c\r\n{"kind":"task","id":"a","status":"open"}\r\n\r\n{"kind":"task","id":"b"}';
+    const text = '# c\r\n{"kind":"task","id":"a","title":"A","status":"open"}\r\n\r\n{"kind":"task","id":"b","title":"B"}';
     const g = write(text);
     const t = await markDone({ wgDir: g.wgDir, taskId: 'b', message: 'm', now });
     expect(t).toMatchObject({ task: 'b', from: 'open', to: 'done', completedAt: AT, line: 4 });
     expect(readFileSync(g.graph, 'utf8')).toBe(
-      `# c\r\n{"kind":"task","id":"a","status":"open"}\r\n\r\n{"kind":"task","id":"b","status":"done","completed_at":"${AT}","log":[{"timestamp":"${AT}","message":"m"}]}`,
+      `# c\r\n{"kind":"task","id":"a","title":"A","status":"open"}\r\n\r\n{"kind":"task","id":"b","title":"B","status":"done","completed_at":"${AT}","log":[{"timestamp":"${AT}","message":"m"}]}`,
     );
   });
 
   test('a duplicate id: the later line is the task (as wg reads it) and the only one changed', async () => {
-    const g = write('{"kind":"task","id":"a","status":"open"}\n{"kind":"task","id":"a","status":"in-progress"}\n');
+    const g = write('{"kind":"task","id":"a","title":"A","status":"open"}\n{"kind":"task","id":"a","title":"A","status":"in-progress"}\n');
     await markDone({ wgDir: g.wgDir, taskId: 'a', message: 'm', actor: 'agent-1', now });
     const [first, second] = readFileSync(g.graph, 'utf8').split('\n');
-    expect(first).toBe('{"kind":"task","id":"a","status":"open"}');
+    expect(first).toBe('{"kind":"task","id":"a","title":"A","status":"open"}');
     expect(JSON.parse(second).log).toEqual([{ timestamp: AT, actor: 'agent-1', message: 'm' }]);
   });
 
   test('a malformed line, a missing task or a done task: nothing is written', async () => {
     const cases: Array<[string, string, string, RegExp]> = [
-      ['{"kind":"task","id":"a"}\n{oops\n', 'a', 'graph-line', /^\.wg\/graph\.jsonl:2: invalid JSON/],
+      ['{"kind":"task","id":"a","title":"A"}\n{oops\n', 'a', 'graph-line', /^\.wg\/graph\.jsonl:2: invalid JSON/],
+      ['{"kind":"task","id":"a"}\n', 'a', 'graph-line', /^\.wg\/graph\.jsonl:1: task `a`: `title` is required/],
       ['{"kind":"resource","id":"a"}\n', 'a', 'task-not-found', /^\.wg\/graph\.jsonl: task `a` is not in \.wg\/graph\.jsonl$/],
-      ['{"kind":"task","id":"a","status":"done"}\n', 'a', 'task-status', /^\.wg\/graph\.jsonl:1: task `a` is already done$/],
+      ['{"kind":"task","id":"a","title":"A","status":"done"}\n', 'a', 'task-status', /^\.wg\/graph\.jsonl:1: task `a` is already done$/],
     ];
     for (const [text, id, code, message] of cases) {
       const g = write(text);

@@ -15,6 +15,8 @@ export const WantErrorSchema = z.strictObject({
   key: z.optional(z.string()),
   rule: z.optional(z.string()),
   message: z.optional(z.array(z.string())),
+  /** Words the error's help line must contain. */
+  help: z.optional(z.array(z.string())),
 });
 export type WantError = z.infer<typeof WantErrorSchema>;
 
@@ -64,6 +66,7 @@ export function expectLibraryError(err: unknown, want: WantError): void {
   if (want.file !== undefined) expect(['file', e.file === want.file || !!e.file?.endsWith(`/${want.file}`) ? want.file : e.file]).toEqual(['file', want.file]);
   for (const k of ['line', 'column', 'key', 'rule'] as const) if (want[k] !== undefined) expect([k, e[k]]).toEqual([k, want[k]]);
   for (const m of want.message ?? []) expect(e.message).toContain(m);
+  for (const h of want.help ?? []) expect(e.help ?? '').toContain(h);
   expect(e.message).not.toContain('\n');
 }
 
@@ -74,7 +77,7 @@ export function expectCliError(r: { code: number; stdout: string; stderr: string
   expect(r.stderr).toContain(`[${want.code}]`);
   if (want.file !== undefined) expect(r.stderr).toContain(want.line === undefined ? want.file : `${want.file}:${want.line}`);
   if (want.rule !== undefined) expect(r.stderr).toContain(want.rule);
-  for (const m of want.message ?? []) expect(r.stderr).toContain(m);
+  for (const m of [...(want.message ?? []), ...(want.help ?? [])]) expect(r.stderr).toContain(m);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 

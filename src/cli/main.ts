@@ -17,7 +17,12 @@ const spawnOptions = (cmd: Command) =>
     .option('--task-json <file>', 'read the task from a JSON file instead of graph.jsonl (- for stdin)')
     .option('--agent-executor <name>', "the caller's executor (wg's agency executor): claude, native, codex or shell")
     .option('--default-model <spec>', "the caller's default model (the dispatcher's model), e.g. claude:opus")
-    .option('--prompt-file <path>', 'prompt file passed to native (default: <wgdir>/agents/<task>/prompt.txt)');
+    .option('--prompt-file <path>', 'prompt file (default: <wgdir>/agents/<agent-id>/prompt.txt)')
+    .option('--site <site>', "which of wg's spawn sites asks: dispatcher (default), ipc, spawn, spawn-task or chat")
+    .option('--agent <id>', "the agency agent (an id prefix, as task.agent; default: the task's agent)")
+    .option('--agent-id <id>', "the agent id wg gives this spawn (default: the next id in wg's agent registry)")
+    .option('--timeout <duration>', "the spawn's own timeout, as wg writes it (30m, 90s, 120; '' for none)")
+    .option('--role <role>', 'the chat handler role (wg spawn-task --role)');
 
 const auditOptions = (cmd: Command) =>
   cmd

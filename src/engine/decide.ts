@@ -91,7 +91,8 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
     out.determining.push({ stage: stage.name, field: stage.field, rule: winner.rule.id, policy: policyOf(winner.rule) });
     if (winner.rule.then.reject !== undefined) {
       st.rejected = renderMessage(winner.rule.then.reject, live);
-      out.error = new PolicyError('rule-rejected', st.rejected, { rule: winner.rule.id, file: winner.rule.file, line: winner.rule.line });
+      const help = winner.rule.then.help === undefined ? undefined : renderMessage(winner.rule.then.help, live);
+      out.error = new PolicyError('rule-rejected', st.rejected, { rule: winner.rule.id, file: winner.rule.file, line: winner.rule.line, help });
       return stop(out);
     }
     const { value, reads } = resolveValue(winner.rule.then.value, live);
@@ -110,7 +111,10 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
       return (out.provenance[field]?.sources ?? []).map((s) => ({ ...s, via: s.via ?? field }));
     };
     const fromConditions = winner.conditions.filter((c) => c.result === true).map((c) => ({ fact: c.fact, path: c.path, value: c.actual }));
-    let sources = dedupeSources([...reads, ...fromConditions].flatMap((r) => viaEarlier(r.fact, r.path) ?? sourcesOf(r.fact, r.path, r.value)));
+    // A read of an earlier result carries that result's sources, plus any the mapper knows for the path below it.
+    let sources = dedupeSources(
+      [...reads, ...fromConditions].flatMap((r) => [...(viaEarlier(r.fact, r.path) ?? []), ...sourcesOf(r.fact, r.path, r.value, live)]),
+    );
     if (sources.length === 0) sources = [{ layer: 'default', file: winner.rule.file, key: `${winner.rule.id}.then.value`, value }];
     const shadowed = matched.slice(1).map((t) => ({
       rule: t.rule.id,
@@ -124,7 +128,7 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
       out.provenance[stage.field] = { value, rule: winner.rule.id, policy: policyOf(winner.rule), sources, shadowed };
     }
     out.values[stage.field] = value;
-    results[stage.field] = stage.toFact ? stage.toFact(value) : value;
+    results[stage.field] = stage.toFact ? stage.toFact(value, live) : value;
     const entry = out.provenance[stage.field];
     shownProvenance[stage.field] = { rule: entry.rule, from: describeAll(entry.sources, describe) };
     out.warnings.push(...(stage.warnings?.(value, sources, live) ?? []));

@@ -1,7 +1,7 @@
 // Reads tasks from wg's graph.jsonl (or a task JSON file) the way wg deserializes them.
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
-import { readTextFile } from '../shared/read-file.js';
+import { readFileBytes } from '../shared/read-file.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { findTaskLine } from './scan.js';
 
@@ -23,6 +23,7 @@ const optStr = z.optional(z.nullable(z.string()));
 export const TaskSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   title: optStr,
+  description: optStr,
   status: optStr,
   model: optStr,
   endpoint: optStr,
@@ -31,6 +32,8 @@ export const TaskSchema = z.looseObject({
   executor: optStr,
   provider: optStr,
   tier: optStr,
+  timeout: optStr,
+  verify: optStr,
   agent: optStr,
   assigned: optStr,
   session_id: optStr,
@@ -60,7 +63,13 @@ function validate(obj: unknown, file: string, line?: number): Task {
 
 /** Finds task `id` in graph.jsonl; blank, `#` and non-task lines are skipped; a malformed line is an error. */
 export function readTaskFromGraph(path: string, shownAs: string, id: string): LoadedTask {
-  const text = readTextFile(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' });
+  const bytes = readFileBytes(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' })!;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new PolicyError('graph-line', "the graph is not valid UTF-8; wg's graph loader fails on it, so wg would load no task at all", { file: shownAs });
+  }
   const found = findTaskLine(text, shownAs, id);
   if (!found) throw new PolicyError('task-not-found', `task \`${id}\` is not in ${shownAs}`, { file: shownAs, key: id });
   return { task: validate(found.record, shownAs, found.index + 1), file: shownAs, line: found.index + 1 };

@@ -18,8 +18,8 @@ export interface StageSpec {
   facts: Readonly<Record<string, z.ZodMiniType>>;
   /** first-match: what a winning rule's value must be; anything else is `rule-value` naming the rule. */
   value?: z.ZodMiniType;
-  /** What later stages see of the value under the table's results fact (default: the value itself). */
-  toFact?: (value: unknown) => unknown;
+  /** What later stages see of the value under the table's results fact (default: the value itself); lookups may read the facts. */
+  toFact?: (value: unknown, facts: Readonly<Record<string, unknown>>) => unknown;
   /** Warnings the decided value raises (a deprecated model prefix), given where it came from. */
   warnings?: (value: unknown, sources: readonly Source[], facts: Readonly<Record<string, unknown>>) => string[];
 }

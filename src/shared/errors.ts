@@ -17,6 +17,12 @@ export const ERROR_CODES = {
   'yaml-aliases': 2,
   'config-type': 2,
   'config-credential-url': 2,
+  'config-model-format': 2, // a model spec wg's config validation refuses (wg then ignores the config)
+  'config-deprecated-key': 2, // a provider key wg's config validation refuses
+  'bad-duration': 2, // a timeout string wg cannot parse
+  'executor-toml': 2, // an executor TOML wg cannot parse
+  'executor-secret': 2, // an executor TOML that would put a secret into env or argv
+  'agent-registry': 2, // <wgdir>/service/registry.json wg cannot load
   'graph-line': 2,
   'task-not-found': 2,
   'task-field': 2,

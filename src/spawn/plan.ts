@@ -12,7 +12,8 @@ import { loadPolicySet } from '../policy/load.js';
 import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
-import { buildFacts, describeSource, sourceMapper, type CallerInput } from './facts.js';
+import { buildFacts, describeSource, sourceMapper } from './facts.js';
+import { readSpawnInputs, type CallerInput } from './inputs.js';
 import { SpawnPlanSchema, type SpawnPlan } from './plan-schema.js';
 import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
@@ -66,8 +67,9 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   const loaded = loadTask(req, wgDir, layers.projectRoot);
   const policies = await loadPolicySet(SPAWN_TABLE, { projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot, namespaces: NAMESPACES });
   const taskId = loaded.task.id;
-  const result = await decide(SPAWN_TABLE, policies, buildFacts(layers, loaded, req), {
-    sourcesOf: sourceMapper(layers, loaded, req),
+  const inputs = readSpawnInputs(layers, loaded, callerOf(req), warn);
+  const result = await decide(SPAWN_TABLE, policies, buildFacts(inputs), {
+    sourcesOf: sourceMapper(inputs),
     describe: describeSource(taskId),
     subject: `task \`${taskId}\``,
   });
@@ -89,6 +91,14 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   return { plan, error: result.error ?? null, explanation, decision };
 }
 
+/** The caller's inputs of a request (and nothing else: the request also carries where to look). */
+function callerOf(req: SpawnRequest): CallerInput {
+  const { agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role } = req;
+  return Object.fromEntries(
+    Object.entries({ agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role }).filter(([, v]) => v !== undefined),
+  );
+}
+
 /** The plan from the decided fields; a plan that does not fit the contract is bad input naming the rule. */
 function assemble(
   taskId: string,
@@ -99,9 +109,15 @@ function assemble(
   const model = parseModelSpec(String(values.model));
   const r = SpawnPlanSchema.safeParse({
     task: taskId,
+    launch: values.launch,
     executor: values.executor,
+    execMode: values.execMode,
     model: { spec: model.spec, provider: model.provider, id: values.modelId },
+    provider: values.provider,
     endpoint: values.endpoint ?? null,
+    agentId: values.agentId,
+    promptFile: values.promptFile,
+    timeout: values.timeout ?? null,
     env: values.env,
     argv: values.argv,
     provenance,

@@ -12,6 +12,11 @@ export interface SpawnFlags {
   agentExecutor?: string;
   defaultModel?: string;
   promptFile?: string;
+  site?: string;
+  agent?: string;
+  agentId?: string;
+  timeout?: string;
+  role?: string;
 }
 
 /** Turns CLI flags into a planSpawn request. */
@@ -23,6 +28,11 @@ export function requestFrom(taskId: string, flags: SpawnFlags): SpawnRequest {
     agentExecutor: flags.agentExecutor,
     defaultModel: flags.defaultModel,
     promptFile: flags.promptFile,
+    site: flags.site,
+    agent: flags.agent,
+    agentId: flags.agentId,
+    timeout: flags.timeout,
+    role: flags.role,
   };
 }
 
