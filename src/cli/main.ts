@@ -1,5 +1,5 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { reportError } from './output.js';
 
@@ -60,6 +60,21 @@ program
   .option('--bundled', 'check only the bundled policies')
   .option('--json', 'print the report as JSON')
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+
+program
+  .command('graph')
+  .description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read')
+  .option('--dir <dir>', 'wg directory whose project policies to include (default: $WG_DIR, else found from cwd)')
+  .option('--bundled', 'draw the bundled policies only')
+  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .addOption(new Option('--kind <set>', 'which policy set').choices(['spawn', 'gate']).default('spawn'))
+  .addHelpText('after', '\nExamples:\n  wg-policy graph --bundled > precedence.mmd\n  wg-policy graph --kind gate --format dot | dot -Tsvg > gate.svg')
+  .action(async (opts) => (await import('./commands/graph.js')).runGraph(opts));
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the policy file format (for editors: yaml-language-server, VS Code, IntelliJ)')
+  .action(async () => (await import('./commands/schema.js')).runSchema());
 
 const audit = program.command('audit').description('read and verify the decision log');
 const logOptions = (cmd: Command) =>
