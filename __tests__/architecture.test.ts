@@ -17,9 +17,10 @@ const LAYER: Readonly<Record<string, number>> = {
   spawn: 4,
   gate: 4,
   check: 4,
-  build: 5,
-  cli: 5,
-  '(index)': 5,
+  impact: 5,
+  build: 6,
+  cli: 6,
+  '(index)': 6,
 };
 
 function files(dir: string): string[] {

@@ -62,6 +62,17 @@ program
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
 
 program
+  .command('diff')
+  .description("plan every task under the project's config and policies at a git revision and as they are now; report what changes")
+  .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+  .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
+  .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
+  .option('--status <status>', 'only tasks with this status (e.g. open)')
+  .option('--json', 'one JSON line per changed task, with both plans')
+  .addHelpText('after', '\nExit: 0 nothing changes, 1 something changes, 2 bad input.\n\nExamples:\n  wg-policy diff                        # uncommitted config/policy edits vs HEAD\n  wg-policy diff --base origin/main     # a pull request against its target\n  wg-policy diff --base-global ~/old-global.toml --status open')
+  .action(async (opts) => (await import('./commands/diff.js')).runDiff(opts));
+
+program
   .command('graph')
   .description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read')
   .option('--dir <dir>', 'wg directory whose project policies to include (default: $WG_DIR, else found from cwd)')
