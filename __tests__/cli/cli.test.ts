@@ -71,9 +71,9 @@ test('plan -q prints the plan and no provenance line', () => {
   expect(r.stderr).toBe('');
 });
 
-test('explain shows the winner, what it read, the rules that lost and why the others failed', () => {
+test('explain --all shows the winner, what it read, the rules that lost and why the others failed', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  const r = cli(['explain', 't1', '--dir', s.wgDir, '--all'], { home: s.home });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('decided by executor.local-dispatcher (policies/spawn/executor.yaml:');
   expect(r.stdout).toContain('read local .wg/config.toml dispatcher.executor = "claude"');
@@ -94,6 +94,44 @@ test('explain --json carries per-condition actual values', () => {
   expect(rule.outcome).toBe('did not match');
   expect(rule.conditions).toContainEqual({ condition: expect.stringContaining('notIn'), actual: 'claude', result: false });
   expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
+});
+
+test('explain by default is short: per stage the value, the deciding rule, what it read, the runner-up', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines.length).toBeLessThan(30);
+  expect(r.stdout).toMatch(/^executor → executor = "claude" {2}← executor\.local-dispatcher \(policies\/spawn\/executor\.yaml:\d+\)$/m);
+  expect(r.stdout).toMatch(/^ {4}read local \.wg\/config\.toml dispatcher\.executor = "claude"$/m);
+  expect(r.stdout).toMatch(/^ {4}next: executor\.model-prefix-claude \(/m);
+});
+
+test('explain --field shows every rule of the stages deciding one field', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpoint'], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('endpoint → endpoint = null');
+  expect(r.stdout).toContain('endpoint.none-configured');
+  expect(r.stdout).not.toContain('executor → executor');
+  const bad = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpont'], { home: s.home });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('did you mean `endpoint`?');
+});
+
+test('explain --why-not names the first failing condition with its actual value, or the rule that beat it', () => {
+  const s = project();
+  const why = (rule: string) => cli(['explain', 't1', '--dir', s.wgDir, '--why-not', rule], { home: s.home });
+  expect(why('executor.global-dispatcher').stdout).toMatch(
+    /^executor\.global-dispatcher \(policies\/spawn\/executor\.yaml:\d+, priority 50\) did not match: global\.dispatcher\.executor isSet failed, actual unset\n$/,
+  );
+  expect(why('executor.default').stdout).toMatch(
+    /matched, but executor\.local-dispatcher \(policies\/spawn\/executor\.yaml:\d+, priority 70\) beat it in executor/,
+  );
+  expect(why('executor.local-dispatcher').stdout).toContain('decided executor: "claude"');
+  const unknown = why('executor.globl-dispatcher');
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('did you mean `executor.global-dispatcher`?');
 });
 
 test('explain of a refused plan shows the trace and exits 1', () => {

@@ -7,7 +7,8 @@ import { diffPlans } from '../../src/impact/diff.js';
 import { cli, scratch } from '../support/project.js';
 
 const PINNED = '[dispatcher]\nexecutor = "claude"\n\n[llm_endpoints]\ninherit_global = true\n';
-const GLOBAL = '[dispatcher]\nexecutor = "native"\n\n[[llm_endpoints.endpoints]]\nname = "openrouter"\nprovider = "openrouter"\nis_default = true\napi_key = "sk-or-CANARY-123456"\n';
+const GLOBAL =
+  '[dispatcher]\nexecutor = "native"\n\n[[llm_endpoints.endpoints]]\nname = "openrouter"\nprovider = "openrouter"\nis_default = true\napi_key = "sk-or-CANARY-123456"\n';
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' });
 
@@ -35,8 +36,12 @@ test('removing the pin shows every affected task with the rule and source behind
     expect(r.tasks).toBe(4);
     expect(r.groups.map((g) => g.tasks)).toEqual([['a', 'b', 'c']]); // the shell task is unaffected
     const summary = r.groups[0].summary;
-    expect(summary).toContain('executor claude → native (executor.local-dispatcher → executor.global-dispatcher ← global ~/.wg/config.toml dispatcher.executor)');
-    expect(summary).toContain('endpoint none → openrouter (endpoint.none-for-claude → endpoint.is-default ← global ~/.wg/config.toml llm_endpoints.endpoints[0]');
+    expect(summary).toContain(
+      'executor claude → native (executor.local-dispatcher → executor.global-dispatcher ← global ~/.wg/config.toml dispatcher.executor)',
+    );
+    expect(summary).toContain(
+      'endpoint none → openrouter (endpoint.none-for-claude → endpoint.is-default ← global ~/.wg/config.toml llm_endpoints.endpoints[0]',
+    );
     expect(r.changed[0].before).toMatchObject({ executor: 'claude', endpoint: null });
     expect(r.changed[0].after).toMatchObject({ executor: 'native', endpoint: 'openrouter' });
     expect(JSON.stringify(r)).not.toContain('CANARY');

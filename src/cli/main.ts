@@ -32,6 +32,13 @@ auditOptions(spawnOptions(program.command('plan <task-id>')))
 spawnOptions(program.command('explain <task-id>'))
   .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
   .option('--json', 'print the explanation as JSON')
+  .option('--all', 'every rule of every stage, with why each did not match')
+  .option('--field <field>', 'only the stages deciding this field (e.g. executor, endpoint)')
+  .option('--why-not <rule-id>', 'why this rule did not decide: its first failing condition, or the rule that beat it')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  wg-policy explain t1                           # per field: value, rule, what it read, the runner-up\n  wg-policy explain t1 --field endpoint --all\n  wg-policy explain t1 --why-not executor.global-dispatcher',
+  )
   .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
 
 const gateOptions = (cmd: Command) =>
@@ -69,7 +76,10 @@ program
   .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
   .option('--status <status>', 'only tasks with this status (e.g. open)')
   .option('--json', 'one JSON line per changed task, with both plans')
-  .addHelpText('after', '\nExit: 0 nothing changes, 1 something changes, 2 bad input.\n\nExamples:\n  wg-policy diff                        # uncommitted config/policy edits vs HEAD\n  wg-policy diff --base origin/main     # a pull request against its target\n  wg-policy diff --base-global ~/old-global.toml --status open')
+  .addHelpText(
+    'after',
+    '\nExit: 0 nothing changes, 1 something changes, 2 bad input.\n\nExamples:\n  wg-policy diff                        # uncommitted config/policy edits vs HEAD\n  wg-policy diff --base origin/main     # a pull request against its target\n  wg-policy diff --base-global ~/old-global.toml --status open',
+  )
   .action(async (opts) => (await import('./commands/diff.js')).runDiff(opts));
 
 program

@@ -102,7 +102,10 @@ function materializeBase(wgDir: string, rev: string, to: string, git: GitRunner)
   if (commit.status !== 0) throw new PolicyError('git-base', `\`--base ${rev}\` is not a commit in the git repository of the wg directory`, { key: '--base' });
   const rel = relative(top, wgDir).split('\\').join('/');
   const prefix = rel ? `${rel}/` : '';
-  const listed = git(['ls-tree', '-r', '-z', '--name-only', commit.stdout.trim(), '--', `${prefix}config.toml`, `${prefix}policies`, `${prefix}executors`], top);
+  const listed = git(
+    ['ls-tree', '-r', '-z', '--name-only', commit.stdout.trim(), '--', `${prefix}config.toml`, `${prefix}policies`, `${prefix}executors`],
+    top,
+  );
   if (listed.status !== 0) throw new PolicyError('git-base', `cannot list \`${rev}\` with git ls-tree`, { key: '--base' });
   for (const path of listed.stdout.split('\0').filter(Boolean)) {
     const blob = git(['show', `${commit.stdout.trim()}:${path}`], top);
@@ -123,7 +126,9 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const graphPath = join(wgDir, 'graph.jsonl');
   const shownGraph = relative(dirname(wgDir), graphPath);
   const text = readTextFile(graphPath, { shownAs: shownGraph, what: 'graph' });
-  const tasks = [...scanGraph(text, shownGraph)].map((l) => l.record).filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || (r.status ?? 'open') === req.status));
+  const tasks = [...scanGraph(text, shownGraph)]
+    .map((l) => l.record)
+    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || (r.status ?? 'open') === req.status));
   const scratch = mkdtempSync(join(tmpdir(), 'wg-policy-diff-'));
   try {
     // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config.
@@ -131,7 +136,9 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
     const baseHome = join(scratch, 'home');
     mkdirSync(baseWg, { recursive: true });
     materializeBase(wgDir, base, baseWg, git);
-    const globalText = req.baseGlobal ? readTextFile(req.baseGlobal, { what: 'base global config' }) : readTextFile(globalConfigPath(home), { what: 'global config', missing: 'absent' });
+    const globalText = req.baseGlobal
+      ? readTextFile(req.baseGlobal, { what: 'base global config' })
+      : readTextFile(globalConfigPath(home), { what: 'global config', missing: 'absent' });
     const baseGlobalPath = join(baseHome, relative(home, globalConfigPath(home)));
     mkdirSync(dirname(baseGlobalPath), { recursive: true });
     if (globalText !== undefined) writeFileSync(baseGlobalPath, globalText);
@@ -147,7 +154,12 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
     }
     const groups = new Map<string, string[]>();
     for (const c of changed) groups.set(c.summary, [...(groups.get(c.summary) ?? []), c.task]);
-    return { base, tasks: tasks.length, changed, groups: [...groups].map(([summary, ids]) => ({ summary, tasks: ids })).sort((a, b) => b.tasks.length - a.tasks.length) };
+    return {
+      base,
+      tasks: tasks.length,
+      changed,
+      groups: [...groups].map(([summary, ids]) => ({ summary, tasks: ids })).sort((a, b) => b.tasks.length - a.tasks.length),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
