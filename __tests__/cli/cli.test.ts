@@ -143,11 +143,11 @@ test('explain of a refused plan shows the trace and exits 1', () => {
   expect(r.stdout).toContain('rejected: executor `claude` (from local .wg/config.toml dispatcher.executor) cannot run model `nex:qwen3`');
 });
 
-test('check validates bundled and project policies; problems are exit 2 with file:line', () => {
+test('check validates bundled and project policies; errors are exit 1 with file:line:col severity code', () => {
   const s = project();
   const ok = cli(['check', '--dir', s.wgDir], { home: s.home });
   expect(ok.code).toBe(0);
-  expect(ok.stdout).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
+  expect(ok.stderr).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
   writeFileSync(join(s.wgDir, 'policies.yaml'), '');
   require('node:fs').mkdirSync(join(s.wgDir, 'policies'));
   writeFileSync(
