@@ -155,16 +155,17 @@ test('check validates bundled and project policies; errors are exit 1 with file:
     'field: executor\nrules:\n  - id: executor.a\n    description: a\n    priority: 150\n    when: { all: [ { fact: task, path: modle, operator: isSet } ] }\n    then: { value: codex }\n  - id: executor.b\n    description: b\n    priority: 150\n    when: { all: [ { fact: clii, operator: isSet } ] }\n    then: { value: codex }\n',
   );
   const bad = cli(['check', '--dir', s.wgDir, '--json'], { home: s.home });
-  expect(bad.code).toBe(2);
+  expect(bad.code).toBe(1);
   const report = JSON.parse(bad.stdout);
   expect(report.ok).toBe(false);
-  expect(report.problems.map((p: { code: string; file: string; line: number }) => [p.code, p.file, p.line])).toEqual(
-    expect.arrayContaining([
-      ['unknown-path', '.wg/policies/x.yaml', 6],
-      ['unknown-fact', '.wg/policies/x.yaml', 11],
-    ]),
-  );
-  expect(report.problems.length).toBe(2); // each problem once, though the file is read for every policy set
+  // Each problem once, though the file is read for every policy set; every finding has file, line, column and code.
+  expect(report.findings.map((p: { code: string; file: string; line: number; column: number }) => [p.code, p.file, p.line, typeof p.column])).toEqual([
+    ['unknown-path', '.wg/policies/x.yaml', 6, 'number'],
+    ['unknown-fact', '.wg/policies/x.yaml', 11, 'number'],
+  ]);
+  const human = cli(['check', '--dir', s.wgDir], { home: s.home });
+  expect(human.code).toBe(1);
+  expect(human.stdout).toMatch(/^\.wg\/policies\/x\.yaml:6:\d+: error unknown-path: fact `task` has no path `modle`/m);
 });
 
 test('the policy revision changes when a project policy file changes', () => {
