@@ -17,7 +17,7 @@ const LAYER: Readonly<Record<string, number>> = {
   spawn: 4,
   gate: 4,
   check: 4,
-  impact: 5,
+  tools: 5,
   build: 6,
   cli: 6,
   '(index)': 6,

@@ -69,6 +69,21 @@ program
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
 
 program
+  .command('test [paths...]')
+  .description('run policy test cases (YAML) against the policy set in effect: pass/fail with diffs, and rule coverage')
+  .option('--dir <dir>', 'wg directory whose policies are in effect (default: $WG_DIR, else found from cwd)')
+  .option('--bundled', 'test the bundled policies only (default paths: the bundled policies/tests)')
+  .option('--coverage', 'report the rules no case fired, per file, and the percentage')
+  .option('--coverage-threshold <percent>', 'fail (exit 1) when coverage is below this percentage')
+  .option('--fail-on-empty', 'fail (exit 1) when no test case is found')
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nPaths are files or folders of YAML test files (default: <wgdir>/policies/tests, else the bundled suite).\n\nExamples:\n  wg-policy test --coverage\n  wg-policy test .wg/policies/tests/gpu.yaml\n  wg-policy test --bundled --coverage-threshold 100',
+  )
+  .action(async (paths: string[], opts) => (await import('./commands/test.js')).runTest(paths, opts));
+
+program
   .command('diff')
   .description("plan every task under the project's config and policies at a git revision and as they are now; report what changes")
   .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')

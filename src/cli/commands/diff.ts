@@ -1,5 +1,5 @@
 // `wg-policy diff`: what a config or policy change would do to every task's plan, before it ships. Exit 1 when anything changes.
-import { diffPlans } from '../../impact/diff.js';
+import { diffPlans } from '../../tools/diff.js';
 
 export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean }): Promise<void> {
   const report = await diffPlans({ dir: opts.dir, base: opts.base, baseGlobal: opts.baseGlobal, status: opts.status });

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffPlans } from '../../src/impact/diff.js';
+import { diffPlans } from '../../src/tools/diff.js';
 import { cli, scratch } from '../support/project.js';
 
 const PINNED = '[dispatcher]\nexecutor = "claude"\n\n[llm_endpoints]\ninherit_global = true\n';
