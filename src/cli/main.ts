@@ -131,6 +131,18 @@ logOptions(audit.command('list'))
   .option('--since <time>', 'ISO time or anything Date.parse reads')
   .option('--until <time>', 'ISO time or anything Date.parse reads')
   .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
+logOptions(audit.command('replay'))
+  .description('decide the logged spawn decisions again under the policies in effect now; list those that would differ')
+  .option('--task <id>', 'only this task')
+  .option('--rule <id>', 'only decisions in which this rule fired')
+  .option('--field <name>', 'only decisions that decided this field')
+  .option('--since <time>', 'ISO time or anything Date.parse reads')
+  .option('--until <time>', 'ISO time or anything Date.parse reads')
+  .addHelpText(
+    'after',
+    '\nExit: 0 nothing would differ, 1 something would, 2 bad input. Records nothing.\n\nExample:\n  wg-policy audit replay --since 2026-11-01   # after editing .wg/policies/*.yaml',
+  )
+  .action(async (opts) => (await import('./commands/audit.js')).runReplay(opts));
 logOptions(audit.command('show <decision-id>'))
   .description('show one decision in full, with the per-field explanation')
   .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));

@@ -93,3 +93,34 @@ export function factVocabulary(stage: StageSpec): ReadonlyMap<string, FactPaths>
 export function knownPath(paths: FactPaths, path: string): boolean {
   return paths.some((k) => k === path || k === '*' || (k.endsWith('.*') && path.startsWith(k.slice(0, -1))));
 }
+
+/** A copy of `value` keeping only what `schema` declares (object keys, recursively); lists, records and unknowns whole. */
+export function pruneToSchema(value: unknown, schema: z.ZodMiniType): unknown {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'readonly':
+    case 'nonoptional':
+      return pruneToSchema(value, def.innerType!);
+    case 'pipe':
+      return pruneToSchema(value, def.in!);
+    case 'object': {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(def.shape ?? {})) if (Object.hasOwn(value, k)) out[k] = pruneToSchema((value as Record<string, unknown>)[k], v);
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+/** The facts a stage table's rules can read, pruned to their schemas (what a decision record keeps for replay). */
+export function factsForRecord(table: StageTable, facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const schemas = new Map<string, z.ZodMiniType>();
+  for (const s of table.stages)
+    for (const [name, schema] of Object.entries(s.facts)) if (name !== table.resultsFact && name !== table.provenanceFact) schemas.set(name, schema);
+  return Object.fromEntries([...schemas].filter(([name]) => Object.hasOwn(facts, name)).map(([name, schema]) => [name, pruneToSchema(facts[name], schema)]));
+}
