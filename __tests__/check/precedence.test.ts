@@ -1,8 +1,11 @@
 // Pictures of the precedence: every rule of every stage, in priority order, with the facts it reads.
-import { dot, factsRead, markdownTable, mermaid } from '../../src/check/precedence.js';
+import { dot, factsRead, markdownPrecedence, mermaid } from '../../src/check/precedence.js';
 import { loadPolicySet } from '../../src/policy/load.js';
 import { GATE_TABLE, NAMESPACES, SPAWN_TABLE, TABLES } from '../../src/stages/index.js';
-import { cli } from '../support/project.js';
+import { createRequire } from 'node:module';
+import { cli, ROOT } from '../support/project.js';
+
+const require = createRequire(import.meta.url);
 
 const sets = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t.kind, await loadPolicySet(t, { namespaces: NAMESPACES })] as const)));
 
@@ -27,10 +30,10 @@ test('the facts a rule reads come from its conditions and its value', () => {
   expect(factsRead(endpoint)).toEqual(expect.arrayContaining(['task.endpoint', 'endpoints.names', 'endpoints.looked']));
 });
 
-test('the markdown table has one row per stage, in table order', () => {
-  const md = markdownTable(SPAWN_TABLE, sets.spawn).split('\n');
-  expect(md.slice(2).map((r) => r.split(' | ')[0].slice(2))).toEqual(SPAWN_TABLE.stages.map((s) => s.name));
-  expect(markdownTable(GATE_TABLE, sets.gate)).toContain('`done.scenario-broken` (100: `summary.broken`');
+test('the markdown precedence has one table per stage, in table order', () => {
+  const md = markdownPrecedence(SPAWN_TABLE, sets.spawn);
+  expect([...md.matchAll(/^\*\*`([a-z-]+)`\*\* → /gm)].map((m) => m[1])).toEqual(SPAWN_TABLE.stages.map((s) => s.name));
+  expect(markdownPrecedence(GATE_TABLE, sets.gate)).toMatch(/^\| 100 \| `done\.scenario-broken` \| `summary\.broken`.* → deny \|$/m);
 });
 
 test('wg-policy graph prints Mermaid by default and DOT on request; a bad choice is a usage error', () => {
@@ -43,4 +46,12 @@ test('wg-policy graph prints Mermaid by default and DOT on request; a bad choice
   const bad = cli(['graph', '--bundled', '--format', 'png']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('Allowed choices are mermaid, dot');
+});
+
+test('the README precedence section is generated from the bundled policies (run `npm run docs` after editing them)', async () => {
+  const { precedenceSection, START, END } = await import('../../src/build/readme-precedence.js');
+  const readme = require('node:fs').readFileSync(require('node:path').join(ROOT, 'README.md'), 'utf8') as string;
+  const inReadme = readme.slice(readme.indexOf(START) + START.length, readme.indexOf(END)).trim();
+  expect(inReadme).toBe((await precedenceSection()).trim());
+  expect(inReadme).toContain("| 100 | `model.task` | `task.model` | the task's own model |");
 });

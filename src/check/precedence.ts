@@ -65,22 +65,27 @@ export function dot(table: StageTable, set: PolicySet): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The README's precedence table: per stage, its rules highest priority first, each with the facts it reads. */
-export function markdownTable(table: StageTable, set: PolicySet): string {
-  const rows = stagesOf(table, set).map(({ stage, rules }) => {
-    const cell = rules
-      .map(
+/** The README's precedence section: per stage a table of its rules, highest priority first, with what each reads and does. */
+export function markdownPrecedence(table: StageTable, set: PolicySet): string {
+  const how = (c: string) => (c === 'first-match' ? 'the highest-priority matching rule decides' : 'every matching rule counts; any deny wins');
+  const cell = (t: string) => t.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+  return stagesOf(table, set)
+    .map(({ stage, rules }) => {
+      const rows = rules.map(
         (r) =>
-          `\`${r.id}\` (${r.priority}${
-            factsRead(r).length
-              ? `: ${factsRead(r)
-                  .map((f) => `\`${f}\``)
-                  .join(', ')}`
-              : ''
-          })`,
-      )
-      .join(' → ');
-    return `| ${stage.name} | ${stage.field} | ${stage.combine} | ${cell.replace(/\|/g, '\\|')} |`;
-  });
-  return ['| stage | field | combine | rules, highest priority first (priority: facts read) |', '|---|---|---|---|', ...rows].join('\n');
+          `| ${r.priority} | \`${r.id}\` | ${
+            factsRead(r)
+              .map((f) => `\`${f}\``)
+              .join(', ') || '—'
+          } | ${cell(r.description)}${outcome(r) === 'value' ? '' : ` → ${outcome(r)}`} |`,
+      );
+      return [
+        `**\`${stage.name}\`** → \`${stage.field}\` (${how(stage.combine)}): ${stage.does}`,
+        '',
+        '| priority | rule | reads | does |',
+        '|---|---|---|---|',
+        ...rows,
+      ].join('\n');
+    })
+    .join('\n\n');
 }
