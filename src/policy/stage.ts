@@ -43,18 +43,20 @@ export type FactPaths = readonly string[];
 type Def = { type: string; shape?: Record<string, z.ZodMiniType>; innerType?: z.ZodMiniType; in?: z.ZodMiniType; element?: z.ZodMiniType };
 const defOf = (s: z.ZodMiniType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
+/** The schema inside optional, nullable, default, readonly and pipe wrappers. */
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
+  for (let s = schema; ;) {
+    const def = defOf(s);
+    if (['optional', 'nullable', 'default', 'readonly', 'nonoptional'].includes(def.type)) s = def.innerType!;
+    else if (def.type === 'pipe') s = def.in!;
+    else return s;
+  }
+}
+
 /** The paths a zod schema offers, derived from its shape (never typed by hand). */
 export function pathsOf(schema: z.ZodMiniType, prefix = ''): string[] {
-  const def = defOf(schema);
+  const def = defOf(unwrap(schema));
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'readonly':
-    case 'nonoptional':
-      return pathsOf(def.innerType!, prefix);
-    case 'pipe':
-      return pathsOf(def.in!, prefix);
     case 'object': {
       const out: string[] = [];
       for (const [k, v] of Object.entries(def.shape ?? {})) {
@@ -96,16 +98,8 @@ export function knownPath(paths: FactPaths, path: string): boolean {
 
 /** A copy of `value` keeping only what `schema` declares (object keys, recursively); lists, records and unknowns whole. */
 export function pruneToSchema(value: unknown, schema: z.ZodMiniType): unknown {
-  const def = defOf(schema);
+  const def = defOf(unwrap(schema));
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'readonly':
-    case 'nonoptional':
-      return pruneToSchema(value, def.innerType!);
-    case 'pipe':
-      return pruneToSchema(value, def.in!);
     case 'object': {
       if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
       const out: Record<string, unknown> = {};

@@ -95,7 +95,7 @@ const show = (v: unknown) => JSON.stringify(v);
 /** Compares an expected value with the actual one as a subset (objects: the keys given; lists and scalars: equal). */
 function mismatches(path: string, want: unknown, got: unknown, out: string[]): void {
   if (want && typeof want === 'object' && !Array.isArray(want) && got && typeof got === 'object' && !Array.isArray(got)) {
-    for (const [k, v] of Object.entries(want)) mismatches(path ? `${path}.${k}` : k, v, (got as Record<string, unknown>)[k], out);
+    for (const [k, v] of Object.entries(want)) if (v !== undefined) mismatches(path ? `${path}.${k}` : k, v, (got as Record<string, unknown>)[k], out);
     return;
   }
   if (show(want) !== show(got)) out.push(`${path}: expected ${show(want)}, got ${show(got)}`);
@@ -181,21 +181,13 @@ async function runGateCase(c: GateCase, set: PolicySet): Promise<Omit<CaseResult
   const fired = r.trace.flatMap((s) => s.rules.filter((x) => x.matched).map((x) => x.rule.id));
   const diff: string[] = [];
   const w = c.want ?? {};
-  if (w.allowed !== undefined) mismatches('allowed', w.allowed, r.allowed, diff);
-  if (w.determining)
-    mismatches(
-      'determining',
-      w.determining,
-      outcome.determining.map((d) => d.rule),
-      diff,
-    );
-  if (w.warnings)
-    mismatches(
-      'warnings',
-      w.warnings,
-      outcome.warnings.map((d) => d.rule),
-      diff,
-    );
+  const rulesOf = (list: Array<{ rule: string }>) => list.map((d) => d.rule);
+  mismatches(
+    '',
+    { allowed: w.allowed, determining: w.determining, warnings: w.warnings },
+    { allowed: r.allowed, determining: rulesOf(outcome.determining), warnings: rulesOf(outcome.warnings) },
+    diff,
+  );
   const said = [...outcome.determining, ...outcome.warnings].flatMap((d) => [d.message, d.help ?? '']).join('\n');
   for (const m of w.messages ?? []) if (!said.includes(m)) diff.push(`messages: expected to contain ${show(m)}`);
   return { ok: diff.length === 0, diff, fired };
