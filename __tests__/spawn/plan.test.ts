@@ -111,9 +111,12 @@ test('every entry point calls planSpawn and nothing else in src/ chooses an exec
     .filter((f) => /\bdecide\(/.test(f.text) && !f.rel.startsWith('engine/'))
     .map((f) => f.rel)
     .sort();
-  expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts']);
+  // tools/ decide again only to compare (policy tests, audit replay): they act on nothing and record nothing.
+  expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts', 'tools/policy-test.ts', 'tools/replay.ts']);
   const spawnDeciders = files.filter((f) => /decide\(SPAWN_TABLE/.test(f.text)).map((f) => f.rel);
-  expect(spawnDeciders).toEqual(['spawn/plan.ts']);
+  expect(spawnDeciders).toEqual(['spawn/plan.ts', 'tools/replay.ts']);
+  for (const f of files.filter((x) => x.rel.startsWith('tools/')))
+    expect([f.rel, /appendDecision|recordDecision|markDone/.test(f.text)]).toEqual([f.rel, false]);
   // 3. Nothing assigns plan fields outside spawn/plan.ts.
   const assigns = files.filter((f) => f.rel !== 'spawn/plan.ts' && /\.(executor|argv|endpoint)\s*=[^=]/.test(f.text));
   expect(assigns.map((f) => f.rel)).toEqual([]);

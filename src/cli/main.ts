@@ -1,5 +1,5 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { reportError } from './output.js';
 
@@ -37,6 +37,13 @@ auditOptions(spawnOptions(program.command('plan <task-id>')))
 spawnOptions(program.command('explain <task-id>'))
   .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
   .option('--json', 'print the explanation as JSON')
+  .option('--all', 'every rule of every stage, with why each did not match')
+  .option('--field <field>', 'only the stages deciding this field (e.g. executor, endpoint)')
+  .option('--why-not <rule-id>', 'why this rule did not decide: its first failing condition, or the rule that beat it')
+  .addHelpText(
+    'after',
+    '\nExamples:\n  wg-policy explain t1                           # per field: value, rule, what it read, the runner-up\n  wg-policy explain t1 --field endpoint --all\n  wg-policy explain t1 --why-not executor.global-dispatcher',
+  )
   .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
 
 const gateOptions = (cmd: Command) =>
@@ -66,6 +73,50 @@ program
   .option('--json', 'print the report as JSON')
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
 
+program
+  .command('test [paths...]')
+  .description('run policy test cases (YAML) against the policy set in effect: pass/fail with diffs, and rule coverage')
+  .option('--dir <dir>', 'wg directory whose policies are in effect (default: $WG_DIR, else found from cwd)')
+  .option('--bundled', 'test the bundled policies only (default paths: the bundled policies/tests)')
+  .option('--coverage', 'report the rules no case fired, per file, and the percentage')
+  .option('--coverage-threshold <percent>', 'fail (exit 1) when coverage is below this percentage')
+  .option('--fail-on-empty', 'fail (exit 1) when no test case is found')
+  .option('--json', 'print the report as JSON')
+  .addHelpText(
+    'after',
+    '\nPaths are files or folders of YAML test files (default: <wgdir>/policies/tests, else the bundled suite).\n\nExamples:\n  wg-policy test --coverage\n  wg-policy test .wg/policies/tests/gpu.yaml\n  wg-policy test --bundled --coverage-threshold 100',
+  )
+  .action(async (paths: string[], opts) => (await import('./commands/test.js')).runTest(paths, opts));
+
+program
+  .command('diff')
+  .description("plan every task under the project's config and policies at a git revision and as they are now; report what changes")
+  .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+  .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
+  .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
+  .option('--status <status>', 'only tasks with this status (e.g. open)')
+  .option('--json', 'one JSON line per changed task, with both plans')
+  .addHelpText(
+    'after',
+    '\nExit: 0 nothing changes, 1 something changes, 2 bad input.\n\nExamples:\n  wg-policy diff                        # uncommitted config/policy edits vs HEAD\n  wg-policy diff --base origin/main     # a pull request against its target\n  wg-policy diff --base-global ~/old-global.toml --status open',
+  )
+  .action(async (opts) => (await import('./commands/diff.js')).runDiff(opts));
+
+program
+  .command('graph')
+  .description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read')
+  .option('--dir <dir>', 'wg directory whose project policies to include (default: $WG_DIR, else found from cwd)')
+  .option('--bundled', 'draw the bundled policies only')
+  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .addOption(new Option('--kind <set>', 'which policy set').choices(['spawn', 'gate']).default('spawn'))
+  .addHelpText('after', '\nExamples:\n  wg-policy graph --bundled > precedence.mmd\n  wg-policy graph --kind gate --format dot | dot -Tsvg > gate.svg')
+  .action(async (opts) => (await import('./commands/graph.js')).runGraph(opts));
+
+program
+  .command('schema')
+  .description('print the JSON Schema of the policy file format (for editors: yaml-language-server, VS Code, IntelliJ)')
+  .action(async () => (await import('./commands/schema.js')).runSchema());
+
 const audit = program.command('audit').description('read and verify the decision log');
 const logOptions = (cmd: Command) =>
   cmd
@@ -85,6 +136,18 @@ logOptions(audit.command('list'))
   .option('--since <time>', 'ISO time or anything Date.parse reads')
   .option('--until <time>', 'ISO time or anything Date.parse reads')
   .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
+logOptions(audit.command('replay'))
+  .description('decide the logged spawn decisions again under the policies in effect now; list those that would differ')
+  .option('--task <id>', 'only this task')
+  .option('--rule <id>', 'only decisions in which this rule fired')
+  .option('--field <name>', 'only decisions that decided this field')
+  .option('--since <time>', 'ISO time or anything Date.parse reads')
+  .option('--until <time>', 'ISO time or anything Date.parse reads')
+  .addHelpText(
+    'after',
+    '\nExit: 0 nothing would differ, 1 something would, 2 bad input. Records nothing.\n\nExample:\n  wg-policy audit replay --since 2026-11-01   # after editing .wg/policies/*.yaml',
+  )
+  .action(async (opts) => (await import('./commands/audit.js')).runReplay(opts));
 logOptions(audit.command('show <decision-id>'))
   .description('show one decision in full, with the per-field explanation')
   .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));

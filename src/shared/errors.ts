@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   'yaml-syntax': 2,
   'yaml-aliases': 2,
   'config-type': 2,
+  'config-deprecated': 2, // check warns: a deprecated key or model prefix
   'config-credential-url': 2,
   'config-model-format': 2, // a model spec wg's config validation refuses (wg then ignores the config)
   'config-deprecated-key': 2, // a provider key wg's config validation refuses
@@ -42,6 +43,8 @@ export const ERROR_CODES = {
   'missing-value': 2,
   'bad-regex': 2,
   'unreachable-rule': 2,
+  'shadowed-rule': 2, // check warns: a higher-priority rule matches wherever this one does
+  'ambiguous-rules': 2, // check warns: two rules of one stage and priority can both match
   'rule-value': 2, // a winning rule produced a value its stage does not accept
   'plan-invalid': 2,
   'manifest-not-found': 2,

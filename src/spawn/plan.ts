@@ -9,6 +9,7 @@ import { parseModelSpec } from '../config/model-spec.js';
 import { decide } from '../engine/decide.js';
 import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
 import { loadPolicySet } from '../policy/load.js';
+import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
@@ -68,7 +69,8 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   const policies = await loadPolicySet(SPAWN_TABLE, { projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot, namespaces: NAMESPACES });
   const taskId = loaded.task.id;
   const inputs = readSpawnInputs(layers, loaded, callerOf(req), warn);
-  const result = await decide(SPAWN_TABLE, policies, buildFacts(inputs), {
+  const facts = buildFacts(inputs);
+  const result = await decide(SPAWN_TABLE, policies, facts, {
     sourcesOf: sourceMapper(inputs),
     describe: describeSource(taskId),
     subject: `task \`${taskId}\``,
@@ -77,7 +79,7 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   if (result.error && result.error.exit !== 1) throw result.error;
   const plan = result.error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
   const explanation = spawnExplanation(taskId, policies.revision, result, plan, result.error ?? null);
-  const decision = spawnDecision(explanation, result, result.error ?? null);
+  const decision = spawnDecision(explanation, result, result.error ?? null, factsForRecord(SPAWN_TABLE, facts));
   if (options.decisionLog) {
     const dest = logDestination({
       explicit: options.decisionLog.path,
