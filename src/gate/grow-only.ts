@@ -14,6 +14,10 @@ export interface BaseComparison {
   at?: string;
   /** The base manifest's path in the working tree (absolute), when it was read. */
   file?: string;
+  /** The base manifest itself, its git blob id, and the repository and commit it was read from (for the weakening comparison). */
+  before?: Manifest;
+  baseBlob?: string;
+  repo?: { top: string; sha: string };
   note?: string;
 }
 
@@ -27,6 +31,8 @@ export interface CompareOptions {
   /** Where to look for the repository when there is no current manifest (the wg dir). */
   repoDir: string;
   base: string;
+  /** The base as messages name it (default: `base`). */
+  shownBase?: string;
   /** `--base` was given: an unusable base is bad input instead of a note. */
   explicit: boolean;
   git?: GitRunner;
@@ -50,7 +56,8 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const { base, explicit } = o;
   const git = o.git ?? runGit;
   const shown = o.shown ?? ((p: string) => p);
-  const skip = (note?: string): BaseComparison => ({ base, compared: false, lost: [], ...(note ? { note } : {}) });
+  const shownBase = o.shownBase ?? base;
+  const skip = (note?: string): BaseComparison => ({ base: shownBase, compared: false, lost: [], ...(note ? { note } : {}) });
   if (base.startsWith('-') || base.trim() === '' || /[\s\0]/.test(base))
     throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
@@ -85,7 +92,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
         key: '--base',
         help: 'pass a commit, branch or tag, e.g. --base origin/main',
       });
-    return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${where}\``);
+    return skip(`grow-only check skipped: \`${shownBase}\` does not name a commit yet in the git repository of \`${where}\``);
   }
 
   // Candidates grouped by repository, in search order; the first one that existed at the base is the base manifest.
@@ -113,22 +120,24 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   if (!found) {
     return skip(
       o.manifest
-        ? `grow-only check skipped: \`${o.label}\` did not exist at \`${base}\`, nor did any other smoke manifest of the search order`
-        : `grow-only check skipped: no smoke manifest existed at \`${base}\``,
+        ? `grow-only check skipped: \`${o.label}\` did not exist at \`${shownBase}\`, nor did any other smoke manifest of the search order`
+        : `grow-only check skipped: no smoke manifest existed at \`${shownBase}\``,
     );
   }
   const at = `${base}:${found.rel}`;
   const blob = git(['show', `${found.repo.sha}:${found.rel}`], found.repo.top);
   if (blob.status !== 0) throw new PolicyError('git-base', `cannot read \`${at}\` with git show`, { key: '--base' });
   const before = loadManifestFromText(blob.stdout, at, formatOf(found.rel), path.dirname(found.file));
+  const id = git(['rev-parse', `${found.repo.sha}:${found.rel}`], found.repo.top);
   const now = new Set((o.manifest?.scenarios ?? []).map((s) => s.name));
   const lost = before.scenarios.map((s) => s.name).filter((n) => !now.has(n));
-  const result: BaseComparison = { base, compared: true, lost, at, file: found.file };
+  const result: BaseComparison = { base: shownBase, compared: true, lost, at, file: found.file, before, repo: { top: found.repo.top, sha: found.repo.sha! } };
+  if (id.status === 0 && id.stdout.trim()) result.baseBlob = id.stdout.trim();
   if (o.manifest && path.resolve(o.manifest.file) === found.file) return result;
   const current = o.manifest ? `the current manifest is \`${o.label}\`` : 'no smoke manifest is found now';
   return {
     ...result,
-    note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${base}\` (the manifest the search order found there); ${current}`,
+    note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${shownBase}\` (the manifest the search order found there); ${current}`,
   };
 }
 
