@@ -304,9 +304,13 @@ test('renderResultLine follows wg’s format, with each duration and (when asked
   expect(renderResultLine(base, true)).toBe('  PASS  x (1.3 s)');
   expect(renderResultLine({ ...base, outcome: 'skip', exitCode: 77, reason: 'no key' })).toBe('  SKIP  x (1.3 s) — no key');
   expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a\nb' })).toBe('  FAIL  x (exit 1, 1.3 s)\n        a\n        b');
-  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a' }, true)).toBe('  FAIL  x (exit 1, 1.3 s)\n        a\n        log: /l/x.log');
+  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a' }, true)).toBe(
+    '  FAIL  x (exit 1, 1.3 s)\n        a\n        log: /l/x.log',
+  );
   expect(renderResultLine({ ...base, outcome: 'timeout', exitCode: null, reason: 'timed out after 2s' }, true)).toBe(
     '  FAIL  x (timed out after 2s, 1.3 s)\n        log: /l/x.log',
   );
-  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe('  ERROR x (1.3 s) — script not found: /s.sh');
+  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe(
+    '  ERROR x (1.3 s) — script not found: /s.sh',
+  );
 });

@@ -9,8 +9,19 @@ const cyclesOf = (tasks: T[]) => analyzeCycles(graphOf(tasks)).cycles;
 test.each<{ wg: string; tasks: T[]; cycles: string[][] }>([
   { wg: 'test_cycle_analysis_empty_graph', tasks: [], cycles: [] },
   { wg: 'test_cycle_analysis_linear_chain_no_cycles', tasks: [{ id: 't1' }, { id: 't2', after: ['t1'] }, { id: 't3', after: ['t2'] }], cycles: [] },
-  { wg: 'test_cycle_analysis_dag_no_cycles', tasks: [{ id: 'a' }, { id: 'b', after: ['a'] }, { id: 'c', after: ['a'] }, { id: 'd', after: ['b', 'c'] }], cycles: [] },
-  { wg: 'test_cycle_analysis_simple_two_node_cycle', tasks: [{ id: 'a', after: ['b'] }, { id: 'b', after: ['a'] }], cycles: [['a', 'b']] },
+  {
+    wg: 'test_cycle_analysis_dag_no_cycles',
+    tasks: [{ id: 'a' }, { id: 'b', after: ['a'] }, { id: 'c', after: ['a'] }, { id: 'd', after: ['b', 'c'] }],
+    cycles: [],
+  },
+  {
+    wg: 'test_cycle_analysis_simple_two_node_cycle',
+    tasks: [
+      { id: 'a', after: ['b'] },
+      { id: 'b', after: ['a'] },
+    ],
+    cycles: [['a', 'b']],
+  },
   {
     wg: 'test_cycle_analysis_three_node_cycle',
     tasks: [
@@ -45,7 +56,14 @@ test.each<{ wg: string; tasks: T[]; cycles: string[][] }>([
   },
   { wg: 'test_cycle_analysis_single_task_no_cycle', tasks: [{ id: 'a' }], cycles: [] },
   // Code-derived (graph.rs:1824-1905, cycle.rs:173-189): a self-loop is a cycle; scaffolding never is; missing ids add no edge.
-  { wg: '(code) a task whose `after` holds its own id is a one-member cycle', tasks: [{ id: 'a', after: ['a'] }, { id: 'b', after: ['a'] }], cycles: [['a']] },
+  {
+    wg: '(code) a task whose `after` holds its own id is a one-member cycle',
+    tasks: [
+      { id: 'a', after: ['a'] },
+      { id: 'b', after: ['a'] },
+    ],
+    cycles: [['a']],
+  },
   {
     wg: '(code) agency scaffolding (.assign-/.flip-/.evaluate-/.place-) is left out, so a loop through it is no cycle',
     tasks: [

@@ -15,7 +15,13 @@ test('every wg status reads as itself; absent is open; pending-review is done; t
   ].join('\n');
   const g = readGraph(text, 'g.jsonl');
   for (const s of Object.keys(WG_STATUSES)) expect(g.get(s)?.status).toBe(s);
-  expect([g.get('none')?.status, g.get('legacy')?.status, g.get('dup')?.status, g.get('dup')?.line, g.has('gpu')]).toEqual(['open', 'done', 'failed', 16, false]);
+  expect([g.get('none')?.status, g.get('legacy')?.status, g.get('dup')?.status, g.get('dup')?.line, g.has('gpu')]).toEqual([
+    'open',
+    'done',
+    'failed',
+    16,
+    false,
+  ]);
 });
 
 test('`blocked_by` is wg’s alias of `after`; repeats are kept', () => {
@@ -39,5 +45,10 @@ test.each([
 });
 
 test('statusDebugName prints wg’s Rust variant names', () => {
-  expect(['open', 'in-progress', 'pending-eval', 'failed-pending-eval'].map(statusDebugName)).toEqual(['Open', 'InProgress', 'PendingEval', 'FailedPendingEval']);
+  expect(['open', 'in-progress', 'pending-eval', 'failed-pending-eval'].map(statusDebugName)).toEqual([
+    'Open',
+    'InProgress',
+    'PendingEval',
+    'FailedPendingEval',
+  ]);
 });

@@ -64,7 +64,18 @@ describe('GATE_TABLE', () => {
 });
 
 describe('ScenarioResultSchema', () => {
-  const result = { name: 's', outcome: 'pass', exitCode: 0, signal: null, timedOut: false, durationMs: 5, stderrTail: '', stdoutTail: '', logFile: 'l', owners: [] };
+  const result = {
+    name: 's',
+    outcome: 'pass',
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    durationMs: 5,
+    stderrTail: '',
+    stdoutTail: '',
+    logFile: 'l',
+    owners: [],
+  };
   test.each([
     { note: 'a pass', value: result, ok: true },
     {

@@ -27,7 +27,7 @@ export function checkManifest(opts: { dir?: string; cwd?: string; env?: NodeJS.P
     const manifest = loadManifest(resolved.path);
     out.scenarios = manifest.scenarios.length;
     for (const k of manifest.ignored)
-      out.problems.push(new PolicyError('manifest-unknown-key', ignoredKeyMessage(k, shown), { file: shown, line: k.line, key: k.key }));
+      out.problems.push(new PolicyError('manifest-unknown-key', ignoredKeyMessage(k, null), { file: shown, line: k.line, key: k.key }));
     for (const s of manifest.scenarios)
       if (s.owners.length === 0) out.warnings.push(`scenario \`${s.name}\` (${shown}${s.line ? `:${s.line}` : ''}) has no owners and never runs for a task`);
   } catch (e) {

@@ -99,7 +99,12 @@ function graphFacts(place: Place) {
     return { task, blockers: none, evaluation: evaluationFact(t.id, place.tasks), cycle };
   }
   const cycles = analyzeCycles(place.tasks);
-  return { task, blockers: blockersFact(gt, place.tasks, cycles.cycleOf), evaluation: evaluationFact(t.id, place.tasks), cycle: cycleFact(gt, place.tasks, cycles) };
+  return {
+    task,
+    blockers: blockersFact(gt, place.tasks, cycles.cycleOf),
+    evaluation: evaluationFact(t.id, place.tasks),
+    cycle: cycleFact(gt, place.tasks, cycles),
+  };
 }
 
 /** The `config` fact and where each of its keys was read. */

@@ -41,7 +41,9 @@ function testcase(r: ScenarioResult, classname: string): string {
       verdict = [`      <skipped message="${xmlEscape(r.reason ?? 'scenario emitted SKIP (exit 77)')}"/>`];
       break;
     case 'fail':
-      verdict = [`      <failure message="${xmlEscape(r.signal ? `exit -1 (killed by ${r.signal})` : `exit ${r.exitCode ?? -1}`)}" type="fail">${log}</failure>`];
+      verdict = [
+        `      <failure message="${xmlEscape(r.signal ? `exit -1 (killed by ${r.signal})` : `exit ${r.exitCode ?? -1}`)}" type="fail">${log}</failure>`,
+      ];
       break;
     case 'timeout':
       verdict = [`      <failure message="${xmlEscape(r.reason ?? 'timed out')}" type="timeout">${log}</failure>`];

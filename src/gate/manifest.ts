@@ -147,9 +147,13 @@ function ignoredKeys(src: Located, lineOf: (p: readonly PropertyKey[]) => number
   return out;
 }
 
-/** One sentence per ignored key: `` `owner` in scenario `a` (m.toml:5) is ignored; did you mean `owners`? ``. */
-export function ignoredKeyMessage(k: IgnoredKey, file: string): string {
-  const where = `${k.scenario === null ? 'at the top of the manifest' : `in scenario \`${k.scenario}\``} (${k.line ? `${file}:${k.line}` : file})`;
+/**
+ * One sentence per ignored key: `` `owner` in scenario `a` (m.toml:5) is ignored; did you mean `owners`? `` (without
+ * the file and line when `file` is null: an error carries its location apart).
+ */
+export function ignoredKeyMessage(k: IgnoredKey, file: string | null): string {
+  const at = file === null ? '' : ` (${k.line ? `${file}:${k.line}` : file})`;
+  const where = `${k.scenario === null ? 'at the top of the manifest' : `in scenario \`${k.scenario}\``}${at}`;
   return `\`${k.key}\` ${where} is ignored${k.suggestion ? `; did you mean \`${k.suggestion}\`?` : ' (wg ignores unknown keys)'}`;
 }
 

@@ -19,10 +19,21 @@ export function runsRoot(env: NodeJS.ProcessEnv): string {
 
 /** Makes `dir` (and missing parents) with mode 0700; an existing one must be this user's real folder, and is made 0700. */
 function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new PolicyError('run-folder', `cannot create the scenario log folder \`${dir}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      file: dir,
+      help: 'set XDG_STATE_HOME to a folder you own',
+    });
+  }
   const st = lstatSync(dir);
   const uid = process.getuid?.();
-  const problem = !st.isDirectory() ? 'is not a folder (a symlink or file is in the way)' : uid !== undefined && st.uid !== uid ? `belongs to uid ${st.uid}` : null;
+  const problem = !st.isDirectory()
+    ? 'is not a folder (a symlink or file is in the way)'
+    : uid !== undefined && st.uid !== uid
+      ? `belongs to uid ${st.uid}`
+      : null;
   if (problem)
     throw new PolicyError('run-folder', `the scenario log folder \`${dir}\` ${problem}; it must be a folder of your own`, {
       file: dir,

@@ -1,7 +1,15 @@
 // The gate verdict: whether a task may go to done and why (Cedar: the decision plus the rules that determined it).
 import * as z from 'zod/mini';
 import { RuleDecisionSchema } from '../engine/decision.js';
-import { BlockersFactSchema, EvaluationFactSchema, GateRequestFactSchema, ScenarioResultSchema, SummaryFactSchema, TransitionValueSchema, WeakeningFactSchema } from '../stages/gate.js';
+import {
+  BlockersFactSchema,
+  EvaluationFactSchema,
+  GateRequestFactSchema,
+  ScenarioResultSchema,
+  SummaryFactSchema,
+  TransitionValueSchema,
+  WeakeningFactSchema,
+} from '../stages/gate.js';
 
 export { RuleDecisionSchema, type RuleDecision } from '../engine/decision.js';
 
