@@ -38,7 +38,7 @@ const stable = ({ elapsedMs: _e, runMs: _r, ...v }: Verdict) => ({
 
 test('parallel and serial runs give the same verdict, results in manifest order', async () => {
   const p = project(MIXED);
-  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH }, run: { graceMs: 200 } };
+  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, run: { graceMs: 200 } };
   const serial = await decideDone({ ...base, jobs: 1 });
   const parallel = await decideDone({ ...base, jobs: 6 });
   expect(stable(parallel)).toEqual(stable(serial));

@@ -57,7 +57,7 @@ test('the decision log line written by `done` holds the same (the record is writ
   try {
     const r = cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
     expect(r.code).toBe(0);
-    const rec = JSON.parse(readFileSync(join(p.wgDir, 'policy-audit.jsonl'), 'utf8').trim().split('\n').pop());
+    const rec = JSON.parse(readFileSync(join(p.wgDir, 'policy-audit.jsonl'), 'utf8').trim().split('\n').pop()!);
     expect(rec.result.manifest.blob).toMatch(/^[0-9a-f]{40}$/);
     expect(rec.result.overrides.disabled).toEqual([{ id: 'done.skipped-scenarios', by: '.wg/policies/quiet.yaml:1' }]);
     expect(rec.rules.map((x: { rule: string }) => x.rule)).toContain('transition.pending-eval');
