@@ -1,7 +1,5 @@
 // Everything the gate reads before a scenario runs: the place, the task and its graph, config, policies, manifest, base and
 // what changed since it, as facts with their sources.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadLayers } from '../config/layers.js';
 import type { ConfigFile } from '../config/load-toml.js';
@@ -20,7 +18,7 @@ import { blockersFact, cycleFact, doneConfigFact, evaluationFact, taskFact } fro
 import { manifestFact, requestFact, type GateSourceFiles } from './facts.js';
 import { compareWithBase, type BaseComparison } from './grow-only.js';
 import { ignoredKeyMessage, loadManifest, manifestCandidates, resolveManifestPath, scenariosOwnedBy, type Manifest, type Scenario } from './manifest.js';
-import { emptyPolicyState, findingsDetail, manifestFindings, policyFindings, policyStateAt } from './weakening.js';
+import { blobOf, emptyPolicyState, findingsDetail, manifestFindings, policyFindings, policyStateAt } from './weakening.js';
 import type { DoneRequest } from './request.js';
 
 /** Where the gate runs: a wg project, or standalone (no wg dir: only with `--manifest` and `--full-smoke`). */
@@ -79,12 +77,6 @@ function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
 export function shown(p: string, cwd: string): string {
   const rel = path.relative(cwd, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
-}
-
-/** Git's blob id of a file's bytes (`git hash-object`), so a record names exactly what was read, in or out of git. */
-function blobId(file: string): string {
-  const bytes = readFileSync(file);
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 /** The `task`, `blockers`, `evaluation` and `cycle` facts; standalone, a task with nothing around it. */
@@ -226,7 +218,8 @@ export function manifestOfVerdict(i: GateInputs) {
     compared: cmp.compared,
     lost: cmp.lost,
     ...(cmp.at ? { at: cmp.at } : {}),
-    blob: resolved.path ? blobId(resolved.path) : null,
+    // Git's blob id, so the record names exactly what was read, in or out of git.
+    blob: resolved.path ? blobOf(resolved.path) : null,
     ...(cmp.baseBlob ? { baseBlob: cmp.baseBlob } : {}),
   };
 }

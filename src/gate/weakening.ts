@@ -1,5 +1,6 @@
 // Changes since the base revision that can weaken the gate: gate rules disabled, replaced, removed or loosened in project
 // policy files; owners removed, requirements widened, timeouts raised or scripts changed in the manifest.
+import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PolicySet } from '../policy/load.js';
@@ -134,10 +135,21 @@ function repoPath(script: string, top: string): string | null {
   return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
 }
 
+/** Git's blob id of a file's bytes (`git hash-object`), or null when it cannot be read. */
+export function blobOf(file: string): string | null {
+  try {
+    const bytes = readFileSync(file);
+    return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Findings from the current manifest against the base manifest, per scenario present in both (removed scenarios are
  * the grow-only rule's): owners removed, `requires` added or widened, timeout raised (0 is no limit), script path or
- * text changed (a text that now exits 77 more often is called out as a skip).
+ * text changed (a text that now exits 77 more often is called out as a skip). Script texts are compared by blob id:
+ * one `git ls-tree` for all of them, a `git show` only for a script that changed.
  */
 export function manifestFindings(o: {
   now: Manifest | null;
@@ -149,9 +161,12 @@ export function manifestFindings(o: {
 }): Finding[] {
   const out: Finding[] = [];
   const nowByName = new Map((o.now?.scenarios ?? []).map((s) => [s.name, s]));
-  for (const b of o.before.scenarios) {
-    const n = nowByName.get(b.name);
-    if (!n) continue;
+  const pairs = o.before.scenarios.flatMap((b) => (nowByName.has(b.name) ? [{ b, n: nowByName.get(b.name)! }] : []));
+  const baseBlobs = blobsAt(
+    o,
+    pairs.map(({ b }) => repoPath(b.script, o.repo.top)).filter((p): p is string => p !== null),
+  );
+  for (const { b, n } of pairs) {
     const by = n.line ? `${o.label}:${n.line}` : o.label;
     const add = (kind: Finding['kind'], what: string) => out.push({ kind, what, by });
     for (const owner of b.owners) if (!n.owners.includes(owner)) add('owner-removed', `owner \`${owner}\` removed from scenario \`${b.name}\``);
@@ -161,7 +176,20 @@ export function manifestFindings(o: {
     }
     if (limit(n.timeoutSeconds) > limit(b.timeoutSeconds))
       add('timeout-raised', `timeout of scenario \`${b.name}\` raised from ${shownTimeout(b.timeoutSeconds)} to ${shownTimeout(n.timeoutSeconds)}`);
-    scriptFinding(b, n, o, add);
+    scriptFinding(b, n, baseBlobs, o, add);
+  }
+  return out;
+}
+
+/** Blob ids of repository paths at the base commit, in one `git ls-tree`. */
+function blobsAt(o: { repo: { top: string; sha: string }; git: GitRunner }, rels: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (rels.length === 0) return out;
+  const listed = o.git(['--literal-pathspecs', 'ls-tree', '-r', '-z', o.repo.sha, '--', ...new Set(rels)], o.repo.top);
+  if (listed.status !== 0) return out;
+  for (const entry of listed.stdout.split('\0')) {
+    const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m) out.set(m[2], m[1]);
   }
   return out;
 }
@@ -169,6 +197,7 @@ export function manifestFindings(o: {
 function scriptFinding(
   b: Scenario,
   n: Scenario,
+  baseBlobs: ReadonlyMap<string, string>,
   o: { repo: { top: string; sha: string }; git: GitRunner },
   add: (kind: Finding['kind'], what: string) => void,
 ): void {
@@ -177,17 +206,17 @@ function scriptFinding(
     add('script-changed', `scenario \`${b.name}\` now runs \`${nRel ?? n.script}\` instead of \`${bRel ?? b.script}\``);
     return;
   }
-  if (!bRel) return;
-  const was = o.git(['show', `${o.repo.sha}:${bRel}`], o.repo.top);
-  if (was.status !== 0) return; // not committed at the base: nothing accepted to compare with
-  let now: string;
+  const was = bRel ? baseBlobs.get(bRel) : undefined;
+  if (!bRel || !was) return; // not committed at the base: nothing accepted to compare with
+  const now = blobOf(n.script);
+  if (now === null || now === was) return; // a missing script is an error outcome, which denies on its own
+  const before = o.git(['show', `${o.repo.sha}:${bRel}`], o.repo.top);
+  let skipNote = '';
   try {
-    now = readFileSync(n.script, 'utf8');
+    skipNote = before.status === 0 && skips(readFileSync(n.script, 'utf8')) > skips(before.stdout) ? ' (it now exits 77, a skip)' : '';
   } catch {
-    return; // a missing script is an error outcome, which denies on its own
+    // read above; gone since
   }
-  if (now === was.stdout) return;
-  const skipNote = skips(now) > skips(was.stdout) ? ' (it now exits 77, a skip)' : '';
   add('script-changed', `script of scenario \`${b.name}\` changed${skipNote}`);
 }
 
