@@ -129,6 +129,17 @@ test('a status the decision read that changes while the scenarios run: nothing i
   expect(JSON.parse(readFileSync(p.graph, 'utf8').split('\n')[1]).status).toBe('abandoned');
 });
 
+test('test_done_uninitialized_workgraph_fails (done.rs:2730): no graph.jsonl is bad input that says to run wg init', () => {
+  const s = scratch();
+  try {
+    const r = cli(['done', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe("wg-policy: .wg/graph.jsonl: cannot read graph `.wg/graph.jsonl`: does not exist [file-unreadable]\n  help: this wg dir has no graph yet: run 'wg init' first\n");
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('done without a wg directory is bad input, even with --full-smoke and --manifest', () => {
   const p = project({ ok: 'exit 0' });
   const r = cli(['done', 'smoke-all', '--full-smoke', '--manifest', join(p.smoke, 'manifest.toml')], { cwd: p.root, home: p.home });

@@ -68,8 +68,10 @@ function locate(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string): Place {
   const projectRoot = path.dirname(wgDir);
   const graph = path.join(wgDir, 'graph.jsonl');
   const shownAs = path.relative(projectRoot, graph);
+  // wg: `WG not initialized. Run 'wg init' first.`
+  const text = readTextFile(graph, { shownAs, what: 'graph', help: "this wg dir has no graph yet: run 'wg init' first" });
   const loaded = readTaskFromGraph(graph, shownAs, req.taskId);
-  const tasks = readGraph(readTextFile(graph, { shownAs, what: 'graph' }), shownAs);
+  const tasks = readGraph(text, shownAs);
   return { wgDir, projectRoot, task: loaded.task, taskFile: `${loaded.file}:${loaded.line}`, tasks };
 }
 
