@@ -27,27 +27,39 @@ const verify = (git: GitRunner, dir: string, rev: string): string | null => {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
 };
 
+/** The repository top, HEAD's commit and branch name (`HEAD` when detached) in one git call; null parts when absent. */
+function whereAmI(git: GitRunner, dir: string): { top: string | null; head: string | null; current: string | null } {
+  const r = git(['rev-parse', '--show-toplevel', 'HEAD', '--abbrev-ref', 'HEAD', '--'], dir);
+  const [top, head, current] = r.stdout.split('\n');
+  if (r.status === 0 && top && head && current) return { top, head, current };
+  return { top: gitToplevel(dir, git), head: null, current: null }; // outside git, or no commit yet
+}
+
 /** The branch the project integrates into: what `origin/HEAD` points at, else the first of {@link INTEGRATION_BRANCHES} that exists. */
 function integrationBranch(git: GitRunner, dir: string): string | null {
-  const head = git(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], dir);
-  const candidates = [...(head.status === 0 && head.stdout.trim() ? [head.stdout.trim()] : []), ...INTEGRATION_BRANCHES];
-  return candidates.find((b) => verify(git, dir, b) !== null) ?? null;
+  const refs = ['refs/remotes/origin/HEAD', ...INTEGRATION_BRANCHES.map((b) => (b.startsWith('origin/') ? `refs/remotes/${b}` : `refs/heads/${b}`))];
+  const r = git(['for-each-ref', '--format=%(refname)%00%(symref)', ...refs], dir);
+  if (r.status !== 0) return null;
+  const found = new Map(r.stdout.split('\n').flatMap((l) => (l ? [l.split('\0') as [string, string]] : [])));
+  const short = (ref: string) => ref.replace(/^refs\/(heads|remotes)\//, '');
+  const head = found.get('refs/remotes/origin/HEAD');
+  if (head) return short(head);
+  const ref = refs.slice(1).find((x) => found.has(x));
+  return ref ? short(ref) : null;
 }
 
 /**
  * The default base: merge-base of HEAD and the integration branch; null outside git or before the first commit.
  * `follows`: commits on the current branch move the base (no integration branch, or HEAD is on it).
  */
-function defaultBase(git: GitRunner, dir: string): { sha: string; head: string; branch: string | null; follows: boolean } | null {
-  const head = verify(git, dir, 'HEAD');
-  if (!head) return null;
+function defaultBase(git: GitRunner, dir: string, at: { head: string; current: string }): { sha: string; head: string; branch: string | null; follows: boolean } {
+  const { head } = at;
   const branch = integrationBranch(git, dir);
   if (!branch) return { sha: head, head, branch: null, follows: true };
   const mb = git(['merge-base', 'HEAD', branch], dir);
   const sha = mb.status === 0 ? mb.stdout.trim() : '';
   if (!sha) return { sha: head, head, branch: null, follows: true };
-  const current = git(['symbolic-ref', '-q', '--short', 'HEAD'], dir);
-  return { sha, head, branch, follows: current.status === 0 && current.stdout.trim() === branch };
+  return { sha, head, branch, follows: at.current === branch };
 }
 
 /**
@@ -58,8 +70,9 @@ function defaultBase(git: GitRunner, dir: string): { sha: string; head: string; 
  */
 export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRunner }): BaseChoice {
   const git = o.git ?? runGit;
-  const top = gitToplevel(o.repoDir, git);
-  const def = top ? defaultBase(git, o.repoDir) : null;
+  const here = whereAmI(git, o.repoDir);
+  const top = here.top;
+  const def = here.head && here.current ? defaultBase(git, o.repoDir, { head: here.head, current: here.current }) : null;
   const at = { top, sha: def?.sha ?? null };
   if (o.explicit !== undefined) {
     const sha = top && !o.explicit.startsWith('-') ? verify(git, o.repoDir, o.explicit) : null;

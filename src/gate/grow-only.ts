@@ -36,6 +36,8 @@ export interface CompareOptions {
   /** `--base` was given: an unusable base is bad input instead of a note. */
   explicit: boolean;
   git?: GitRunner;
+  /** A repository already resolved by the caller: its top and what `base` names there (saves two git calls). */
+  known?: { top: string; sha: string | null };
   /** A path for messages (cwd-relative when inside it). */
   shown?: (p: string) => string;
 }
@@ -62,6 +64,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
   const repos = new Map<string, Repo | null>();
+  if (o.known) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
   const repoOf = (dir: string): Repo | null => {
     if (repos.has(dir)) return repos.get(dir)!;
     const known = [...repos.values()].find((r) => r && within(r.top, real(dir)));
@@ -108,13 +111,17 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
     return skip(o.manifest ? `grow-only check skipped: \`${o.label}\` is not in a git repository` : undefined);
   }
-  const present = new Set<string>();
+  // Every candidate that existed at the base, with its blob id (`<mode> blob <id>\t<path>` entries).
+  const present = new Map<string, string>();
   for (const repo of new Set(inRepo.map((c) => c.repo))) {
     const rels = inRepo.filter((c) => c.repo === repo).map((c) => c.rel);
-    const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', repo.sha!, '--', ...rels], repo.top);
+    const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', repo.sha!, '--', ...rels], repo.top);
     if (listed.status !== 0)
       throw new PolicyError('git-base', `cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
-    for (const rel of listed.stdout.split('\0')) if (rel) present.add(`${repo.top}\0${rel}`);
+    for (const entry of listed.stdout.split('\0')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (m) present.set(`${repo.top}\0${m[2]}`, m[1]);
+    }
   }
   const found = inRepo.find((c) => present.has(`${c.repo.top}\0${c.rel}`));
   if (!found) {
@@ -128,11 +135,10 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const blob = git(['show', `${found.repo.sha}:${found.rel}`], found.repo.top);
   if (blob.status !== 0) throw new PolicyError('git-base', `cannot read \`${at}\` with git show`, { key: '--base' });
   const before = loadManifestFromText(blob.stdout, at, formatOf(found.rel), path.dirname(found.file));
-  const id = git(['rev-parse', `${found.repo.sha}:${found.rel}`], found.repo.top);
   const now = new Set((o.manifest?.scenarios ?? []).map((s) => s.name));
   const lost = before.scenarios.map((s) => s.name).filter((n) => !now.has(n));
   const result: BaseComparison = { base: shownBase, compared: true, lost, at, file: found.file, before, repo: { top: found.repo.top, sha: found.repo.sha! } };
-  if (id.status === 0 && id.stdout.trim()) result.baseBlob = id.stdout.trim();
+  result.baseBlob = present.get(`${found.repo.top}\0${found.rel}`);
   if (o.manifest && path.resolve(o.manifest.file) === found.file) return result;
   const current = o.manifest ? `the current manifest is \`${o.label}\`` : 'no smoke manifest is found now';
   return {

@@ -122,8 +122,18 @@ function configFacts(place: Place, env: NodeJS.ProcessEnv) {
 }
 
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
+/** A git runner that answers a repeated query from memory (one decision asks the same read-only questions twice). */
+function memoized(git: GitRunner): GitRunner {
+  const seen = new Map<string, ReturnType<GitRunner>>();
+  return (args, dir) => {
+    const key = `${dir}\0${args.join('\0')}`;
+    if (!seen.has(key)) seen.set(key, git(args, dir));
+    return seen.get(key)!;
+  };
+}
+
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
-  const git: GitRunner = req.git ?? runGit;
+  const git = memoized(req.git ?? runGit);
   const place = locate(req, env, cwd);
   beforeRun?.(place.task);
   const projectPolicyDir = place.wgDir ? path.join(place.wgDir, 'policies') : undefined;
@@ -143,6 +153,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     shownBase: base.label,
     explicit: base.explicit,
     git,
+    ...(base.top ? { known: { top: base.top, sha: base.sha } } : {}),
     shown: (p) => shown(p, cwd),
   });
 
