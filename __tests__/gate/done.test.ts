@@ -134,7 +134,9 @@ test('test_done_uninitialized_workgraph_fails (done.rs:2730): no graph.jsonl is 
   try {
     const r = cli(['done', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toBe("wg-policy: .wg/graph.jsonl: cannot read graph `.wg/graph.jsonl`: does not exist [file-unreadable]\n  help: this wg dir has no graph yet: run 'wg init' first\n");
+    expect(r.stderr).toBe(
+      "wg-policy: .wg/graph.jsonl: cannot read graph `.wg/graph.jsonl`: does not exist [file-unreadable]\n  help: this wg dir has no graph yet: run 'wg init' first\n",
+    );
   } finally {
     s.cleanup();
   }

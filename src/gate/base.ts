@@ -52,7 +52,11 @@ function integrationBranch(git: GitRunner, dir: string): string | null {
  * The default base: merge-base of HEAD and the integration branch; null outside git or before the first commit.
  * `follows`: commits on the current branch move the base (no integration branch, or HEAD is on it).
  */
-function defaultBase(git: GitRunner, dir: string, at: { head: string; current: string }): { sha: string; head: string; branch: string | null; follows: boolean } {
+function defaultBase(
+  git: GitRunner,
+  dir: string,
+  at: { head: string; current: string },
+): { sha: string; head: string; branch: string | null; follows: boolean } {
   const { head } = at;
   const branch = integrationBranch(git, dir);
   if (!branch) return { sha: head, head, branch: null, follows: true };
