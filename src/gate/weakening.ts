@@ -78,8 +78,8 @@ export function policyStateAt(o: { policyDir: string; top: string; sha: string; 
 /**
  * Findings from the loaded policy set against the base state. Counted: a rule disabled since the base (except an allow
  * rule of a stage where any deny wins: without it the gate only denies more); a bundled rule replaced, or its
- * replacement changed; a project rule removed or changed; a rule added to a first-match stage, or an allow rule
- * added; an enabled optional policy dropped.
+ * replacement changed or removed; a project rule removed or changed; a rule added to a first-match stage, or an allow
+ * rule added; an enabled optional policy dropped.
  */
 export function policyFindings(set: PolicySet, bundled: PolicySet, base: PolicyState, table: StageTable): Finding[] {
   const out: Finding[] = [];
@@ -104,7 +104,10 @@ export function policyFindings(set: PolicySet, bundled: PolicySet, base: PolicyS
     const now = active.get(id);
     if (!now) {
       if (!set.disabled.some((d) => d.id === id)) out.push({ kind: 'rule-removed', what: `project rule \`${id}\` removed`, by: was.file });
-    } else if (origin.get(now.file) === 'project' && !replaced.has(id) && canonical(now) !== was.canonical)
+    } else if (origin.get(now.file) !== 'project')
+      // The project's replacement is gone and the shipped rule is back: stricter or looser, it is a change.
+      out.push({ kind: 'rule-removed', what: `project replacement of rule \`${id}\` removed`, by: was.file });
+    else if (!replaced.has(id) && canonical(now) !== was.canonical)
       out.push({ kind: 'rule-changed', what: `project rule \`${id}\` changed`, by: `${now.file}:${now.line}` });
   }
   for (const r of active.values()) {
