@@ -49,7 +49,22 @@ test('plan records one spawn decision with every field, before printing the plan
   expect(rec).toMatchObject({ kind: 'spawn', task: 't1', actor: 'agent-17', seq: 0, prev: '0'.repeat(64) });
   expect(rec.result).toEqual(JSON.parse(r.stdout));
   expect(rec.policyRevision).toBe(rec.result.policyRevision);
-  expect(Object.keys(rec.facts).sort()).toEqual(['cli', 'endpoints', 'global', 'local', 'spawn', 'task']); // what replay needs
+  expect(Object.keys(rec.facts).sort()).toEqual([
+    'agency',
+    'cli',
+    'endpoints',
+    'executors',
+    'global',
+    'local',
+    'modelCache',
+    'profile',
+    'registry',
+    'spawn',
+    'tagRouting',
+    'task',
+    'tiers',
+    'timeouts',
+  ]); // what replay needs
   expect(rec.rules).toContainEqual({
     field: 'executor',
     rule: 'executor.local-dispatcher',

@@ -112,7 +112,7 @@ test('every entry point calls planSpawn and nothing else in src/ chooses an exec
     .map((f) => f.rel)
     .sort();
   // tools/ decide again only to compare (policy tests, audit replay): they act on nothing and record nothing.
-  expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts', 'tools/policy-test.ts', 'tools/replay.ts']);
+  expect(deciders).toEqual(['gate/decide.ts', 'spawn/plan.ts', 'tools/replay.ts']);
   const spawnDeciders = files.filter((f) => /decide\(SPAWN_TABLE/.test(f.text)).map((f) => f.rel);
   expect(spawnDeciders).toEqual(['spawn/plan.ts', 'tools/replay.ts']);
   for (const f of files.filter((x) => x.rel.startsWith('tools/')))

@@ -4,21 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
-import { ERROR_CODES, PolicyError, exitCodeFor } from '../../src/shared/errors.js';
+import { PolicyError, exitCodeFor } from '../../src/shared/errors.js';
+import type { WantError } from '../../src/tools/want-error.js';
 
-/** An expected error: its code (required), where it points, and optionally words it must contain. */
-export const WantErrorSchema = z.strictObject({
-  code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...Array<keyof typeof ERROR_CODES>]),
-  file: z.optional(z.string()),
-  line: z.optional(z.int()),
-  column: z.optional(z.int()),
-  key: z.optional(z.string()),
-  rule: z.optional(z.string()),
-  message: z.optional(z.array(z.string())),
-  /** Words the error's help line must contain. */
-  help: z.optional(z.array(z.string())),
-});
-export type WantError = z.infer<typeof WantErrorSchema>;
+export { WantErrorSchema, type WantError } from '../../src/tools/want-error.js';
 
 /** A case file: `cases:` and nothing else. */
 const FileSchema = z.strictObject({ cases: z.array(z.unknown()) });

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { loadLayers } from '../config/layers.js';
 import { locateWgDir } from '../config/locate.js';
-import { loadManifest, resolveManifestPath } from '../gate/manifest.js';
+import { checkManifest } from '../gate/check-manifest.js';
 import { overlapWarnings } from '../policy/check.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
 import { PolicyError, PolicyProblems, formatError, type ErrorCode } from '../shared/errors.js';
@@ -79,12 +79,9 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
     } catch (e) {
       add(e);
     }
-    try {
-      const m = resolveManifestPath({ env, wgDir, projectRoot: join(wgDir, '..'), cwd });
-      if (m.path) loadManifest(m.path);
-    } catch (e) {
-      add(e);
-    }
+    const manifest = checkManifest({ dir: wgDir, cwd, env });
+    for (const p of manifest.problems) add(p);
+    for (const w of manifest.warnings) add(w, 'warning');
   }
   // Each problem once (a project file is read by every policy set), sorted by file and position.
   const seen = new Set<string>();

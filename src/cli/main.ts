@@ -52,17 +52,21 @@ const gateOptions = (cmd: Command) =>
     .option('--manifest <path>', "smoke manifest (default: $WG_SMOKE_MANIFEST, then wg's search: tests/smoke/manifest.toml)")
     .option('--full-smoke', 'run every scenario of the manifest, not only the ones the task owns')
     .option('--skip-smoke', 'bypass the scenarios (humans only; agents need WG_SMOKE_AGENT_OVERRIDE=1)')
+    .option('--skip-verify', "skip the task's verify command, as wg's flag does (humans only; wg-policy never runs it)")
     .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)')
     .option('--junit <file>', 'also write the results as JUnit XML')
     .option('--json', 'print the verdict as JSON on stdout')
-    .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
+    .option(
+      '--base <rev>',
+      'git revision the manifest and gate policies are compared with (default: the merge-base of HEAD and origin/HEAD, origin/main, origin/master, main or master; else HEAD)',
+    );
 
 auditOptions(gateOptions(program.command('gate <task-id>')))
   .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
   .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
 
 auditOptions(gateOptions(program.command('done <task-id>')))
-  .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
+  .description("run the done gate and, when it allows, write what wg's done writes (done, pending-eval or pending-validation) under wg's lock")
   .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
 
 program

@@ -1,21 +1,26 @@
 // A graph.jsonl line as wg's load_graph deserializes it: a task or a resource node; any line it cannot read fails the whole load.
 import * as z from 'zod/mini';
 
-/** wg's task statuses (`pending-review` is read as done). */
-export const STATUSES = [
-  'open',
-  'in-progress',
-  'waiting',
-  'done',
-  'blocked',
-  'failed',
-  'abandoned',
-  'pending-validation',
-  'pending-eval',
-  'failed-pending-eval',
-  'incomplete',
-  'pending-review',
-] as const;
+/** wg's task statuses (graph.jsonl spelling) and the Rust variant name wg prints for each (`{:?}`). */
+export const WG_STATUSES: Readonly<Record<string, string>> = {
+  open: 'Open',
+  'in-progress': 'InProgress',
+  waiting: 'Waiting',
+  done: 'Done',
+  blocked: 'Blocked',
+  failed: 'Failed',
+  abandoned: 'Abandoned',
+  'pending-validation': 'PendingValidation',
+  'pending-eval': 'PendingEval',
+  'failed-pending-eval': 'FailedPendingEval',
+  incomplete: 'Incomplete',
+};
+
+/** Legacy spellings wg still reads: `pending-review` deserializes to done. */
+export const LEGACY_STATUSES: Readonly<Record<string, string>> = { 'pending-review': 'done' };
+
+/** Every status spelling wg's loader accepts. */
+export const STATUSES = [...Object.keys(WG_STATUSES), ...Object.keys(LEGACY_STATUSES)] as [string, ...string[]];
 
 const optStr = z.optional(z.nullable(z.string()));
 const strList = z.optional(z.array(z.string()));

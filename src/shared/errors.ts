@@ -5,7 +5,7 @@ export const ERROR_CODES = {
   // 1: a policy refused or denied
   'rule-rejected': 1, // a spawn rule refused the task
   'no-rule-matched': 1, // a stage of the policy set has no rule for this input
-  'task-status': 1, // the task's status does not allow the transition
+  'task-status': 1, // a status the done decision read changed while the gate ran
   // 2: bad input or usage
   usage: 2,
   'file-unreadable': 2,
@@ -51,6 +51,9 @@ export const ERROR_CODES = {
   'manifest-invalid': 2,
   'duplicate-scenario': 2,
   'git-base': 2,
+  'manifest-no-owners': 2, // check warns: a scenario with no owners never runs for a task
+  'manifest-unknown-key': 2, // `check`: a manifest key wg ignores (a typo that silently changes the gate)
+  'run-folder': 2, // the per-user scenario log folder is not the user's own
   'junit-write': 2,
   'lock-path': 2,
   'audit-config': 2,

@@ -3,21 +3,21 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import * as z from 'zod/mini';
-import { decide } from '../engine/decide.js';
-import { manifestFact, requestFact, summaryFact } from '../gate/facts.js';
+import type { Decision } from '../audit/event.js';
+import { decideGate } from '../gate/decide.js';
+import type { Verdict } from '../gate/verdict.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { ERROR_CODES, PolicyError } from '../shared/errors.js';
+import { PolicyError } from '../shared/errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import { readTextFile } from '../shared/read-file.js';
 import { parseYaml } from '../shared/yaml.js';
 import { issueSentence } from '../shared/zod-issues.js';
 import { decideSpawn } from '../spawn/plan.js';
 import { GATE_TABLE, NAMESPACES, SPAWN_TABLE, TABLES } from '../stages/index.js';
-import { ScenarioResultSchema } from '../stages/gate.js';
+import { GateCaseSchema, setupGateCase, verdictMismatches, type GateCase } from './gate-case.js';
+import { WantErrorSchema } from './want-error.js';
 
 const Str = z.string();
-const CodeSchema = z.enum(Object.keys(ERROR_CODES) as [string, ...string[]]);
-const WantErrorSchema = z.strictObject({ code: CodeSchema, rule: z.optional(Str), message: z.optional(z.array(Str)) });
 
 const SpawnCaseSchema = z.strictObject({
   note: Str,
@@ -44,40 +44,11 @@ const SpawnCaseSchema = z.strictObject({
   want_error: z.optional(WantErrorSchema),
 });
 
-const GateCaseSchema = z.strictObject({
-  note: Str,
-  task: z.optional(z.record(Str, z.unknown())),
-  request: z.optional(
-    z.strictObject({
-      agent: z.optional(z.boolean()),
-      skipSmoke: z.optional(z.boolean()),
-      fullSmoke: z.optional(z.boolean()),
-      override: z.optional(z.boolean()),
-    }),
-  ),
-  /** Scenario outcomes: `{name, outcome, exitCode?, reason?}`; the summary is derived as the gate derives it. */
-  results: z.optional(z.array(z.looseObject({ name: Str, outcome: ScenarioResultSchema.shape.outcome }))),
-  /** Scenarios the task owns / the gate selected (default: the results). */
-  owned: z.optional(z.int()),
-  manifest: z.optional(z.record(Str, z.unknown())),
-  /** Other facts, given as they are (for facts a project's own gate rules read). */
-  facts: z.optional(z.record(Str, z.unknown())),
-  want: z.optional(
-    z.strictObject({
-      allowed: z.optional(z.boolean()),
-      determining: z.optional(z.array(Str)),
-      warnings: z.optional(z.array(Str)),
-      messages: z.optional(z.array(Str)),
-    }),
-  ),
-});
-
 const FileSchema = z.union([
   z.strictObject({ kind: z.literal('spawn'), cases: z.array(SpawnCaseSchema) }),
   z.strictObject({ kind: z.literal('gate'), cases: z.array(GateCaseSchema) }),
 ]);
 type SpawnCase = z.infer<typeof SpawnCaseSchema>;
-type GateCase = z.infer<typeof GateCaseSchema>;
 
 /** The outcome of one case: what differed from the expectation, and the rules that fired. */
 export interface CaseResult {
@@ -162,54 +133,42 @@ function errorDiff(want: z.infer<typeof WantErrorSchema>, e: PolicyError): strin
   if (e.code !== want.code) diff.push(`error code: expected ${want.code}, got ${e.code} (${e.message})`);
   if (want.rule !== undefined && e.rule !== want.rule) diff.push(`error rule: expected ${want.rule}, got ${e.rule ?? 'none'}`);
   for (const m of want.message ?? []) if (!e.message.includes(m)) diff.push(`error message: expected to contain ${show(m)}, got ${show(e.message)}`);
+  for (const h of want.help ?? []) if (!(e.help ?? '').includes(h)) diff.push(`error help: expected to contain ${show(h)}, got ${show(e.help ?? '')}`);
   return diff;
 }
 
-async function runGateCase(c: GateCase, set: PolicySet): Promise<Omit<CaseResult, 'file' | 'note'>> {
-  const results = (c.results ?? []).map((r) => ({
-    exitCode: r.outcome === 'fail' ? 1 : r.outcome === 'pass' ? 0 : null,
-    signal: null,
-    timedOut: r.outcome === 'timeout',
-    durationMs: 0,
-    stderrTail: '',
-    logFile: '',
-    owners: [],
-    ...r,
-  }));
-  const request = c.request ?? {};
-  const env: NodeJS.ProcessEnv = { ...(request.agent ? { WG_AGENT_ID: 'agent-test' } : {}), ...(request.override ? { WG_SMOKE_AGENT_OVERRIDE: '1' } : {}) };
-  const task = { id: 't1', title: null, status: 'in-progress', priority: 10, tags: [], assigned: null, ...c.task };
-  const owned = c.owned ?? results.length;
-  const ran = !request.skipSmoke;
-  const facts: Record<string, unknown> = {
-    task,
-    request: requestFact({ skipSmoke: request.skipSmoke, fullSmoke: request.fullSmoke }, env),
-    summary: summaryFact(ran ? results : [], owned, owned, ran),
-    manifest: {
-      ...manifestFact(
-        { path: 'smoke/manifest.toml', label: 'smoke/manifest.toml', how: 'test', scenarios: owned },
-        { base: 'HEAD', compared: false, lost: [] },
-      ),
-      ...c.manifest,
-    },
-    results: ran ? results : [],
-    ...c.facts,
-  };
-  const r = await decide(GATE_TABLE, set, facts, { subject: `'wg done ${String(task.id)}'` });
-  const outcome = r.outcomes[GATE_TABLE.stages[0].name];
-  const fired = r.trace.flatMap((s) => s.rules.filter((x) => x.matched).map((x) => x.rule.id));
-  const diff: string[] = [];
-  const w = c.want ?? {};
-  const rulesOf = (list: Array<{ rule: string }>) => list.map((d) => d.rule);
-  mismatches(
-    '',
-    { allowed: w.allowed, determining: w.determining, warnings: w.warnings },
-    { allowed: r.allowed, determining: rulesOf(outcome.determining), warnings: rulesOf(outcome.warnings) },
-    diff,
+async function runGateCase(c: GateCase): Promise<Omit<CaseResult, 'file' | 'note'>> {
+  const s = setupGateCase(c);
+  try {
+    const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, ...c.args };
+    let verdict: Verdict;
+    let decision: Decision;
+    try {
+      // A `done` case's verdict is the gate's; what done writes is not policy (this project's own tests check it).
+      ({ verdict, decision } = await decideGate(req));
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      const diff = c.want_error ? errorDiff(c.want_error, e) : [`expected a verdict, got ${e.code}: ${e.message}`];
+      return { ok: diff.length === 0, diff, fired: [] };
+    }
+    const explanation = decision.explanation as { stages: Array<{ won?: { rule: string } | null; matched?: Array<{ rule: string }> }> };
+    const fired = explanation.stages.flatMap((st) => [...(st.won ? [st.won.rule] : []), ...(st.matched ?? []).map((m) => m.rule)]);
+    const diff = c.want_error ? [`expected ${c.want_error.code}, got a verdict`] : verdictMismatches(c, verdict);
+    return { ok: diff.length === 0, diff, fired };
+  } finally {
+    s.cleanup();
+  }
+}
+
+/** The case with the project's own policy files copied into its scratch project (the policy set in effect). */
+function withProjectPolicies(c: GateCase, policyDir: string | undefined): GateCase {
+  if (!policyDir || !existsSync(policyDir)) return c;
+  const files = Object.fromEntries(
+    readdirSync(policyDir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .map((n) => [`.wg/policies/${n}`, readTextFile(join(policyDir, n), { what: 'policy file' })]),
   );
-  const said = [...outcome.determining, ...outcome.warnings].flatMap((d) => [d.message, d.help ?? '']).join('\n');
-  for (const m of w.messages ?? []) if (!said.includes(m)) diff.push(`messages: expected to contain ${show(m)}`);
-  return { ok: diff.length === 0, diff, fired };
+  return { ...c, files: { ...files, ...c.files } };
 }
 
 /** Every `.yaml` file at the given paths (folders searched recursively), sorted. */
@@ -256,8 +215,9 @@ export async function runPolicyTests(files: readonly string[], opts: { wgDir?: s
       const spawn = parsed.data.kind === 'spawn';
       if (spawn && ((c as SpawnCase).want === undefined) === ((c as SpawnCase).want_error === undefined))
         throw new PolicyError('policy-schema', `case \`${c.note}\` needs exactly one of \`want\` and \`want_error\``, { file: shown });
-      if (!spawn && !(c as GateCase).want) throw new PolicyError('policy-schema', `case \`${c.note}\` needs a \`want\``, { file: shown });
-      const r = spawn ? await runSpawnCase(c as SpawnCase, policyDir) : await runGateCase(c as GateCase, sets.get(GATE_TABLE.kind)!);
+      if (!spawn && ((c as GateCase).want === undefined) === ((c as GateCase).want_error === undefined))
+        throw new PolicyError('policy-schema', `case \`${c.note}\` needs exactly one of \`want\` and \`want_error\``, { file: shown });
+      const r = spawn ? await runSpawnCase(c as SpawnCase, policyDir) : await runGateCase(withProjectPolicies(c as GateCase, policyDir));
       cases.push({ file: shown, note: c.note, ...r });
     }
   }
