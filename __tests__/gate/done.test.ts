@@ -1,6 +1,7 @@
 // `done`: the gate decides, and only an allowed gate changes graph.jsonl: one task line, under wg's lock.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeTask } from '../../src/gate/done.js';
 import { PolicyError } from '../../src/shared/errors.js';
@@ -119,15 +120,20 @@ describe('under graph.lock', () => {
     return { held, exited };
   }
 
-  function runCli(args: string[], cwd: string, home: string): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  /** Runs the CLI; `onStderr` sees stderr as it grows. */
+  function runCli(
+    args: string[],
+    cwd: string,
+    home: string,
+    onStderr: (text: string) => void = () => {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const t0 = Date.now();
-      const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' } });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir(), NO_COLOR: '1' } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+      child.stderr.on('data', (c) => onStderr((stderr += c)));
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
     });
   }
 
@@ -135,13 +141,16 @@ describe('under graph.lock', () => {
     const p = project({ ok: 'exit 0' });
     const lock = join(p.wgDir, 'graph.lock');
     const added = '{"kind":"task","id":"t3","title":"written by the lock holder","status":"open"}';
-    const holder = holdLock(lock, `sleep 2; printf '%s\\n' '${added}' >> '${p.graph}'`);
+    // The holder keeps the lock until done says it is waiting for it, then writes a task and lets go.
+    const release = join(p.root, 'release');
+    const holder = holdLock(lock, `for i in $(seq 600); do [ -e '${release}' ] && break; sleep 0.05; done; printf '%s\\n' '${added}' >> '${p.graph}'`);
     await holder.held;
-    const r = await runCli(['done', 't1', '--dir', p.wgDir], p.project, p.home);
+    const r = await runCli(['done', 't1', '--dir', p.wgDir], p.project, p.home, (stderr) => {
+      if (stderr.includes('waiting for graph.lock')) writeFileSync(release, '');
+    });
     expect(await holder.exited).toBe(0);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('waiting for graph.lock');
-    expect(r.ms).toBeGreaterThanOrEqual(1500);
     const after = lines(p.graph);
     expect(JSON.parse(after[1]).status).toBe('done');
     expect(after).toContain(added); // the holder's write survived: the graph was read under the lock

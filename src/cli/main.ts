@@ -1,15 +1,32 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
-import { Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { DecisionKindSchema } from '../audit/event.js';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
-import { reportError } from './output.js';
+import { positiveInt, timeArg } from './arg-parsers.js';
+import { colorFor } from './color.js';
+import { guardPipes, reportError } from './output.js';
 
 const program = new Command('wg-policy')
   .description('One policy-driven decision per spawn, a hard done gate, and an audit trail, for workgraph (wg).')
   .version('0.1.0')
+  .option('--color', 'colour the output even when it is not a terminal (overrides NO_COLOR)')
+  .option('--no-color', 'no colour (as NO_COLOR=1 does)')
   .showHelpAfterError('(run with --help for usage)')
   .addHelpText('after', '\nExit codes: 0 ok, 1 rejected or denied by policy, 2 bad input or usage, 3 internal error.')
+  .configureHelp({ showGlobalOptions: true, styleTitle: (s) => `\x1b[1m${s}\x1b[22m` })
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
+    getOutHasColors: () => colorFor(process.stdout),
+    getErrHasColors: () => colorFor(process.stderr),
+  });
+
+/** An Examples section at the end of a command's --help (each line: the command, then what it does after `#`). */
+const examples = (cmd: Command, lines: string[]) => cmd.addHelpText('after', `\n\x1b[1mExamples:\x1b[22m\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`); // commander strips the bold without colour
+
+/** `-q` on every command: nothing but warnings and errors on stderr. */
+const quiet = (cmd: Command, what = 'no informational lines on stderr (warnings and errors still print)') => cmd.option('-q, --quiet', what);
 
 const spawnOptions = (cmd: Command) =>
   cmd
@@ -24,15 +41,23 @@ const auditOptions = (cmd: Command) =>
     .option('--audit-log <path>', 'decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
     .option('--no-audit', 'do not record this decision in the decision log');
 
-auditOptions(spawnOptions(program.command('plan <task-id>')))
+const plan = auditOptions(spawnOptions(program.command('plan <task-id>')))
   .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr; record it in the decision log')
-  .option('-q, --quiet', 'no provenance line on stderr')
   .action(async (taskId: string, opts) => (await import('./commands/plan.js')).runPlan(taskId, opts));
+examples(quiet(plan, 'no provenance line on stderr'), [
+  'wg-policy plan fix-login --dir .wg                          # the plan as JSON, provenance on stderr',
+  'wg-policy plan fix-login -q --agent-executor codex          # as wg calls it, with the agency executor',
+  'wg-policy plan t1 --task-json task.json --no-audit          # a task from a file; nothing recorded',
+]);
 
-spawnOptions(program.command('explain <task-id>'))
+const explain = spawnOptions(program.command('explain <task-id>'))
   .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
   .option('--json', 'print the explanation as JSON')
   .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
+examples(quiet(explain), [
+  'wg-policy explain fix-login --dir .wg                       # why each field of the plan is what it is',
+  'wg-policy explain fix-login --json | jq .stages[0]          # the same as data',
+]);
 
 const gateOptions = (cmd: Command) =>
   cmd
@@ -45,44 +70,88 @@ const gateOptions = (cmd: Command) =>
     .option('--json', 'print the verdict as JSON on stdout')
     .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
 
-auditOptions(gateOptions(program.command('gate <task-id>')))
+const gate = auditOptions(gateOptions(program.command('gate <task-id>')))
   .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
   .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
+examples(quiet(gate, 'no header, result or progress lines (warnings and denials still print)'), [
+  'wg-policy gate fix-login                                    # the scenarios fix-login owns; exit 0 allowed, 1 denied',
+  'wg-policy gate fix-login --full-smoke --junit smoke.xml     # every scenario, with a JUnit report',
+  'wg-policy gate fix-login --json -q                          # the verdict as JSON only',
+]);
 
-auditOptions(gateOptions(program.command('done <task-id>')))
+const done = auditOptions(gateOptions(program.command('done <task-id>')))
   .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
   .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
+examples(quiet(done, 'no header, result, progress or "marked as done" lines (warnings and denials still print)'), [
+  'wg-policy done fix-login                                    # gate, then mark done when allowed',
+  'wg-policy done fix-login --skip-smoke                       # a human skipping the scenarios (a loud warning)',
+]);
 
-program
+const check = program
   .command('check')
   .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")
   .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
   .option('--bundled', 'check only the bundled policies')
   .option('--json', 'print the report as JSON')
   .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+examples(quiet(check, 'print only the problems (exit 0 says all is well)'), [
+  'wg-policy check                                             # the project policies found from here, and the bundled ones',
+  'wg-policy check --bundled --json                            # only the bundled policies, as data',
+]);
 
 const audit = program.command('audit').description('read and verify the decision log');
+examples(audit, [
+  'wg-policy audit verify                                      # is the hash chain intact?',
+  'wg-policy audit list --since 2h --kind spawn                # what was decided in the last two hours',
+  'wg-policy audit show 01JZ3K                                 # one decision in full, by a unique id prefix',
+]);
 const logOptions = (cmd: Command) =>
   cmd
     .option('--dir <dir>', 'wg directory whose decision log to read (default: found from cwd)')
     .option('--audit-log <path>', 'the decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
     .option('--json', 'machine-readable output');
-logOptions(audit.command('verify'))
+
+const verify = logOptions(audit.command('verify'))
   .description('check the hash chain: exit 0 when intact, 1 naming the first record edited, removed, reordered or truncated')
   .option('--allow-pruned', 'accept a chain whose oldest records were pruned by rotation (a rotated log moved elsewhere)')
   .action(async (opts) => (await import('./commands/audit.js')).runVerify(opts));
-logOptions(audit.command('list'))
-  .description('list decisions, oldest first (streams the log; --json prints JSON Lines)')
+examples(quiet(verify, 'print nothing when the chain is intact (exit 0)'), [
+  'wg-policy audit verify --dir .wg                            # exit 0 intact, 1 tampered',
+  'wg-policy audit verify --audit-log /var/log/wg/policy-audit.jsonl --allow-pruned',
+]);
+
+const list = logOptions(audit.command('list'))
+  .description('list decisions, oldest first: a table in a terminal, tab-separated lines when piped, JSON Lines with --json')
   .option('--task <id>', 'only this task')
-  .option('--kind <kind>', 'spawn or gate')
+  .addOption(new Option('--kind <kind>', 'only this kind of decision').choices(DecisionKindSchema.options))
   .option('--rule <id>', 'only decisions in which this rule fired')
-  .option('--field <name>', 'only decisions that decided this field or effect')
-  .option('--since <time>', 'ISO time or anything Date.parse reads')
-  .option('--until <time>', 'ISO time or anything Date.parse reads')
+  .option('--field <name>', 'only decisions that decided this field (a spawn stage) or effect (allow, warn, deny)')
+  .option('--since <time>', 'only decisions at or after: a duration back from now (30m, 2h, 3d, 1w) or an ISO time', (t: string) => timeArg(t))
+  .option('--until <time>', 'only decisions at or before: a duration back from now or an ISO time', (t: string) => timeArg(t))
+  .option('--limit <n>', 'only the last n matching decisions', (n: string) => positiveInt(n))
   .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
-logOptions(audit.command('show <decision-id>'))
-  .description('show one decision in full, with the per-field explanation')
+examples(quiet(list, 'no count of decisions on stderr'), [
+  'wg-policy audit list --since 2h                             # the last two hours, as a table in a terminal',
+  'wg-policy audit list --task fix-login --limit 5             # the last five decisions about fix-login',
+  'wg-policy audit list --rule executor.local-dispatcher --json | jq .result.executor',
+  'wg-policy audit list --kind gate | cut -f1,6                # piped: tab-separated id, time, kind, task, actor, result',
+]);
+
+const show = logOptions(audit.command('show <decision-id>'))
+  .description('show one decision in full, with the per-field explanation; a unique prefix of the id is enough')
   .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));
+examples(quiet(show), ['wg-policy audit show 01JZ3K4T                                # the decision whose id starts with 01JZ3K4T']);
+
+const completion = program
+  .command('completion')
+  .description('print a shell completion script generated from these commands')
+  .addArgument(new Argument('<shell>', 'the shell to complete for').choices(['bash', 'zsh', 'fish']))
+  .action(async (shell: 'bash' | 'zsh' | 'fish') => (await import('./commands/completion.js')).runCompletion(shell, program));
+examples(quiet(completion), [
+  'source <(wg-policy completion bash)                         # bash, this session',
+  'wg-policy completion zsh > "${fpath[1]}/_wg-policy"          # zsh, from the next shell on',
+  'wg-policy completion fish > ~/.config/fish/completions/wg-policy.fish',
+]);
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -101,6 +170,7 @@ async function main(argv: string[]): Promise<number> {
 
 const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write('', () => resolve()));
 
+guardPipes();
 void main(process.argv).then(async (code) => {
   // Every decision is on disk by now (the commands await the log). Exit explicitly once stdout and stderr are
   // flushed, so a handle some transport left open can never keep wg waiting on a finished command.
