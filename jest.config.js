@@ -5,7 +5,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': '<rootDir>/scripts/jest-transform.cjs' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-  // The pack-and-install test is slow and needs the network's npm cache: `npm run test:package` runs it.
+  // The pack-and-install test is slow and installs from npm's cache: `npm run test:package` runs it.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/package/'],
   // Files run in parallel, one worker per core (jest's default leaves a core idle).
   maxWorkers: '100%',

@@ -112,12 +112,12 @@ export async function runList(flags: LogFlags & DecisionFilter & { limit?: numbe
   const table = !flags.json && !!process.stdout.isTTY;
   const line = (r: AuditRecord) => (flags.json ? JSON.stringify(r) : tsvLine(cells(r)));
   let n = 0;
-  // INVARIANT: memory stays bounded unless a table must be aligned: streamed lines, or the last --limit records.
-  let kept: AuditRecord[] = [];
+  // INVARIANT: only rendered rows are kept (never records), and only for a table or the last --limit ones.
+  let kept: string[][] = [];
   for await (const r of records) {
     n++;
     if (flags.limit !== undefined || table) {
-      kept.push(r);
+      kept.push(table ? cells(r) : [line(r)]);
       if (flags.limit !== undefined && kept.length >= 2 * flags.limit) kept = kept.slice(-flags.limit);
     } else {
       if (stdoutClosed()) break;
@@ -129,8 +129,8 @@ export async function runList(flags: LogFlags & DecisionFilter & { limit?: numbe
     const color = colorFor(process.stdout);
     const style = (text: string, row: number, col: number) =>
       row < 0 ? paint(color, '1', text) : col === 5 && /^(DENIED|refused)/.test(text) ? paint(color, '31', text) : text;
-    if (kept.length) process.stdout.write(`${alignedTable(LIST_HEADER, kept.map(cells), style).join('\n')}\n`);
-  } else for (const r of kept) if (!stdoutClosed()) process.stdout.write(`${line(r)}\n`);
+    if (kept.length) process.stdout.write(`${alignedTable(LIST_HEADER, kept, style).join('\n')}\n`);
+  } else for (const [l] of kept) if (!stdoutClosed()) process.stdout.write(`${l}\n`);
   if (!flags.json && !flags.quiet && !stdoutClosed()) {
     const shown = flags.limit !== undefined && n > kept.length ? `, the last ${kept.length} shown` : '';
     process.stderr.write(`${n} decision${n === 1 ? '' : 's'}${shown}\n`);
