@@ -23,9 +23,9 @@ export function scratch(files: Record<string, string> = {}): { root: string; pro
   return { root, project, wgDir, home, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** Runs the built CLI; returns exit code, stdout and stderr. */
-export function cli(args: string[], opts: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), NO_COLOR: '1', ...opts.env };
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, input: opts.input, encoding: 'utf8' });
+/** Runs the built CLI (in the run's private TMPDIR, see global-setup.ts); returns exit code, stdout and stderr. */
+export function cli(args: string[], opts: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: string[] } = {}) {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { cwd: opts.cwd ?? ROOT, env, input: opts.input, encoding: 'utf8' });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
