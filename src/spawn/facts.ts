@@ -29,18 +29,42 @@ export function configFact(file: ConfigFile): z.infer<typeof ConfigFactSchema> {
   };
 }
 
+/** The facts that come from the config layers alone, built once per layers object (the layers are kept while their files are unchanged). */
+const layerFacts = new WeakMap<ConfigLayers, { local: unknown; global: unknown; endpoints: unknown; agents: string }>();
+
+function factsOfLayers(layers: ConfigLayers) {
+  let f = layerFacts.get(layers);
+  if (!f) {
+    const { list, names, count, origin, looked } = layers.endpoints;
+    f = {
+      local: configFact(layers.local),
+      global: configFact(layers.global),
+      endpoints: { list, names, defaults: list.filter((e) => e.is_default).map((e) => e.name), count, origin: origin?.file ?? null, looked },
+      agents: relative(layers.projectRoot, join(layers.wgDir, 'agents')),
+    };
+    layerFacts.set(layers, f);
+  }
+  return f;
+}
+
+/** `<wgdir>/agents/<task>/prompt.txt` relative to the project root (path arithmetic skipped for ids that are one plain segment). */
+function promptFileOf(layers: ConfigLayers, agents: string, id: string): string {
+  if (/^[\w-][\w.-]*$/.test(id) && id !== '..' && agents !== '' && !agents.startsWith('..')) return `${agents}/${id}/prompt.txt`;
+  return relative(layers.projectRoot, join(layers.wgDir, 'agents', id, 'prompt.txt'));
+}
+
 /** Facts for the first stage; decide adds `plan` and `provenance` as stages run. */
 export function buildFacts(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): Record<string, unknown> {
   const { task } = loaded;
   const mode = typeof task.exec_mode === 'string' && ['full', 'light', 'bare'].includes(task.exec_mode) ? task.exec_mode : 'full';
-  const promptFile = caller.promptFile ?? relative(layers.projectRoot, join(layers.wgDir, 'agents', task.id, 'prompt.txt'));
-  const { list, names, count, origin, looked } = layers.endpoints;
+  const shared = factsOfLayers(layers);
+  const promptFile = caller.promptFile ?? promptFileOf(layers, shared.agents, task.id);
   return {
     task,
     cli: { agentExecutor: caller.agentExecutor, defaultModel: caller.defaultModel },
-    local: configFact(layers.local),
-    global: configFact(layers.global),
-    endpoints: { list, names, defaults: list.filter((e) => e.is_default).map((e) => e.name), count, origin: origin?.file ?? null, looked },
+    local: shared.local,
+    global: shared.global,
+    endpoints: shared.endpoints,
     spawn: { promptFile, execMode: mode },
   };
 }
