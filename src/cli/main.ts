@@ -24,10 +24,14 @@ const auditOptions = (cmd: Command) =>
     .option('--audit-log <path>', 'decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
     .option('--no-audit', 'do not record this decision in the decision log');
 
-auditOptions(spawnOptions(program.command('plan <task-id>')))
+auditOptions(spawnOptions(program.command('plan [task-id]')))
   .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr; record it in the decision log')
   .option('-q, --quiet', 'no provenance line on stderr')
-  .action(async (taskId: string, opts) => (await import('./commands/plan.js')).runPlan(taskId, opts));
+  .option('--all', 'plan every task of graph.jsonl: one plan (or refusal) per line, JSON Lines; records nothing unless --record')
+  .option('--status <list>', 'with --all: only tasks with these statuses (comma-separated; a task without one is open)')
+  .option('--record', 'with --all: record every decision in the decision log')
+  .addHelpText('after', '\nExamples:\n  wg-policy plan fix-login --dir .wg\n  wg-policy plan --all --status open,blocked > plans.jsonl')
+  .action(async (taskId: string | undefined, opts) => (await import('./commands/plan.js')).runPlanCommand(taskId, opts));
 
 spawnOptions(program.command('explain <task-id>'))
   .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')

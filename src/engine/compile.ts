@@ -6,12 +6,16 @@ import { OPERATOR_TABLE } from './operators.js';
 import type { ConditionTrace, RuleTrace } from './run-rules.js';
 
 type Facts = Readonly<Record<string, unknown>>;
-/** Per leaf k of a stage: `[3k]` the fact value seen, `[3k+1]` the condition value seen, `[3k+2]` the result (unset: not evaluated). */
+/** Per leaf k of a rule: `[3k]` the fact value seen, `[3k+1]` the condition value seen, `[3k+2]` the result (unset: not evaluated). */
 type Slots = unknown[];
-/** A compiled condition: evaluates against facts and writes what its leaves saw into slots. */
-type Node = (facts: Facts, slots: Slots) => boolean;
+/**
+ * A compiled condition. `slots` (null on the fast path) receives what its leaves saw; `over` (null on the fast path)
+ * replaces some facts for reads with a path (a replayed stage sees the earlier results as they were then).
+ */
+type Node = (facts: Facts, slots: Slots | null, over: Facts | null) => boolean;
+type Reader = (facts: Facts, over: Facts | null) => unknown;
 
-/** A leaf as json-rules-engine sees it (flag operators' `value` defaulted to true), with its slot. */
+/** A leaf as json-rules-engine sees it (flag operators' `value` defaulted to true, then cloned), with its slot. */
 interface Leaf {
   fact: string;
   path: string | undefined;
@@ -20,22 +24,29 @@ interface Leaf {
   slot: number;
 }
 
-/** A stage's rules compiled: each rule's test and its leaves, in the order run-rules.ts reports them. */
+/** A compiled rule: its test and its leaves, in the order run-rules.ts reports them. */
+interface CompiledRule {
+  rule: LoadedRule;
+  test: Node;
+  leaves: readonly Leaf[];
+}
+
+/** A stage's rules compiled. */
 export interface CompiledStage {
-  rules: ReadonlyArray<{ rule: LoadedRule; test: Node; leaves: readonly Leaf[] }>;
-  slots: number;
+  rules: readonly CompiledRule[];
 }
 
 const has = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** json-rules-engine's almanac.factValue: an unknown fact is undefined; a path is resolved only inside an object. */
-function reader(fact: unknown, path: unknown): (facts: Facts) => unknown {
+function reader(fact: unknown, path: unknown): Reader {
   // INVARIANT: facts are registered under their own keys, so only an own string key names a fact (Map semantics).
   if (typeof fact !== 'string') return () => undefined;
   if (!path) return (facts) => (has(facts, fact) ? facts[fact] : undefined);
   const segments = typeof path === 'string' ? path.split('.') : null;
-  return (facts) => {
-    const root = has(facts, fact) ? facts[fact] : undefined;
+  return (facts, over) => {
+    const from = over !== null && has(over, fact) ? over : facts;
+    const root = has(from, fact) ? from[fact] : undefined;
     if (root === null || typeof root !== 'object') return root;
     if (!segments) return getPath(root, path as string); // a non-string path fails as it does in the engine
     let cur: unknown = root;
@@ -48,7 +59,7 @@ function reader(fact: unknown, path: unknown): (facts: Facts) => unknown {
 }
 
 /** json-rules-engine's almanac.getValue: an object with an own `fact` is a fact reference, anything else a literal. */
-function valueReader(value: unknown): (facts: Facts) => unknown {
+function valueReader(value: unknown): Reader {
   if (value !== null && typeof value === 'object' && has(value, 'fact')) {
     const ref = value as { fact: unknown; path?: unknown };
     return reader(ref.fact, ref.path);
@@ -56,18 +67,39 @@ function valueReader(value: unknown): (facts: Facts) => unknown {
   return () => value;
 }
 
-/** Where a rule's leaves go: its own list, with slots numbered across the whole stage. */
-interface Ctx {
-  leaves: Leaf[];
-  next: number;
+/** Properties of Object.prototype without a setter: the `clone` package json-rules-engine uses skips keys named like them. */
+const skipsKey = (proto: object, key: string) => {
+  const d = Object.getOwnPropertyDescriptor(proto, key);
+  return d !== undefined && d.set == null;
+};
+
+/**
+ * A condition value as json-rules-engine evaluates it: deep-copied by the `clone` package (which drops object keys
+ * named like a data property of the object's prototype, such as `valueOf`, and assigns `__proto__` through its setter).
+ * Values come from policy files, so only plain objects, arrays and primitives occur.
+ */
+export function engineClone(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const child: unknown[] = [];
+    for (const i in v) (child as unknown as Record<string, unknown>)[i] = engineClone((v as unknown as Record<string, unknown>)[i]);
+    return child;
+  }
+  const proto = Object.getPrototypeOf(v) as object | null;
+  const child = Object.create(proto) as Record<string, unknown>;
+  for (const k in v) {
+    if (proto && skipsKey(proto, k)) continue;
+    child[k] = engineClone((v as Record<string, unknown>)[k]);
+  }
+  return child;
 }
 
-function compileLeaf(n: Record<string, unknown>, ctx: Ctx): Node {
+function compileLeaf(n: Record<string, unknown>, leaves: Leaf[]): Node {
   const operator = n.operator as string;
-  const value = n.value === undefined && FLAG_OPERATORS.has(String(operator)) ? true : n.value;
-  const slot = ctx.next;
-  ctx.next += 3;
-  ctx.leaves.push({ fact: n.fact as string, path: n.path as string | undefined, operator, value, slot });
+  // INVARIANT: the engine evaluates (and traces) a clone of the condition's value, not the value itself.
+  const value = engineClone(n.value === undefined && FLAG_OPERATORS.has(String(operator)) ? true : n.value);
+  const slot = 3 * leaves.length;
+  leaves.push({ fact: n.fact as string, path: n.path as string | undefined, operator, value, slot });
   const op = OPERATOR_TABLE.get(operator);
   if (!op)
     return () => {
@@ -75,20 +107,22 @@ function compileLeaf(n: Record<string, unknown>, ctx: Ctx): Node {
     };
   const lhs = reader(n.fact, n.path);
   const rhs = valueReader(value);
-  return (facts, slots) => {
-    const expected = rhs(facts);
-    const actual = lhs(facts);
+  return (facts, slots, over) => {
+    const expected = rhs(facts, over);
+    const actual = lhs(facts, over);
     const result = op(actual, expected);
-    slots[slot] = actual;
-    slots[slot + 1] = expected;
-    slots[slot + 2] = result;
+    if (slots !== null) {
+      slots[slot] = actual;
+      slots[slot + 1] = expected;
+      slots[slot + 2] = result;
+    }
     return result;
   };
 }
 
-/** A condition's priority as json-rules-engine orders siblings: booleans always 1 (toEngineCondition drops theirs), a leaf's own or its fact's (1). */
-function priorityOf(n: Record<string, unknown>, isLeaf: boolean): unknown {
-  return isLeaf && n.priority ? n.priority : 1;
+/** json-rules-engine orders a leaf by its own `priority`, else by its fact's (always 1); booleans are always 1 (toEngineCondition drops theirs). */
+function priorityOf(n: Record<string, unknown>): unknown {
+  return n.priority ? n.priority : 1;
 }
 
 /** json-rules-engine's prioritizeAndRun: siblings grouped by priority, highest first; every member of a group runs; later groups are skipped once the answer is known. */
@@ -101,54 +135,58 @@ function group(children: Array<{ node: Node; priority: unknown }>, op: 'all' | '
     .sort((a, b) => (Number(a) > Number(b) ? -1 : 1))
     .map((k) => sets[k]);
   const any = op === 'any';
-  const runSet = (set: Node[], facts: Facts, slots: Slots) => {
+  const runSet = (set: Node[], facts: Facts, slots: Slots | null, over: Facts | null) => {
     let all = true;
     let some = false;
     for (const node of set) {
-      if (node(facts, slots) === true) some = true;
+      if (node(facts, slots, over) === true) some = true;
       else all = false;
     }
     return any ? some : all;
   };
   if (ordered.length === 1) {
     const only = ordered[0];
-    return (facts, slots) => runSet(only, facts, slots);
+    return (facts, slots, over) => runSet(only, facts, slots, over);
   }
-  return (facts, slots) => {
+  return (facts, slots, over) => {
     let cursor = !any;
     for (const set of ordered) {
       if (any ? cursor : !cursor) break; // INVARIANT: the engine evaluates no further group once the answer is known
-      cursor = runSet(set, facts, slots);
+      cursor = runSet(set, facts, slots, over);
     }
     return cursor;
   };
 }
 
 /** Compiles one condition node in run-rules.ts's toEngineCondition order: `all`, `any`, `not`, else a leaf. */
-function compileNode(c: unknown, ctx: Ctx): { node: Node; priority: unknown } {
+function compileNode(c: unknown, leaves: Leaf[]): { node: Node; priority: unknown } {
   const n = c as Record<string, unknown>;
-  if (Array.isArray(n.all)) return { node: compileGroup(n.all, 'all', ctx), priority: 1 };
-  if (Array.isArray(n.any)) return { node: compileGroup(n.any, 'any', ctx), priority: 1 };
+  if (Array.isArray(n.all)) return { node: compileGroup(n.all, 'all', leaves), priority: 1 };
+  if (Array.isArray(n.any)) return { node: compileGroup(n.any, 'any', leaves), priority: 1 };
   if (n.not) {
-    const inner = compileNode(n.not, ctx).node;
-    return { node: (facts, slots) => !inner(facts, slots), priority: 1 };
+    const inner = compileNode(n.not, leaves).node;
+    return { node: (facts, slots, over) => !inner(facts, slots, over), priority: 1 };
   }
-  return { node: compileLeaf(n, ctx), priority: priorityOf(n, true) };
+  return { node: compileLeaf(n, leaves), priority: priorityOf(n) };
 }
 
-function compileGroup(list: unknown[], op: 'all' | 'any', ctx: Ctx): Node {
-  const children = list.map((c) => compileNode(c, ctx));
+function compileGroup(list: unknown[], op: 'all' | 'any', leaves: Leaf[]): Node {
+  const children = list.map((c) => compileNode(c, leaves));
   const node = group(children, op);
-  return children.length === 1 ? (facts, slots) => node(facts, slots) === true : node;
+  return children.length === 1 ? (facts, slots, over) => node(facts, slots, over) === true : node;
 }
 
 /** A rule's root, as json-rules-engine's Rule.evaluate dispatches it (`any`, then `all`, then `not`). */
-function compileRoot(rule: LoadedRule, ctx: Ctx): Node {
+function compileRule(rule: LoadedRule): CompiledRule {
+  const leaves: Leaf[] = [];
   const w = rule.when as Record<string, unknown>;
-  if (Array.isArray(w.all) || Array.isArray(w.any) || w.not) return compileNode(w, ctx).node;
-  return () => {
-    throw new Error('"conditions" root must contain a single instance of "all", "any", "not", or "condition"');
-  };
+  const test: Node =
+    Array.isArray(w.all) || Array.isArray(w.any) || w.not
+      ? compileNode(w, leaves).node
+      : () => {
+          throw new Error('"conditions" root must contain a single instance of "all", "any", "not", or "condition"');
+        };
+  return { rule, test, leaves };
 }
 
 const compiled = new WeakMap<readonly LoadedRule[], CompiledStage>();
@@ -156,16 +194,7 @@ const compiled = new WeakMap<readonly LoadedRule[], CompiledStage>();
 /** The compiled form of one stage's rules, built on first use and kept as long as the rules (one policy revision). */
 export function compileStage(rules: readonly LoadedRule[]): CompiledStage {
   let c = compiled.get(rules);
-  if (!c) {
-    const ctx: Ctx = { leaves: [], next: 0 };
-    const list = rules.map((rule) => {
-      ctx.leaves = [];
-      const test = compileRoot(rule, ctx);
-      return { rule, test, leaves: ctx.leaves };
-    });
-    c = { rules: list, slots: ctx.next };
-    compiled.set(rules, c);
-  }
+  if (!c) compiled.set(rules, (c = { rules: rules.map(compileRule) }));
   return c;
 }
 
@@ -193,30 +222,51 @@ function conditionTrace(l: Leaf, slots: Slots): ConditionTrace {
   };
 }
 
-/** A compiled stage's run: the slots every leaf wrote, read back only when a trace is asked for. */
+/**
+ * A compiled stage's run. The fast path records nothing; a trace replays its rule with recording on, against the same
+ * facts, with the results of earlier stages as they were when this stage ran (`replay()` gives them).
+ */
 class CompiledRun implements StageRun {
   private traces?: RuleTrace[];
+  private over?: Facts | null;
   constructor(
     private readonly stage: CompiledStage,
-    private readonly slots: Slots,
+    private readonly facts: Facts,
     readonly matched: boolean[],
+    private readonly replay: () => Facts | null,
   ) {}
+
+  private record(i: number, over: Facts | null): Slots {
+    const r = this.stage.rules[i];
+    const slots: Slots = new Array(3 * r.leaves.length);
+    r.test(this.facts, slots, over);
+    return slots;
+  }
 
   trace(i: number): RuleTrace {
     const r = this.stage.rules[i];
     const traces = (this.traces ??= []);
-    return (traces[i] ??= { rule: r.rule, matched: this.matched[i], conditions: r.leaves.map((l) => conditionTrace(l, this.slots)) });
+    if (!traces[i]) {
+      if (this.over === undefined) this.over = this.replay();
+      const slots = this.record(i, this.over);
+      traces[i] = { rule: r.rule, matched: this.matched[i], conditions: r.leaves.map((l) => conditionTrace(l, slots)) };
+    }
+    return traces[i];
   }
 
   eachTrue(i: number, fn: (fact: string, path: string | undefined, actual: unknown) => void): void {
-    for (const l of this.stage.rules[i].leaves) if (this.slots[l.slot + 2] === true) fn(l.fact, l.path, this.slots[l.slot]);
+    // INVARIANT: called while the stage's facts are still as they were when it ran, so no replay is needed.
+    const slots = this.record(i, null);
+    for (const l of this.stage.rules[i].leaves) if (slots[l.slot + 2] === true) fn(l.fact, l.path, slots[l.slot]);
   }
 }
 
-/** Runs every rule of a compiled stage against facts, in the rules' order. */
-export function runStage(stage: CompiledStage, facts: Facts): StageRun {
-  const slots: Slots = new Array(stage.slots);
-  const matched: boolean[] = [];
-  for (const r of stage.rules) matched.push(!!r.test(facts, slots));
-  return new CompiledRun(stage, slots, matched);
+/**
+ * Runs every rule of a compiled stage against facts, in the rules' order. `replay` gives, when a trace is asked for
+ * later, the facts whose paths must be read as they were now (the live results object has moved on by then).
+ */
+export function runStage(stage: CompiledStage, facts: Facts, replay: () => Facts | null = () => null): StageRun {
+  const matched: boolean[] = new Array(stage.rules.length);
+  for (let i = 0; i < stage.rules.length; i++) matched[i] = !!stage.rules[i].test(facts, null, null);
+  return new CompiledRun(stage, facts, matched, replay);
 }

@@ -102,6 +102,8 @@ class Decision {
   private readonly results: Record<string, unknown> = {};
   private readonly shown: Record<string, unknown> = {};
   private readonly viaCopies = new Map<string, { entry: ProvenanceEntry; via: Source[] }>();
+  /** Per stage run: what it put into the results and provenance facts (to replay a stage's facts for a late trace). */
+  private readonly assigned: Array<{ field: string; fact: unknown; shown: unknown } | undefined> = [];
   private readonly sourcesOf: SourceMapper;
   private readonly describe: (s: Source) => string;
   private readonly subject: string;
@@ -128,6 +130,29 @@ class Decision {
   next(): readonly LoadedRule[] | null {
     if (this.stopped || this.index >= this.table.stages.length) return null;
     return this.set.byStage.get(this.table.stages[this.index].name) ?? [];
+  }
+
+  /** For the stage about to run: a thunk giving the earlier results as they are now, built only if a trace of it is read. */
+  replayer(): () => Record<string, unknown> | null {
+    const k = this.index;
+    return () => this.factsBefore(k);
+  }
+
+  /** The results and provenance facts as stage `k` saw them: rebuilt from what each earlier stage assigned. */
+  private factsBefore(k: number): Record<string, unknown> | null {
+    const { resultsFact, provenanceFact } = this.table;
+    if (!resultsFact && !provenanceFact) return null;
+    const results: Record<string, unknown> = {};
+    const shown: Record<string, unknown> = {};
+    for (const a of this.assigned.slice(0, k)) {
+      if (!a) continue;
+      results[a.field] = a.fact;
+      shown[a.field] = a.shown;
+    }
+    const over: Record<string, unknown> = {};
+    if (resultsFact) over[resultsFact] = results;
+    if (provenanceFact) over[provenanceFact] = shown;
+    return over;
   }
 
   /** Takes the current stage's evaluation: combines its matching rules and moves to the next stage. */
@@ -195,9 +220,12 @@ class Decision {
       out.provenance[stage.field] = { value, rule: winner.id, policy: policyOf(winner), sources, shadowed };
     }
     out.values[stage.field] = value;
-    this.results[stage.field] = stage.toFact ? stage.toFact(value) : value;
+    const fact = stage.toFact ? stage.toFact(value) : value;
     const entry = out.provenance[stage.field];
-    this.shown[stage.field] = { rule: entry.rule, from: describeAll(entry.sources, this.describe) };
+    const shown = { rule: entry.rule, from: describeAll(entry.sources, this.describe) };
+    this.results[stage.field] = fact;
+    this.shown[stage.field] = shown;
+    this.assigned[this.index - 1] = { field: stage.field, fact, shown };
     const warnings = stage.warnings?.(value, sources, live);
     if (warnings) for (const w of warnings) out.warnings.push(w);
   }
@@ -214,7 +242,7 @@ class Decision {
 export async function decide(table: StageTable, set: PolicySet, facts: Readonly<Record<string, unknown>>, options: DecideOptions = {}): Promise<DecideResult> {
   const d = new Decision(table, set, facts, options, (options.evaluator ?? DEFAULT_EVALUATOR) === 'compiled' ? COMPILED : REFERENCE);
   for (let rules = d.next(); rules; rules = d.next()) {
-    const pending = d.ev.run(rules, d.live);
+    const pending = d.ev.run(rules, d.live, d.replayer());
     d.apply(pending instanceof Promise ? await pending : pending);
   }
   return d.out;
@@ -223,7 +251,7 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
 /** decide with the compiled evaluator, synchronously (what the hot paths call); identical results. */
 export function decideSync(table: StageTable, set: PolicySet, facts: Readonly<Record<string, unknown>>, options: DecideOptions = {}): DecideResult {
   const d = new Decision(table, set, facts, options, COMPILED);
-  for (let rules = d.next(); rules; rules = d.next()) d.apply(COMPILED.run(rules, d.live));
+  for (let rules = d.next(); rules; rules = d.next()) d.apply(COMPILED.run(rules, d.live, d.replayer()));
   return d.out;
 }
 

@@ -1,7 +1,6 @@
 // The two evaluators of the policy format: json-rules-engine itself (the reference) and the compiled plain functions.
 import type { LoadedRule } from '../policy/schema.js';
 import { compileStage, runStage, type StageRun } from './compile.js';
-import { evaluateRules } from './run-rules.js';
 import { compileExpr, compileMessage, renderMessage, resolveValue, type CompiledExpr, type Read } from './values.js';
 
 type Facts = Readonly<Record<string, unknown>>;
@@ -10,8 +9,11 @@ export type MessageKey = 'reject' | 'message' | 'help';
 
 /** How a stage's rules are evaluated and a winner's `then` is resolved. */
 export interface Evaluator {
-  /** Every rule of one stage against facts (json-rules-engine answers asynchronously). */
-  run(rules: readonly LoadedRule[], facts: Facts): StageRun | Promise<StageRun>;
+  /**
+   * Every rule of one stage against facts (json-rules-engine answers asynchronously). `replay` gives the facts whose
+   * paths a trace read later must see as they are now (the compiled evaluator records nothing until a trace is asked for).
+   */
+  run(rules: readonly LoadedRule[], facts: Facts, replay?: () => Facts | null): StageRun | Promise<StageRun>;
   /** The rule's `then.value` and the fact paths it read. */
   value(rule: LoadedRule, facts: Facts): { value: unknown; reads: Read[] };
   /** One of the rule's message templates, filled in. */
@@ -21,6 +23,8 @@ export interface Evaluator {
 /** json-rules-engine on a fresh Engine per stage, and value expressions interpreted: the semantics of the format. */
 export const REFERENCE: Evaluator = {
   async run(rules, facts) {
+    // json-rules-engine loads only when the reference evaluator runs (the compiled one needs none of it).
+    const { evaluateRules } = await import('./run-rules.js');
     const traces = await evaluateRules(rules, facts);
     return {
       matched: traces.map((t) => t.matched),
@@ -51,11 +55,11 @@ function thenOf(rule: LoadedRule): CompiledThen {
 /** Conditions, values and messages compiled once per policy revision; decides exactly as REFERENCE does. */
 /** An evaluator that answers synchronously. */
 export interface SyncEvaluator extends Evaluator {
-  run(rules: readonly LoadedRule[], facts: Facts): StageRun;
+  run(rules: readonly LoadedRule[], facts: Facts, replay?: () => Facts | null): StageRun;
 }
 
 export const COMPILED: SyncEvaluator = {
-  run: (rules, facts) => runStage(compileStage(rules), facts),
+  run: (rules, facts, replay) => runStage(compileStage(rules), facts, replay),
   value(rule, facts) {
     const reads: Read[] = [];
     return { value: thenOf(rule).value(facts, reads), reads };

@@ -1,5 +1,5 @@
 // `wg-policy explain`: per field, the winner, the config values it read, the rules that lost, and why the rest failed.
-import { createDiagnostics } from '../../audit/log.js';
+import { createDiagnostics } from '../../audit/diagnostics.js';
 import { renderExplanation } from '../../engine/explain.js';
 import { decideSpawn } from '../../spawn/plan.js';
 import { compactExplanation } from '../../spawn/record.js';
