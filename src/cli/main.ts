@@ -24,20 +24,6 @@ const auditOptions = (cmd: Command) =>
     .option('--audit-log <path>', 'decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
     .option('--no-audit', 'do not record this decision in the decision log');
 
-auditOptions(spawnOptions(program.command('plan [task-id]')))
-  .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr; record it in the decision log')
-  .option('-q, --quiet', 'no provenance line on stderr')
-  .option('--all', 'plan every task of graph.jsonl: one plan (or refusal) per line, JSON Lines; records nothing unless --record')
-  .option('--status <list>', 'with --all: only tasks with these statuses (comma-separated; a task without one is open)')
-  .option('--record', 'with --all: record every decision in the decision log')
-  .addHelpText('after', '\nExamples:\n  wg-policy plan fix-login --dir .wg\n  wg-policy plan --all --status open,blocked > plans.jsonl')
-  .action(async (taskId: string | undefined, opts) => (await import('./commands/plan.js')).runPlanCommand(taskId, opts));
-
-spawnOptions(program.command('explain <task-id>'))
-  .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
-  .option('--json', 'print the explanation as JSON')
-  .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
-
 const gateOptions = (cmd: Command) =>
   cmd
     .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
@@ -49,46 +35,91 @@ const gateOptions = (cmd: Command) =>
     .option('--json', 'print the verdict as JSON on stdout')
     .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
 
-auditOptions(gateOptions(program.command('gate <task-id>')))
-  .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
-  .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
-
-auditOptions(gateOptions(program.command('done <task-id>')))
-  .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
-  .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
-
-program
-  .command('check')
-  .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")
-  .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
-  .option('--bundled', 'check only the bundled policies')
-  .option('--json', 'print the report as JSON')
-  .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
-
-const audit = program.command('audit').description('read and verify the decision log');
-const logOptions = (cmd: Command) =>
-  cmd
-    .option('--dir <dir>', 'wg directory whose decision log to read (default: found from cwd)')
-    .option('--audit-log <path>', 'the decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
-    .option('--json', 'machine-readable output');
-logOptions(audit.command('verify'))
-  .description('check the hash chain: exit 0 when intact, 1 naming the first record edited, removed, reordered or truncated')
-  .option('--allow-pruned', 'accept a chain whose oldest records were pruned by rotation (a rotated log moved elsewhere)')
-  .action(async (opts) => (await import('./commands/audit.js')).runVerify(opts));
-logOptions(audit.command('list'))
-  .description('list decisions, oldest first (streams the log; --json prints JSON Lines)')
-  .option('--task <id>', 'only this task')
-  .option('--kind <kind>', 'spawn or gate')
-  .option('--rule <id>', 'only decisions in which this rule fired')
-  .option('--field <name>', 'only decisions that decided this field or effect')
-  .option('--since <time>', 'ISO time or anything Date.parse reads')
-  .option('--until <time>', 'ISO time or anything Date.parse reads')
-  .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
-logOptions(audit.command('show <decision-id>'))
-  .description('show one decision in full, with the per-field explanation')
-  .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));
+/** Each command's definition; only the one invoked is built (all of them for `--help` and anything unknown). */
+const COMMANDS: Record<string, () => void> = {
+  plan: () => {
+    auditOptions(spawnOptions(program.command('plan [task-id]')))
+      .description('print the spawn plan for a task as JSON on stdout; one provenance line on stderr; record it in the decision log')
+      .option('-q, --quiet', 'no provenance line on stderr')
+      .option('--all', 'plan every task of graph.jsonl: one plan (or refusal) per line, JSON Lines; records nothing unless --record')
+      .option('--status <list>', 'with --all: only tasks with these statuses (comma-separated; a task without one is open)')
+      .option('--record', 'with --all: record every decision in the decision log')
+      .addHelpText('after', '\nExamples:\n  wg-policy plan fix-login --dir .wg\n  wg-policy plan --all --status open,blocked > plans.jsonl')
+      .action(async (taskId: string | undefined, opts, cmd: Command) => {
+        // A task id, or --all: the usage errors read as commander's own.
+        if (opts.all && taskId !== undefined) cmd.error('error: give a task id or --all, not both');
+        if (opts.all && opts.taskJson) cmd.error('error: --task-json plans one task; it cannot be combined with --all');
+        if (!opts.all && (opts.status !== undefined || opts.record)) cmd.error('error: --status and --record go with --all');
+        if (!opts.all && taskId === undefined) cmd.error("error: missing required argument 'task-id'");
+        const plan = await import('./commands/plan.js');
+        return opts.all ? plan.runPlanAll(opts) : plan.runPlan(taskId!, opts);
+      });
+  },
+  explain: () => {
+    spawnOptions(program.command('explain <task-id>'))
+      .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
+      .option('--json', 'print the explanation as JSON')
+      .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
+  },
+  gate: () => {
+    auditOptions(gateOptions(program.command('gate <task-id>')))
+      .description("run the task's smoke scenarios and decide whether it may go to done (exit 0 allowed, 1 denied)")
+      .action(async (taskId: string, opts) => (await import('./commands/gate.js')).runGate(taskId, opts));
+  },
+  done: () => {
+    auditOptions(gateOptions(program.command('done <task-id>')))
+      .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
+      .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
+  },
+  check: () => {
+    program
+      .command('check')
+      .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")
+      .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+      .option('--bundled', 'check only the bundled policies')
+      .option('--json', 'print the report as JSON')
+      .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+  },
+  serve: () => {
+    auditOptions(program.command('serve'))
+      .description('answer plan, explain and gate requests (JSON Lines on stdin, one answer per line on stdout, in order) until stdin ends')
+      .option('--stdio', 'serve on stdin/stdout (the only transport)')
+      .option('--dir <dir>', 'wg directory for requests that name none (default: $WG_DIR, else found walking up from cwd)')
+      .addHelpText(
+        'after',
+        '\nExample:\n  echo \'{"id":1,"op":"plan","task":"fix-login"}\' | wg-policy serve --stdio --dir .wg\n\nThe protocol is in the README ("Serving").',
+      )
+      .action(async (opts) => (await import('./commands/serve.js')).runServe(opts));
+  },
+  audit: () => {
+    const audit = program.command('audit').description('read and verify the decision log');
+    const logOptions = (cmd: Command) =>
+      cmd
+        .option('--dir <dir>', 'wg directory whose decision log to read (default: found from cwd)')
+        .option('--audit-log <path>', 'the decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
+        .option('--json', 'machine-readable output');
+    logOptions(audit.command('verify'))
+      .description('check the hash chain: exit 0 when intact, 1 naming the first record edited, removed, reordered or truncated')
+      .option('--allow-pruned', 'accept a chain whose oldest records were pruned by rotation (a rotated log moved elsewhere)')
+      .action(async (opts) => (await import('./commands/audit.js')).runVerify(opts));
+    logOptions(audit.command('list'))
+      .description('list decisions, oldest first (streams the log; --json prints JSON Lines)')
+      .option('--task <id>', 'only this task')
+      .option('--kind <kind>', 'spawn or gate')
+      .option('--rule <id>', 'only decisions in which this rule fired')
+      .option('--field <name>', 'only decisions that decided this field or effect')
+      .option('--since <time>', 'ISO time or anything Date.parse reads')
+      .option('--until <time>', 'ISO time or anything Date.parse reads')
+      .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
+    logOptions(audit.command('show <decision-id>'))
+      .description('show one decision in full, with the per-field explanation')
+      .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));
+  },
+};
 
 async function main(argv: string[]): Promise<number> {
+  const invoked = Object.prototype.hasOwnProperty.call(COMMANDS, argv[2] ?? '') ? [COMMANDS[argv[2]]] : Object.values(COMMANDS);
+  for (const define of invoked) define();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

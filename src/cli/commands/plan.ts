@@ -57,21 +57,6 @@ export async function runPlan(taskId: string, flags: SpawnFlags & AuditFlags & {
   }
 }
 
-/** `plan <task-id>` or `plan --all`: exactly one of them. */
-export async function runPlanCommand(
-  taskId: string | undefined,
-  flags: SpawnFlags & AuditFlags & { quiet?: boolean; all?: boolean; status?: string; record?: boolean },
-): Promise<void> {
-  if (flags.all) {
-    if (taskId !== undefined) throw new PolicyError('usage', 'give a task id or --all, not both', { key: '--all' });
-    if (flags.taskJson) throw new PolicyError('usage', '--task-json plans one task; it cannot be combined with --all', { key: '--task-json' });
-    return runPlanAll(flags);
-  }
-  if (flags.status !== undefined || flags.record) throw new PolicyError('usage', '--status and --record go with --all', { key: flags.record ? '--record' : '--status' });
-  if (taskId === undefined) throw new PolicyError('usage', 'a task id is required (or --all to plan every task)', { key: 'task-id' });
-  return runPlan(taskId, flags);
-}
-
 const CHUNK = 64 * 1024;
 
 /** Writes to stdout in chunks, waiting when the reader is slow; false once the reader is gone (a closed pipe ends quietly). */
@@ -99,7 +84,7 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
 }
 
 /** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
-async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
+export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
   const out = chunkedStdout();
