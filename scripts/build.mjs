@@ -1,6 +1,7 @@
 // Bundles the library (ESM) and the CLI (one CommonJS file run through V8's code cache) with esbuild.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -52,9 +53,12 @@ await build({
 });
 
 // The CLI: one CommonJS file, which bin/wg-policy.cjs runs through V8's code cache. Commands still load
-// lazily: esbuild keeps each dynamically imported module's top-level code behind its first import.
+// lazily: esbuild keeps each dynamically imported module's top-level code behind its first import. The YAML parser
+// (project policy files only) and winston (extra audit transports only) stay out of the bundle and load from
+// node_modules when needed: a smaller file and code cache on every cold start.
 await build({
   ...common,
+  external: ['yaml', 'winston'],
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   format: 'cjs',
@@ -66,13 +70,24 @@ await build({
 const { compileBundledPolicies } = await import('../dist/compile-policies.mjs');
 await compileBundledPolicies();
 
-// Warm the code cache with a real plan on the demo project, so even the first `wg-policy plan` starts fast.
+// Warm the code caches with real runs on the demo project (each command has its own cache): `plan` with the
+// decision log on (to a scratch log), and `serve` answering one request, so even the first run starts fast.
 const demo = new URL('../examples/demo/', import.meta.url).pathname;
-const warm = spawnSync(process.execPath, ['bin/wg-policy.cjs', 'plan', 'fix-login', '--dir', join(demo, '.wg'), '--no-audit', '-q'], {
-  env: { ...process.env, HOME: join(demo, 'home') },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-if (warm.status !== 0) {
-  console.error('build: the built CLI failed to plan the demo task');
-  process.exit(1);
+const scratchLog = mkdtempSync(join(tmpdir(), 'wgp-build-'));
+try {
+  const env = { ...process.env, HOME: join(demo, 'home') };
+  const dir = join(demo, '.wg');
+  const runs = [
+    { args: ['plan', 'fix-login', '--dir', dir, '--audit-log', join(scratchLog, 'log.jsonl'), '-q'] },
+    { args: ['serve', '--stdio', '--dir', dir, '--no-audit'], input: '{"id":1,"op":"plan","task":"fix-login"}\n' },
+  ];
+  for (const { args, input } of runs) {
+    const warm = spawnSync(process.execPath, ['bin/wg-policy.cjs', ...args], { env, input, stdio: ['pipe', 'ignore', 'inherit'] });
+    if (warm.status !== 0) {
+      console.error(`build: the built CLI failed to run \`${args[0]}\` on the demo project`);
+      process.exit(1);
+    }
+  }
+} finally {
+  rmSync(scratchLog, { recursive: true, force: true });
 }

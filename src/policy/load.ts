@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
-import { cachesOff, FileCache, isRacy, signatureOf } from '../shared/file-cache.js';
+import { cachesOff, FileCache, isRacy, signatureOf, stateOf } from '../shared/file-cache.js';
 import { packageRoot } from '../shared/package-root.js';
 import { readTextFile } from '../shared/read-file.js';
 import type { Located } from '../shared/toml.js';
@@ -52,6 +52,8 @@ export interface CompiledFile {
   sha256: string;
   body: PolicyFile;
   lines: Record<string, number>;
+  /** The file as the build saw it (inode, size, mtime): a file that still stats the same is not read or hashed again. */
+  stat?: { ino: number; size: number; mtimeMs: number };
 }
 
 let compiled: Record<string, CompiledFile> | null | undefined;
@@ -86,14 +88,22 @@ function knownKeys(path: readonly PropertyKey[]): readonly string[] {
 
 /** Parses and validates one policy file; the YAML parser is loaded only when a file is not precompiled. */
 export async function parsePolicyFile(path: string, shownAs: string, origin: PolicyFileInfo['origin'], root?: string): Promise<ParsedFile> {
+  const hit = root && !cachesOff() ? compiledPolicies(root)?.[shownAs] : undefined;
+  const precompiled = (sha256: string) => ({
+    info: { file: shownAs, origin, sha256 },
+    body: hit!.body,
+    lineOf: (p: readonly PropertyKey[]) => hit!.lines[p.slice(0, 2).join('.')] ?? 1,
+    precompiled: true,
+  });
+  const st = hit?.stat && stateOf(path);
+  // INVARIANT: the build compiled this very file (same inode, size and mtime), so the same checks already passed.
+  if (st && st.kind === 'file' && st.ino === hit!.stat!.ino && st.size === hit!.stat!.size && st.mtimeMs === hit!.stat!.mtimeMs && (st.mode & 0o170000) === 0o100000)
+    return precompiled(hit!.sha256);
   const text = readTextFile(path, { shownAs, what: 'policy file' });
   const sha256 = createHash('sha256').update(text).digest('hex');
   const info = { file: shownAs, origin, sha256 };
-  const hit = root && !cachesOff() ? compiledPolicies(root)?.[shownAs] : undefined;
-  if (hit && hit.sha256 === sha256) {
-    // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
-    return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1, precompiled: true };
-  }
+  // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
+  if (hit && hit.sha256 === sha256) return precompiled(sha256);
   const { parseYaml } = await import('../shared/yaml.js');
   const src = parseYaml(text, shownAs);
   const data = src.data ?? {};
