@@ -1,4 +1,4 @@
-// The import layers point down only: shared ← config, graph, audit ← policy ← engine, stages ← spawn, gate, check ← cli.
+// The import layers point down only: shared ← config, graph, audit ← policy ← engine, stages ← spawn, gate ← check, tools ← cli.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ROOT } from './support/project.js';
@@ -16,10 +16,11 @@ const LAYER: Readonly<Record<string, number>> = {
   stages: 3,
   spawn: 4,
   gate: 4,
-  check: 4,
-  build: 5,
-  cli: 5,
-  '(index)': 5,
+  check: 5,
+  tools: 5,
+  build: 6,
+  cli: 6,
+  '(index)': 6,
 };
 
 function files(dir: string): string[] {

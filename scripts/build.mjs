@@ -43,7 +43,12 @@ const common = {
 // The library (dist/index.mjs) and the build helper: ES modules, split into shared chunks.
 await build({
   ...common,
-  entryPoints: { index: 'src/index.ts', audit: 'src/audit/index.ts', 'compile-policies': 'src/build/compile-policies.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    audit: 'src/audit/index.ts',
+    'compile-policies': 'src/build/compile-policies.ts',
+    'readme-precedence': 'src/build/readme-precedence.ts',
+  },
   outdir: 'dist',
   splitting: true,
   format: 'esm',

@@ -3,6 +3,7 @@ export { planSpawn, decideSpawn, planMany, type SpawnRequest, type SpawnOptions,
 export { SpawnPlanSchema, type SpawnPlan, type ProvenanceEntry } from './spawn/plan-schema.js';
 export { decideDone, decideGate, VerdictSchema, type DoneRequest, type DoneHooks, type GateOutcome, type Verdict, type RuleDecision } from './gate/decide.js';
 export { completeTask, type DoneOutcome } from './gate/done.js';
+export { checkManifest, type ManifestCheck } from './gate/check-manifest.js';
 export { checkPolicies, type CheckReport } from './check/policies.js';
 export { decide, type DecideResult, type StageTrace } from './engine/decide.js';
 export { loadPolicySet, type PolicySet } from './policy/load.js';

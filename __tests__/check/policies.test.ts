@@ -19,7 +19,7 @@ describe('checkPolicies', () => {
   test('the bundled policies alone are ok', async () => {
     const report = await checkPolicies({ bundledOnly: true });
     expect(report.ok).toBe(true);
-    expect(report.problems).toEqual([]);
+    expect(report.findings).toEqual([]); // no errors and no warnings: the bundled set has no ambiguous or shadowed rules
     expect(report.sets.map((s) => s.kind)).toEqual(['spawn', 'gate']);
     for (const s of report.sets) {
       expect(s.rules).toBeGreaterThan(0);
@@ -33,7 +33,7 @@ describe('checkPolicies', () => {
       'model.yaml': `field: model\nrules:\n${rule('model.special', '{ value: "claude:haiku" }')}`,
       'gate.yaml': 'enable: [deny-all-skipped]\n',
     });
-    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report).toMatchObject({ ok: true, findings: [] });
     const [spawn, gate] = report.sets;
     expect(spawn.files.filter((f) => f.origin === 'project').map((f) => f.file)).toEqual(['.wg/policies/model.yaml']);
     expect(gate.files.filter((f) => f.origin !== 'bundled').map((f) => f.file)).toEqual(['policies/optional/deny-all-skipped.yaml', '.wg/policies/gate.yaml']);
@@ -44,28 +44,28 @@ describe('checkPolicies', () => {
     {
       note: 'a YAML error read by both sets',
       files: { 'bad.yaml': 'field: model\nrules: [\n' },
-      want: [{ kind: 'spawn', code: 'yaml-syntax', file: '.wg/policies/bad.yaml' }],
+      want: [{ code: 'yaml-syntax', file: '.wg/policies/bad.yaml' }],
     },
     {
       note: 'an unknown disable id read by both sets',
       files: { 'd.yaml': 'description: x\ndisable: [nope.rule]\n' },
-      want: [{ kind: 'spawn', code: 'unknown-disable', file: '.wg/policies/d.yaml', line: 2, rule: 'nope.rule' }],
+      want: [{ code: 'unknown-disable', file: '.wg/policies/d.yaml', line: 2, rule: 'nope.rule' }],
     },
     {
       note: 'an unknown stage',
       files: { 'a.yaml': `field: modle\nrules:\n${rule('modle.x', '{ value: x }')}` },
-      want: [{ kind: 'spawn', code: 'unknown-stage', file: '.wg/policies/a.yaml', line: 1, key: 'field' }],
+      want: [{ code: 'unknown-stage', file: '.wg/policies/a.yaml', line: 1, key: 'field' }],
     },
     {
       note: 'an unknown gate fact',
       files: { 'g.yaml': `gate: done\nrules:\n${rule('done.x', '{ effect: deny, message: "{{summry.failed}}" }')}` },
-      want: [{ kind: 'gate', code: 'unknown-fact', file: '.wg/policies/g.yaml', line: 7, rule: 'done.x', key: 'summry' }],
+      want: [{ code: 'unknown-fact', file: '.wg/policies/g.yaml', line: 7, rule: 'done.x', key: 'summry' }],
     },
   ])('$note is reported once', async ({ files, want }) => {
     const report = await check(files);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual(
-      want.map((w) => expect.objectContaining({ ...w, exit: 2, message: expect.any(String), formatted: expect.stringContaining(w.file) })),
+    expect(report.findings).toEqual(
+      want.map((w) => expect.objectContaining({ ...w, severity: 'error', message: expect.any(String), formatted: expect.stringContaining(`${w.file}`) })),
     );
   });
 
@@ -73,15 +73,50 @@ describe('checkPolicies', () => {
     const report = await check({
       'm.yaml': `field: model\nrules:\n${rule('model.a', '{ value: x, reject: no }')}${rule('model.b', '{ value: "{{task.nope}}" }')}`,
     });
-    expect(report.problems.map((p) => [p.kind, p.code, p.rule, p.line])).toEqual([
-      ['spawn', 'then-shape', 'model.a', 7],
-      ['spawn', 'unknown-path', 'model.b', 12],
+    expect(report.findings.map((p) => [p.code, p.rule, p.line])).toEqual([
+      ['then-shape', 'model.a', 7],
+      ['unknown-path', 'model.b', 12],
     ]);
-    expect(report.problems[0].formatted).toBe('.wg/policies/m.yaml:7:11: rule `model.a`: `then` must have exactly one of `value` or `reject`');
+    expect(report.findings[0].formatted).toBe(
+      '.wg/policies/m.yaml:7:11: error then-shape: rule `model.a`: `then` must have exactly one of `value` or `reject`',
+    );
     expect(report.sets.map((s) => [s.kind, s.rules])).toEqual([
       ['spawn', 0],
       ['gate', expect.any(Number)],
     ]);
+  });
+
+  test('a literal value the stage does not accept is an error at check time, with the allowed values', async () => {
+    const report = await check({ 'e.yaml': `field: executor\nrules:\n${rule('executor.mine', '{ value: codx }')}` });
+    expect(report.findings).toEqual([expect.objectContaining({ severity: 'error', code: 'rule-value', rule: 'executor.mine', line: 7 })]);
+    expect(report.findings[0].message).toContain('(allowed: claude, native, codex, shell); did you mean `codex`?');
+  });
+
+  test('shadowed and ambiguous rules are warnings with both places named; warnings do not fail the check', async () => {
+    const same = (id: string, prio: number, value: string) =>
+      `  - id: ${id}\n    description: d\n    priority: ${prio}\n    when: { all: [ { fact: task, path: tier, operator: equal, value: fast } ] }\n    then: { value: "${value}" }\n`;
+    const report = await check({
+      'm.yaml': `field: model\nrules:\n${same('model.a', 150, 'claude:haiku')}${same('model.b', 150, 'claude:opus')}${same('model.c', 140, 'claude:sonnet')}`,
+    });
+    expect(report.ok).toBe(true);
+    expect(report.findings.map((f) => [f.severity, f.code, f.rule])).toEqual([
+      ['warning', 'ambiguous-rules', 'model.b'],
+      ['warning', 'shadowed-rule', 'model.c'],
+    ]);
+    expect(report.findings[1].message).toContain('whenever it matches, `model.a` (.wg/policies/m.yaml:3, priority 150) matches too');
+  });
+
+  test('both wg config files and the smoke manifest are checked too', async () => {
+    const p = scratch({ 'project/.wg/config.toml': '[dispatcher]\nmodel = 5\n', 'project/smoke/manifest.toml': '[[scenario]]\nname = "a"\n' });
+    try {
+      const report = await checkPolicies({ dir: p.project, env: {}, cwd: p.root, home: p.home });
+      expect(report.findings.map((f) => [f.code, f.file, f.line])).toEqual([
+        ['config-type', '.wg/config.toml', 2],
+        ['manifest-invalid', `${p.project}/smoke/manifest.toml`, 1],
+      ]);
+    } finally {
+      p.cleanup();
+    }
   });
 
   test('outside any wg project the check is wgdir-not-found', async () => {

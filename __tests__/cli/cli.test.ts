@@ -18,7 +18,8 @@ test('--help explains every command and the exit codes', () => {
     expect(r.stdout).toContain(word);
   const p = cli(['plan', '--help']);
   expect(p.code).toBe(0);
-  for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model']) expect(p.stdout).toContain(flag);
+  for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model', '--site', '--agent', '--agent-id', '--timeout', '--role'])
+    expect(p.stdout).toContain(flag);
 });
 
 test('usage errors are exit 2 with one sentence and no stack trace', () => {
@@ -55,13 +56,27 @@ test('--task-json reads a task from a file or stdin instead of graph.jsonl', () 
   writeFileSync(file, JSON.stringify({ id: 'adhoc', title: 'y', exec: 'echo hi' }));
   const a = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', file], { home: s.home });
   expect(a.code).toBe(0);
-  expect(JSON.parse(a.stdout).argv).toEqual(['bash', '-c', 'echo hi']);
+  expect(JSON.parse(a.stdout).argv).toEqual(['timeout', '--signal=TERM', '--kill-after=30', '1800', 'bash', '-c', 'echo hi']);
   const b = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: JSON.stringify({ id: 'adhoc', model: 'claude:haiku' }) });
   expect(b.code).toBe(0);
   expect(JSON.parse(b.stdout).model.id).toBe('haiku');
   const bad = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: '{"id":' });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('(stdin): invalid JSON');
+});
+
+test('bad caller inputs are usage errors naming the flag (exit 2)', () => {
+  const s = project();
+  for (const [flag, value, words] of [
+    ['--site', 'cron', 'unknown spawn site `cron` given by --site'],
+    ['--agent-id', '../../etc', 'given by --agent-id'],
+    ['--timeout', '1d', 'timeout `1d` given by --timeout'],
+  ]) {
+    const r = cli(['plan', 't1', '--dir', s.wgDir, flag, value], { home: s.home });
+    expect([flag, r.code, r.stdout]).toEqual([flag, 2, '']);
+    expect(r.stderr).toContain(words);
+    expect(r.stderr).toContain('[usage]');
+  }
 });
 
 test('plan -q prints the plan and no provenance line', () => {
@@ -71,9 +86,9 @@ test('plan -q prints the plan and no provenance line', () => {
   expect(r.stderr).toBe('');
 });
 
-test('explain shows the winner, what it read, the rules that lost and why the others failed', () => {
+test('explain --all shows the winner, what it read, the rules that lost and why the others failed', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  const r = cli(['explain', 't1', '--dir', s.wgDir, '--all'], { home: s.home });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('decided by executor.local-dispatcher (policies/spawn/executor.yaml:');
   expect(r.stdout).toContain('read local .wg/config.toml dispatcher.executor = "claude"');
@@ -93,7 +108,63 @@ test('explain --json carries per-condition actual values', () => {
   const rule = exec.rules.find((ru: { rule: string }) => ru.rule === 'executor.unknown-in-local-dispatcher');
   expect(rule.outcome).toBe('did not match');
   expect(rule.conditions).toContainEqual({ condition: expect.stringContaining('notIn'), actual: 'claude', result: false });
-  expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual(['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv']);
+  expect(x.stages.map((st: { stage: string }) => st.stage)).toEqual([
+    'launch',
+    'exec-mode',
+    'model',
+    'executor',
+    'compat',
+    'executor-config',
+    'model-override',
+    'model-id',
+    'provider',
+    'endpoint',
+    'agent-id',
+    'prompt-file',
+    'timeout',
+    'env',
+    'argv',
+  ]);
+});
+
+test('explain by default is short: per stage the value, the deciding rule, what it read, the runner-up', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  const stages = lines.filter((l) => / → \S+ = /.test(l)).length;
+  expect(stages).toBeGreaterThan(5);
+  expect(lines.length).toBeLessThan(stages * 3 + 6); // a few lines per stage, not every rule
+  expect(r.stdout).toMatch(/^executor → executor = "claude" {2}← executor\.local-dispatcher \(policies\/spawn\/executor\.yaml:\d+\)$/m);
+  expect(r.stdout).toMatch(/^ {4}read local \.wg\/config\.toml dispatcher\.executor = "claude"$/m);
+  expect(r.stdout).toMatch(/^ {4}next: executor\.model-prefix-claude \(/m);
+});
+
+test('explain --field shows every rule of the stages deciding one field', () => {
+  const s = project();
+  const r = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpoint'], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('endpoint → endpoint = null');
+  expect(r.stdout).toContain('endpoint.none-configured');
+  expect(r.stdout).not.toContain('executor → executor');
+  const bad = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpont'], { home: s.home });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('did you mean `endpoint`?');
+});
+
+test('explain --why-not names the first failing condition with its actual value, or the rule that beat it', () => {
+  const s = project();
+  const why = (rule: string) => cli(['explain', 't1', '--dir', s.wgDir, '--why-not', rule], { home: s.home });
+  expect(why('executor.global-dispatcher').stdout).toMatch(
+    /^executor\.global-dispatcher \(policies\/spawn\/executor\.yaml:\d+, priority 50\) did not match: global\.dispatcher\.executor isSet failed, actual unset\n$/,
+  );
+  expect(why('executor.default').stdout).toMatch(
+    /matched, but executor\.local-dispatcher \(policies\/spawn\/executor\.yaml:\d+, priority 70\) beat it in executor/,
+  );
+  expect(why('executor.local-dispatcher').stdout).toContain('decided executor: "claude"');
+  const unknown = why('executor.globl-dispatcher');
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain('did you mean `executor.global-dispatcher`?');
 });
 
 test('explain of a refused plan shows the trace and exits 1', () => {
@@ -105,11 +176,11 @@ test('explain of a refused plan shows the trace and exits 1', () => {
   expect(r.stdout).toContain('rejected: executor `claude` (from local .wg/config.toml dispatcher.executor) cannot run model `nex:qwen3`');
 });
 
-test('check validates bundled and project policies; problems are exit 2 with file:line', () => {
+test('check validates bundled and project policies; errors are exit 1 with file:line:col severity code', () => {
   const s = project();
   const ok = cli(['check', '--dir', s.wgDir], { home: s.home });
   expect(ok.code).toBe(0);
-  expect(ok.stdout).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
+  expect(ok.stderr).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
   writeFileSync(join(s.wgDir, 'policies.yaml'), '');
   require('node:fs').mkdirSync(join(s.wgDir, 'policies'));
   writeFileSync(
@@ -117,16 +188,17 @@ test('check validates bundled and project policies; problems are exit 2 with fil
     'field: executor\nrules:\n  - id: executor.a\n    description: a\n    priority: 150\n    when: { all: [ { fact: task, path: modle, operator: isSet } ] }\n    then: { value: codex }\n  - id: executor.b\n    description: b\n    priority: 150\n    when: { all: [ { fact: clii, operator: isSet } ] }\n    then: { value: codex }\n',
   );
   const bad = cli(['check', '--dir', s.wgDir, '--json'], { home: s.home });
-  expect(bad.code).toBe(2);
+  expect(bad.code).toBe(1);
   const report = JSON.parse(bad.stdout);
   expect(report.ok).toBe(false);
-  expect(report.problems.map((p: { code: string; file: string; line: number }) => [p.code, p.file, p.line])).toEqual(
-    expect.arrayContaining([
-      ['unknown-path', '.wg/policies/x.yaml', 6],
-      ['unknown-fact', '.wg/policies/x.yaml', 11],
-    ]),
-  );
-  expect(report.problems.length).toBe(2); // each problem once, though the file is read for every policy set
+  // Each problem once, though the file is read for every policy set; every finding has file, line, column and code.
+  expect(report.findings.map((p: { code: string; file: string; line: number; column: number }) => [p.code, p.file, p.line, typeof p.column])).toEqual([
+    ['unknown-path', '.wg/policies/x.yaml', 6, 'number'],
+    ['unknown-fact', '.wg/policies/x.yaml', 11, 'number'],
+  ]);
+  const human = cli(['check', '--dir', s.wgDir], { home: s.home });
+  expect(human.code).toBe(1);
+  expect(human.stdout).toMatch(/^\.wg\/policies\/x\.yaml:6:\d+: error unknown-path: fact `task` has no path `modle`/m);
 });
 
 test('the policy revision changes when a project policy file changes', () => {

@@ -26,17 +26,35 @@ describe('errors', () => {
     {
       note: 'a wrong type',
       lines: ['[dispatcher]', 'model = 5'],
-      want: { code: 'config-type', line: 2, column: 1, key: 'dispatcher.model', message: '`dispatcher.model` must be a string, not number 5' },
+      want: {
+        code: 'config-type',
+        line: 2,
+        column: 1,
+        key: 'dispatcher.model',
+        message:
+          '`dispatcher.model` must be a string, not number 5; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'a wrong type under [coordinator] names the key as written',
       lines: ['', '[coordinator]', 'executor = true'],
-      want: { code: 'config-type', line: 3, key: 'coordinator.executor', message: '`coordinator.executor` must be a string, not boolean true' },
+      want: {
+        code: 'config-type',
+        line: 3,
+        key: 'coordinator.executor',
+        message:
+          '`coordinator.executor` must be a string, not boolean true; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'a role that is not a table',
       lines: ['agent = "claude"'],
-      want: { code: 'config-type', line: 1, key: 'agent', message: '`agent` must be a table, not the string "claude"' },
+      want: {
+        code: 'config-type',
+        line: 1,
+        key: 'agent',
+        message: `\`agent\` must be a table, not the string "claude"${'; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults'}`,
+      },
     },
     {
       note: 'inherit_global not a boolean',
@@ -46,12 +64,63 @@ describe('errors', () => {
     {
       note: 'an endpoint without a name',
       lines: ['[[llm_endpoints.endpoints]]', 'name = "a"', '[[llm_endpoints.endpoints]]', 'url = "http://b"'],
-      want: { code: 'config-type', line: 3, key: 'llm_endpoints.endpoints[1].name', message: '`llm_endpoints.endpoints[1].name` is required' },
+      want: {
+        code: 'config-type',
+        line: 3,
+        key: 'llm_endpoints.endpoints[1].name',
+        message: '`llm_endpoints.endpoints[1].name` is required; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
     },
     {
       note: 'an empty endpoint name',
       lines: ['[[llm_endpoints.endpoints]]', 'name = ""'],
-      want: { code: 'config-type', line: 2, key: 'llm_endpoints.endpoints[0].name', message: '`llm_endpoints.endpoints[0].name` must not be empty' },
+      want: {
+        code: 'config-type',
+        line: 2,
+        key: 'llm_endpoints.endpoints[0].name',
+        message:
+          '`llm_endpoints.endpoints[0].name` must not be empty; wg refuses such a config and would ignore the whole file, spawning with its built-in defaults',
+      },
+    },
+    {
+      note: "a [models.<role>].tier outside fast|standard|premium (lowercase only, as wg's serde reads it)",
+      lines: ['[models.evaluator]', 'tier = "Premium"'],
+      want: { code: 'config-type', line: 2, key: 'models.evaluator.tier', message: expect.stringContaining('not `Premium`') },
+    },
+    {
+      note: 'a [[model_registry]] entry without its tier',
+      lines: ['[[model_registry]]', 'id = "x"', 'provider = "openrouter"', 'model = "a/b"'],
+      want: {
+        code: 'config-type',
+        line: 1,
+        key: 'model_registry[0].tier',
+        message: expect.stringContaining('`model_registry[0].tier` must be one of `fast`, `standard`, `premium`'),
+      },
+    },
+    {
+      note: 'a [[tag_routing]] rule without a model',
+      lines: ['[[tag_routing]]', 'tag = "ui"'],
+      want: { code: 'config-type', key: 'tag_routing[0].model', message: expect.stringContaining('would ignore the whole file') },
+    },
+    {
+      note: 'wg\'s example: [agency] auto_assign = "yes"',
+      lines: ['[agency]', 'auto_assign = "yes"'],
+      want: { code: 'config-type', line: 2, key: 'agency.auto_assign', message: expect.stringContaining('must be a boolean') },
+    },
+    {
+      note: 'wg\'s example: [dispatcher] max_agents = "8"',
+      lines: ['[dispatcher]', 'max_agents = "8"'],
+      want: { code: 'config-type', line: 2, key: 'dispatcher.max_agents' },
+    },
+    {
+      note: "wg's example: [dispatcher] agent_timeout = 30 (it must be a string)",
+      lines: ['[dispatcher]', 'agent_timeout = 30'],
+      want: { code: 'config-type', line: 2, key: 'dispatcher.agent_timeout' },
+    },
+    {
+      note: 'an agent_timeout wg cannot parse',
+      lines: ['[coordinator]', 'agent_timeout = "1h30m"'],
+      want: { code: 'bad-duration', line: 2, key: 'coordinator.agent_timeout', message: expect.stringContaining('`coordinator.agent_timeout` = "1h30m"') },
     },
     {
       note: 'a URL with userinfo',
@@ -68,13 +137,17 @@ describe('errors', () => {
     expect(e).toMatchObject({ file: 'c.toml', ...want });
   });
 
+  test("wg-policy's own [policy] table is not wg's, so its errors do not say wg would ignore the file", () => {
+    expect(String(thrown(() => load('policy = 5')).message)).not.toContain('wg refuses');
+  });
+
   test('a secret of the wrong type is never echoed', () => {
     const e = thrown(() => load('[[llm_endpoints.endpoints]]', 'name = "a"', 'api_key = 123456789'));
     expect(e).toMatchObject({
       code: 'config-type',
       key: 'llm_endpoints.endpoints[0].api_key',
       line: 3,
-      message: '`llm_endpoints.endpoints[0].api_key` must be a string',
+      message: expect.stringContaining('`llm_endpoints.endpoints[0].api_key` must be a string'),
     });
     expect(String(e.message)).not.toContain('123456789');
   });

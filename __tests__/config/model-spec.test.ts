@@ -1,7 +1,9 @@
 // Model specs as wg parses them: a known provider prefix splits at the first `:`; deprecated prefixes warn.
 import { describe, expect, test } from '@jest/globals';
-import { DEPRECATED_PREFIXES, deprecationWarning, KNOWN_PROVIDERS, parseModelSpec } from '../../src/config/model-spec.js';
+import { DEPRECATED_PREFIXES, deprecationWarning, KNOWN_PROVIDERS, parseModelSpec, strictSpecProblem } from '../../src/config/model-spec.js';
 
+// test_parse_model_spec_* (known provider, claude prefix, bare name, legacy slash format, ollama model tag and prefix,
+// all known providers), lenient_treats_unknown_prefix_as_bare, lenient_empty_string, lenient_double_colon.
 describe('parseModelSpec', () => {
   test.each([
     { spec: 'claude:opus', provider: 'claude', name: 'opus' },
@@ -14,6 +16,9 @@ describe('parseModelSpec', () => {
     { spec: 'Claude:opus', provider: null, name: 'Claude:opus' },
     { spec: ':opus', provider: null, name: ':opus' },
     { spec: '', provider: null, name: '' },
+    { spec: 'claude::opus', provider: 'claude', name: ':opus' },
+    { spec: 'deepseek-coder-v2:16b', provider: null, name: 'deepseek-coder-v2:16b' },
+    { spec: 'ollama:llama3', provider: 'ollama', name: 'llama3' },
   ])('$spec → provider $provider, name $name', ({ spec, provider, name }) => {
     expect(parseModelSpec(spec)).toEqual({ spec, provider, name });
   });
@@ -40,5 +45,24 @@ describe('deprecationWarning', () => {
 
   test('every deprecated prefix is a known provider', () => {
     for (const p of Object.keys(DEPRECATED_PREFIXES)) expect(KNOWN_PROVIDERS).toContain(p);
+  });
+});
+
+describe("strictSpecProblem (wg's parse_model_spec_strict)", () => {
+  test.each<[string, string | null]>([
+    ['claude:opus', null],
+    ['openrouter:deepseek/deepseek-v3.2', null],
+    ...KNOWN_PROVIDERS.map((p): [string, null] => [`${p}:some-model`, null]),
+    ['', 'is empty'],
+    ['opus', 'has no provider prefix (write provider:model, e.g. `claude:opus`'],
+    ['deepseek/deepseek-v3.2', 'has no provider prefix'],
+    ['foobar:gpt-4', 'names unknown provider `foobar`'],
+    ['deepseek-coder-v2:16b', 'names unknown provider `deepseek-coder-v2`'],
+    ['claude:', 'has provider `claude` but no model name'],
+    ['amplifier:claude-3-haiku', 'removed `amplifier` executor'],
+  ])('%j → %j', (spec, problem) => {
+    const got = strictSpecProblem(spec);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toContain(problem);
   });
 });

@@ -117,6 +117,12 @@ describe('first-match stages', () => {
     expect(out.determining).toEqual([{ stage: 'color', field: 'color', rule: 'color.no', policy: at(no) }]);
   });
 
+  test("a refusal's help is rendered and kept apart from its message", async () => {
+    const no = rule('color.no', 9, { reject: 'no color for {{task.id}}', help: 'try {{task.color}}' });
+    const out = await decide(TABLE, setOf(TABLE, no), task);
+    expect(out.error).toMatchObject({ code: 'rule-rejected', message: 'no color for t1', help: 'try green' });
+  });
+
   test('no matching rule stops with no-rule-matched naming the stage and the subject', async () => {
     const off = rule('color.never', 9, { value: 'red' }, when('task', 'id', 'equal', 'other'));
     const out = await decide(TABLE, setOf(TABLE, off), task, { subject: 'task `t1`' });
@@ -174,6 +180,29 @@ describe('later stages', () => {
     const changed = await decide(TABLE, setOf(TABLE, blue, change, label), task);
     expect(changed.values.color).toBe('red');
     expect(changed.provenance.color).toMatchObject({ value: 'red', rule: 'recolor.red', shadowed: [{ rule: 'color.blue', value: 'blue', policy: at(blue) }] });
+  });
+
+  test('toFact sees the facts of the decision (for lookups)', async () => {
+    const table: StageTable = {
+      ...TABLE,
+      stages: [{ ...TABLE.stages[0], toFact: (v, facts) => ({ name: v, owner: (facts.task as { id: string }).id }) }, TABLE.stages[2]],
+    };
+    const out = await decide(table, setOf(table, rule('color.red', 9, { value: 'red' }), rule('label.own', 9, { value: '{{results.color.owner}}' })), task);
+    expect(out.values.label).toBe('t1');
+  });
+
+  test('a read below an earlier result carries its sources plus any the mapper names for that path', async () => {
+    const fromTask = rule('color.task', 9, { value: { fact: 'task', path: 'color' } });
+    const copy = rule('label.copy', 9, { value: '{{results.color.name}}' });
+    const mapper: SourceMapper = (fact, path, value, facts) =>
+      fact === 'results' && path === 'color.name'
+        ? [{ layer: 'local', file: 'lookup.json', key: String((facts?.task as { id: string }).id), value }]
+        : taskSources(fact, path, value);
+    const out = await decide(TABLE, setOf(TABLE, fromTask, recolor, copy), task, { sourcesOf: mapper });
+    expect(out.provenance.label.sources).toEqual([
+      { layer: 'task', file: 'graph.jsonl:3', key: 'color', value: 'green', via: 'color' },
+      { layer: 'local', file: 'lookup.json', key: 't1', value: 'green' },
+    ]);
   });
 
   test('a stage without rules is no-rule-matched', async () => {

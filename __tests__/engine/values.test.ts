@@ -113,6 +113,56 @@ describe('resolveValue', () => {
     expect(resolveValue(expr, FACTS)).toEqual({ value, reads });
   });
 
+  test.each<{ note: string; expr: unknown; value: unknown }>([
+    { note: 'get reads a path below a lookup', expr: { fact: 'endpoints', path: 'list', where: { name: 'b' }, get: 'provider' }, value: 'openai' },
+    { note: 'get below nothing is null', expr: { fact: 'endpoints', path: 'list', where: { name: 'zz' }, get: 'provider' }, value: null },
+    {
+      note: 'render fills named placeholders in every string, leaving unknown names and spaced ones as written',
+      expr: { fact: 'tpl', render: { id: '{{task.id}}', m: 'model={{task.model}}' } },
+      value: { cmd: 'run-t1', args: ['model=claude:opus', 'xmodel=claude:opusy', '{{nope}}', '{{ id }}'], n: 2 },
+    },
+    { note: 'filled text is not rescanned', expr: { fact: 'tpl2', render: { a: '{{task.loop}}', loop: 'X' } }, value: 'v={{loop}}' },
+    {
+      note: 'merge: later values win, null values and non-tables are skipped',
+      expr: { merge: [{ A: '1', B: '2' }, null, 'text', { B: '{{task.id}}', C: '{{task.missing}}' }, { A: null }] },
+      value: { A: '1', B: 't1' },
+    },
+    {
+      note: 'concat: lists spliced, scalars appended, null skipped, a literal list kept only when all its items are set',
+      expr: { concat: ['a', { fact: 'task', path: 'tags' }, ['--m', '{{task.model}}'], ['--x', '{{task.missing}}'], ['--e', ''], '{{task.none}}', 'z'] },
+      value: ['a', 'x', 'y', '--m', 'claude:opus', 'z'],
+    },
+    { note: 'a mapping with merge and another key is a plain table', expr: { merge: [{ A: '1' }], B: 2 }, value: { merge: [{ A: '1' }], B: 2 } },
+    { note: 'merge over something that is no list is a plain table', expr: { merge: 'x' }, value: { merge: 'x' } },
+  ])('$note', ({ expr, value }) => {
+    const facts = {
+      ...FACTS,
+      tpl: { cmd: 'run-{{id}}', args: ['{{m}}', 'x{{m}}y', '{{nope}}', '{{ id }}'], n: 2 },
+      tpl2: 'v={{a}}',
+      task: { ...FACTS.task, loop: '{{loop}}' },
+    };
+    expect(resolveValue(expr, facts).value).toEqual(value);
+  });
+
+  test('reads of get, render, merge and concat are recorded for provenance', () => {
+    const { reads } = resolveValue(
+      { concat: [{ fact: 'endpoints', path: 'list', where: { name: 'b' }, get: 'provider' }, { merge: [{ X: '{{task.id}}' }] }] },
+      FACTS,
+    );
+    expect(reads).toEqual([
+      { fact: 'endpoints', path: 'list.1.provider', value: 'openai' },
+      { fact: 'task', path: 'id', value: 't1' },
+    ]);
+    const r = resolveValue({ fact: 'names', render: { a: '{{task.model}}' } }, { ...FACTS, names: ['{{a}}'] });
+    expect(r).toEqual({
+      value: ['claude:opus'],
+      reads: [
+        { fact: 'names', path: undefined, value: ['{{a}}'] },
+        { fact: 'task', path: 'model', value: 'claude:opus' },
+      ],
+    });
+  });
+
   test('an unknown fact reads nothing, even one named like an Object property', () => {
     expect(resolveValue('{{constructor.name}}', FACTS)).toEqual({ value: null, reads: [{ fact: 'constructor', path: 'name', value: undefined }] });
     expect(resolveValue({ fact: '__proto__' }, FACTS).value).toBeNull();

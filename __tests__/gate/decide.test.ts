@@ -31,14 +31,14 @@ const MIXED = {
 };
 
 /** The parts of a verdict that must not depend on scheduling. */
-const stable = (v: Verdict) => ({
+const stable = ({ elapsedMs: _e, runMs: _r, ...v }: Verdict) => ({
   ...v,
   results: v.results.map(({ durationMs: _d, logFile: _l, ...r }: ScenarioResult) => r),
 });
 
 test('parallel and serial runs give the same verdict, results in manifest order', async () => {
   const p = project(MIXED);
-  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH }, run: { graceMs: 200 } };
+  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, run: { graceMs: 200 } };
   const serial = await decideDone({ ...base, jobs: 1 });
   const parallel = await decideDone({ ...base, jobs: 6 });
   expect(stable(parallel)).toEqual(stable(serial));
@@ -63,17 +63,38 @@ describe('CLI output', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(/\x1b\[/); // no colour, no cursor movement
     expect(r.stderr).toMatch(
-      /^Smoke gate: running 2 scenario\(s\) for 't1' \(manifest: tests\/smoke\/manifest\.toml\)\n {2}PASS {2}a\n {2}FAIL {2}b \(exit 1\)\n {8}line one\n {8}line two\n/,
+      /^Smoke gate: running 2 scenario\(s\) for 't1' \(manifest: tests\/smoke\/manifest\.toml\)\n {2}PASS {2}a \(\d+\.\d s\)\n {2}FAIL {2}b \(exit 1, \d+\.\d s\)\n {8}line one\n {8}line two\n {8}log: \/\S+\/b\.log\n/,
     );
     expect(r.stderr).toContain("Smoke gate refused 'wg done t1': 1 scenario(s) broken — b (exit 1)\nFix the regression");
     expect(r.stderr).toMatch(/\(deny by done\.scenario-broken, policies\/gate\/done\.yaml:\d+\)/);
+    // The verdict ends with one summary line.
+    expect(r.stderr).toMatch(/\n1 passed, 1 failed, 0 skipped in \d+\.\d s\n$/);
+  });
+
+  test('the failing scenario’s log path is printed, and the log holds its whole output', () => {
+    const p = project({ b: 'for i in $(seq 1 30); do echo "err line $i" >&2; done; echo out; exit 3' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    const log = /\n {8}log: (\S+)\n/.exec(r.stderr)?.[1];
+    expect(log).toBeDefined();
+    const text = readFileSync(log!, 'utf8');
+    expect(text).toContain('err line 1\n');
+    expect(text).toContain('err line 30\n');
+    expect(text).toContain('out\n');
+    expect(log!.startsWith(join(p.home, '.local', 'state', 'wg-policy', 'runs'))).toBe(true);
+  });
+
+  test('an allowed verdict ends with the summary line too, skips counted', () => {
+    const p = project({ a: 'exit 0', s: 'echo "no key" >&2; exit 77' });
+    const r = cli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/\n1 passed, 0 failed, 1 skipped in \d+\.\d s\n$/);
   });
 
   test('plain result lines come in manifest order, not finish order', () => {
     const p = project({ slow_first: 'sleep 0.6', fast_second: 'exit 0', fast_third: 'exit 2' });
     const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', '3'], { cwd: p.project, home: p.home, env: { CI: '1' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/\n {2}PASS {2}slow_first\n {2}PASS {2}fast_second\n {2}FAIL {2}fast_third \(exit 2\)\n/);
+    expect(r.stderr).toMatch(/\n {2}PASS {2}slow_first \(\S+ s\)\n {2}PASS {2}fast_second \(\S+ s\)\n {2}FAIL {2}fast_third \(exit 2, \S+ s\)\n/);
   });
 
   test('--json prints the verdict on stdout, valid against its schema', async () => {
@@ -141,8 +162,9 @@ describe('progress display', () => {
     exitCode: outcome === 'pass' ? 0 : 1,
     signal: null,
     timedOut: false,
-    durationMs: 5,
+    durationMs: 50,
     stderrTail: '',
+    stdoutTail: '',
     logFile: '/x',
     owners: [],
   });
@@ -162,38 +184,51 @@ describe('progress display', () => {
   test('a result waits until every earlier scenario has finished, then prints at once', () => {
     const out = sink();
     const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: false, live: false });
-    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml' });
+    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml', names: ['a', 'b', 'c'] });
     for (const [i, n] of ['a', 'b', 'c'].entries()) progress.event({ type: 'start', index: i, name: n });
     progress.event({ type: 'finish', index: 2, name: 'c', result: result('c', 'pass') });
     progress.event({ type: 'finish', index: 1, name: 'b', result: result('b', 'fail') });
     expect(out.text).toBe("Smoke gate: running 3 scenario(s) for 't1' (manifest: m.toml)\n");
     progress.event({ type: 'finish', index: 0, name: 'a', result: result('a', 'pass') });
-    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  a', '  FAIL  b (exit 1)', '  PASS  c', '']);
+    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  a (0.1 s)', '  FAIL  b (exit 1, 0.1 s)', '        log: /x', '  PASS  c (0.1 s)', '']);
     progress.stop();
-    expect(out.text.split('\n')).toHaveLength(5);
+    expect(out.text.split('\n')).toHaveLength(6);
   });
 
   test('a run cut short still prints what finished, in manifest order', () => {
     const out = sink();
     const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: false, live: false });
-    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml' });
+    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml', names: ['a', 'b', 'c'] });
     progress.event({ type: 'finish', index: 2, name: 'c', result: result('c', 'pass') });
     progress.event({ type: 'finish', index: 1, name: 'b', result: result('b', 'pass') });
     progress.stop();
-    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  b', '  PASS  c', '']);
+    expect(out.text.split('\n').slice(1)).toEqual(['  PASS  b (0.1 s)', '  PASS  c (0.1 s)', '']);
   });
 
   test('a live terminal gets a status line that is cleared before each result line', () => {
     const out = sink();
     const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: true, live: true });
-    progress.start({ taskId: 't1', count: 2, manifest: 'm.toml' });
+    progress.start({ taskId: 't1', count: 2, manifest: 'm.toml', names: ['a', 'b'] });
     progress.event({ type: 'start', index: 0, name: 'a' });
     progress.event({ type: 'start', index: 1, name: 'b' });
     progress.event({ type: 'finish', index: 0, name: 'a', result: result('a', 'pass') });
     progress.stop();
     expect(out.text).toContain("Smoke gate: running 2 scenario(s) for 't1' (manifest: m.toml)\n");
-    expect(out.text).toContain('running: a 0s, b 0s');
-    expect(out.text).toContain('\r\x1b[2K\x1b[32m  PASS  a\x1b[0m\n');
+    expect(out.text).toContain('0/2 finished; running: a 0s, b 0s');
+    expect(out.text).toContain('\r\x1b[2K\x1b[32m  PASS  a (0.1 s)\x1b[0m\n');
     expect(out.text.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  test('the live view names what finished but waits for an earlier scenario, with its outcome', () => {
+    const out = sink();
+    const progress = createProgress(out as unknown as NodeJS.WritableStream, { color: false, live: true });
+    progress.start({ taskId: 't1', count: 3, manifest: 'm.toml', names: ['a', 'b', 'c'] });
+    for (const [i, n] of ['a', 'b', 'c'].entries()) progress.event({ type: 'start', index: i, name: n });
+    progress.event({ type: 'finish', index: 2, name: 'c', result: result('c', 'fail') });
+    progress.event({ type: 'finish', index: 1, name: 'b', result: result('b', 'pass') });
+    const last = out.text.split('\r\x1b[2K').pop();
+    expect(last).toBe('  ... 2/3 finished (b PASS, c FAIL); running: a 0s');
+    expect(out.text).not.toContain('  PASS  b');
+    progress.stop();
   });
 });

@@ -179,13 +179,13 @@ describe('errors name the file and the line', () => {
   test('wrong types point at the offending key', () => {
     const toml = write('m.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\nowners = ["x", 3]\n');
     expect(badInputOf(() => loadManifest(toml), 'manifest-invalid').format()).toBe(`${toml}:4: scenario \`a\`: \`owners[1]\` must be a string, not number 3`);
-    const neg = write('n.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\ntimeout_seconds = 0\n');
+    const neg = write('n.toml', '[[scenario]]\nname = "a"\nscript = "a.sh"\n\ntimeout_seconds = -1\n');
     expect(badInputOf(() => loadManifest(neg), 'manifest-invalid').format()).toBe(
-      `${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not number 0`,
+      `${neg}:5: scenario \`a\`: \`timeout_seconds\` must be a whole number of seconds (0 for no limit), not number -1`,
     );
     const yaml = write('m.yaml', 'scenario:\n  - name: a\n    script: a.sh\n    timeout_seconds: "30"\n');
     expect(badInputOf(() => loadManifest(yaml), 'manifest-invalid').format()).toBe(
-      `${yaml}:4: scenario \`a\`: \`timeout_seconds\` must be a positive whole number of seconds, not the string "30"`,
+      `${yaml}:4: scenario \`a\`: \`timeout_seconds\` must be a whole number of seconds (0 for no limit), not the string "30"`,
     );
     const table = write('t.yaml', 'scenario:\n  - name: a\n    script: a.sh\n  - 3\n');
     expect(badInputOf(() => loadManifest(table), 'manifest-invalid').format()).toBe(`${table}:4: scenario #2 must be a table, not number 3`);

@@ -95,7 +95,7 @@ describe('outcomes', () => {
   test('a signal death is a fail reported with the signal', async () => {
     const [r] = await run([scenario('segv', 'kill -KILL $$')]);
     expect(r).toMatchObject({ outcome: 'fail', exitCode: null, signal: 'SIGKILL', timedOut: false, reason: 'killed by SIGKILL' });
-    expect(renderResultLine(r)).toBe('  FAIL  segv (exit -1)');
+    expect(renderResultLine(r)).toBe(`  FAIL  segv (exit -1, ${(r.durationMs / 1000).toFixed(1)} s)`);
   });
 
   test('a spawn failure is an error naming the script', async () => {
@@ -119,7 +119,7 @@ describe('process groups', () => {
     expect(r).toMatchObject({ outcome: 'timeout', timedOut: true, reason: 'timed out after 1s', stderrTail: 'started' });
     expect(took).toBeLessThan(1000 + 500 + SLACK_MS);
     expect(liveInGroup(numberIn('pgid'))).toEqual([]);
-    expect(renderResultLine(r)).toBe('  FAIL  hang (timed out after 1s)\n        started');
+    expect(renderResultLine(r)).toBe(`  FAIL  hang (timed out after 1s, ${(r.durationMs / 1000).toFixed(1)} s)\n        started`);
   });
 
   test('a group that ignores SIGTERM gets SIGKILL after the grace', async () => {
@@ -274,7 +274,7 @@ describe('requires', () => {
       ['skip', `requires http://127.0.0.1:${closedPort}/ reachable (ECONNREFUSED)`],
     ]);
     for (const n of ['cmd', 'env', 'slow_url', 'dead_url']) expect(existsSync(path.join(dir, `ran-${n}`))).toBe(false);
-    expect(renderResultLine(results[1])).toBe('  SKIP  env — requires env WGP_TEST_EMPTY');
+    expect(renderResultLine(results[1])).toBe(`  SKIP  env (${(results[1].durationMs / 1000).toFixed(1)} s) — requires env WGP_TEST_EMPTY`);
   });
 
   test('met requirements run the script (any HTTP answer counts)', async () => {
@@ -287,20 +287,30 @@ describe('requires', () => {
   });
 });
 
-test('renderResultLine follows wg’s format', () => {
+test('renderResultLine follows wg’s format, with each duration and (when asked) a failure’s log file', () => {
   const base: ScenarioResult = {
     name: 'x',
     outcome: 'pass',
     exitCode: 0,
     signal: null,
     timedOut: false,
-    durationMs: 1,
+    durationMs: 1250,
     stderrTail: '',
+    stdoutTail: '',
     logFile: '/l/x.log',
     owners: [],
   };
-  expect(renderResultLine(base)).toBe('  PASS  x');
-  expect(renderResultLine({ ...base, outcome: 'skip', exitCode: 77, reason: 'no key' })).toBe('  SKIP  x — no key');
-  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a\nb' })).toBe('  FAIL  x (exit 1)\n        a\n        b');
-  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe('  ERROR x — script not found: /s.sh');
+  expect(renderResultLine(base)).toBe('  PASS  x (1.3 s)');
+  expect(renderResultLine(base, true)).toBe('  PASS  x (1.3 s)');
+  expect(renderResultLine({ ...base, outcome: 'skip', exitCode: 77, reason: 'no key' })).toBe('  SKIP  x (1.3 s) — no key');
+  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a\nb' })).toBe('  FAIL  x (exit 1, 1.3 s)\n        a\n        b');
+  expect(renderResultLine({ ...base, outcome: 'fail', exitCode: 1, stderrTail: 'a' }, true)).toBe(
+    '  FAIL  x (exit 1, 1.3 s)\n        a\n        log: /l/x.log',
+  );
+  expect(renderResultLine({ ...base, outcome: 'timeout', exitCode: null, reason: 'timed out after 2s' }, true)).toBe(
+    '  FAIL  x (timed out after 2s, 1.3 s)\n        log: /l/x.log',
+  );
+  expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe(
+    '  ERROR x (1.3 s) — script not found: /s.sh',
+  );
 });

@@ -50,40 +50,56 @@ describe('readTaskFromGraph', () => {
     const loaded = fromGraph(
       't1',
       '# graph',
-      '{"kind":"task","id":"t0"}',
-      '{"kind":"task","id":"t1","title":null,"priority":"high","model":"claude:opus","custom":{"x":1},"tags":["a"]}',
+      '{"kind":"task","id":"t0","title":"T0"}',
+      '{"kind":"task","id":"t1","title":"T1","exec":null,"priority":"high","model":"claude:opus","custom":{"x":1},"tags":["a"]}',
     );
     expect(loaded).toEqual({
       file: '.wg/graph.jsonl',
       line: 3,
-      task: { kind: 'task', id: 't1', priority: 50, model: 'claude:opus', custom: { x: 1 }, tags: ['a'] },
+      task: { kind: 'task', id: 't1', title: 'T1', priority: 50, model: 'claude:opus', custom: { x: 1 }, tags: ['a'] },
     });
-    expect(loaded.task).not.toHaveProperty('title');
+    expect(loaded.task).not.toHaveProperty('exec');
   });
 
   test('a missing priority is normal (10)', () => {
-    expect(fromGraph('t', '{"kind":"task","id":"t"}').task.priority).toBe(10);
+    expect(fromGraph('t', '{"kind":"task","id":"t","title":"x"}').task.priority).toBe(10);
   });
 
   test.each([
     {
       note: 'an unknown task',
       id: 'nope',
-      lines: ['{"kind":"task","id":"t"}'],
+      lines: ['{"kind":"task","id":"t","title":"x"}'],
       want: { code: 'task-not-found', key: 'nope', message: 'task `nope` is not in .wg/graph.jsonl' },
     },
-    { note: 'an id on a non-task line only', id: 'ag', lines: ['{"kind":"agent","id":"ag"}'], want: { code: 'task-not-found', key: 'ag' } },
-    { note: 'a malformed line', id: 't', lines: ['{"kind":"task","id":"t"}', '{oops'], want: { code: 'graph-line', line: 2 } },
+    { note: 'an id on a non-task line only', id: 'ag', lines: ['{"kind":"actor","id":"ag"}'], want: { code: 'task-not-found', key: 'ag' } },
+    { note: 'a malformed line', id: 't', lines: ['{"kind":"task","id":"t","title":"x"}', '{oops'], want: { code: 'graph-line', line: 2 } },
     {
-      note: 'a field of the wrong type',
+      note: 'a field of the wrong type (wg cannot load the graph)',
       id: 't',
-      lines: ['', '{"kind":"task","id":"t","model":5}'],
-      want: { code: 'task-field', line: 2, key: 'model', message: 'task field `model` must be a string, not number 5' },
+      lines: ['', '{"kind":"task","id":"t","title":"x","model":5}'],
+      want: { code: 'graph-line', line: 2, key: 'model', message: expect.stringContaining('task `t`: `model` must be a string, not number 5') },
     },
-    { note: 'tags that are not a list', id: 't', lines: ['{"kind":"task","id":"t","tags":"a,b"}'], want: { code: 'task-field', line: 1, key: 'tags' } },
-    { note: 'a tag that is not a string', id: 't', lines: ['{"kind":"task","id":"t","tags":["a",1]}'], want: { code: 'task-field', key: 'tags[1]' } },
+    {
+      note: 'tags that are not a list',
+      id: 't',
+      lines: ['{"kind":"task","id":"t","title":"x","tags":"a,b"}'],
+      want: { code: 'graph-line', line: 1, key: 'tags' },
+    },
+    {
+      note: 'a tag that is not a string',
+      id: 't',
+      lines: ['{"kind":"task","id":"t","title":"x","tags":["a",1]}'],
+      want: { code: 'graph-line', key: 'tags[1]' },
+    },
   ])('$note → $want.code', ({ id, lines, want }) => {
     expect(thrown(() => fromGraph(id, ...lines))).toMatchObject({ file: '.wg/graph.jsonl', ...want });
+  });
+
+  test('test_load_non_utf8_file: a graph that is not UTF-8 is graph-line (wg cannot read it)', () => {
+    const path = join(dir, `graph${n++}.jsonl`);
+    writeFileSync(path, Buffer.concat([Buffer.from('{"kind":"task","id":"t1","title":"'), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from('"}\n')]));
+    expect(thrown(() => readTaskFromGraph(path, '.wg/graph.jsonl', 't1'))).toMatchObject({ code: 'graph-line', file: '.wg/graph.jsonl' });
   });
 
   test('a missing graph is file-unreadable with help pointing at --task-json', () => {

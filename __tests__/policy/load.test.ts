@@ -133,11 +133,13 @@ describe('a valid set', () => {
 
   test('a project rule replaces a bundled rule (spawn table)', async () => {
     const set = await loadPolicySet(SPAWN_TABLE, {
-      ...project({ 'm.yaml': `field: model\nrules:\n${r('model.default', 1, 'value: "claude:haiku"')}` }),
+      ...project({ 'm.yaml': `field: model\nrules:\n${r('model.standard-tier', 1, 'value: "claude:haiku"')}` }),
       namespaces: NAMESPACES,
     });
-    expect(set.replaced).toEqual([{ id: 'model.default', was: expect.stringMatching(/^policies\/spawn\/model\.yaml:\d+$/), by: '.wg/policies/m.yaml:3' }]);
-    expect(set.byStage.get('model')!.at(-1)).toMatchObject({ id: 'model.default', then: { value: 'claude:haiku' }, file: '.wg/policies/m.yaml' });
+    expect(set.replaced).toEqual([
+      { id: 'model.standard-tier', was: expect.stringMatching(/^policies\/spawn\/model\.yaml:\d+$/), by: '.wg/policies/m.yaml:3' },
+    ]);
+    expect(set.byStage.get('model')!.at(-1)).toMatchObject({ id: 'model.standard-tier', then: { value: 'claude:haiku' }, file: '.wg/policies/m.yaml' });
   });
 });
 

@@ -1,12 +1,14 @@
 // Value expressions: fact references, the refs an expression makes, and path lookups through own properties only.
 import { describe, expect, test } from '@jest/globals';
-import { collectRefs, getPath, isFactRef, readFact } from '../../src/policy/value-expr.js';
+import { collectRefs, combinatorOf, getPath, isFactRef, readFact } from '../../src/policy/value-expr.js';
 
 describe('isFactRef', () => {
   test.each([
     [{ fact: 'task' }, true],
     [{ fact: 'task', path: 'model' }, true],
     [{ fact: 'endpoints', path: 'list', where: { name: 'x' }, alias: { a: 'b' } }, true],
+    [{ fact: 'plan', path: 'executorConfig.args', render: { task_id: '{{task.id}}' } }, true],
+    [{ fact: 'tiers', path: 'list', where: { tier: 'fast' }, get: 'spec' }, true],
     [{ fact: 'task', other: 1 }, false],
     [{ fact: 5 }, false],
     [{ path: 'model' }, false],
@@ -55,6 +57,23 @@ describe('collectRefs', () => {
       note: 'alias values are not references',
       expr: { fact: 'plan', path: 'executor', alias: { native: '{{task.id}}' } },
       want: [{ fact: 'plan', path: 'executor' }],
+    },
+    {
+      note: 'render map templates are references',
+      expr: { fact: 'plan', path: 'executorConfig.env', render: { task_id: '{{task.id}}', model: '{{plan.modelId}}' } },
+      want: [
+        { fact: 'plan', path: 'executorConfig.env' },
+        { fact: 'task', path: 'id' },
+        { fact: 'plan', path: 'modelId' },
+      ],
+    },
+    {
+      note: 'merge and concat items',
+      expr: { merge: [{ A: '{{task.id}}' }, { concat: [['--m', '{{plan.modelId}}']] }] },
+      want: [
+        { fact: 'task', path: 'id' },
+        { fact: 'plan', path: 'modelId' },
+      ],
     },
     { note: 'null', expr: null, want: [] },
   ])('$note', ({ expr, want }) => {
@@ -111,5 +130,19 @@ describe('readFact', () => {
     ['hasOwnProperty', undefined, undefined],
   ] as Array<[string, string | undefined, unknown]>)('%s.%s → %j', (fact, path, want) => {
     expect(readFact(facts, fact, path)).toEqual(want);
+  });
+});
+
+describe('combinatorOf', () => {
+  test.each([
+    [{ merge: [{ A: '1' }] }, { op: 'merge', items: [{ A: '1' }] }],
+    [{ concat: ['a', ['b']] }, { op: 'concat', items: ['a', ['b']] }],
+    [{ merge: 'x' }, null],
+    [{ concat: [], other: 1 }, null],
+    [{ fact: 'task' }, null],
+    [['merge'], null],
+    [null, null],
+  ])('%j → %j', (value, want) => {
+    expect(combinatorOf(value)).toEqual(want);
   });
 });

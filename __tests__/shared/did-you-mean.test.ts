@@ -1,6 +1,6 @@
 // The one fuzzy matcher: nearest candidate within reach, case-insensitive, else no hint.
 import { describe, expect, test } from '@jest/globals';
-import { closest, didYouMean } from '../../src/shared/did-you-mean.js';
+import { closest, didYouMean, editDistance, nearest } from '../../src/shared/did-you-mean.js';
 
 const STAGES = ['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv'];
 
@@ -39,5 +39,19 @@ describe('didYouMean', () => {
 
   test('no candidate within reach: empty', () => {
     expect(didYouMean('completely-different', STAGES)).toBe('');
+  });
+});
+
+describe('editDistance and nearest (wg model suggestions)', () => {
+  test('distance counts code points', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('é', 'e')).toBe(1);
+    expect(editDistance('🙂', '🙃')).toBe(1);
+  });
+
+  test('the n nearest, ties in candidate order, only within reach', () => {
+    expect(nearest('gpt-5', ['gpt-4', 'GPT-5', 'claude-opus', 'gpt-5x'], 2, 5)).toEqual(['GPT-5', 'gpt-4']);
+    expect(nearest('ab', ['zzzzzz', 'ac'], 3, 1)).toEqual(['ac']);
   });
 });

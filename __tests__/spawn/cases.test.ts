@@ -1,5 +1,5 @@
 // Runs every YAML case under __tests__/cases/spawn through the library (planSpawn) and through the CLI (`plan`).
-import { writeFileSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { planSpawn } from '../../src/spawn/plan.js';
@@ -8,7 +8,8 @@ import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema 
 import { cli, ROOT, scratch } from '../support/project.js';
 
 const Str = z.string();
-const SourceWant = z.strictObject({ layer: Str, key: z.optional(Str), file: z.optional(z.nullable(Str)) });
+/** A source the field's provenance must name; with `via`, one that reached it through an earlier field. */
+const SourceWant = z.strictObject({ layer: Str, key: z.optional(Str), file: z.optional(z.nullable(Str)), via: z.optional(Str) });
 
 /** One spawn case: files, a task (or a raw graph), caller flags → the plan's fields, rules and sources, or an error. */
 const SpawnCaseSchema = z.strictObject({
@@ -16,10 +17,30 @@ const SpawnCaseSchema = z.strictObject({
   files: z.optional(z.record(Str, Str)),
   task: z.optional(z.record(Str, z.unknown())),
   graph: z.optional(Str),
-  args: z.optional(z.strictObject({ agentExecutor: z.optional(Str), defaultModel: z.optional(Str), taskId: z.optional(Str) })),
+  args: z.optional(
+    z.strictObject({
+      agentExecutor: z.optional(Str),
+      defaultModel: z.optional(Str),
+      taskId: z.optional(Str),
+      site: z.optional(Str),
+      agent: z.optional(Str),
+      agentId: z.optional(Str),
+      timeout: z.optional(Str),
+      role: z.optional(Str),
+      promptFile: z.optional(Str),
+    }),
+  ),
   want: z.optional(
     z.strictObject({
+      launch: z.optional(Str),
       executor: z.optional(Str),
+      execMode: z.optional(Str),
+      provider: z.optional(Str),
+      timeout: z.optional(z.nullable(z.number())),
+      agentId: z.optional(Str),
+      /** `<wgdir>` stands for the scratch project's wg dir (canonical), in every expected string. */
+      prompt_file: z.optional(Str),
+      executor_config: z.optional(z.strictObject({ file: z.optional(Str), type: z.optional(Str), command: z.optional(Str) })),
       model: z.optional(z.strictObject({ spec: z.optional(Str), id: z.optional(Str), provider: z.optional(z.nullable(Str)) })),
       endpoint: z.optional(z.nullable(z.strictObject({ name: z.optional(Str), url: z.optional(Str), provider: z.optional(Str) }))),
       rules: z.optional(z.record(Str, Str)),
@@ -31,6 +52,7 @@ const SpawnCaseSchema = z.strictObject({
       sources: z.optional(z.record(Str, z.array(SourceWant))),
       shadowed: z.optional(z.record(Str, z.array(Str))),
       stderr: z.optional(z.array(Str)),
+      stderr_absent: z.optional(z.array(Str)),
     }),
   ),
   want_error: z.optional(WantErrorSchema),
@@ -50,9 +72,18 @@ function setup(c: SpawnCase) {
 type Provenance = SpawnPlan['provenance'];
 const prov = (plan: SpawnPlan, field: string) => plan.provenance[field as keyof Provenance];
 
-function checkPlan(c: SpawnCase, plan: SpawnPlan, stderr: string) {
-  const w = c.want!;
-  if (w.executor) expect(plan.executor).toBe(w.executor);
+/** The expectation with `<wgdir>` replaced by the scratch project's canonical wg dir. */
+function resolveWant(want: NonNullable<SpawnCase['want']>, wgDir: string): NonNullable<SpawnCase['want']> {
+  const real = realpathSync(wgDir);
+  return JSON.parse(JSON.stringify(want).replaceAll('<wgdir>', real)) as NonNullable<SpawnCase['want']>;
+}
+
+function checkPlan(c: SpawnCase, plan: SpawnPlan, stderr: string, wgDir: string) {
+  const w = resolveWant(c.want!, wgDir);
+  for (const k of ['launch', 'executor', 'execMode', 'provider', 'agentId'] as const) if (w[k] !== undefined) expect([k, plan[k]]).toEqual([k, w[k]]);
+  if (w.timeout !== undefined) expect(plan.timeout).toBe(w.timeout);
+  if (w.prompt_file !== undefined) expect(plan.promptFile).toBe(w.prompt_file);
+  if (w.executor_config) expect(plan.provenance.executorConfig.value).toMatchObject(w.executor_config);
   if (w.model) expect(plan.model).toMatchObject(w.model);
   if (w.endpoint === null) expect(plan.endpoint).toBeNull();
   else if (w.endpoint) expect(plan.endpoint).toMatchObject(w.endpoint);
@@ -63,11 +94,13 @@ function checkPlan(c: SpawnCase, plan: SpawnPlan, stderr: string) {
   for (const a of w.argv_includes ?? []) expect(plan.argv).toContain(a);
   for (const a of w.argv_excludes ?? []) expect(plan.argv.some((x) => x.startsWith(a))).toBe(false);
   for (const [field, want] of Object.entries(w.sources ?? {})) {
-    const got = prov(plan, field).sources.filter((s) => !s.via);
-    expect(got).toEqual(expect.arrayContaining(want.map((s) => expect.objectContaining(s))));
+    const all = prov(plan, field).sources;
+    const direct = all.filter((s) => !s.via);
+    for (const one of want) expect(one.via ? all : direct).toEqual(expect.arrayContaining([expect.objectContaining(one)]));
   }
   for (const [field, rules] of Object.entries(w.shadowed ?? {})) expect(prov(plan, field).shadowed.map((s) => s.rule)).toEqual(expect.arrayContaining(rules));
   for (const s of w.stderr ?? []) expect(stderr).toContain(s);
+  for (const s of w.stderr_absent ?? []) expect(stderr).not.toContain(s);
 }
 
 describe('spawn cases (library)', () => {
@@ -85,7 +118,7 @@ describe('spawn cases (library)', () => {
           ),
           c.want_error,
         );
-      else checkPlan(c, await run, warnings.join('\n'));
+      else checkPlan(c, await run, warnings.join('\n'), s.wgDir);
     } finally {
       s.cleanup();
     }
@@ -98,13 +131,25 @@ describe('spawn cases (CLI)', () => {
     const s = setup(c);
     try {
       const args = ['plan', s.taskId, '--dir', s.wgDir];
-      if (c.args?.agentExecutor) args.push('--agent-executor', c.args.agentExecutor);
-      if (c.args?.defaultModel) args.push('--default-model', c.args.defaultModel);
+      const flags = {
+        agentExecutor: '--agent-executor',
+        defaultModel: '--default-model',
+        site: '--site',
+        agent: '--agent',
+        agentId: '--agent-id',
+        timeout: '--timeout',
+        role: '--role',
+        promptFile: '--prompt-file',
+      } as const;
+      for (const [k, flag] of Object.entries(flags)) {
+        const v = c.args?.[k as keyof typeof flags];
+        if (v !== undefined) args.push(flag, v);
+      }
       const r = cli(args, { home: s.home, cwd: s.project });
       if (c.want_error) expectCliError(r, c.want_error);
       else {
         expect(r.code).toBe(0);
-        checkPlan(c, JSON.parse(r.stdout) as SpawnPlan, r.stderr);
+        checkPlan(c, JSON.parse(r.stdout) as SpawnPlan, r.stderr, s.wgDir);
         expect(r.stderr).toMatch(/^SpawnPlan task=/m);
       }
     } finally {

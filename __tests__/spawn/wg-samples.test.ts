@@ -45,7 +45,9 @@ test('the legacy .workgraph project (old config and graph) loads and plans', asy
   copyFileSync(join(SAMPLES, 'legacy-workgraph-graph.jsonl'), join(legacy, 'graph.jsonl'));
   const exec = await planSpawn({ taskId: 'run-hello', cwd: s.project, home: s.home, env: {} });
   expect(exec.executor).toBe('shell');
-  expect(exec.argv).toEqual(['bash', '-c', 'python3 hello.py']);
+  // wg wraps every agent process in its hard timeout (agent_timeout, default 30m).
+  expect(exec.argv).toEqual(['timeout', '--signal=TERM', '--kill-after=30', '1800', 'bash', '-c', 'python3 hello.py']);
+  expect(exec.env).toMatchObject({ TASK_ID: 'run-hello', TASK_TITLE: 'run-hello', WG_EXECUTOR_TYPE: 'shell' });
   const plain = await planSpawn({ taskId: 'implement-db', cwd: s.project, home: s.home, env: {} });
   expect([plain.executor, plain.model.spec, plain.model.id]).toEqual(['claude', 'claude:haiku', 'haiku']);
   expect(plain.provenance.executor).toMatchObject({

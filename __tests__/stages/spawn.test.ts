@@ -10,11 +10,19 @@ describe('SPAWN_TABLE', () => {
   test('stages in evaluation order, each first-match, with the field it decides', () => {
     expect(SPAWN_TABLE).toMatchObject({ kind: 'spawn', fileKey: 'field', resultsFact: 'plan', provenanceFact: 'provenance' });
     expect(SPAWN_TABLE.stages.map((s) => [s.name, s.field, s.combine])).toEqual([
+      ['launch', 'launch', 'first-match'],
+      ['exec-mode', 'execMode', 'first-match'],
       ['model', 'model', 'first-match'],
       ['executor', 'executor', 'first-match'],
       ['compat', 'executor', 'first-match'],
+      ['executor-config', 'executorConfig', 'first-match'],
+      ['model-override', 'model', 'first-match'],
       ['model-id', 'modelId', 'first-match'],
+      ['provider', 'provider', 'first-match'],
       ['endpoint', 'endpoint', 'first-match'],
+      ['agent-id', 'agentId', 'first-match'],
+      ['prompt-file', 'promptFile', 'first-match'],
+      ['timeout', 'timeout', 'first-match'],
       ['env', 'env', 'first-match'],
       ['argv', 'argv', 'first-match'],
     ]);
@@ -27,7 +35,24 @@ describe('SPAWN_TABLE', () => {
 
   test('every stage can read every fact, including the results and provenance facts', () => {
     for (const s of SPAWN_TABLE.stages)
-      expect([...factVocabulary(s).keys()]).toEqual(['task', 'cli', 'local', 'global', 'endpoints', 'spawn', 'plan', 'provenance']);
+      expect([...factVocabulary(s).keys()]).toEqual([
+        'task',
+        'cli',
+        'local',
+        'global',
+        'endpoints',
+        'spawn',
+        'agency',
+        'tiers',
+        'tagRouting',
+        'registry',
+        'modelCache',
+        'executors',
+        'timeouts',
+        'profile',
+        'plan',
+        'provenance',
+      ]);
   });
 
   const refs = bundledRefs('spawn', 'field');
@@ -62,15 +87,56 @@ describe('value schemas', () => {
     { stage: 'env', value: { A: 1 }, ok: false },
     { stage: 'argv', value: ['claude', '--print'], ok: true },
     { stage: 'argv', value: [], ok: false },
+    { stage: 'launch', value: 'inline-shell', ok: true },
+    { stage: 'launch', value: 'daemon', ok: false },
+    { stage: 'timeout', value: 1800, ok: true },
+    { stage: 'timeout', value: null, ok: true },
+    { stage: 'timeout', value: -1, ok: false },
+    { stage: 'timeout', value: '30m', ok: false },
+    { stage: 'agent-id', value: 'agent-7', ok: true },
+    { stage: 'agent-id', value: '../x', ok: false },
+    { stage: 'provider', value: 'anthropic', ok: true },
+    { stage: 'provider', value: '', ok: false },
   ])('$stage accepts $value: $ok', ({ stage: name, value, ok }) => {
     expect(stage(name).value!.safeParse(value).success).toBe(ok);
   });
 });
 
 describe('the model stage hooks', () => {
-  test('later stages see the model as a parsed spec', () => {
-    expect(stage('model').toFact!('openrouter:a/b')).toEqual({ spec: 'openrouter:a/b', provider: 'openrouter', name: 'a/b' });
-    expect(stage('model').toFact!('opus')).toEqual({ spec: 'opus', provider: null, name: 'opus' });
+  const registry = {
+    list: [
+      { index: 0, id: 'opus', provider: 'anthropic', model: 'opus', tier: 'premium', endpoint: null },
+      { index: 1, id: 'my-alias', provider: 'openrouter', model: 'anthropic/claude-3.5-sonnet', tier: 'standard', endpoint: 'or' },
+    ],
+  };
+  const modelCache = { file: '.wg/model_cache.json', present: true, ids: ['openai/gpt-5.5', 'qwen/qwen3-coder', 'qwen/qwen3-coder-plus'] };
+
+  test('later stages see the model as a parsed spec with the lookups wg makes', () => {
+    expect(stage('model').toFact!('openrouter:a/b', { registry, modelCache })).toEqual({
+      spec: 'openrouter:a/b',
+      provider: 'openrouter',
+      name: 'a/b',
+      registry: null,
+      cache: null,
+      listed: false,
+    });
+    expect(stage('model').toFact!('opus', { registry })).toMatchObject({ provider: null, name: 'opus', registry: { id: 'opus' }, cache: null, listed: null });
+    expect(stage('model').toFact!('anthropic/claude-3.5-sonnet', { registry })).toMatchObject({ registry: { id: 'my-alias' } });
+    expect(stage('model').toFact!('gpt-5.5', { registry, modelCache })).toMatchObject({
+      registry: null,
+      cache: { resolved: 'openai/gpt-5.5', suggestions: '' },
+    });
+    expect(stage('model').toFact!('qwen3', { registry, modelCache })).toMatchObject({
+      cache: { resolved: null, suggestions: 'openrouter:qwen/qwen3-coder, openrouter:qwen/qwen3-coder-plus' },
+    });
+    expect(stage('model').toFact!('nex:qwen/qwen3-coder', { registry, modelCache })).toMatchObject({ listed: true });
+    expect(stage('model-override').toFact!('codex:gpt-5', {})).toMatchObject({ provider: 'codex', name: 'gpt-5' });
+  });
+
+  test('later stages see the timeout as the text argv and env carry', () => {
+    expect(stage('timeout').toFact!(1800, {})).toBe('1800');
+    expect(stage('timeout').toFact!(0, {})).toBe('0');
+    expect(stage('timeout').toFact!(null, {})).toBeNull();
   });
 
   test.each([

@@ -4,19 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as z from 'zod/mini';
-import { ERROR_CODES, PolicyError, exitCodeFor } from '../../src/shared/errors.js';
+import { PolicyError, exitCodeFor } from '../../src/shared/errors.js';
+import type { WantError } from '../../src/tools/want-error.js';
 
-/** An expected error: its code (required), where it points, and optionally words it must contain. */
-export const WantErrorSchema = z.strictObject({
-  code: z.enum(Object.keys(ERROR_CODES) as [keyof typeof ERROR_CODES, ...Array<keyof typeof ERROR_CODES>]),
-  file: z.optional(z.string()),
-  line: z.optional(z.int()),
-  column: z.optional(z.int()),
-  key: z.optional(z.string()),
-  rule: z.optional(z.string()),
-  message: z.optional(z.array(z.string())),
-});
-export type WantError = z.infer<typeof WantErrorSchema>;
+export { WantErrorSchema, type WantError } from '../../src/tools/want-error.js';
 
 /** A case file: `cases:` and nothing else. */
 const FileSchema = z.strictObject({ cases: z.array(z.unknown()) });
@@ -64,6 +55,7 @@ export function expectLibraryError(err: unknown, want: WantError): void {
   if (want.file !== undefined) expect(['file', e.file === want.file || !!e.file?.endsWith(`/${want.file}`) ? want.file : e.file]).toEqual(['file', want.file]);
   for (const k of ['line', 'column', 'key', 'rule'] as const) if (want[k] !== undefined) expect([k, e[k]]).toEqual([k, want[k]]);
   for (const m of want.message ?? []) expect(e.message).toContain(m);
+  for (const h of want.help ?? []) expect(e.help ?? '').toContain(h);
   expect(e.message).not.toContain('\n');
 }
 
@@ -74,7 +66,7 @@ export function expectCliError(r: { code: number; stdout: string; stderr: string
   expect(r.stderr).toContain(`[${want.code}]`);
   if (want.file !== undefined) expect(r.stderr).toContain(want.line === undefined ? want.file : `${want.file}:${want.line}`);
   if (want.rule !== undefined) expect(r.stderr).toContain(want.rule);
-  for (const m of want.message ?? []) expect(r.stderr).toContain(m);
+  for (const m of [...(want.message ?? []), ...(want.help ?? [])]) expect(r.stderr).toContain(m);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 

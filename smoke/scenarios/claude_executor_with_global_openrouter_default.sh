@@ -21,7 +21,7 @@ TOML
 cat >"$scratch/project/.wg/config.toml" <<'TOML'
 [dispatcher]
 executor = "claude"
-model = "opus"
+model = "claude:opus"
 
 [llm_endpoints]
 inherit_global = true
@@ -33,8 +33,11 @@ wg_policy plan route-me >plan.json 2>plan.err || loud_fail "wg-policy plan exite
 
 expect_eq "executor" "$(json_get plan.json executor)" '"claude"'
 expect_eq "endpoint" "$(json_get plan.json endpoint)" 'null'
-expect_eq "model" "$(json_get plan.json model.spec)" '"opus"'
-expect_eq "argv[0]" "$(json_get plan.json argv.0)" '"claude"'
+expect_eq "model" "$(json_get plan.json model.spec)" '"claude:opus"'
+expect_eq "model id" "$(json_get plan.json model.id)" '"opus"'
+# wg's hard timeout wraps the CLI: timeout --signal=TERM --kill-after=30 1800 claude …
+expect_eq "argv[0]" "$(json_get plan.json argv.0)" '"timeout"'
+expect_eq "argv[4]" "$(json_get plan.json argv.4)" '"claude"'
 expect_eq "executor rule" "$(json_get plan.json provenance.executor.rule)" '"executor.local-dispatcher"'
 expect_eq "WG_ENDPOINT in env" "$(json_get plan.json env.WG_ENDPOINT)" 'undefined'
 argv="$(json_get plan.json argv)"

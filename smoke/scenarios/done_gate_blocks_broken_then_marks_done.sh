@@ -39,13 +39,14 @@ cmp -s before.jsonl .wg/graph.jsonl || loud_fail "a denied done changed graph.js
 wg_policy done t-good --json >out2.json 2>err2.txt || loud_fail "done t-good exited $?: $(cat err2.txt)"
 expect_eq "verdict" "$(json_get out2.json effect)" '"allow"'
 expect_eq "determining rule" "$(json_get out2.json determining.0.rule)" '"done.scenarios-passed"'
-expect_eq "transition" "$(json_get out2.json transition.to)" '"done"'
+expect_eq "transition" "$(json_get out2.json written.to)" '"done"'
+expect_eq "wg's stdout line" "$(json_get out2.json say)" "\"Marked 't-good' as done\""
 changed="$(diff before.jsonl .wg/graph.jsonl | grep -c '^[<>]' || true)"
 expect_eq "changed lines" "$changed" "2"
 node -e '
   const [a, b] = process.argv.slice(1).map((f) => require("fs").readFileSync(f, "utf8").split("\n"));
   const t = JSON.parse(b[2]);
-  if (t.status !== "done" || !t.completed_at || t.log.length !== 2 || !/wg-policy/.test(t.log[1].message)) throw new Error(b[2]);
+  if (t.status !== "done" || !t.completed_at || t.log.length !== 2 || t.log[1].message !== "Task marked as done") throw new Error(b[2]);
   if (!b[2].includes("\"x\":1e3")) throw new Error("number form changed: " + b[2]);
   if (a[1] !== b[1] || a[0] !== b[0] || a[3] !== b[3]) throw new Error("another line changed");' before.jsonl .wg/graph.jsonl \
   || loud_fail "graph.jsonl after done is wrong: $(cat .wg/graph.jsonl)"

@@ -24,7 +24,8 @@ echo '{"kind":"task","id":"t1","title":"two scenarios","status":"in-progress"}' 
 cd "$scratch"
 
 CI=1 wg_policy gate t1 --jobs 2 --no-audit >out.txt 2>err.txt || loud_fail "gate t1 exited $?: $(cat err.txt)"
-got="$(grep -E '^  (PASS|FAIL|SKIP|ERROR)' err.txt | tr -s ' ' | tr '\n' ';')"
+# Result lines carry each scenario's duration, `  PASS  slow_first (1.0 s)`: compare the names and outcomes.
+got="$(grep -E '^  (PASS|FAIL|SKIP|ERROR)' err.txt | sed -E 's/ \([0-9]+\.[0-9] s\)$//' | tr -s ' ' | tr '\n' ';')"
 expect_eq "result lines" "$got" " PASS slow_first; PASS fast_second;"
 
 echo "PASS: results reported in manifest order (slow_first, then fast_second)"

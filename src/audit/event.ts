@@ -25,6 +25,8 @@ const decided = {
   error: z.optional(DecisionErrorSchema),
   /** Per-field explanation (winner, values read, rules that lost, why the others failed), for `audit show`. */
   explanation: z.optional(z.unknown()),
+  /** The facts the rules could read (pruned to what policies may read), so `audit replay` can decide again. */
+  facts: z.optional(z.record(z.string(), z.unknown())),
 };
 
 /** What a caller hands to `appendDecision`: one spawn plan or one gate verdict and why. */
@@ -114,6 +116,7 @@ export function recordBody(decision: Decision, meta: { id: string; now: Date; ac
   };
   if (d.error) body.error = d.error;
   if (d.explanation !== undefined) body.explanation = d.explanation;
+  if (d.facts !== undefined) body.facts = d.facts;
   try {
     // INVARIANT: the body is plain JSON, so the hash of what we write equals the hash of what a reader parses.
     return JSON.parse(JSON.stringify(body)) as RecordBody;

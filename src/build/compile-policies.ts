@@ -7,6 +7,7 @@ import { PolicyFileSchema } from '../policy/schema.js';
 import { packageRoot } from '../shared/package-root.js';
 import { parseYaml } from '../shared/yaml.js';
 import { NAMESPACES, TABLES } from '../stages/index.js';
+import { policyJsonSchema } from '../check/json-schema.js';
 
 /** Compiles policies/**.yaml into dist/policies.json; throws (fails the build) on any invalid file. */
 export async function compileBundledPolicies(): Promise<number> {
@@ -32,5 +33,7 @@ export async function compileBundledPolicies(): Promise<number> {
   // The shipped sets must load and pass every check on their own.
   for (const table of TABLES) await loadPolicySet(table, { namespaces: NAMESPACES });
   writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(out));
+  // What editors validate policy files against (`# yaml-language-server: $schema=…`).
+  writeFileSync(join(root, 'dist', 'policy.schema.json'), `${JSON.stringify(policyJsonSchema(TABLES), null, 2)}\n`);
   return Object.keys(out).length;
 }

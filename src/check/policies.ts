@@ -1,23 +1,61 @@
-// `check`: loads every policy set a project would use and reports all problems without deciding anything.
+// `check`: validates, without deciding, everything a project's decisions read — policy files, both wg config files, the
+// smoke manifest — and reports every problem once, sorted by file and position.
 import { join } from 'node:path';
+import { loadLayers } from '../config/layers.js';
 import { locateWgDir } from '../config/locate.js';
+import { checkManifest } from '../gate/check-manifest.js';
+import { overlapWarnings } from '../policy/check.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { PolicyError, PolicyProblems } from '../shared/errors.js';
+import { PolicyError, PolicyProblems, formatError, type ErrorCode } from '../shared/errors.js';
 import { NAMESPACES, TABLES } from '../stages/index.js';
 
-/** The result of checking a project's policies. */
+/** One finding: an error (decisions would be refused) or a warning (they would be made, maybe not as meant). */
+export interface Finding {
+  severity: 'error' | 'warning';
+  code: ErrorCode | string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  key?: string;
+  rule?: string;
+  /** `file:line:col: severity code: message`, as printed. */
+  formatted: string;
+}
+
+/** The result of checking a project. */
 export interface CheckReport {
   ok: boolean;
   sets: Array<{ kind: string; revision?: string; files: PolicySet['files']; rules: number; disabled: PolicySet['disabled']; replaced: PolicySet['replaced'] }>;
-  problems: Array<Record<string, unknown>>;
+  findings: Finding[];
 }
 
-/** Checks the bundled policies and, when a wg dir is found, the project's own; each problem is reported once. */
-export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv; bundledOnly?: boolean }): Promise<CheckReport> {
+function finding(e: PolicyError, severity: Finding['severity']): Finding {
+  const { code, message, file, line, column, key, rule } = e;
+  const at = formatError({ code: 'usage', message: '', file, line, column }).replace(/: $/, '');
+  return {
+    severity,
+    code,
+    message,
+    file,
+    line,
+    column,
+    key,
+    rule,
+    formatted: `${at ? `${at}: ` : ''}${severity} ${code}: ${message}${rule && !message.includes(`\`${rule}\``) ? ` (rule ${rule})` : ''}`,
+  };
+}
+
+/** Checks the bundled policies and, when a wg dir is found (not `bundledOnly`), the project's policies, config and manifest. */
+export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv; home?: string; bundledOnly?: boolean }): Promise<CheckReport> {
   const env = opts.env ?? process.env;
-  const wgDir = opts.bundledOnly ? undefined : locateWgDir({ dir: opts.dir, env, cwd: opts.cwd ?? process.cwd() }).wgDir;
-  const report: CheckReport = { ok: true, sets: [], problems: [] };
-  const seen = new Set<string>();
+  const cwd = opts.cwd ?? process.cwd();
+  const wgDir = opts.bundledOnly ? undefined : locateWgDir({ dir: opts.dir, env, cwd }).wgDir;
+  const report: CheckReport = { ok: true, sets: [], findings: [] };
+  const add = (e: unknown, severity: Finding['severity'] = 'error') => {
+    if (!(e instanceof PolicyError)) throw e;
+    for (const p of e instanceof PolicyProblems ? e.problems : [e]) report.findings.push(finding(p, severity));
+  };
   for (const table of TABLES) {
     try {
       const set = await loadPolicySet(table, {
@@ -25,19 +63,34 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
         projectRoot: wgDir && join(wgDir, '..'),
         namespaces: NAMESPACES,
       });
-      const rules = [...set.byStage.values()].reduce((n, l) => n + l.length, 0);
-      report.sets.push({ kind: table.kind, revision: set.revision, files: set.files, rules, disabled: set.disabled, replaced: set.replaced });
+      const rules = [...set.byStage.values()].flat();
+      report.sets.push({ kind: table.kind, revision: set.revision, files: set.files, rules: rules.length, disabled: set.disabled, replaced: set.replaced });
+      for (const w of overlapWarnings(rules, table)) add(w, 'warning');
     } catch (e) {
-      if (!(e instanceof PolicyError)) throw e;
-      report.ok = false;
-      for (const p of e instanceof PolicyProblems ? e.problems : [e]) {
-        const key = `${p.code}\0${p.file}\0${p.line}\0${p.message}`;
-        if (seen.has(key)) continue; // a project file read by both sets is reported once
-        seen.add(key);
-        report.problems.push({ kind: table.kind, ...p.toJSON(), formatted: p.format() });
-      }
+      add(e);
       report.sets.push({ kind: table.kind, files: [], rules: 0, disabled: [], replaced: [] });
     }
   }
+  if (wgDir) {
+    try {
+      const layers = loadLayers({ wgDir, home: opts.home || env.HOME || undefined });
+      for (const w of [...layers.local.warnings, ...layers.global.warnings])
+        report.findings.push({ severity: 'warning', code: 'config-deprecated', message: w, formatted: `warning config-deprecated: ${w}` });
+    } catch (e) {
+      add(e);
+    }
+    const manifest = checkManifest({ dir: wgDir, cwd, env });
+    for (const p of manifest.problems) add(p);
+    for (const w of manifest.warnings) add(w, 'warning');
+  }
+  // Each problem once (a project file is read by every policy set), sorted by file and position.
+  const seen = new Set<string>();
+  report.findings = report.findings
+    .filter((f) => (seen.has(f.formatted) ? false : (seen.add(f.formatted), true)))
+    .sort(
+      (a, b) =>
+        (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code),
+    );
+  report.ok = !report.findings.some((f) => f.severity === 'error');
   return report;
 }

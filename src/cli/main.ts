@@ -1,5 +1,5 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { reportError } from './output.js';
 
@@ -17,7 +17,12 @@ const spawnOptions = (cmd: Command) =>
     .option('--task-json <file>', 'read the task from a JSON file instead of graph.jsonl (- for stdin)')
     .option('--agent-executor <name>', "the caller's executor (wg's agency executor): claude, native, codex or shell")
     .option('--default-model <spec>', "the caller's default model (the dispatcher's model), e.g. claude:opus")
-    .option('--prompt-file <path>', 'prompt file passed to native (default: <wgdir>/agents/<task>/prompt.txt)');
+    .option('--prompt-file <path>', 'prompt file (default: <wgdir>/agents/<agent-id>/prompt.txt)')
+    .option('--site <site>', "which of wg's spawn sites asks: dispatcher (default), ipc, spawn, spawn-task or chat")
+    .option('--agent <id>', "the agency agent (an id prefix, as task.agent; default: the task's agent)")
+    .option('--agent-id <id>', "the agent id wg gives this spawn (default: the next id in wg's agent registry)")
+    .option('--timeout <duration>', "the spawn's own timeout, as wg writes it (30m, 90s, 120; '' for none)")
+    .option('--role <role>', 'the chat handler role (wg spawn-task --role)');
 
 const auditOptions = (cmd: Command) =>
   cmd
@@ -30,10 +35,14 @@ const gateOptions = (cmd: Command) =>
     .option('--manifest <path>', "smoke manifest (default: $WG_SMOKE_MANIFEST, then wg's search: tests/smoke/manifest.toml)")
     .option('--full-smoke', 'run every scenario of the manifest, not only the ones the task owns')
     .option('--skip-smoke', 'bypass the scenarios (humans only; agents need WG_SMOKE_AGENT_OVERRIDE=1)')
+    .option('--skip-verify', "skip the task's verify command, as wg's flag does (humans only; wg-policy never runs it)")
     .option('--jobs <n>', 'scenarios run at once (default: the number of CPUs)')
     .option('--junit <file>', 'also write the results as JUnit XML')
     .option('--json', 'print the verdict as JSON on stdout')
-    .option('--base <rev>', 'git revision the grow-only manifest check compares with (default: HEAD)');
+    .option(
+      '--base <rev>',
+      'git revision the manifest and gate policies are compared with (default: the merge-base of HEAD and origin/HEAD, origin/main, origin/master, main or master; else HEAD)',
+    );
 
 /** Each command's definition; only the one invoked is built (all of them for `--help` and anything unknown). */
 const COMMANDS: Record<string, () => void> = {
@@ -59,6 +68,13 @@ const COMMANDS: Record<string, () => void> = {
     spawnOptions(program.command('explain <task-id>'))
       .description('show, per field, the winning rule, the config values it read, the rules that lost and why the rest did not match')
       .option('--json', 'print the explanation as JSON')
+      .option('--all', 'every rule of every stage, with why each did not match')
+      .option('--field <field>', 'only the stages deciding this field (e.g. executor, endpoint)')
+      .option('--why-not <rule-id>', 'why this rule did not decide: its first failing condition, or the rule that beat it')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  wg-policy explain t1                           # per field: value, rule, what it read, the runner-up\n  wg-policy explain t1 --field endpoint --all\n  wg-policy explain t1 --why-not executor.global-dispatcher',
+      )
       .action(async (taskId: string, opts) => (await import('./commands/explain.js')).runExplain(taskId, opts));
   },
   gate: () => {
@@ -68,7 +84,7 @@ const COMMANDS: Record<string, () => void> = {
   },
   done: () => {
     auditOptions(gateOptions(program.command('done <task-id>')))
-      .description("run the done gate and, when it allows, mark the task done in graph.jsonl under wg's lock")
+      .description("run the done gate and, when it allows, write what wg's done writes (done, pending-eval or pending-validation) under wg's lock")
       .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
   },
   check: () => {
@@ -79,6 +95,54 @@ const COMMANDS: Record<string, () => void> = {
       .option('--bundled', 'check only the bundled policies')
       .option('--json', 'print the report as JSON')
       .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
+  },
+  test: () => {
+    program
+      .command('test [paths...]')
+      .description('run policy test cases (YAML) against the policy set in effect: pass/fail with diffs, and rule coverage')
+      .option('--dir <dir>', 'wg directory whose policies are in effect (default: $WG_DIR, else found from cwd)')
+      .option('--bundled', 'test the bundled policies only (default paths: the bundled policies/tests)')
+      .option('--coverage', 'report the rules no case fired, per file, and the percentage')
+      .option('--coverage-threshold <percent>', 'fail (exit 1) when coverage is below this percentage')
+      .option('--fail-on-empty', 'fail (exit 1) when no test case is found')
+      .option('--json', 'print the report as JSON')
+      .addHelpText(
+        'after',
+        '\nPaths are files or folders of YAML test files (default: <wgdir>/policies/tests, else the bundled suite).\n\nExamples:\n  wg-policy test --coverage\n  wg-policy test .wg/policies/tests/gpu.yaml\n  wg-policy test --bundled --coverage-threshold 100',
+      )
+      .action(async (paths: string[], opts) => (await import('./commands/test.js')).runTest(paths, opts));
+  },
+  diff: () => {
+    program
+      .command('diff')
+      .description("plan every task under the project's config and policies at a git revision and as they are now; report what changes")
+      .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+      .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
+      .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
+      .option('--status <status>', 'only tasks with this status (e.g. open)')
+      .option('--json', 'one JSON line per changed task, with both plans')
+      .addHelpText(
+        'after',
+        '\nExit: 0 nothing changes, 1 something changes, 2 bad input.\n\nExamples:\n  wg-policy diff                        # uncommitted config/policy edits vs HEAD\n  wg-policy diff --base origin/main     # a pull request against its target\n  wg-policy diff --base-global ~/old-global.toml --status open',
+      )
+      .action(async (opts) => (await import('./commands/diff.js')).runDiff(opts));
+  },
+  graph: () => {
+    program
+      .command('graph')
+      .description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read')
+      .option('--dir <dir>', 'wg directory whose project policies to include (default: $WG_DIR, else found from cwd)')
+      .option('--bundled', 'draw the bundled policies only')
+      .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+      .addOption(new Option('--kind <set>', 'which policy set').choices(['spawn', 'gate']).default('spawn'))
+      .addHelpText('after', '\nExamples:\n  wg-policy graph --bundled > precedence.mmd\n  wg-policy graph --kind gate --format dot | dot -Tsvg > gate.svg')
+      .action(async (opts) => (await import('./commands/graph.js')).runGraph(opts));
+  },
+  schema: () => {
+    program
+      .command('schema')
+      .description('print the JSON Schema of the policy file format (for editors: yaml-language-server, VS Code, IntelliJ)')
+      .action(async () => (await import('./commands/schema.js')).runSchema());
   },
   serve: () => {
     auditOptions(program.command('serve'))
@@ -111,6 +175,18 @@ const COMMANDS: Record<string, () => void> = {
       .option('--since <time>', 'ISO time or anything Date.parse reads')
       .option('--until <time>', 'ISO time or anything Date.parse reads')
       .action(async (opts) => (await import('./commands/audit.js')).runList(opts));
+    logOptions(audit.command('replay'))
+      .description('decide the logged spawn decisions again under the policies in effect now; list those that would differ')
+      .option('--task <id>', 'only this task')
+      .option('--rule <id>', 'only decisions in which this rule fired')
+      .option('--field <name>', 'only decisions that decided this field')
+      .option('--since <time>', 'ISO time or anything Date.parse reads')
+      .option('--until <time>', 'ISO time or anything Date.parse reads')
+      .addHelpText(
+        'after',
+        '\nExit: 0 nothing would differ, 1 something would, 2 bad input. Records nothing.\n\nExample:\n  wg-policy audit replay --since 2026-11-01   # after editing .wg/policies/*.yaml',
+      )
+      .action(async (opts) => (await import('./commands/audit.js')).runReplay(opts));
     logOptions(audit.command('show <decision-id>'))
       .description('show one decision in full, with the per-field explanation')
       .action(async (id: string, opts) => (await import('./commands/audit.js')).runShow(id, opts));

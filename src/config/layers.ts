@@ -1,9 +1,11 @@
 // The layered view of wg config: local and global kept apart; every value answers {value, layer, file, key}.
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
 import { emptyConfig, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
+import { validateModelFormat } from './validate.js';
 
 /** The effective endpoint list for native spawns, and which file it came from. */
 export interface EffectiveEndpoints {
@@ -11,6 +13,8 @@ export interface EffectiveEndpoints {
   names: string[];
   count: number;
   origin: { layer: 'local' | 'global'; file: string } | null;
+  /** The active named profile whose presence made the global list count (wg's inheritance policy), if it did. */
+  viaProfile: { name: string; file: string } | null;
   /** Why the list is what it is, for messages. */
   looked: string;
 }
@@ -22,6 +26,8 @@ export interface ConfigLayers {
   local: ConfigFile;
   global: ConfigFile;
   endpoints: EffectiveEndpoints;
+  /** `<global dir>/active-profile`, when a named profile is active. */
+  activeProfile: { name: string; file: string } | null;
 }
 
 /** `~/…` for paths under home, project-relative otherwise. */
@@ -33,25 +39,36 @@ function display(path: string, projectRoot: string, home: string): string {
 }
 
 /**
- * The local list replaces the global one; global endpoints count only when the local file has no
- * endpoint list and sets `[llm_endpoints] inherit_global = true`.
+ * wg's endpoint inheritance: the local list replaces the global one; the global list counts when the local file has
+ * none and sets `[llm_endpoints] inherit_global = true`, or leaves it unset while a named profile is active.
  */
-function effectiveEndpoints(local: ConfigFile, global: ConfigFile): EffectiveEndpoints {
-  const make = (list: PublicEndpoint[], origin: EffectiveEndpoints['origin'], looked: string): EffectiveEndpoints => ({
+function effectiveEndpoints(local: ConfigFile, global: ConfigFile, profile: ConfigLayers['activeProfile']): EffectiveEndpoints {
+  const make = (list: PublicEndpoint[], origin: EffectiveEndpoints['origin'], looked: string, viaProfile: EffectiveEndpoints['viaProfile'] = null) => ({
     list,
     names: list.map((e) => e.name),
     count: list.length,
     origin,
+    viaProfile,
     looked,
   });
   if (local.endpoints !== undefined) return make(local.endpoints, { layer: 'local', file: local.file }, `${local.file} [[llm_endpoints.endpoints]]`);
-  const inherit = local.data.llm_endpoints?.inherit_global === true;
+  const knob = local.data.llm_endpoints?.inherit_global;
+  const byProfile = knob === undefined && profile !== null;
+  const inherit = knob === true || byProfile;
+  const why = knob === true ? 'inherit_global = true' : `the active named profile \`${profile?.name}\` in ${profile?.file}`;
   if (inherit && global.endpoints !== undefined)
-    return make(global.endpoints, { layer: 'global', file: global.file }, `${global.file} [[llm_endpoints.endpoints]] (inherited: inherit_global = true)`);
-  const why = inherit
+    return make(
+      global.endpoints,
+      { layer: 'global', file: global.file },
+      `${global.file} [[llm_endpoints.endpoints]] (inherited: ${why})`,
+      byProfile ? profile : null,
+    );
+  const reason = inherit
     ? `${local.file} (no [[llm_endpoints.endpoints]]) and ${global.file} (none either)`
-    : `${local.file} (no [[llm_endpoints.endpoints]]); ${global.file} was not consulted because ${local.file} does not set [llm_endpoints] inherit_global = true`;
-  return make([], null, why);
+    : knob === false
+      ? `${local.file} (no [[llm_endpoints.endpoints]]); ${global.file} was not consulted because ${local.file} sets [llm_endpoints] inherit_global = false`
+      : `${local.file} (no [[llm_endpoints.endpoints]]); ${global.file} was not consulted because ${local.file} does not set [llm_endpoints] inherit_global = true and no named profile is active`;
+  return make([], null, reason);
 }
 
 /** Per wg dir and home: the paths as shown, and the last layers built (reused while both files are unchanged). */
@@ -85,15 +102,19 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
   const local = loadConfigFile(localPath, shown(localPath));
   // `~/.wg/config.toml` existing means `~/.wg` is a folder: one stat settles where the global config is (globalConfigPath).
   const { usual } = place;
+  let globalPath = usual;
   let file = usual === localPath ? undefined : loadConfigFileIfPresent(usual, shown(usual));
   if (!file) {
-    const globalPath = globalConfigPath(home);
+    globalPath = globalConfigPath(home);
     // When the project dir is the global dir, "local" and "global" are the same file, as in wg.
     if (globalPath === localPath) file = { ...local };
     else if (globalPath === usual) file = place.absent ??= emptyConfig(shown(usual)); // just seen missing
     else file = loadConfigFile(globalPath, shown(globalPath));
   }
   const global = file;
-  if (place.last && place.last.local === local && place.last.global === global) return place.last;
-  return (place.last = { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global) });
+  const activeProfile = readActiveProfile(dirname(globalPath), dirname(global.file));
+  const last = place.last;
+  if (last && last.local === local && last.global === global && last.activeProfile === activeProfile) return last;
+  validateModelFormat(local, global);
+  return (place.last = { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global, activeProfile), activeProfile });
 }

@@ -1,5 +1,4 @@
 // Parses one wg config.toml: [coordinator] read as [dispatcher], spawn keys validated, secrets set aside.
-import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
@@ -7,31 +6,11 @@ import { hasCredentials, keyPathNamesSecret, namesSecret } from '../shared/secre
 import { parseToml, type Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
+import { parseTimeoutSecs } from './duration.js';
 import { deprecationWarning } from './model-spec.js';
+import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
 
-const RawEndpointSchema = z.looseObject({
-  name: z.string().check(z.minLength(1)),
-  provider: z.optional(z.string()),
-  url: z.optional(z.string()),
-  model: z.optional(z.string()),
-  is_default: z.optional(z.boolean()),
-  api_key: z.optional(z.string()),
-  api_key_file: z.optional(z.string()),
-  api_key_env: z.optional(z.string()),
-  api_key_ref: z.optional(z.string()),
-});
-
-const RoleSchema = z.looseObject({ model: z.optional(z.string()), executor: z.optional(z.string()) });
-
-/** The keys of wg's config that policies read; everything else is accepted untouched, as wg does. */
-export const ConfigSchema = z.looseObject({
-  agent: z.optional(RoleSchema),
-  dispatcher: z.optional(RoleSchema),
-  llm_endpoints: z.optional(z.looseObject({ inherit_global: z.optional(z.boolean()), endpoints: z.optional(z.array(RawEndpointSchema)) })),
-  policy: z.optional(z.looseObject({})),
-});
-export type WgConfig = z.infer<typeof ConfigSchema>;
-
+export { ConfigSchema, type WgConfig } from './schema.js';
 /** One parsed config file. */
 export interface ConfigFile {
   /** Path as shown to users (relative to the project root, or `~/…`). */
@@ -121,9 +100,25 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
       { ...raw, ...(written[0] === 'coordinator' ? { coordinator: raw.dispatcher } : {}) },
       { secret: (p) => namesSecret(String(p[p.length - 1] ?? '')), whole: 'the config file' },
     );
-    throw new PolicyError('config-type', message, { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey({ ...issue, path: written }) });
+    // wg-policy's own [policy] table is not wg's: wg ignores it.
+    const wgs = written[0] === 'policy' ? '' : `; ${WG_IGNORES_FILE}`;
+    throw new PolicyError('config-type', message + wgs, { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey({ ...issue, path: written }) });
   }
   const data = result.data;
+  const timeout = data.dispatcher?.agent_timeout;
+  if (timeout !== undefined && timeout !== '') {
+    const parsed = parseTimeoutSecs(timeout);
+    if ('error' in parsed) {
+      const pos = at(['dispatcher', 'agent_timeout']);
+      const key = aliases.get('dispatcher.agent_timeout') ?? 'dispatcher.agent_timeout';
+      throw new PolicyError('bad-duration', `\`${key}\` = "${timeout}" is ${parsed.error}; wg fails every spawn that reaches this timeout`, {
+        file: shownAs,
+        line: pos?.line,
+        column: pos?.column,
+        key,
+      });
+    }
+  }
   const strings: Array<[string, string]> = [];
   walkStrings(raw, '', strings);
   for (const [where, value] of strings) {

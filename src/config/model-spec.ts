@@ -47,3 +47,15 @@ export function deprecationWarning(where: string, spec: string): string | null {
   }
   return null;
 }
+
+/** Why wg's strict parser (`parse_model_spec_strict`) refuses a spec, as the end of a sentence, or null when it accepts it. */
+export function strictSpecProblem(spec: string): string | null {
+  if (spec === '') return 'is empty (use provider:model, e.g. `claude:opus`)';
+  const colon = spec.indexOf(':');
+  if (colon < 0) return `has no provider prefix (write provider:model, e.g. \`claude:${spec}\`, \`openrouter:${spec}\` or \`nex:${spec}\`)`;
+  const prefix = spec.slice(0, colon);
+  if (prefix === 'amplifier') return 'uses the removed `amplifier` executor (use a `claude:`, `codex:` or `nex:` model)';
+  if (!(KNOWN_PROVIDERS as readonly string[]).includes(prefix)) return `names unknown provider \`${prefix}\` (known: ${KNOWN_PROVIDERS.join(', ')})`;
+  if (colon === spec.length - 1) return `has provider \`${prefix}\` but no model name`;
+  return null;
+}

@@ -187,7 +187,8 @@ class Decision {
     out.determining.push({ stage: stage.name, field: stage.field, rule: winner.id, policy: policyOf(winner) });
     if (winner.then.reject !== undefined) {
       st.rejected = ev.message(winner, 'reject', live);
-      return this.stop(new PolicyError('rule-rejected', st.rejected, { rule: winner.id, file: winner.file, line: winner.line }));
+      const help = winner.then.help === undefined ? undefined : ev.message(winner, 'help', live);
+      return this.stop(new PolicyError('rule-rejected', st.rejected, { rule: winner.id, file: winner.file, line: winner.line, help }));
     }
     const { value, reads } = ev.value(winner, live);
     st.value = value;
@@ -197,8 +198,9 @@ class Decision {
     }
     const found: Source[] = [];
     const add = (fact: string, path: string | undefined, v: unknown) => {
-      const via = fact === this.table.resultsFact && path ? viaEarlier(out.provenance, path, this.viaCopies) : null;
-      for (const s of via ?? this.sourcesOf(fact, path, v)) found.push(s);
+      // A read of an earlier result carries that result's sources, plus any the mapper knows for the path below it.
+      if (fact === this.table.resultsFact && path) for (const s of viaEarlier(out.provenance, path, this.viaCopies)) found.push(s);
+      for (const s of this.sourcesOf(fact, path, v, live)) found.push(s);
     };
     for (const r of reads) add(r.fact, r.path, r.value);
     run.eachTrue(matched[0], add);
@@ -220,7 +222,7 @@ class Decision {
       out.provenance[stage.field] = { value, rule: winner.id, policy: policyOf(winner), sources, shadowed };
     }
     out.values[stage.field] = value;
-    const fact = stage.toFact ? stage.toFact(value) : value;
+    const fact = stage.toFact ? stage.toFact(value, live) : value;
     const entry = out.provenance[stage.field];
     const shown = { rule: entry.rule, from: describeAll(entry.sources, this.describe) };
     this.results[stage.field] = fact;
@@ -269,7 +271,6 @@ function viaEarlier(provenance: Readonly<Record<string, ProvenanceEntry>>, path:
   if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => Object.assign({}, s, { via: s.via ?? field })) }));
   return c.via;
 }
-
 
 function describeAll(sources: readonly Source[], describe: (s: Source) => string): string {
   const direct = sources.filter((s) => !s.via);

@@ -1,7 +1,8 @@
 // The two evaluators of the policy format: json-rules-engine itself (the reference) and the compiled plain functions.
 import type { LoadedRule } from '../policy/schema.js';
 import { compileStage, runStage, type StageRun } from './compile.js';
-import { compileExpr, compileMessage, renderMessage, resolveValue, type CompiledExpr, type Read } from './values.js';
+import { compileExpr, compileMessage, type CompiledExpr } from './compile-values.js';
+import { renderMessage, resolveValue, type Read } from './values.js';
 
 type Facts = Readonly<Record<string, unknown>>;
 /** The message fields of a rule's `then`. */

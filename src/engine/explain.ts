@@ -85,3 +85,51 @@ export function renderExplanation(x: CompactExplanation): string {
   if (x.error) out.push('', `rejected: ${String((x.error as { message?: unknown }).message)}`);
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * The short explanation `explain` prints by default: per stage the value, the rule that decided it, the values it read
+ * and the next rule that would have won without it.
+ */
+export function renderSummary(x: CompactExplanation): string {
+  const out: string[] = [`task ${x.task} (policy revision ${x.policyRevision})`];
+  for (const s of x.stages) {
+    const by = s.matched
+      ? s.matched.map((m) => `${m.rule} (${m.outcome.replace('matched: ', '')})`).join(', ')
+      : s.won
+        ? `${s.won.rule} (${s.won.policy})`
+        : 'no rule';
+    out.push(`${s.stage} → ${s.field} = ${JSON.stringify(s.value)}  ← ${by}`);
+    for (const src of (s.read ?? []).filter((r) => !r.via))
+      out.push(`    read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}`);
+    if (s.lost[0]) out.push(`    next: ${s.lost[0].rule} (${s.lost[0].policy}, priority ${s.lost[0].priority})`);
+  }
+  if (x.error) out.push('', `rejected: ${String((x.error as { message?: unknown }).message)}`);
+  out.push('', 'more: --all (every rule), --field <field>, --why-not <rule-id>');
+  return `${out.join('\n')}\n`;
+}
+
+/** The stages deciding one field (or named like it), for `explain --field`. */
+export function onlyField<T extends { stage: string; field: string }>(stages: readonly T[], field: string): T[] {
+  return stages.filter((s) => s.field === field || s.stage === field);
+}
+
+/** Why a rule did not decide: it won; it matched but a higher-priority rule beat it; or its first failing condition. */
+export function whyNot(stages: readonly ExplainedStage[], ruleId: string): string | null {
+  for (const s of stages) {
+    const i = s.rules.findIndex((r) => r.rule === ruleId);
+    if (i < 0) continue;
+    const r = s.rules[i];
+    const at = `${r.rule} (${r.policy}, priority ${r.priority})`;
+    if (r.outcome === 'won') return `${at} decided ${s.stage}: ${JSON.stringify(s.value)}`;
+    if (r.outcome.startsWith('matched: ')) return `${at} matched and counted in ${s.stage} (${r.outcome.slice(9)})`;
+    if (r.outcome === 'matched, lost') {
+      const winner = s.rules.find((x) => x.outcome === 'won');
+      return `${at} matched, but ${winner ? `${winner.rule} (${winner.policy}, priority ${winner.priority})` : 'a higher-priority rule'} beat it in ${s.stage}`;
+    }
+    const failed = r.conditions.find((c) => c.result === false);
+    if (failed) return `${at} did not match: ${failed.condition} failed, actual ${show(failed.actual)}`;
+    const skipped = r.conditions.find((c) => c.actual === 'not evaluated');
+    return `${at} did not match${skipped ? `: ${skipped.condition} was not evaluated (an earlier condition decided)` : ''}`;
+  }
+  return null;
+}

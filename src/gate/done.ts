@@ -1,13 +1,14 @@
-// completeTask: the gate, then (when allowed) the done transition in graph.jsonl; a denied gate writes nothing.
+// completeTask: the gate, then (when allowed) the decided transition in graph.jsonl; a denied gate writes nothing.
 import { locateWgDir } from '../config/locate.js';
-import { doneRefusal, markDone, type Transition } from '../graph/transition.js';
-import { PolicyError } from '../shared/errors.js';
+import { applyTransition, type Transition } from '../graph/transition.js';
 import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from './decide.js';
 
-/** The verdict and, when it allowed, what changed in graph.jsonl. */
+/** The verdict, what changed in graph.jsonl (null when nothing was written), and the line wg would print on stdout. */
 export interface DoneOutcome {
   verdict: Verdict;
   transition: Transition | null;
+  /** wg's stdout line: `Marked 't1' as done`, `Task 't1' is already done`, … (null when denied). */
+  say: string | null;
 }
 
 export interface CompleteHooks extends DoneHooks {
@@ -18,44 +19,32 @@ export interface CompleteHooks extends DoneHooks {
   now?: () => Date;
 }
 
-/** The log message wg-policy leaves on the task. */
-export function doneLogMessage(v: Verdict): string {
-  const s = v.summary;
-  const how = !s.ran
-    ? 'bypassed with --skip-smoke'
-    : s.selected === 0
-      ? 'no owned scenarios'
-      : `${s.passed} passed, ${s.skippedCount} skipped of ${s.selected} scenario(s)`;
-  return `Task marked done via wg-policy (smoke gate: ${how}; policy ${v.policyRevision})`;
-}
+/** wg's `current_user()`: `$WG_USER`, else `$USER`, else `unknown` (set but empty counts as set). */
+export const currentUser = (env: NodeJS.ProcessEnv): string => env.WG_USER ?? env.USER ?? 'unknown';
 
 /**
- * Runs the done gate for a task and, when it allows, marks the task done under wg's lock. A task whose status
- * cannot go to done is refused (`task-status`) before any scenario runs, and again under the lock.
+ * Runs the done gate for a task and, when it allows, writes the transition its `transition` rule decided (status,
+ * `completed_at`, wg's log entry) under wg's lock. `unchanged` writes nothing. Under the lock the statuses the
+ * decision read are checked again: a task done meanwhile is wg's no-op; any other change is `task-status`.
  */
 export async function completeTask(req: DoneRequest, hooks: CompleteHooks = {}): Promise<DoneOutcome> {
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
-  const { verdict } = await decideGate(
-    { ...req, dir: wgDir },
-    {
-      ...hooks,
-      beforeRun: (task) => {
-        const refusal = doneRefusal(task.id, task.status ?? undefined);
-        if (refusal) throw new PolicyError('task-status', refusal);
-        hooks.beforeRun?.(task);
-      },
-    },
-  );
+  const { verdict } = await decideGate({ ...req, dir: wgDir }, hooks);
   await hooks.afterVerdict?.(verdict);
-  if (!verdict.allowed) return { verdict, transition: null };
-  const transition = await markDone({
+  if (!verdict.allowed) return { verdict, transition: null, say: null };
+  const t = verdict.transition;
+  if (t.status === 'unchanged' || !t.log) return { verdict, transition: null, say: t.say };
+  const result = await applyTransition({
     wgDir,
     taskId: verdict.task,
-    message: doneLogMessage(verdict),
-    actor: env.WG_AGENT_ID || undefined,
+    to: t.status,
+    message: t.log,
+    user: currentUser(env),
+    expect: { [verdict.task]: verdict.taskStatus, [verdict.evaluation.id]: verdict.evaluation.status },
     now: hooks.now,
     onWait: hooks.onWait,
   });
-  return { verdict, transition };
+  if (!result.written) return { verdict, transition: null, say: `Task '${verdict.task}' is already done` };
+  return { verdict, transition: result.transition, say: t.say };
 }

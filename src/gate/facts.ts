@@ -3,7 +3,7 @@ import type { Source, SourceMapper } from '../shared/source.js';
 import type { GateRequestFact, ManifestFact, ScenarioResult, SummaryFact } from '../stages/gate.js';
 
 /** The request fact from flags and env. */
-export function requestFact(flags: { skipSmoke?: boolean; fullSmoke?: boolean }, env: NodeJS.ProcessEnv): GateRequestFact {
+export function requestFact(flags: { skipSmoke?: boolean; fullSmoke?: boolean; skipVerify?: boolean }, env: NodeJS.ProcessEnv): GateRequestFact {
   const agent = env.WG_AGENT_ID !== undefined;
   return {
     agent,
@@ -12,6 +12,7 @@ export function requestFact(flags: { skipSmoke?: boolean; fullSmoke?: boolean },
     skipSmoke: !!flags.skipSmoke,
     override: env.WG_SMOKE_AGENT_OVERRIDE === '1',
     fullSmoke: !!flags.fullSmoke,
+    skipVerify: !!flags.skipVerify,
   };
 }
 
@@ -36,6 +37,10 @@ export function summaryFact(results: readonly ScenarioResult[], selected: number
     skipped,
     skippedCount: skipped.length,
     skippedDetail: skipped.join(', '),
+    skippedReasons: results
+      .filter((r) => r.outcome === 'skip')
+      .map((r) => `${r.name} (${r.reason ?? 'scenario emitted SKIP (exit 77)'})`)
+      .join('; '),
     failed: names('fail'),
     timedOut: names('timeout'),
     errored: names('error'),
@@ -46,9 +51,9 @@ export function summaryFact(results: readonly ScenarioResult[], selected: number
   };
 }
 
-/** The manifest fact. */
+/** The manifest fact; `ignored` and `ownerless` are sentences ready for messages. */
 export function manifestFact(
-  m: { path: string | null; label: string; how: string; scenarios: number },
+  m: { path: string | null; label: string; how: string; scenarios: number; ignored: string[]; ownerless: string[] },
   cmp: { base: string; compared: boolean; lost: string[]; baseLabel?: string },
 ): ManifestFact {
   const from = cmp.baseLabel && cmp.lost.length ? ` (listed in ${cmp.baseLabel} at ${cmp.base})` : '';
@@ -63,6 +68,12 @@ export function manifestFact(
     lost: cmp.lost,
     lostCount: cmp.lost.length,
     lostDetail: `${cmp.lost.join(', ')}${from}`,
+    ignored: m.ignored,
+    ignoredCount: m.ignored.length,
+    ignoredDetail: m.ignored.join('; '),
+    ownerless: m.ownerless,
+    ownerlessCount: m.ownerless.length,
+    ownerlessDetail: m.ownerless.join(', '),
   };
 }
 
@@ -73,15 +84,36 @@ const REQUEST_KEYS: Readonly<Record<string, string>> = {
   override: '$WG_SMOKE_AGENT_OVERRIDE',
   skipSmoke: '--skip-smoke',
   fullSmoke: '--full-smoke',
+  skipVerify: '--skip-verify',
 };
 
-/** Maps gate fact reads to their sources: the task line, the caller's flags and env, the manifest, the scenario runs. */
-export function gateSourceMapper(taskFile: string | null, manifestFile: string | null): SourceMapper {
+/** Where the facts of a gate came from: the task's graph line, the graph, the manifest, the config file of each key. */
+export interface GateSourceFiles {
+  taskFile: string | null;
+  graphFile: string | null;
+  manifestFile: string | null;
+  /** `config` fact path → the layer and file its key was read from. */
+  config?: Readonly<Record<string, { layer: 'local' | 'global' | 'default'; file: string | null; key: string }>>;
+}
+
+/** Maps gate fact reads to their sources: the task line, the graph, the caller's flags and env, config, the manifest, the scenario runs. */
+export function gateSourceMapper(files: GateSourceFiles): SourceMapper {
+  const { taskFile, manifestFile } = files;
   return (fact, path, value): Source[] => {
     const key = path ? `${fact}.${path}` : fact;
     switch (fact) {
       case 'task':
         return [{ layer: 'task', file: taskFile, key: path ?? 'id', value }];
+      case 'blockers':
+      case 'evaluation':
+      case 'cycle':
+        return [{ layer: 'task', file: files.graphFile, key, value }];
+      case 'config': {
+        const c = path ? files.config?.[path] : undefined;
+        return [{ layer: c?.layer ?? 'default', file: c?.file ?? null, key: c?.key ?? key, value }];
+      }
+      case 'weakening':
+        return [{ layer: 'manifest', file: manifestFile, key, value }];
       case 'request':
         return [{ layer: 'cli', file: null, key: path && Object.hasOwn(REQUEST_KEYS, path) ? REQUEST_KEYS[path] : key, value }];
       case 'manifest':

@@ -14,6 +14,10 @@ export interface BaseComparison {
   at?: string;
   /** The base manifest's path in the working tree (absolute), when it was read. */
   file?: string;
+  /** The base manifest itself, its git blob id, and the repository and commit it was read from (for the weakening comparison). */
+  before?: Manifest;
+  baseBlob?: string;
+  repo?: { top: string; sha: string };
   note?: string;
 }
 
@@ -27,9 +31,13 @@ export interface CompareOptions {
   /** Where to look for the repository when there is no current manifest (the wg dir). */
   repoDir: string;
   base: string;
+  /** The base as messages name it (default: `base`). */
+  shownBase?: string;
   /** `--base` was given: an unusable base is bad input instead of a note. */
   explicit: boolean;
   git?: GitRunner;
+  /** A repository already resolved by the caller: its top and what `base` names there (saves two git calls). */
+  known?: { top: string; sha: string | null };
   /** A path for messages (cwd-relative when inside it). */
   shown?: (p: string) => string;
 }
@@ -50,11 +58,13 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const { base, explicit } = o;
   const git = o.git ?? runGit;
   const shown = o.shown ?? ((p: string) => p);
-  const skip = (note?: string): BaseComparison => ({ base, compared: false, lost: [], ...(note ? { note } : {}) });
+  const shownBase = o.shownBase ?? base;
+  const skip = (note?: string): BaseComparison => ({ base: shownBase, compared: false, lost: [], ...(note ? { note } : {}) });
   if (base.startsWith('-') || base.trim() === '' || /[\s\0]/.test(base))
     throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
   const repos = new Map<string, Repo | null>();
+  if (o.known) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
   const repoOf = (dir: string): Repo | null => {
     if (repos.has(dir)) return repos.get(dir)!;
     const known = [...repos.values()].find((r) => r && within(r.top, real(dir)));
@@ -85,7 +95,7 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
         key: '--base',
         help: 'pass a commit, branch or tag, e.g. --base origin/main',
       });
-    return skip(`grow-only check skipped: \`${base}\` does not name a commit yet in the git repository of \`${where}\``);
+    return skip(`grow-only check skipped: \`${shownBase}\` does not name a commit yet in the git repository of \`${where}\``);
   }
 
   // Candidates grouped by repository, in search order; the first one that existed at the base is the base manifest.
@@ -101,20 +111,24 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
     return skip(o.manifest ? `grow-only check skipped: \`${o.label}\` is not in a git repository` : undefined);
   }
-  const present = new Set<string>();
+  // Every candidate that existed at the base, with its blob id (`<mode> blob <id>\t<path>` entries).
+  const present = new Map<string, string>();
   for (const repo of new Set(inRepo.map((c) => c.repo))) {
     const rels = inRepo.filter((c) => c.repo === repo).map((c) => c.rel);
-    const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', '--name-only', repo.sha!, '--', ...rels], repo.top);
+    const listed = git(['--literal-pathspecs', 'ls-tree', '-r', '-z', repo.sha!, '--', ...rels], repo.top);
     if (listed.status !== 0)
       throw new PolicyError('git-base', `cannot list \`${base}\` in the git repository \`${repo.top}\` with git ls-tree`, { key: '--base' });
-    for (const rel of listed.stdout.split('\0')) if (rel) present.add(`${repo.top}\0${rel}`);
+    for (const entry of listed.stdout.split('\0')) {
+      const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+      if (m) present.set(`${repo.top}\0${m[2]}`, m[1]);
+    }
   }
   const found = inRepo.find((c) => present.has(`${c.repo.top}\0${c.rel}`));
   if (!found) {
     return skip(
       o.manifest
-        ? `grow-only check skipped: \`${o.label}\` did not exist at \`${base}\`, nor did any other smoke manifest of the search order`
-        : `grow-only check skipped: no smoke manifest existed at \`${base}\``,
+        ? `grow-only check skipped: \`${o.label}\` did not exist at \`${shownBase}\`, nor did any other smoke manifest of the search order`
+        : `grow-only check skipped: no smoke manifest existed at \`${shownBase}\``,
     );
   }
   const at = `${base}:${found.rel}`;
@@ -123,12 +137,13 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
   const before = loadManifestFromText(blob.stdout, at, formatOf(found.rel), path.dirname(found.file));
   const now = new Set((o.manifest?.scenarios ?? []).map((s) => s.name));
   const lost = before.scenarios.map((s) => s.name).filter((n) => !now.has(n));
-  const result: BaseComparison = { base, compared: true, lost, at, file: found.file };
+  const result: BaseComparison = { base: shownBase, compared: true, lost, at, file: found.file, before, repo: { top: found.repo.top, sha: found.repo.sha! } };
+  result.baseBlob = present.get(`${found.repo.top}\0${found.rel}`);
   if (o.manifest && path.resolve(o.manifest.file) === found.file) return result;
   const current = o.manifest ? `the current manifest is \`${o.label}\`` : 'no smoke manifest is found now';
   return {
     ...result,
-    note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${base}\` (the manifest the search order found there); ${current}`,
+    note: `grow-only: compared with \`${shown(found.file)}\` as it was at \`${shownBase}\` (the manifest the search order found there); ${current}`,
   };
 }
 

@@ -18,35 +18,60 @@ export function xmlEscape(s: string): string {
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
-function testcase(r: ScenarioResult, classname: string): string {
-  const head = `    <testcase name="${xmlEscape(r.name)}" classname="${xmlEscape(classname)}" time="${secs(r.durationMs)}"`;
-  const err = r.stderrTail ? `\n      <system-err>${xmlEscape(r.stderrTail)}</system-err>` : '';
-  switch (r.outcome) {
-    case 'pass':
-      return `${head}/>`;
-    case 'skip':
-      return `${head}>\n      <skipped message="${xmlEscape(r.reason ?? 'scenario emitted SKIP (exit 77)')}"/>${err}\n    </testcase>`;
-    case 'fail':
-    case 'timeout': {
-      const msg = r.outcome === 'fail' ? `exit ${r.exitCode ?? -1}` : (r.reason ?? 'timed out');
-      return `${head}>\n      <failure message="${xmlEscape(msg)}" type="${r.outcome}">${xmlEscape(r.stderrTail)}</failure>${err}\n    </testcase>`;
-    }
-    case 'error':
-      return `${head}>\n      <error message="${xmlEscape(r.reason ?? 'could not run the scenario')}" type="error"/>\n    </testcase>`;
-  }
+/** `<system-out>` / `<system-err>` with the tails of the scenario's output, when there is any. */
+function outputs(r: ScenarioResult): string[] {
+  return [
+    ...(r.stdoutTail ? [`      <system-out>${xmlEscape(r.stdoutTail)}</system-out>`] : []),
+    ...(r.stderrTail ? [`      <system-err>${xmlEscape(r.stderrTail)}</system-err>`] : []),
+  ];
 }
 
-/** The JUnit document for a verdict. */
+/**
+ * One `<testcase>`: a failure (or error) says what happened in its message and where the full log is in its text;
+ * the output tails go to `<system-out>` / `<system-err>` only, so nothing is said twice.
+ */
+function testcase(r: ScenarioResult, classname: string): string {
+  const head = `    <testcase name="${xmlEscape(r.name)}" classname="${xmlEscape(classname)}" time="${secs(r.durationMs)}"`;
+  const log = xmlEscape(`full output: ${r.logFile}`);
+  let verdict: string[] = [];
+  switch (r.outcome) {
+    case 'pass':
+      break;
+    case 'skip':
+      verdict = [`      <skipped message="${xmlEscape(r.reason ?? 'scenario emitted SKIP (exit 77)')}"/>`];
+      break;
+    case 'fail':
+      verdict = [
+        `      <failure message="${xmlEscape(r.signal ? `exit -1 (killed by ${r.signal})` : `exit ${r.exitCode ?? -1}`)}" type="fail">${log}</failure>`,
+      ];
+      break;
+    case 'timeout':
+      verdict = [`      <failure message="${xmlEscape(r.reason ?? 'timed out')}" type="timeout">${log}</failure>`];
+      break;
+    case 'error':
+      verdict = [`      <error message="${xmlEscape(r.reason ?? 'could not run the scenario')}" type="error">${log}</error>`];
+      break;
+  }
+  const body = [...verdict, ...outputs(r)];
+  return body.length ? [`${head}>`, ...body, '    </testcase>'].join('\n') : `${head}/>`;
+}
+
+/**
+ * The JUnit document for a verdict, in the subset of the JUnit schema Jenkins (xunit's junit-10.xsd) and GitLab read:
+ * `<testsuites name tests failures errors time>` (no `skipped` there: the Jenkins schema rejects it), one
+ * `<testsuite>` with `skipped`, `timestamp`, `<properties>` and one `<testcase>` per scenario. Times are wall time.
+ */
 export function junitXml(v: Verdict, timestamp: Date = new Date()): string {
   const count = (o: ScenarioResult['outcome'][]) => v.results.filter((r) => o.includes(r.outcome)).length;
-  const total = v.results.reduce((n, r) => n + r.durationMs, 0);
   const name = `wg-policy gate done: ${v.task}`;
-  const attrs = `tests="${v.results.length}" failures="${count(['fail', 'timeout'])}" errors="${count(['error'])}" skipped="${count(['skip'])}" time="${secs(total)}"`;
+  const totals = `tests="${v.results.length}" failures="${count(['fail', 'timeout'])}" errors="${count(['error'])}"`;
   const props = [
     ['task', v.task],
     ['verdict', v.effect],
     ['determining', v.determining.map((d) => d.rule).join(',')],
+    ['transition', v.transition.status],
     ['manifest', v.manifest.path ?? ''],
+    ['manifestBlob', v.manifest.blob ?? ''],
     ['policyRevision', v.policyRevision],
   ]
     .map(([k, val]) => `      <property name="${k}" value="${xmlEscape(val)}"/>`)
@@ -54,8 +79,8 @@ export function junitXml(v: Verdict, timestamp: Date = new Date()): string {
   const cases = v.results.map((r) => testcase(r, `smoke.${v.task}`));
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(name)}" ${attrs}>`,
-    `  <testsuite name="${xmlEscape(name)}" ${attrs} timestamp="${timestamp.toISOString().slice(0, 19)}">`,
+    `<testsuites name="${xmlEscape(name)}" ${totals} time="${secs(v.runMs)}">`,
+    `  <testsuite name="${xmlEscape(name)}" ${totals} skipped="${count(['skip'])}" time="${secs(v.runMs)}" timestamp="${timestamp.toISOString().slice(0, 19)}">`,
     `    <properties>\n${props}\n    </properties>`,
     ...cases,
     '  </testsuite>',

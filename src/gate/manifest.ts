@@ -8,6 +8,7 @@ import { readTextFile } from '../shared/read-file.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { parseYaml } from '../shared/yaml.js';
 import { describe, issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
+import { closest } from '../shared/did-you-mean.js';
 
 /** wg's default per-scenario timeout (`src/smoke.rs`). */
 export const DEFAULT_TIMEOUT_SECONDS = 180;
@@ -27,7 +28,8 @@ export const RawScenarioSchema = z.looseObject({
   script: nonEmpty,
   owners: z.optional(z.array(z.string())),
   description: z.optional(z.string()),
-  timeout_seconds: z.optional(z.int().check(z.positive())),
+  /** 0 means no limit, as in wg (GNU `timeout 0` never fires). */
+  timeout_seconds: z.optional(z.int().check(z.nonnegative())),
   requires: z.optional(RequiresSchema),
 });
 
@@ -46,8 +48,18 @@ export const ScenarioSchema = z.object({
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
-/** A loaded manifest: the file it came from, the folder scripts are relative to, scenarios in file order. */
-export const ManifestSchema = z.object({ file: z.string(), dir: z.string(), scenarios: z.array(ScenarioSchema) });
+/** A key wg ignores (so a typo silently changes the gate): where it is and the key it was probably meant to be. */
+export const IgnoredKeySchema = z.object({
+  key: z.string(),
+  /** The scenario it is in, or null at the top of the file. */
+  scenario: z.nullable(z.string()),
+  line: z.optional(z.number()),
+  suggestion: z.optional(z.string()),
+});
+export type IgnoredKey = z.infer<typeof IgnoredKeySchema>;
+
+/** A loaded manifest: the file it came from, the folder scripts are relative to, scenarios in file order, keys ignored. */
+export const ManifestSchema = z.object({ file: z.string(), dir: z.string(), scenarios: z.array(ScenarioSchema), ignored: z.array(IgnoredKeySchema) });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export type ManifestFormat = 'toml' | 'yaml';
@@ -85,7 +97,9 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
     const value = valueAt(src.data, issue.path);
     if (!key) throw new PolicyError('manifest-invalid', `${label} must be a table, not ${describe(value)}`, { file, line });
     const problem =
-      key === 'timeout_seconds' && value !== undefined ? `must be a positive whole number of seconds, not ${describe(value)}` : issueProblem(issue, value);
+      key === 'timeout_seconds' && value !== undefined
+        ? `must be a whole number of seconds (0 for no limit), not ${describe(value)}`
+        : issueProblem(issue, value);
     throw new PolicyError('manifest-invalid', `${label}: \`${key}\` ${problem}`, { file, line, key });
   }
   const seen = new Map<string, number | undefined>();
@@ -111,7 +125,36 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
       line,
     };
   });
-  return { file, dir, scenarios };
+  return { file, dir, scenarios, ignored: ignoredKeys(src, lineOf) };
+}
+
+const TOP_KEYS = Object.keys(RawManifestSchema.shape);
+const SCENARIO_KEYS = Object.keys(RawScenarioSchema.shape);
+
+/** Keys wg ignores, at the top and in each scenario, with the nearest known key. */
+function ignoredKeys(src: Located, lineOf: (p: readonly PropertyKey[]) => number | undefined): IgnoredKey[] {
+  const data = (src.data ?? {}) as Record<string, unknown>;
+  const out: IgnoredKey[] = [];
+  const note = (key: string, scenario: string | null, line: number | undefined, known: readonly string[]) => {
+    const suggestion = closest(key, known);
+    out.push({ key, scenario, ...(line ? { line } : {}), ...(suggestion ? { suggestion } : {}) });
+  };
+  for (const key of Object.keys(data)) if (!TOP_KEYS.includes(key)) note(key, null, src.positionOf([key])?.line, TOP_KEYS);
+  const list = Array.isArray(data.scenario) ? (data.scenario as Array<Record<string, unknown>>) : [];
+  list.forEach((raw, i) => {
+    for (const key of Object.keys(raw)) if (!SCENARIO_KEYS.includes(key)) note(key, String(raw.name), lineOf([i, key]), SCENARIO_KEYS);
+  });
+  return out;
+}
+
+/**
+ * One sentence per ignored key: `` `owner` in scenario `a` (m.toml:5) is ignored; did you mean `owners`? `` (without
+ * the file and line when `file` is null: an error carries its location apart).
+ */
+export function ignoredKeyMessage(k: IgnoredKey, file: string | null): string {
+  const at = file === null ? '' : ` (${k.line ? `${file}:${k.line}` : file})`;
+  const where = `${k.scenario === null ? 'at the top of the manifest' : `in scenario \`${k.scenario}\``}${at}`;
+  return `\`${k.key}\` ${where} is ignored${k.suggestion ? `; did you mean \`${k.suggestion}\`?` : ' (wg ignores unknown keys)'}`;
 }
 
 /** The scenarios a task owns, in manifest order. */

@@ -3,6 +3,7 @@ import type { Decision } from '../audit/event.js';
 import type { DecideResult } from '../engine/decide.js';
 import { compactStages, explainStages } from '../engine/explain.js';
 import { dedupeSources, type SourceMapper } from '../shared/source.js';
+import { TRANSITION_TABLE } from '../stages/gate.js';
 import type { Verdict } from './verdict.js';
 
 /** Every gate rule with every condition's actual value. */
@@ -20,8 +21,14 @@ export function gateDecision(verdict: Verdict, result: DecideResult, sourcesOf: 
     policyRevision: verdict.policyRevision,
     inputs: dedupeSources(read.flatMap((c) => sourcesOf(c.fact, c.path, c.actual))).map(({ layer, file, key, value }) => ({ layer, file, key, value })),
     result: verdict,
-    // The rules that decided, then the warnings (field: their effect), as the log has always listed them.
-    rules: [...verdict.determining, ...verdict.warnings].map((d) => ({ field: d.effect, rule: d.rule, policy: d.policy })),
+    // The rules that decided, then the warnings (field: their effect), as the log has always listed them; then the
+    // rule that decided what done writes (field: `transition`), unless it is the determining rule already.
+    rules: [
+      ...[...verdict.determining, ...verdict.warnings].map((d) => ({ field: d.effect, rule: d.rule, policy: d.policy })),
+      ...(verdict.determining.some((d) => d.rule === verdict.transition.rule)
+        ? []
+        : [{ field: TRANSITION_TABLE.stages[0].field, rule: verdict.transition.rule, policy: verdict.transition.policy }]),
+    ],
     explanation: { task: x.task, policyRevision: x.policyRevision, error: null, stages: compactStages(x.stages) },
   };
 }

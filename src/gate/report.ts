@@ -1,6 +1,7 @@
-// Human output of the gate (stderr): wg's header and result lines in manifest order, live progress in a terminal, the verdict's messages.
-import { renderResultLine, type ScenarioEvent, type ScenarioResult } from './result.js';
-import type { GatePlan } from './decide.js';
+// Human output of the gate (stderr): wg's header and result lines in manifest order with durations and log paths, a live
+// view in a terminal, the verdict's messages, and the closing `N passed, N failed, N skipped in T s` line.
+import { renderResultLine, seconds, type ScenarioEvent, type ScenarioResult } from './result.js';
+import type { GatePlan } from './request.js';
 import type { Verdict } from './verdict.js';
 
 /** How to print: `color` only for a terminal without NO_COLOR; `live` only in a terminal outside CI. */
@@ -17,35 +18,51 @@ export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, js
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
+const LABEL = { pass: 'PASS', skip: 'SKIP', fail: 'FAIL', timeout: 'FAIL', error: 'ERROR' } as const;
+
 /** wg's header line. */
 export function headerLine(p: GatePlan): string {
   return `Smoke gate: running ${p.count} scenario(s) for '${p.taskId}' (manifest: ${p.manifest})`;
 }
 
-/** One result in wg's render format, coloured by outcome when asked. */
+/** One result in wg's render format with its duration (and, for a failure, its log file), coloured by outcome when asked. */
 export function resultLine(r: ScenarioResult, color: boolean): string {
-  const line = renderResultLine(r);
+  const line = renderResultLine(r, true);
   const code = { pass: '32', skip: '33', fail: '31', timeout: '31', error: '31' }[r.outcome];
   const [first, ...rest] = line.split('\n');
   return [paint(color, code, first), ...rest].join('\n');
 }
 
-/** The verdict's messages: warnings, notices, then the determining rules (each with where it is defined). */
+/** The closing line of every verdict: `2 passed, 1 failed, 0 skipped in 1.3 s` (failed counts timeouts and errors too). */
+export function summaryLine(v: Verdict): string {
+  return `${v.summary.passed} passed, ${v.summary.brokenCount} failed, ${v.summary.skippedCount} skipped in ${seconds(v.elapsedMs)}`;
+}
+
+/**
+ * The verdict's messages: warnings, notices, the bundled rules a project disabled or replaced, then the determining
+ * rules (each with where it is defined), then the summary line.
+ */
 export function verdictLines(v: Verdict, color: boolean): string[] {
   const out: string[] = [];
   for (const w of v.warnings) out.push(paint(color, '33;1', w.message), ...(w.help ? [w.help] : []));
   for (const n of v.notices) out.push(`note: ${n}`);
+  for (const d of v.overrides.disabled) out.push(`note: gate rule \`${d.id}\` is disabled by ${d.by}`);
+  for (const r of v.overrides.replaced) out.push(`note: bundled gate rule \`${r.id}\` (${r.was}) is replaced by ${r.by}`);
+  const t = v.transition;
+  if (t.gate !== false && t.status !== 'done') out.push(`note: done writes \`${t.status}\` (${t.rule}, ${t.policy})`);
   for (const d of v.determining) {
     out.push(d.effect === 'deny' ? paint(color, '31;1', d.message) : d.message);
     if (d.help) out.push(d.help);
     out.push(paint(color, '2', `  (${d.effect} by ${d.rule}, ${d.policy})`));
   }
+  out.push(summaryLine(v));
   return out;
 }
 
 /**
  * Progress for scenario events: result lines in manifest order, each printed once every earlier scenario has
- * finished (later finishers wait in a buffer); in live mode also a status line with what is running.
+ * finished (later finishers wait in a buffer); in live mode also a status line naming what is running and what
+ * finished but waits for an earlier scenario.
  */
 export function createProgress(out: NodeJS.WritableStream & { columns?: number }, style: ReportStyle) {
   const running = new Map<number, { name: string; started: number }>();
@@ -57,7 +74,11 @@ export function createProgress(out: NodeJS.WritableStream & { columns?: number }
   const status = () => {
     const now = performance.now();
     const names = [...running.values()].map((r) => `${r.name} ${Math.floor((now - r.started) / 1000)}s`).join(', ');
-    const line = `  ... ${finished}/${total} done; running: ${names}`;
+    const held = [...waiting.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([, r]) => `${r.name} ${LABEL[r.outcome]}`)
+      .join(', ');
+    const line = `  ... ${finished}/${total} finished${held ? ` (${held})` : ''}; running: ${names}`;
     const width = Math.max(20, (out.columns || 100) - 1);
     return line.length > width ? `${line.slice(0, width - 1)}…` : line;
   };

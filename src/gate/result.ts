@@ -11,20 +11,28 @@ export const ScenarioEventSchema = z.discriminatedUnion('type', [
 ]);
 export type ScenarioEvent = z.infer<typeof ScenarioEventSchema>;
 
-/** wg's render format: `  PASS  a`, `  SKIP  a — why`, `  FAIL  a (exit N)` + stderr tail, `  ERROR a — why`. */
-export function renderResultLine(r: ScenarioResult): string {
+/** A duration for people: `0.4 s`. */
+export const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * wg's render format with each scenario's duration: `  PASS  a (0.4 s)`, `  SKIP  a (0.1 s) — why`,
+ * `  FAIL  a (exit N, 0.2 s)` + stderr tail, `  ERROR a (0.0 s) — why`; with `log`, a failure's log file follows.
+ */
+export function renderResultLine(r: ScenarioResult, log = false): string {
+  const d = seconds(r.durationMs);
   const tail = r.stderrTail ? r.stderrTail.split('\n').map((l) => `        ${l}`) : [];
+  const logLine = log ? [`        log: ${r.logFile}`] : [];
   switch (r.outcome) {
     case 'pass':
-      return `  PASS  ${r.name}`;
+      return `  PASS  ${r.name} (${d})`;
     case 'skip':
-      return `  SKIP  ${r.name} — ${r.reason ?? 'scenario emitted SKIP (exit 77)'}`;
+      return `  SKIP  ${r.name} (${d}) — ${r.reason ?? 'scenario emitted SKIP (exit 77)'}`;
     case 'error':
-      return `  ERROR ${r.name} — ${r.reason ?? 'could not run the scenario'}`;
+      return [`  ERROR ${r.name} (${d}) — ${r.reason ?? 'could not run the scenario'}`, ...logLine].join('\n');
     case 'timeout':
-      return [`  FAIL  ${r.name} (${r.reason ?? 'timed out'})`, ...tail].join('\n');
+      return [`  FAIL  ${r.name} (${r.reason ?? 'timed out'}, ${d})`, ...tail, ...logLine].join('\n');
     case 'fail':
       // wg reports a signal death as exit -1.
-      return [`  FAIL  ${r.name} (exit ${r.exitCode ?? -1})`, ...tail].join('\n');
+      return [`  FAIL  ${r.name} (exit ${r.exitCode ?? -1}, ${d})`, ...tail, ...logLine].join('\n');
   }
 }

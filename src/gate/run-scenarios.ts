@@ -67,6 +67,7 @@ async function runOne(s: Scenario, logFile: string, options: RunOptions): Promis
     timedOut: r.timedOut ?? false,
     durationMs: Math.round(performance.now() - started),
     stderrTail: r.stderrTail ?? '',
+    stdoutTail: r.stdoutTail ?? '',
     ...(r.reason === undefined ? {} : { reason: r.reason }),
     logFile,
     owners: [...s.owners],
@@ -83,7 +84,7 @@ async function runOne(s: Scenario, logFile: string, options: RunOptions): Promis
     }
     const run = await spawnAndSupervise(s, logFile, options);
     if ('error' in run) return done({ outcome: 'error', reason: `cannot run \`bash ${s.script}\`: ${run.error}` });
-    const r = { exitCode: run.code, signal: run.signal, timedOut: run.timedOut, stderrTail: run.stderrTail };
+    const r = { exitCode: run.code, signal: run.signal, timedOut: run.timedOut, stderrTail: run.stderrTail, stdoutTail: run.stdoutTail };
     if (run.timedOut) return done({ ...r, outcome: 'timeout', reason: `timed out after ${s.timeoutSeconds}s` });
     if (run.code === 0) return done({ ...r, outcome: 'pass' });
     if (run.code === 77) return done({ ...r, outcome: 'skip', reason: skipReason(run.stderrTail) });
@@ -93,7 +94,7 @@ async function runOne(s: Scenario, logFile: string, options: RunOptions): Promis
   }
 }
 
-type RunOutcome = { code: number | null; signal: string | null; timedOut: boolean; stderrTail: string } | { error: string };
+type RunOutcome = { code: number | null; signal: string | null; timedOut: boolean; stderrTail: string; stdoutTail: string } | { error: string };
 
 // INVARIANT: when this resolves, no process of the scenario's group, nor one carrying its run id, is alive, and no
 // stream is still awaited.
@@ -127,6 +128,7 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     });
   });
   const tail = new Tail(TAIL_BYTES);
+  const outTail = new Tail(TAIL_BYTES);
   const streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
   const ended = Promise.all(streams.map((st) => new Promise<void>((res) => st.once('close', () => res()))));
   let paused = false;
@@ -145,7 +147,10 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     logOk = false;
     for (const st of streams) st.resume();
   });
-  child.stdout?.on('data', write);
+  child.stdout?.on('data', (chunk: Buffer) => {
+    outTail.push(chunk);
+    write(chunk);
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     tail.push(chunk);
     write(chunk);
@@ -156,13 +161,17 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= pgid === undefined ? Promise.resolve() : terminateRun(pgid, runId, graceMs));
   const untrack = pgid === undefined ? () => {} : trackRun(pgid, runId);
-  const timer = setTimeout(
-    () => {
-      timedOut = true;
-      void stop();
-    },
-    Math.min(s.timeoutSeconds * (options.timeoutScaleMs ?? 1000), MAX_TIMER_MS),
-  );
+  // timeout_seconds = 0 is no limit, as in wg.
+  const timer =
+    s.timeoutSeconds > 0
+      ? setTimeout(
+          () => {
+            timedOut = true;
+            void stop();
+          },
+          Math.min(s.timeoutSeconds * (options.timeoutScaleMs ?? 1000), MAX_TIMER_MS),
+        )
+      : undefined;
   try {
     const ex = await exit;
     clearTimeout(timer);
@@ -173,7 +182,7 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     for (const st of streams) st.destroy();
     await within(settled, STREAM_LINGER_MS);
     if ('error' in ex) return ex;
-    return { code: ex.code, signal: ex.signal, timedOut, stderrTail: tail.lines(TAIL_LINES, TAIL_CHARS) };
+    return { code: ex.code, signal: ex.signal, timedOut, stderrTail: tail.lines(TAIL_LINES, TAIL_CHARS), stdoutTail: outTail.lines(TAIL_LINES, TAIL_CHARS) };
   } finally {
     clearTimeout(timer);
     untrack();

@@ -22,6 +22,7 @@ const optStr = z.optional(z.nullable(z.string()));
 export const TaskSchema = z.looseObject({
   id: z.string().check(z.minLength(1)),
   title: optStr,
+  description: optStr,
   status: optStr,
   model: optStr,
   endpoint: optStr,
@@ -30,6 +31,8 @@ export const TaskSchema = z.looseObject({
   executor: optStr,
   provider: optStr,
   tier: optStr,
+  timeout: optStr,
+  verify: optStr,
   agent: optStr,
   assigned: optStr,
   session_id: optStr,

@@ -1,7 +1,7 @@
 // graph.jsonl indexed once per file version: task id → line, so a task is found by id without scanning the file again.
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
-import { readTextFile } from '../shared/read-file.js';
+import { readFileBytes } from '../shared/read-file.js';
 import { scanGraph } from './scan.js';
 
 /** One version of graph.jsonl: its lines, the line of each task id (the last one: a duplicate id's later line wins, as in wg), and its first malformed line. */
@@ -29,7 +29,14 @@ function build(text: string, shownAs: string): GraphIndex {
 
 /** The index of the graph at `path` (shown as `shownAs`), built on first use and again only when the file changed. */
 export function graphIndex(path: string, shownAs: string): GraphIndex {
-  const read = () => readTextFile(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' });
+  const read = () => {
+    const bytes = readFileBytes(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' })!;
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new PolicyError('graph-line', "the graph is not valid UTF-8; wg's graph loader fails on it, so wg would load no task at all", { file: shownAs });
+    }
+  };
   return indexes.get(path, read, (text) => build(text!, shownAs), shownAs);
 }
 

@@ -1,43 +1,27 @@
-// The done transition on graph.jsonl under wg's lock protocol: flock(LOCK_EX) on graph.lock, temp file, fsync, rename.
+// The done transition (done, pending-eval, pending-validation) on graph.jsonl under wg's lock protocol: flock(LOCK_EX) on graph.lock, temp file, fsync, rename.
 import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { withFileLock } from '../shared/lock.js';
 import { readTextFile } from '../shared/read-file.js';
-import { findTaskLine } from './scan.js';
+import { readGraph } from './graph.js';
 
 /** What the transition changed. */
 export const TransitionSchema = z.object({
   task: z.string(),
   from: z.string(),
-  to: z.literal('done'),
+  /** The status written: done, pending-eval or pending-validation. */
+  to: z.string(),
   completedAt: z.string(),
+  /** The log entry's message (wg's text). */
+  message: z.string(),
   /** graph.jsonl line (1-based) of the task. */
   line: z.number(),
   /** How long the write waited for another holder of graph.lock. */
   waitedMs: z.number(),
 });
 export type Transition = z.infer<typeof TransitionSchema>;
-
-/**
- * Why a task in `status` cannot go to done, or null when it can. Decision: any non-terminal status may go to
- * done (wg's `wg done` is also used by humans on open tasks); done (and legacy pending-review), abandoned and
- * failed are refused — a failed task is reopened with `wg retry` first.
- */
-export function doneRefusal(id: string, status: string | undefined): string | null {
-  switch (status ?? 'open') {
-    case 'done':
-    case 'pending-review':
-      return `task \`${id}\` is already done`;
-    case 'abandoned':
-      return `task \`${id}\` is abandoned; reopen it before marking it done`;
-    case 'failed':
-      return `task \`${id}\` has failed; run \`wg retry ${id}\` before marking it done`;
-    default:
-      return null;
-  }
-}
 
 /** wg's timestamp form (chrono RFC 3339, nanoseconds, `+00:00`). */
 export function wgTimestamp(d: Date): string {
@@ -90,10 +74,10 @@ function members(text: string): { list: Array<{ key: string; start: number; end:
 }
 
 /**
- * Marks one task line done by editing its text: `status` set, `completed_at` set, one entry appended to `log`.
- * Every other byte of the line (field order, number forms, escapes, unknown fields) is kept.
+ * Edits one task line's text: `status` set, `completed_at` set, one entry appended to `log`. Every other byte of the
+ * line (field order, number forms, escapes, unknown fields) is kept.
  */
-export function editTaskLineDone(line: string, completedAt: string, entry: Record<string, string>): string {
+export function editTaskLine(line: string, status: string, completedAt: string, entry: Record<string, string>): string {
   const { list, close } = members(line);
   const last = (k: string) => [...list].reverse().find((m) => m.key === k);
   const edits: Array<{ at: number; end: number; text: string }> = [];
@@ -103,7 +87,7 @@ export function editTaskLineDone(line: string, completedAt: string, entry: Recor
     if (m) edits.push({ at: m.start, end: m.end, text: json });
     else appended.push(`${JSON.stringify(k)}:${json}`);
   };
-  set('status', '"done"');
+  set('status', JSON.stringify(status));
   set('completed_at', JSON.stringify(completedAt));
   const item = JSON.stringify(entry);
   const log = last('log');
@@ -117,46 +101,67 @@ export function editTaskLineDone(line: string, completedAt: string, entry: Recor
   return out;
 }
 
-/** Options for {@link markDone}; `now` is injectable. */
-export interface MarkDoneOptions {
+/** Options for {@link applyTransition}; `now` is injectable. */
+export interface TransitionOptions {
   wgDir: string;
   taskId: string;
+  /** The status to write. */
+  to: string;
+  /** The log entry's message. */
   message: string;
-  actor?: string;
+  /** The log entry's `user` (wg: `$WG_USER`, else `$USER`, else `unknown`). */
+  user: string;
+  /** The statuses the decision was made from (the task's and any other task it read); checked again under the lock. */
+  expect: Readonly<Record<string, string | null>>;
   now?: () => Date;
   /** Called when graph.lock is held by someone else and the write has to wait. */
   onWait?: () => void;
 }
 
+/** The write, or why there was none: the task went to done while the gate ran (wg's re-check: a no-op). */
+export type TransitionResult = { written: true; transition: Transition } | { written: false; alreadyDone: true; line: number };
+
 /**
- * Marks a task done in `<wgdir>/graph.jsonl` under wg's lock: re-reads the file under the lock, changes only the
- * task's line (the last one with its id, as wg reads it), writes `.graph.tmp.<pid>`, fsyncs, renames over.
- * Throws `task-status` when the task's status cannot go to done; `graph-line`, `task-not-found` or `file-unreadable` for a bad graph.
+ * Applies a decided transition to `<wgdir>/graph.jsonl` under wg's lock: re-reads the file under the lock, changes
+ * only the task's line (the last one with its id, as wg reads it), writes `.graph.tmp.<pid>`, fsyncs, renames over.
+ * The log entry is wg's: `{timestamp, actor: <assigned>, user, message}`. A task already done by then is a no-op; a
+ * status the decision read that changed meanwhile is `task-status` (nothing written); a bad graph is `graph-line`,
+ * `task-field`, `task-not-found` or `file-unreadable`.
  */
-export async function markDone(opts: MarkDoneOptions): Promise<Transition> {
+export async function applyTransition(opts: TransitionOptions): Promise<TransitionResult> {
   const graph = path.join(opts.wgDir, 'graph.jsonl');
   const shownAs = path.join(path.basename(opts.wgDir), 'graph.jsonl');
   const started = performance.now();
   return withFileLock(
     path.join(opts.wgDir, 'graph.lock'),
-    () => {
+    (): TransitionResult => {
       const waitedMs = Math.round(performance.now() - started);
       const text = readTextFile(graph, { shownAs, what: 'graph' });
-      const found = findTaskLine(text, shownAs, opts.taskId);
-      if (!found) throw new PolicyError('task-not-found', `task \`${opts.taskId}\` is not in ${shownAs}`, { file: shownAs, key: opts.taskId });
-      const status = typeof found.record.status === 'string' ? found.record.status : undefined;
-      const refusal = doneRefusal(opts.taskId, status);
-      if (refusal) throw new PolicyError('task-status', refusal, { file: shownAs, line: found.index + 1 });
+      const tasks = readGraph(text, shownAs);
+      const task = tasks.get(opts.taskId);
+      if (!task) throw new PolicyError('task-not-found', `task \`${opts.taskId}\` is not in ${shownAs}`, { file: shownAs, key: opts.taskId });
+      if (task.status === 'done') return { written: false, alreadyDone: true, line: task.line };
+      for (const [id, was] of Object.entries(opts.expect)) {
+        const now = tasks.get(id)?.status ?? null;
+        if (now !== was)
+          throw new PolicyError(
+            'task-status',
+            `task \`${id}\` changed while the gate ran (${was ?? 'absent'} → ${now ?? 'absent'}); nothing was written, run the gate again`,
+            { file: shownAs, line: tasks.get(id)?.line, key: id },
+          );
+      }
       const completedAt = wgTimestamp((opts.now ?? (() => new Date()))());
-      const entry = { timestamp: completedAt, ...(opts.actor ? { actor: opts.actor } : {}), message: opts.message };
+      const assigned = task.record.assigned;
+      const entry = { timestamp: completedAt, ...(typeof assigned === 'string' ? { actor: assigned } : {}), user: opts.user, message: opts.message };
       const lines = text.split('\n');
-      const raw = lines[found.index];
+      const raw = lines[task.line - 1];
       const cr = raw.endsWith('\r') ? '\r' : '';
-      const edited = editTaskLineDone(cr ? raw.slice(0, -1) : raw, completedAt, entry) + cr;
+      const edited = editTaskLine(cr ? raw.slice(0, -1) : raw, opts.to, completedAt, entry) + cr;
       JSON.parse(edited); // INVARIANT: the edited line is still one JSON object
-      lines[found.index] = edited;
+      lines[task.line - 1] = edited;
       writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), lines.join('\n'));
-      return { task: opts.taskId, from: status ?? 'open', to: 'done' as const, completedAt, line: found.index + 1, waitedMs };
+      const transition = { task: opts.taskId, from: task.status, to: opts.to, completedAt, message: opts.message, line: task.line, waitedMs };
+      return { written: true, transition };
     },
     { onWait: opts.onWait, what: shownAs },
   );

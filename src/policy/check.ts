@@ -66,6 +66,14 @@ function checkCondition(node: unknown, stage: StageSpec, path: PropertyKey[], re
   if (isFactRef(leaf.value)) checkRef(stage, leaf.value.fact, leaf.value.path, 'a condition value', [...path, 'value'], report);
 }
 
+/** ` (allowed: a, b); did you mean `a`?` for a stage whose value is one of a few strings. */
+function literalHint(stage: StageSpec, value: unknown): string {
+  const def = (stage.value as unknown as { _zod?: { def?: { entries?: Record<string, string> } } })._zod?.def;
+  const allowed = def?.entries ? Object.values(def.entries) : [];
+  if (!allowed.length) return '';
+  return ` (allowed: ${allowed.join(', ')})${typeof value === 'string' ? didYouMean(value, allowed) : ''}`;
+}
+
 function isUnconditional(rule: LoadedRule): boolean {
   const w = rule.when as Record<string, unknown>;
   return Array.isArray(w.all) && w.all.length === 0 && Object.keys(w).length === 1;
@@ -112,6 +120,14 @@ export function checkRules(
     if (then) report('then-shape', ['then'], then);
     for (const ref of collectRefs([rule.then.value, rule.then.reject, rule.then.message, rule.then.help]))
       checkRef(stage, ref.fact, ref.path, `rule \`${rule.id}\``, ['then'], report);
+    // A literal value (no fact reference, no placeholder) can be checked now instead of when it wins.
+    const value = rule.then.value;
+    if (stage.value && value !== undefined && collectRefs(value).length === 0 && !stage.value.safeParse(value).success)
+      report(
+        'rule-value',
+        ['then', 'value'],
+        `rule \`${rule.id}\` gives \`${rule.stage}\` the value ${JSON.stringify(value)}, which it does not accept${literalHint(stage, value)}`,
+      );
   }
   // A rule below an unconditional rule of the same first-match stage can never win. (Where any deny wins, every
   // matching rule counts.)
@@ -129,6 +145,90 @@ export function checkRules(
           { file: r.file, line: r.line, rule: r.id },
         ),
       );
+  }
+  return out;
+}
+
+/** One leaf of a rule's `all` list, as the overlap analysis reads it. */
+interface Clause {
+  key: string;
+  operator: string;
+  value: unknown;
+}
+
+/** The rule's conditions as a list of leaves that must all hold, or null when it uses `any`/`not` (not analysed). */
+function clauses(rule: LoadedRule): Clause[] | null {
+  const w = rule.when as Record<string, unknown>;
+  if (!Array.isArray(w.all)) return null;
+  const out: Clause[] = [];
+  for (const c of w.all as Array<Record<string, unknown>>) {
+    if (typeof c?.fact !== 'string') return null;
+    const value = c.value === undefined && FLAG_OPERATORS.has(String(c.operator)) ? true : c.value;
+    if (isFactRef(value)) return null;
+    out.push({ key: `${c.fact}.${String(c.path ?? '')}`, operator: String(c.operator), value });
+  }
+  return out;
+}
+
+/** True when two leaves on the same fact path cannot both hold (equal a / equal b, isSet / not set, in / equal outside it, …). */
+function contradict(a: Clause, b: Clause): boolean {
+  if (a.key !== b.key) return false;
+  const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+  const ops = (p: string, q: string): [Clause, Clause] | null =>
+    a.operator === p && b.operator === q ? [a, b] : b.operator === p && a.operator === q ? [b, a] : null;
+  if (a.operator === b.operator && ['equal', 'isSet', 'hasCredentials'].includes(a.operator)) return !same(a.value, b.value);
+  let m: [Clause, Clause] | null;
+  if ((m = ops('equal', 'notEqual'))) return same(m[0].value, m[1].value);
+  if ((m = ops('equal', 'in')) && Array.isArray(m[1].value)) return !m[1].value.some((v) => same(v, m![0].value));
+  if ((m = ops('equal', 'notIn')) && Array.isArray(m[1].value)) return m[1].value.some((v) => same(v, m![0].value));
+  if ((m = ops('isSet', 'equal') ?? ops('isSet', 'in'))) return m[0].value === false;
+  return false;
+}
+
+/** `b`'s conditions include all of `a`'s (so `b` matches only where `a` does). */
+function implies(b: Clause[], a: Clause[]): boolean {
+  return a.every((ca) => b.some((cb) => cb.key === ca.key && cb.operator === ca.operator && JSON.stringify(cb.value) === JSON.stringify(ca.value)));
+}
+
+/**
+ * Warnings `check` reports but loading does not refuse: a rule shadowed by a higher-priority rule of its first-match
+ * stage whose conditions it includes (it can never win), and pairs of rules of one stage and priority that can both
+ * match (the tie is broken by file order alone). Rules using `any` or `not` are not analysed.
+ */
+export function overlapWarnings(rules: readonly LoadedRule[], table: StageTable): PolicyError[] {
+  const out: PolicyError[] = [];
+  const stages = new Map(table.stages.map((s) => [s.name, s]));
+  const byStage = new Map<string, LoadedRule[]>();
+  for (const r of rules) if (stages.get(r.stage)?.combine === 'first-match') byStage.set(r.stage, [...(byStage.get(r.stage) ?? []), r]);
+  for (const list of byStage.values()) {
+    const sorted = [...list].sort((a, b) => b.priority - a.priority || a.order - b.order);
+    const parsed = new Map(sorted.map((r) => [r, clauses(r)]));
+    sorted.forEach((low, i) => {
+      const lc = parsed.get(low);
+      if (!lc || isUnconditional(low)) return;
+      for (const high of sorted.slice(0, i)) {
+        const hc = parsed.get(high);
+        if (!hc || isUnconditional(high)) continue;
+        if (high.priority > low.priority && implies(lc, hc)) {
+          out.push(
+            new PolicyError(
+              'shadowed-rule',
+              `rule \`${low.id}\` can never win: whenever it matches, \`${high.id}\` (${high.file}:${high.line}, priority ${high.priority}) matches too`,
+              { file: low.file, line: low.line, rule: low.id },
+            ),
+          );
+          return;
+        }
+        if (high.priority === low.priority && !lc.some((c) => hc.some((d) => contradict(c, d))))
+          out.push(
+            new PolicyError(
+              'ambiguous-rules',
+              `rules \`${high.id}\` (${high.file}:${high.line}) and \`${low.id}\` have priority ${low.priority} and can both match; file order decides`,
+              { file: low.file, line: low.line, rule: low.id },
+            ),
+          );
+      }
+    });
   }
   return out;
 }

@@ -18,8 +18,8 @@ export interface StageSpec {
   facts: Readonly<Record<string, z.ZodMiniType>>;
   /** first-match: what a winning rule's value must be; anything else is `rule-value` naming the rule. */
   value?: z.ZodMiniType;
-  /** What later stages see of the value under the table's results fact (default: the value itself). */
-  toFact?: (value: unknown) => unknown;
+  /** What later stages see of the value under the table's results fact (default: the value itself); lookups may read the facts. */
+  toFact?: (value: unknown, facts: Readonly<Record<string, unknown>>) => unknown;
   /** Warnings the decided value raises (a deprecated model prefix), given where it came from. */
   warnings?: (value: unknown, sources: readonly Source[], facts: Readonly<Record<string, unknown>>) => string[];
 }
@@ -43,18 +43,20 @@ export type FactPaths = readonly string[];
 type Def = { type: string; shape?: Record<string, z.ZodMiniType>; innerType?: z.ZodMiniType; in?: z.ZodMiniType; element?: z.ZodMiniType };
 const defOf = (s: z.ZodMiniType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
+/** The schema inside optional, nullable, default, readonly and pipe wrappers. */
+function unwrap(schema: z.ZodMiniType): z.ZodMiniType {
+  for (let s = schema; ;) {
+    const def = defOf(s);
+    if (['optional', 'nullable', 'default', 'readonly', 'nonoptional'].includes(def.type)) s = def.innerType!;
+    else if (def.type === 'pipe') s = def.in!;
+    else return s;
+  }
+}
+
 /** The paths a zod schema offers, derived from its shape (never typed by hand). */
 export function pathsOf(schema: z.ZodMiniType, prefix = ''): string[] {
-  const def = defOf(schema);
+  const def = defOf(unwrap(schema));
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'readonly':
-    case 'nonoptional':
-      return pathsOf(def.innerType!, prefix);
-    case 'pipe':
-      return pathsOf(def.in!, prefix);
     case 'object': {
       const out: string[] = [];
       for (const [k, v] of Object.entries(def.shape ?? {})) {
@@ -92,4 +94,27 @@ export function factVocabulary(stage: StageSpec): ReadonlyMap<string, FactPaths>
 /** True when `path` is one a fact offers. */
 export function knownPath(paths: FactPaths, path: string): boolean {
   return paths.some((k) => k === path || k === '*' || (k.endsWith('.*') && path.startsWith(k.slice(0, -1))));
+}
+
+/** A copy of `value` keeping only what `schema` declares (object keys, recursively); lists, records and unknowns whole. */
+export function pruneToSchema(value: unknown, schema: z.ZodMiniType): unknown {
+  const def = defOf(unwrap(schema));
+  switch (def.type) {
+    case 'object': {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(def.shape ?? {})) if (Object.hasOwn(value, k)) out[k] = pruneToSchema((value as Record<string, unknown>)[k], v);
+      return out;
+    }
+    default:
+      return value;
+  }
+}
+
+/** The facts a stage table's rules can read, pruned to their schemas (what a decision record keeps for replay). */
+export function factsForRecord(table: StageTable, facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const schemas = new Map<string, z.ZodMiniType>();
+  for (const s of table.stages)
+    for (const [name, schema] of Object.entries(s.facts)) if (name !== table.resultsFact && name !== table.provenanceFact) schemas.set(name, schema);
+  return Object.fromEntries([...schemas].filter(([name]) => Object.hasOwn(facts, name)).map(([name, schema]) => [name, pruneToSchema(facts[name], schema)]));
 }

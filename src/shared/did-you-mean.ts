@@ -1,6 +1,8 @@
 // The one fuzzy matcher behind every "did you mean" hint.
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance over code points (as wg's model suggestions count it). */
+export function editDistance(x: string, y: string): number {
+  const [a, b] = [Array.from(x), Array.from(y)];
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
@@ -16,7 +18,7 @@ export function closest(input: string, candidates: Iterable<string>): string | u
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = distance(input.toLowerCase(), c.toLowerCase());
+    const d = editDistance(input.toLowerCase(), c.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }
   return bestD <= reach ? best : undefined;
@@ -26,4 +28,15 @@ export function closest(input: string, candidates: Iterable<string>): string | u
 export function didYouMean(input: string, candidates: Iterable<string>): string {
   const best = closest(input, candidates);
   return best === undefined ? '' : `; did you mean \`${best}\`?`;
+}
+
+/** The `n` candidates nearest to `input` (case-insensitive, stable by candidate order), keeping those within `reach`. */
+export function nearest(input: string, candidates: readonly string[], n: number, reach: number): string[] {
+  const q = input.toLowerCase();
+  return candidates
+    .map((c, i) => ({ c, i, d: editDistance(q, c.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d || x.i - y.i)
+    .slice(0, n)
+    .filter((x) => x.d <= reach)
+    .map((x) => x.c);
 }

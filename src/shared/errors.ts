@@ -5,7 +5,7 @@ export const ERROR_CODES = {
   // 1: a policy refused or denied
   'rule-rejected': 1, // a spawn rule refused the task
   'no-rule-matched': 1, // a stage of the policy set has no rule for this input
-  'task-status': 1, // the task's status does not allow the transition
+  'task-status': 1, // a status the done decision read changed while the gate ran
   // 2: bad input or usage
   usage: 2,
   'file-unreadable': 2,
@@ -16,7 +16,14 @@ export const ERROR_CODES = {
   'yaml-syntax': 2,
   'yaml-aliases': 2,
   'config-type': 2,
+  'config-deprecated': 2, // check warns: a deprecated key or model prefix
   'config-credential-url': 2,
+  'config-model-format': 2, // a model spec wg's config validation refuses (wg then ignores the config)
+  'config-deprecated-key': 2, // a provider key wg's config validation refuses
+  'bad-duration': 2, // a timeout string wg cannot parse
+  'executor-toml': 2, // an executor TOML wg cannot parse
+  'executor-secret': 2, // an executor TOML that would put a secret into env or argv
+  'agent-registry': 2, // <wgdir>/service/registry.json wg cannot load
   'graph-line': 2,
   'task-not-found': 2,
   'task-field': 2,
@@ -36,12 +43,17 @@ export const ERROR_CODES = {
   'missing-value': 2,
   'bad-regex': 2,
   'unreachable-rule': 2,
+  'shadowed-rule': 2, // check warns: a higher-priority rule matches wherever this one does
+  'ambiguous-rules': 2, // check warns: two rules of one stage and priority can both match
   'rule-value': 2, // a winning rule produced a value its stage does not accept
   'plan-invalid': 2,
   'manifest-not-found': 2,
   'manifest-invalid': 2,
   'duplicate-scenario': 2,
   'git-base': 2,
+  'manifest-no-owners': 2, // check warns: a scenario with no owners never runs for a task
+  'manifest-unknown-key': 2, // `check`: a manifest key wg ignores (a typo that silently changes the gate)
+  'run-folder': 2, // the per-user scenario log folder is not the user's own
   'junit-write': 2,
   'lock-path': 2,
   'audit-config': 2,

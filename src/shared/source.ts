@@ -18,8 +18,8 @@ export const SourceSchema = z.object({
 });
 export type Source = z.infer<typeof SourceSchema>;
 
-/** Maps a fact path a rule read (with the value it saw) to the sources behind it. */
-export type SourceMapper = (fact: string, path: string | undefined, value: unknown) => Source[];
+/** Maps a fact path a rule read (with the value it saw, and the facts at that moment) to the sources behind it. */
+export type SourceMapper = (fact: string, path: string | undefined, value: unknown, facts?: Readonly<Record<string, unknown>>) => Source[];
 
 /** A source's identity for dedupeSources: `layer|file|key|via`. */
 const identity = (s: Source) => `${s.layer}|${s.file}|${s.key}|${s.via ?? ''}`;

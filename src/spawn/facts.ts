@@ -1,115 +1,96 @@
-// Builds the facts spawn policies read, and maps any fact path back to the config file and key that fed it.
-import { join, relative } from 'node:path';
-import type { ConfigLayers } from '../config/layers.js';
+// Builds the facts spawn policies read from the inputs of one decision.
 import type { ConfigFile } from '../config/load-toml.js';
-import type { LoadedTask } from '../graph/read-tasks.js';
-import { getPath } from '../policy/value-expr.js';
-import { isSet } from '../shared/is-set.js';
-import type { Source, SourceMapper } from '../shared/source.js';
+import { parseModelSpec } from '../config/model-spec.js';
+import { ROLES } from '../config/schema.js';
 import type * as z from 'zod/mini';
 import type { ConfigFactSchema } from '../stages/spawn.js';
+import type { SpawnInputs } from './inputs.js';
 
-/** What the caller of planSpawn passed (wg's agency executor and the dispatcher's default model). */
-export interface CallerInput {
-  agentExecutor?: string;
-  defaultModel?: string;
-  promptFile?: string;
-}
-
-const CLI_FLAGS: Readonly<Record<string, string>> = { agentExecutor: '--agent-executor', defaultModel: '--default-model', promptFile: '--prompt-file' };
+export { sourceMapper, describeSource } from './sources.js';
+export type { CallerInput } from './inputs.js';
 
 /** The config data policies may read, without any key material. */
 export function configFact(file: ConfigFile): z.infer<typeof ConfigFactSchema> {
   const d = file.data;
+  const prefix = (spec: string | undefined) => (spec === undefined ? undefined : (parseModelSpec(spec).provider ?? undefined));
+  const models = Object.fromEntries(
+    ROLES.filter((r) => d.models?.[r] !== undefined).map((r) => {
+      const m = d.models![r]!;
+      return [r, { model: m.model, tier: m.tier, endpoint: m.endpoint }];
+    }),
+  );
   return {
     file: file.file,
     agent: d.agent ? { model: d.agent.model, executor: d.agent.executor } : {},
-    dispatcher: d.dispatcher ? { model: d.dispatcher.model, executor: d.dispatcher.executor } : {},
+    dispatcher: d.dispatcher ? { model: d.dispatcher.model, executor: d.dispatcher.executor, agent_timeout: d.dispatcher.agent_timeout } : {},
+    models,
+    tiers: { fast: d.tiers?.fast, standard: d.tiers?.standard, premium: d.tiers?.premium },
+    profile: d.profile,
     llm_endpoints: { inherit_global: d.llm_endpoints?.inherit_global, endpoints: file.endpoints },
+    prefix: { agent: { model: prefix(d.agent?.model) }, dispatcher: { model: prefix(d.dispatcher?.model) } },
   };
 }
 
-/** The facts that come from the config layers alone, built once per layers object (the layers are kept while their files are unchanged). */
-const layerFacts = new WeakMap<ConfigLayers, { local: unknown; global: unknown; endpoints: unknown; agents: string }>();
+/** The facts that come from the config layers alone, built once per layers object (kept while their files are unchanged). */
+const layerFacts = new WeakMap<SpawnInputs['layers'], { local: unknown; global: unknown; endpoints: unknown }>();
 
-function factsOfLayers(layers: ConfigLayers) {
+function factsOfLayers(layers: SpawnInputs['layers']) {
   let f = layerFacts.get(layers);
   if (!f) {
-    const { list, names, count, origin, looked } = layers.endpoints;
+    const { list, names, count, origin, viaProfile, looked } = layers.endpoints;
     f = {
       local: configFact(layers.local),
       global: configFact(layers.global),
-      endpoints: { list, names, defaults: list.filter((e) => e.is_default).map((e) => e.name), count, origin: origin?.file ?? null, looked },
-      agents: relative(layers.projectRoot, join(layers.wgDir, 'agents')),
+      endpoints: {
+        list,
+        names,
+        defaults: list.filter((e) => e.is_default).map((e) => e.name),
+        count,
+        origin: origin?.file ?? null,
+        viaProfile: viaProfile?.name ?? null,
+        looked,
+      },
     };
     layerFacts.set(layers, f);
   }
   return f;
 }
 
-/** `<wgdir>/agents/<task>/prompt.txt` relative to the project root (path arithmetic skipped for ids that are one plain segment). */
-function promptFileOf(layers: ConfigLayers, agents: string, id: string): string {
-  if (/^[\w-][\w.-]*$/.test(id) && id !== '..' && agents !== '' && !agents.startsWith('..')) return `${agents}/${id}/prompt.txt`;
-  return relative(layers.projectRoot, join(layers.wgDir, 'agents', id, 'prompt.txt'));
+/** The tier list as policies read it, built once per effective tier list. */
+const tierLists = new WeakMap<SpawnInputs['tiers'], unknown[]>();
+
+function tierListOf(tiers: SpawnInputs['tiers']): unknown[] {
+  let l = tierLists.get(tiers);
+  if (!l) tierLists.set(tiers, (l = tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } }))));
+  return l;
 }
 
 /** Facts for the first stage; decide adds `plan` and `provenance` as stages run. */
-export function buildFacts(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): Record<string, unknown> {
-  const { task } = loaded;
-  const mode = typeof task.exec_mode === 'string' && ['full', 'light', 'bare'].includes(task.exec_mode) ? task.exec_mode : 'full';
+export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
+  const { layers, loaded, caller } = inp;
   const shared = factsOfLayers(layers);
-  const promptFile = caller.promptFile ?? promptFileOf(layers, shared.agents, task.id);
+  const tierSpec = inp.taskTier ? inp.tiers.find((t) => t.tier === inp.taskTier)!.spec : null;
   return {
-    task,
-    cli: { agentExecutor: caller.agentExecutor, defaultModel: caller.defaultModel },
+    task: loaded.task,
+    cli: caller,
     local: shared.local,
     global: shared.global,
     endpoints: shared.endpoints,
-    spawn: { promptFile, execMode: mode },
+    spawn: {
+      wgDir: inp.wgDirReal,
+      workingDir: inp.workingDir,
+      nextAgentId: inp.nextAgent.next,
+      chatRef: inp.chat.ref,
+      chatRole: inp.chat.role,
+      chatJournal: inp.chat.journal,
+    },
+    agency: { asked: inp.agency.asked, match: inp.agency.match, agent: inp.agency.agent, role: inp.agency.role },
+    tiers: { list: tierListOf(inp.tiers), task: tierSpec, taskTier: inp.taskTier },
+    tagRouting: { match: inp.tagMatch ? { tag: inp.tagMatch.tag, model: inp.tagMatch.model } : null },
+    registry: { list: inp.registry.list },
+    modelCache: { file: inp.modelCache.file, present: inp.modelCache.ids !== null, ids: inp.modelCache.ids ?? [] },
+    executors: { list: inp.executors.list },
+    timeouts: inp.timeouts,
+    profile: { active: layers.activeProfile?.name ?? null, file: layers.activeProfile?.file ?? null },
   };
-}
-
-/** Maps `fact.path` reads to the config file and key, task field or flag that fed them. */
-export function sourceMapper(layers: ConfigLayers, loaded: LoadedTask, caller: CallerInput): SourceMapper {
-  const taskFile = loaded.line ? `${loaded.file}:${loaded.line}` : loaded.file;
-  return (fact, path, value): Source[] => {
-    switch (fact) {
-      case 'task':
-        return isSet(value) ? [{ layer: 'task', file: taskFile, key: path ?? 'id', value }] : [];
-      case 'cli':
-        return isSet(value) && path ? [{ layer: 'cli', file: null, key: CLI_FLAGS[path] ?? path, value }] : [];
-      case 'local':
-      case 'global': {
-        if (!isSet(value) || !path) return [];
-        const file = layers[fact];
-        return [{ layer: fact, file: file.file, key: file.aliases.get(path) ?? path, value }];
-      }
-      case 'endpoints': {
-        const origin = layers.endpoints.origin;
-        if (!origin || !path) return [];
-        const m = /^list\.(\d+)/.exec(path);
-        const key = m ? `llm_endpoints.endpoints[${m[1]}]` : 'llm_endpoints.endpoints';
-        const shown = m ? getPath(layers.endpoints.list, m[1]) : value;
-        return [{ layer: origin.layer, file: origin.file, key, value: shown }];
-      }
-      case 'spawn':
-        if (path === 'execMode' && isSet(loaded.task.exec_mode)) return [{ layer: 'task', file: taskFile, key: 'exec_mode', value: loaded.task.exec_mode }];
-        if (path === 'promptFile' && caller.promptFile) return [{ layer: 'cli', file: null, key: '--prompt-file', value }];
-        return [];
-      default:
-        return [];
-    }
-  };
-}
-
-/** A source as one phrase for messages: `task t1 model`, `--default-model`, `local .wg/config.toml dispatcher.executor`. */
-export function describeSource(taskId: string): (s: Source) => string {
-  return (s) =>
-    s.layer === 'task'
-      ? `task ${taskId} ${s.key}`
-      : s.layer === 'cli'
-        ? s.key
-        : s.layer === 'default'
-          ? `default in ${s.file}`
-          : `${s.layer} ${s.file} ${s.key}`;
 }

@@ -2,22 +2,39 @@
 import * as z from 'zod/mini';
 import { EndpointSchema } from '../config/endpoint.js';
 import { ProvenanceEntrySchema } from '../engine/decision.js';
-import { ExecutorSchema } from '../stages/spawn.js';
+import { ExecutorSchema, LaunchSchema } from '../stages/spawn.js';
 
 export { ProvenanceEntrySchema, type ProvenanceEntry } from '../engine/decision.js';
 
 export const SpawnPlanSchema = z.object({
   task: z.string(),
+  /** How wg launches it: `agent` (run.sh), `inline-shell` (the dispatcher's `wg exec --shell`), `chat-handler`, `chat-supervisor`. */
+  launch: LaunchSchema,
   executor: ExecutorSchema,
+  execMode: z.string(),
   model: z.object({ spec: z.string(), provider: z.nullable(z.string()), id: z.string() }),
+  /** The provider label (WG_LLM_PROVIDER, native --provider). */
+  provider: z.string(),
   endpoint: z.nullable(EndpointSchema),
+  /** The agent id (`agent-N`): given by the caller, else predicted from wg's agent registry. */
+  agentId: z.string(),
+  promptFile: z.string(),
+  /** Hard timeout in seconds, or null for none. */
+  timeout: z.nullable(z.number()),
   env: z.record(z.string(), z.string()),
   argv: z.array(z.string()),
   provenance: z.object({
-    executor: ProvenanceEntrySchema,
+    launch: ProvenanceEntrySchema,
+    execMode: ProvenanceEntrySchema,
     model: ProvenanceEntrySchema,
+    executor: ProvenanceEntrySchema,
+    executorConfig: ProvenanceEntrySchema,
     modelId: ProvenanceEntrySchema,
+    provider: ProvenanceEntrySchema,
     endpoint: ProvenanceEntrySchema,
+    agentId: ProvenanceEntrySchema,
+    promptFile: ProvenanceEntrySchema,
+    timeout: ProvenanceEntrySchema,
     env: ProvenanceEntrySchema,
     argv: ProvenanceEntrySchema,
   }),

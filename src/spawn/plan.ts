@@ -10,10 +10,12 @@ import { decide, decideSync, defaultEvaluator, type DecideResult, type Evaluator
 import { readTaskFromGraph, readTaskFromJson, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
+import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
-import { buildFacts, describeSource, sourceMapper, type CallerInput } from './facts.js';
+import { buildFacts, describeSource, sourceMapper } from './facts.js';
+import { readSpawnInputs, type CallerInput } from './inputs.js';
 import { PLAN_KEYS, PlanFieldsSchema, PROVENANCE_KEYS, type SpawnPlan } from './plan-schema.js';
 import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
@@ -50,13 +52,13 @@ export interface SpawnOutcome {
   readonly decision: Decision;
 }
 
-/** Everything a plan reads besides the task: resolved once per call (or once per batch in planMany). */
+/** Everything a plan reads besides the task and the policy set: resolved once per call (or once per batch in planMany). */
 interface SpawnContext {
   env: NodeJS.ProcessEnv;
   wgDir: string;
   layers: ConfigLayers;
-  policies: PolicySet;
   graph: { path: string; shownAs: string };
+  policyOptions: { projectPolicyDir: string; projectRoot: string; namespaces: typeof NAMESPACES };
 }
 
 /** Per wg dir: where its policies and graph are (path arithmetic done once per process). */
@@ -74,11 +76,8 @@ function placeOf(wgDir: string, projectRoot: string): { policyDir: string; graph
   return p;
 }
 
-/**
- * Locates the wg dir and reads the config layers and the policy set, each kept per process while its files are
- * unchanged. Synchronous when the policy set is already loaded (the common case), a promise when it must be parsed.
- */
-function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): SpawnContext | Promise<SpawnContext> {
+/** Locates the wg dir and reads the config layers, each kept per process while its files are unchanged. */
+function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): SpawnContext {
   const env = req.env ?? process.env;
   const where = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd(), defer: true });
   const { wgDir } = where;
@@ -92,10 +91,12 @@ function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): Spawn
   // A local config.toml that exists proves the folder exists; otherwise check it now.
   if (!layers.local.exists) assertWgDir(where);
   const { policyDir, graph } = placeOf(wgDir, layers.projectRoot);
-  const opts = { projectPolicyDir: policyDir, projectRoot: layers.projectRoot, namespaces: NAMESPACES };
-  const cached = cachedPolicySet(SPAWN_TABLE, opts);
-  if (cached) return { env, wgDir, layers, policies: cached, graph };
-  return loadPolicySet(SPAWN_TABLE, opts).then((policies) => ({ env, wgDir, layers, policies, graph }));
+  return { env, wgDir, layers, graph, policyOptions: { projectPolicyDir: policyDir, projectRoot: layers.projectRoot, namespaces: NAMESPACES } };
+}
+
+/** The spawn policy set of a context: kept per process while its files are unchanged (synchronous then), else loaded. */
+function policiesOf(ctx: SpawnContext): PolicySet | Promise<PolicySet> {
+  return cachedPolicySet(SPAWN_TABLE, ctx.policyOptions) ?? loadPolicySet(SPAWN_TABLE, ctx.policyOptions);
 }
 
 function loadTask(req: SpawnRequest, ctx: SpawnContext): LoadedTask {
@@ -109,11 +110,19 @@ function loadTask(req: SpawnRequest, ctx: SpawnContext): LoadedTask {
  * Decides one task in a prepared context. Synchronous with the compiled evaluator and no decision log (the hot path);
  * the explanation and the record are built when first read (or recorded).
  */
-function decideTask(ctx: SpawnContext, loaded: LoadedTask, caller: CallerInput, options: SpawnOptions, warn: (m: string) => void): SpawnOutcome | Promise<SpawnOutcome> {
-  const { layers, policies } = ctx;
+function decideTask(
+  ctx: SpawnContext,
+  policies: PolicySet,
+  loaded: LoadedTask,
+  caller: CallerInput,
+  options: SpawnOptions,
+  warn: (m: string) => void,
+): SpawnOutcome | Promise<SpawnOutcome> {
+  const { layers } = ctx;
   const taskId = loaded.task.id;
-  const facts = buildFacts(layers, loaded, caller);
-  const how = { sourcesOf: sourceMapper(layers, loaded, caller), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
+  const inputs = readSpawnInputs(layers, loaded, caller, warn);
+  const facts = buildFacts(inputs);
+  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
     for (const w of result.warnings) warn(w);
     if (result.error && result.error.exit !== 1) throw result.error;
@@ -128,7 +137,7 @@ function decideTask(ctx: SpawnContext, loaded: LoadedTask, caller: CallerInput, 
         return (explanation ??= spawnExplanation(taskId, policies.revision, result, plan, error));
       },
       get decision() {
-        return (decision ??= spawnDecision(outcome.explanation, result, error));
+        return (decision ??= spawnDecision(outcome.explanation, result, error, factsForRecord(SPAWN_TABLE, facts)));
       },
     };
     if (!options.decisionLog) return outcome;
@@ -145,6 +154,15 @@ function decideTask(ctx: SpawnContext, loaded: LoadedTask, caller: CallerInput, 
   return finish(decideSync(SPAWN_TABLE, policies, facts, how));
 }
 
+/** The caller's inputs of a request (and nothing else: the request also carries where to look). */
+function callerOf(req: CallerInput): CallerInput {
+  const out: CallerInput = {};
+  for (const k of CALLER_KEYS) if (req[k] !== undefined) out[k] = req[k];
+  return out;
+}
+
+const CALLER_KEYS = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
+
 const stderrWarn = (m: string) => process.stderr.write(`warning: ${m}\n`);
 
 /** Config warnings, once per call (or per batch). */
@@ -159,10 +177,12 @@ function warnLayers(ctx: SpawnContext, warn: (m: string) => void): void {
  */
 export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnOutcome> {
   const warn = options.warn ?? stderrWarn;
-  const pending = prepare(req);
-  const ctx = pending instanceof Promise ? await pending : pending;
+  const ctx = prepare(req);
   warnLayers(ctx, warn);
-  return decideTask(ctx, loadTask(req, ctx), req, options, warn);
+  const loaded = loadTask(req, ctx);
+  const pending = policiesOf(ctx);
+  const policies = pending instanceof Promise ? await pending : pending;
+  return decideTask(ctx, policies, loaded, callerOf(req), options, warn);
 }
 
 /** What planMany plans: every task of graph.jsonl (optionally only some statuses), or the tasks given (ids or objects). */
@@ -186,8 +206,10 @@ export interface ManyItem {
  */
 export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): AsyncGenerator<ManyItem> {
   const warn = options.warn ?? stderrWarn;
-  const ctx = await prepare(req);
+  const ctx = prepare(req);
   warnLayers(ctx, warn);
+  const policies = await policiesOf(ctx);
+  const caller = callerOf(req);
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
   const wanted = req.status && new Set(req.status);
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);
@@ -205,7 +227,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
     }
     if (wanted && !wanted.has(loaded.task.status ?? 'open')) continue;
     try {
-      const pending = decideTask(ctx, loaded, req, options, warn);
+      const pending = decideTask(ctx, policies, loaded, caller, options, warn);
       const outcome = pending instanceof Promise ? await pending : pending;
       yield { task: id, plan: outcome.plan, error: outcome.error };
     } catch (e) {
@@ -225,9 +247,15 @@ function assemble(
   const model = parseModelSpec(String(values.model));
   const r = PlanFieldsSchema.safeParse({
     task: taskId,
+    launch: values.launch,
     executor: values.executor,
+    execMode: values.execMode,
     model: { spec: model.spec, provider: model.provider, id: values.modelId },
+    provider: values.provider,
     endpoint: values.endpoint ?? null,
+    agentId: values.agentId,
+    promptFile: values.promptFile,
+    timeout: values.timeout ?? null,
     env: values.env,
     argv: values.argv,
     policyRevision,

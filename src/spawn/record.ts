@@ -18,7 +18,7 @@ export function compactExplanation(x: SpawnExplanation): CompactExplanation {
 }
 
 /** A spawn decision: the plan (or the refusal), the rule that decided each stage, the config values they read. */
-export function spawnDecision(x: SpawnExplanation, result: DecideResult, error: PolicyError | null): Decision {
+export function spawnDecision(x: SpawnExplanation, result: DecideResult, error: PolicyError | null, facts?: Record<string, unknown>): Decision {
   return {
     kind: 'spawn',
     taskId: x.task,
@@ -33,5 +33,6 @@ export function spawnDecision(x: SpawnExplanation, result: DecideResult, error: 
     rules: result.determining.map((d) => ({ field: d.stage, rule: d.rule, policy: d.policy })),
     error: error ? { code: error.code, message: error.message, ...(error.rule ? { rule: error.rule } : {}) } : undefined,
     explanation: compactExplanation(x),
+    ...(facts ? { facts } : {}),
   };
 }

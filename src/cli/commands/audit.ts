@@ -115,3 +115,25 @@ export async function runShow(id: string, flags: LogFlags): Promise<void> {
   const x = r.explanation as CompactExplanation | undefined;
   if (x && Array.isArray(x.stages)) process.stdout.write(`\n${renderExplanation(x)}`);
 }
+
+/** `audit replay`: logged spawn decisions decided again under the policies in effect now; exit 1 when any differs. */
+export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void> {
+  const { replayDecisions } = await import('../../tools/replay.js');
+  const wgDir = flags.auditLog && !flags.dir ? undefined : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
+  const filter: DecisionFilter = { task: flags.task, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
+  const report = await replayDecisions(logFiles(flags), filter, { wgDir, onCorrupt: warnCorrupt });
+  if (flags.json) for (const c of report.changed) process.stdout.write(`${JSON.stringify(c)}\n`);
+  else
+    for (const c of report.changed) {
+      const what = c.fields.map((f) =>
+        f === 'refusal'
+          ? `${c.then.refused ? `refused (${c.then.refused.rule ?? c.then.refused.code})` : 'planned'} → ${c.now.refused ? `refused (${c.now.refused.rule ?? c.now.refused.code})` : 'planned'}`
+          : `${f} ${JSON.stringify(c.then.values[f])} → ${JSON.stringify(c.now.values[f])}`,
+      );
+      process.stdout.write(`${c.id}  ${c.ts}  ${c.task}  ${what.join(', ')}\n`);
+    }
+  process.stderr.write(
+    `${report.changed.length} of ${report.replayed} replayed decision${report.replayed === 1 ? '' : 's'} would differ under policy revision ${report.policyRevision}${report.skipped ? `; ${report.skipped} logged without facts could not be replayed` : ''}\n`,
+  );
+  if (report.changed.length > 0) process.exitCode = 1;
+}

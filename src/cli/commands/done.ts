@@ -1,4 +1,4 @@
-// `wg-policy done`: the gate, then (when allowed) the task marked done in graph.jsonl under wg's lock.
+// `wg-policy done`: the gate, then (when allowed) the decided transition in graph.jsonl under wg's lock; wg's line on stdout.
 import { completeTask } from '../../gate/done.js';
 import { styleFor } from '../../gate/report.js';
 import { printJson } from '../output.js';
@@ -21,8 +21,9 @@ export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Pr
     hooks.stop();
     await closeGateLog();
   }
-  const { verdict, transition } = outcome;
-  if (transition) process.stderr.write(`Marked '${transition.task}' as done (was ${transition.from})\n`);
-  if (flags.json) printJson({ ...verdict, transition });
+  const { verdict, transition, say } = outcome;
+  // stdout: the verdict as JSON with --json (`written`: what changed in graph.jsonl); else the line wg's `wg done` prints (`Marked 't1' as done`, …).
+  if (flags.json) printJson({ ...verdict, written: transition, say });
+  else if (say) process.stdout.write(`${say}\n`);
   if (!verdict.allowed) process.exitCode = 1;
 }

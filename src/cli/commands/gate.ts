@@ -14,6 +14,7 @@ export interface GateFlags {
   manifest?: string;
   fullSmoke?: boolean;
   skipSmoke?: boolean;
+  skipVerify?: boolean;
   jobs?: string;
   junit?: string;
   json?: boolean;
@@ -44,6 +45,7 @@ export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): Done
     manifest: flags.manifest,
     fullSmoke: flags.fullSmoke,
     skipSmoke: flags.skipSmoke,
+    skipVerify: flags.skipVerify,
     jobs,
     base: flags.base,
     decisionLog: decisionLogOption(flags),

@@ -13,6 +13,11 @@ export interface SpawnFlags {
   agentExecutor?: string;
   defaultModel?: string;
   promptFile?: string;
+  site?: string;
+  agent?: string;
+  agentId?: string;
+  timeout?: string;
+  role?: string;
 }
 
 /** Turns CLI flags into a planSpawn request. */
@@ -24,6 +29,11 @@ export function requestFrom(taskId: string, flags: SpawnFlags): SpawnRequest {
     agentExecutor: flags.agentExecutor,
     defaultModel: flags.defaultModel,
     promptFile: flags.promptFile,
+    site: flags.site,
+    agent: flags.agent,
+    agentId: flags.agentId,
+    timeout: flags.timeout,
+    role: flags.role,
   };
 }
 
@@ -92,8 +102,9 @@ export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: bool
   if (status?.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
   const counts = { plans: 0, refused: 0, bad: 0 };
   try {
+    const { taskId: _none, taskJson: _json, ...caller } = requestFrom('', flags);
     const items = planMany(
-      { dir: flags.dir, agentExecutor: flags.agentExecutor, defaultModel: flags.defaultModel, promptFile: flags.promptFile, status },
+      { ...caller, status },
       { warn, decisionLog: flags.record ? decisionLogOption(flags) : false },
     );
     for await (const item of items) {

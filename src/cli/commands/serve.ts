@@ -20,19 +20,26 @@ interface Request {
   agentExecutor?: string;
   defaultModel?: string;
   promptFile?: string;
+  site?: string;
+  agent?: string;
+  agentId?: string;
+  timeout?: string;
+  role?: string;
   audit?: boolean;
   auditLog?: string;
   env?: Record<string, string>;
   manifest?: string;
   fullSmoke?: boolean;
   skipSmoke?: boolean;
+  skipVerify?: boolean;
   jobs?: number;
   base?: string;
   junit?: string;
 }
 
-const STRINGS = ['dir', 'agentExecutor', 'defaultModel', 'promptFile', 'auditLog', 'manifest', 'base', 'junit'] as const;
-const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke'] as const;
+const CALLER = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
+const STRINGS = ['dir', ...CALLER, 'auditLog', 'manifest', 'base', 'junit'] as const;
+const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
 const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...BOOLEANS]);
 const OPS = new Set(['plan', 'explain', 'gate']);
 
@@ -79,10 +86,8 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     ...(typeof req.task === 'string' ? { taskId: req.task } : { task: req.task }),
     dir,
     env,
-    agentExecutor: req.agentExecutor,
-    defaultModel: req.defaultModel,
-    promptFile: req.promptFile,
   };
+  for (const k of CALLER) if (req[k] !== undefined) spawn[k] = req[k];
   if (req.op === 'explain') {
     const outcome = await decideSpawn(spawn, { warn, decisionLog: false });
     return { id: req.id, ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };

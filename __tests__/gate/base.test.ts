@@ -1,0 +1,98 @@
+// The default base: the merge-base with the integration branch, so an agent's own commit is never its own base.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chooseBase } from '../../src/gate/base.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'wgp-base-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  }).trim();
+const commit = (msg: string) => {
+  writeFileSync(path.join(dir, 'f'), msg);
+  git('add', '-A');
+  git('commit', '-q', '-m', msg);
+  return git('rev-parse', 'HEAD');
+};
+
+test('outside git: HEAD, nothing to compare', () => {
+  expect(chooseBase({ repoDir: dir })).toEqual({ rev: 'HEAD', label: 'HEAD', explicit: false, isHead: true, top: null, sha: null });
+});
+
+test('a repository without commits: HEAD, no commit yet', () => {
+  git('init', '-q');
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', isHead: true, sha: null });
+});
+
+test('on main without a remote, commits on main move the base (isHead)', () => {
+  git('init', '-q');
+  const c = commit('one');
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', label: 'HEAD', isHead: true, sha: c });
+});
+
+test('on a branch, the base is the merge-base with main: the branch’s own commits are not in it', () => {
+  git('init', '-q');
+  const base = commit('base');
+  git('checkout', '-q', '-b', 'agent');
+  commit('agent work');
+  expect(chooseBase({ repoDir: dir })).toEqual({
+    rev: base,
+    label: `merge-base of HEAD and main (${base.slice(0, 7)})`,
+    explicit: false,
+    isHead: false,
+    top: expect.any(String),
+    sha: base,
+  });
+  git('checkout', '-q', '-b', 'fresh', base);
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', label: 'HEAD', isHead: false, sha: base });
+});
+
+test('a remote-tracking branch wins over local main: local commits on main are not their own base', () => {
+  git('init', '-q');
+  const pushed = commit('pushed');
+  git('update-ref', 'refs/remotes/origin/main', pushed);
+  commit('local only');
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: pushed, label: `merge-base of HEAD and origin/main (${pushed.slice(0, 7)})`, isHead: false });
+});
+
+test('origin/HEAD names the integration branch when set', () => {
+  git('init', '-q');
+  const trunk = commit('trunk');
+  git('update-ref', 'refs/remotes/origin/trunk', trunk);
+  git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk');
+  git('checkout', '-q', '-b', 'feature');
+  commit('feature');
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: trunk, label: `merge-base of HEAD and origin/trunk (${trunk.slice(0, 7)})` });
+});
+
+test('no integration branch at all: HEAD, with a note saying committed changes count as accepted', () => {
+  git('init', '-q');
+  git('checkout', '-q', '-b', 'dev');
+  commit('x');
+  const b = chooseBase({ repoDir: dir });
+  expect(b).toMatchObject({ rev: 'HEAD', isHead: true });
+  expect(b.note).toBe(
+    'no integration branch found (origin/HEAD, origin/main, origin/master, main, master): the gate compares with HEAD, so committed changes count as accepted; pass --base',
+  );
+});
+
+test('an explicit --base is used as given; one that is not an ancestor of the default base is `moved`', () => {
+  git('init', '-q');
+  const base = commit('base');
+  git('checkout', '-q', '-b', 'agent');
+  commit('agent work');
+  expect(chooseBase({ repoDir: dir, explicit: base })).toMatchObject({ rev: base, label: base, explicit: true, sha: base });
+  expect(chooseBase({ repoDir: dir, explicit: base }).moved).toBeUndefined();
+  const moved = chooseBase({ repoDir: dir, explicit: 'HEAD' });
+  expect(moved).toMatchObject({ rev: 'HEAD', explicit: true, isHead: true });
+  expect(moved.moved).toBe(`\`--base HEAD\` is not an ancestor of the merge-base of HEAD and main (${base.slice(0, 7)}), so it accepts commits made since`);
+  expect(chooseBase({ repoDir: dir, explicit: 'no-such-rev' })).toMatchObject({ sha: null });
+});

@@ -1,0 +1,97 @@
+// Impact analysis replays this project's founding incident: a local executor pin removed while the global config routes
+// to native with an openrouter endpoint marked is_default.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffPlans } from '../../src/tools/diff.js';
+import { cli, scratch } from '../support/project.js';
+
+const PINNED = '[dispatcher]\nexecutor = "claude"\n\n[llm_endpoints]\ninherit_global = true\n';
+const GLOBAL =
+  '[dispatcher]\nexecutor = "native"\n\n[[llm_endpoints.endpoints]]\nname = "openrouter"\nprovider = "openrouter"\nis_default = true\napi_key = "sk-or-CANARY-123456"\n';
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'init.defaultBranch=main', ...args], { cwd, stdio: 'pipe' });
+
+/** A project whose committed config pins claude; `edit` is the working-tree config. */
+function incident(edit: string) {
+  const s = scratch({ 'project/.wg/config.toml': PINNED, 'home/.wg/config.toml': GLOBAL });
+  const tasks = [
+    { id: 'a', title: 'a' },
+    { id: 'b', title: 'b', status: 'in-progress' },
+    { id: 'c', title: 'c' },
+    { id: 'sh', title: 'shell', exec: 'make test' },
+  ];
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify({ kind: 'task', status: 'open', ...t })).join('\n') + '\n');
+  git(s.project, 'init', '-q');
+  git(s.project, 'add', '-A');
+  git(s.project, 'commit', '-q', '-m', 'pinned');
+  writeFileSync(join(s.wgDir, 'config.toml'), edit);
+  return s;
+}
+
+test('removing the pin shows every affected task with the rule and source behind each change', async () => {
+  const s = incident('[llm_endpoints]\ninherit_global = true\n');
+  try {
+    const r = await diffPlans({ dir: s.wgDir, home: s.home, env: {} });
+    expect(r.tasks).toBe(4);
+    expect(r.groups.map((g) => g.tasks)).toEqual([['a', 'b', 'c']]); // the shell task is unaffected
+    const summary = r.groups[0].summary;
+    expect(summary).toContain(
+      'executor claude → native (executor.local-dispatcher → executor.global-dispatcher ← global ~/.wg/config.toml dispatcher.executor)',
+    );
+    expect(summary).toContain(
+      'endpoint none → openrouter (endpoint.none-for-claude → endpoint.is-default ← global ~/.wg/config.toml llm_endpoints.endpoints[0]',
+    );
+    expect(r.changed[0].before).toMatchObject({ executor: 'claude', endpoint: null });
+    expect(r.changed[0].after).toMatchObject({ executor: 'native', endpoint: 'openrouter' });
+    expect(JSON.stringify(r)).not.toContain('CANARY');
+
+    const c = cli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    expect(c.code).toBe(1);
+    expect(c.stdout).toMatch(/^3 tasks: executor claude → native/);
+    expect(c.stderr).toContain('3 of 4 tasks change against HEAD');
+    const lines = cli(['diff', '--dir', s.wgDir, '--json', '--status', 'open'], { home: s.home, cwd: s.project }).stdout.trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).task)).toEqual(['a', 'c']);
+    expect(JSON.parse(lines[0]).after.rules.executor).toBe('executor.global-dispatcher');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('the same change with the pin kept reports nothing (exit 0)', async () => {
+  const s = incident(`${PINNED}# a comment\n`);
+  try {
+    expect((await diffPlans({ dir: s.wgDir, home: s.home, env: {} })).changed).toEqual([]);
+    const c = cli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    expect(c.code).toBe(0);
+    expect(c.stdout).toBe('');
+    expect(c.stderr).toContain('0 of 4 tasks change');
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a changed global config is compared with --base-global; a task that becomes refused is reported', async () => {
+  const s = incident(PINNED);
+  try {
+    const old = join(s.root, 'old-global.toml');
+    writeFileSync(old, '');
+    writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'n', title: 'n', model: 'nex:qwen3', executor: 'native' })}\n`);
+    const r = await diffPlans({ dir: s.wgDir, home: s.home, env: {}, baseGlobal: old });
+    // Before: no endpoint anywhere → refused; now the global openrouter endpoint is inherited.
+    expect(r.changed.map((c) => [c.task, c.summary])).toEqual([['n', 'refused (endpoint.none-configured) → planned']]);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a base that is not a commit is bad input (exit 2)', () => {
+  const s = incident(PINNED);
+  try {
+    const c = cli(['diff', '--dir', s.wgDir, '--base', 'no-such-rev'], { home: s.home, cwd: s.project });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toContain('[git-base]');
+  } finally {
+    s.cleanup();
+  }
+});

@@ -1,0 +1,55 @@
+// audit replay: logged spawn decisions decided again from their recorded facts under the policies in effect now.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, scratch } from '../support/project.js';
+
+function project() {
+  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+  const tasks = [
+    { id: 't1', title: 'a' },
+    { id: 't2', title: 'b', model: 'claude:haiku' },
+    { id: 't3', title: 'c', exec: 'make' },
+  ];
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify({ kind: 'task', ...t })).join('\n') + '\n');
+  const run = (...args: string[]) => cli([...args, '--dir', s.wgDir], { home: s.home, cwd: s.project });
+  for (const t of ['t1', 't2', 't3']) expect(run('plan', t).code).toBe(0);
+  return { ...s, run };
+}
+
+test('an unchanged policy set replays every logged decision the same (exit 0)', () => {
+  const p = project();
+  try {
+    const r = p.run('audit', 'replay');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^0 of 3 replayed decisions would differ under policy revision sha256:[0-9a-f]{16}\n$/);
+  } finally {
+    p.cleanup();
+  }
+});
+
+test('a policy change shows the logged decisions it would change, and only those (exit 1)', () => {
+  const p = project();
+  try {
+    mkdirSync(join(p.wgDir, 'policies'));
+    writeFileSync(
+      join(p.wgDir, 'policies', 'haiku.yaml'),
+      'field: model\nrules:\n  - id: model.haiku-to-sonnet\n    description: haiku is retired here\n    priority: 150\n    when: { all: [ { fact: task, path: model, operator: equal, value: "claude:haiku" } ] }\n    then: { value: "claude:sonnet" }\n',
+    );
+    const r = p.run('audit', 'replay');
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^[0-9A-Z]{26} {2}\S+ {2}t2 {2}model "claude:haiku" → "claude:sonnet", env .*argv /)]);
+    const json = JSON.parse(p.run('audit', 'replay', '--json').stdout);
+    expect(json).toMatchObject({
+      task: 't2',
+      fields: ['model', 'env', 'argv'],
+      then: { rules: { model: 'model.task' } },
+      now: { rules: { model: 'model.haiku-to-sonnet' } },
+    });
+    expect(p.run('audit', 'replay', '--task', 't1').code).toBe(0);
+    // Replay records nothing: the log still holds the three plans.
+    expect(p.run('audit', 'list', '--json').stdout.trim().split('\n')).toHaveLength(3);
+  } finally {
+    p.cleanup();
+  }
+});

@@ -1,0 +1,17 @@
+// `wg-policy diff`: what a config or policy change would do to every task's plan, before it ships. Exit 1 when anything changes.
+import { diffPlans } from '../../tools/diff.js';
+
+export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean }): Promise<void> {
+  const report = await diffPlans({ dir: opts.dir, base: opts.base, baseGlobal: opts.baseGlobal, status: opts.status });
+  if (opts.json) {
+    // JSON Lines: one line per changed task, both sides' fields and rules.
+    for (const c of report.changed) process.stdout.write(`${JSON.stringify(c)}\n`);
+  } else {
+    for (const g of report.groups) {
+      process.stdout.write(`${g.tasks.length} task${g.tasks.length === 1 ? '' : 's'}: ${g.summary}\n`);
+      process.stdout.write(`  ${g.tasks.slice(0, 20).join(', ')}${g.tasks.length > 20 ? `, … (${g.tasks.length - 20} more)` : ''}\n`);
+    }
+  }
+  process.stderr.write(`${report.changed.length} of ${report.tasks} task${report.tasks === 1 ? '' : 's'} change against ${report.base}\n`);
+  if (report.changed.length > 0) process.exitCode = 1;
+}

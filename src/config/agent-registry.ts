@@ -1,0 +1,33 @@
+// The agent id wg would give the next spawn: `agent-<next_agent_id>` from `<wgdir>/service/registry.json` (absent: 1).
+import { join } from 'node:path';
+import { PolicyError } from '../shared/errors.js';
+import { readTextFile } from '../shared/read-file.js';
+
+/** `next_agent_id` of wg's agent registry (a prediction: wg reads it under its own lock when it spawns). */
+export function nextAgentId(wgDir: string, shownAs: string): { next: number; file: string | null } {
+  const text = readTextFile(join(wgDir, 'service', 'registry.json'), { shownAs, what: 'agent registry', missing: 'absent' });
+  if (text === undefined) return { next: 1, file: null };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new PolicyError('agent-registry', `invalid JSON: ${(e as Error).message}; wg cannot load its agent registry and refuses to spawn`, { file: shownAs });
+  }
+  const agents = (data as { agents?: unknown } | null)?.agents;
+  if (!agents || typeof agents !== 'object' || Array.isArray(agents))
+    throw new PolicyError('agent-registry', '`agents` must be a table of agents; wg cannot load its agent registry and refuses to spawn', {
+      file: shownAs,
+      key: 'agents',
+    });
+  const next = (data as { next_agent_id?: unknown }).next_agent_id;
+  if (typeof next !== 'number' || !Number.isInteger(next) || next < 0 || next > 4294967295)
+    throw new PolicyError(
+      'agent-registry',
+      '`next_agent_id` must be a whole number from 0 to 4294967295; wg cannot load its agent registry and refuses to spawn',
+      {
+        file: shownAs,
+        key: 'next_agent_id',
+      },
+    );
+  return { next, file: shownAs };
+}

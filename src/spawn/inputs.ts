@@ -1,0 +1,151 @@
+// Reads every wg file a spawn decision depends on, besides config and graph: executors, agency, registry, model cache.
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { loadAgency, type Agency } from '../config/agency.js';
+import { nextAgentId } from '../config/agent-registry.js';
+import { parseTimeoutSecs } from '../config/duration.js';
+import { loadExecutors, type ExecutorConfig } from '../config/executors.js';
+import type { ConfigLayers } from '../config/layers.js';
+import { loadModelCache, type ModelCache } from '../config/model-cache.js';
+import { effectiveRegistry, type RegistryModel } from '../config/registry.js';
+import { matchTagRouting } from '../config/tag-routing.js';
+import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
+import type { LoadedTask } from '../graph/read-tasks.js';
+import { PolicyError } from '../shared/errors.js';
+import type { Source } from '../shared/source.js';
+
+/** The spawn sites wg has (`--site`). */
+export const SITES = ['dispatcher', 'ipc', 'spawn', 'spawn-task', 'chat'] as const;
+
+/** What the caller of planSpawn passed: wg's agency executor and default model, the site, the agent, and overrides. */
+export interface CallerInput {
+  agentExecutor?: string;
+  defaultModel?: string;
+  promptFile?: string;
+  /** Which of wg's spawn sites asks (default `dispatcher`). */
+  site?: string;
+  /** The agency agent (an id prefix, as task.agent); default: the task's `agent`. */
+  agent?: string;
+  /** The agent id (`agent-N`) wg gives this spawn; default: the next id in `<wgdir>/service/registry.json`. */
+  agentId?: string;
+  /** The spawn's own timeout (`wg spawn --timeout`, IPC `timeout`), as wg writes it: `30m`, `90s`, `120`, `` (none). */
+  timeout?: string;
+  /** `wg spawn-task --role`. */
+  role?: string;
+}
+
+/** A timeout string with its seconds (null: the empty string, which turns the timeout off). */
+export interface Duration {
+  raw: string;
+  secs: number | null;
+}
+
+/** Everything read for one decision, with where each part came from. */
+export interface SpawnInputs {
+  layers: ConfigLayers;
+  loaded: LoadedTask;
+  caller: CallerInput & { site: (typeof SITES)[number] };
+  /** The caller's inputs as given (a flag the caller did not give has no source). */
+  flags: CallerInput;
+  /** Display path of a file under the wg dir. */
+  shown: (...parts: string[]) => string;
+  agency: Agency;
+  executors: { list: ExecutorConfig[]; sources: Source[][] };
+  registry: { list: RegistryModel[]; sources: Source[] };
+  modelCache: ModelCache;
+  tiers: TierSpec[];
+  taskTier: TierName | null;
+  tagMatch: ReturnType<typeof matchTagRouting>;
+  nextAgent: { next: number; file: string | null };
+  timeouts: { caller?: Duration; task?: Duration; local?: Duration; global?: Duration };
+  wgDirReal: string;
+  workingDir: string;
+  chat: { ref: string; role: string | null; journal: boolean; journalFile: string };
+}
+
+const duration = (raw: string): Duration | { error: string } => {
+  if (raw === '') return { raw, secs: null };
+  const p = parseTimeoutSecs(raw);
+  return 'error' in p ? p : { raw, secs: p.secs };
+};
+
+/** Checks the caller's inputs: each bad one is a `usage` error naming its flag. */
+export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
+  const site = caller.site ?? 'dispatcher';
+  if (!(SITES as readonly string[]).includes(site))
+    throw new PolicyError('usage', `unknown spawn site \`${site}\` given by --site; use ${SITES.join(', ')}`, { key: '--site' });
+  if (caller.agentId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(caller.agentId))
+    throw new PolicyError('usage', `agent id \`${caller.agentId}\` given by --agent-id must be letters, digits, \`.\`, \`_\` or \`-\` (wg's ids are agent-N)`, {
+      key: '--agent-id',
+    });
+  if (caller.timeout !== undefined) {
+    const d = duration(caller.timeout);
+    if ('error' in d) throw new PolicyError('usage', `timeout \`${caller.timeout}\` given by --timeout is ${d.error}`, { key: '--timeout' });
+  }
+  return { ...caller, site: site as (typeof SITES)[number] };
+}
+
+function chatOf(wgDir: string, id: string, role: string | undefined, shown: SpawnInputs['shown']): SpawnInputs['chat'] {
+  const ref = id.startsWith('.chat-') ? `chat-${id.slice(6)}` : id.startsWith('.coordinator-') ? `coordinator-${id.slice(13)}` : id;
+  const safe = !ref.includes('/') && ref !== '.' && ref !== '..';
+  return {
+    ref,
+    role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
+    journal: safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl')),
+    journalFile: shown('chat', ref, 'conversation.jsonl'),
+  };
+}
+
+/** Reads the wg files a decision needs besides config and graph; bad input is a PolicyError naming file and key. */
+export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, callerIn: CallerInput, warn: (m: string) => void): SpawnInputs {
+  const caller = checkCaller(callerIn);
+  const { wgDir, projectRoot, local, global } = layers;
+  const shown = (...parts: string[]) => relative(projectRoot, join(wgDir, ...parts));
+  const task = loaded.task;
+  const timeouts: SpawnInputs['timeouts'] = {};
+  if (caller.timeout !== undefined) timeouts.caller = duration(caller.timeout) as Duration;
+  if (typeof task.timeout === 'string') {
+    const d = duration(task.timeout);
+    if ('error' in d)
+      throw new PolicyError('bad-duration', `task \`${task.id}\` field \`timeout\` = "${task.timeout}" is ${d.error}; wg refuses to spawn it`, {
+        file: loaded.file,
+        line: loaded.line,
+        key: 'timeout',
+      });
+    timeouts.task = d;
+  }
+  for (const [name, file] of [
+    ['local', local],
+    ['global', global],
+  ] as const) {
+    const raw = file.data.dispatcher?.agent_timeout;
+    if (raw !== undefined) timeouts[name] = duration(raw) as Duration; // checked when the file loaded
+  }
+  const modelCache = loadModelCache(wgDir, shown('model_cache.json'));
+  if (modelCache.problem) warn(`${modelCache.file}: ${modelCache.problem}; wg ignores an unusable model cache, and so does this plan`);
+  let wgDirReal = wgDir;
+  try {
+    wgDirReal = realpathSync(wgDir);
+  } catch {
+    // wg's canonicalize failed: it uses the path as given for agent files, and '' for {{working_dir}}
+  }
+  return {
+    layers,
+    loaded,
+    caller,
+    flags: callerIn,
+    shown,
+    agency: loadAgency(wgDir, shown(), caller.agent ?? (typeof task.agent === 'string' ? task.agent : undefined), warn),
+    executors: loadExecutors(wgDir, shown()),
+    registry: effectiveRegistry(local, global),
+    modelCache,
+    tiers: effectiveTiers(local, global),
+    taskTier: taskTier(task.tier),
+    tagMatch: matchTagRouting(local, global, Array.isArray(task.tags) ? task.tags : []),
+    nextAgent: nextAgentId(wgDir, shown('service', 'registry.json')),
+    timeouts,
+    wgDirReal,
+    workingDir: wgDirReal === wgDir && !existsSync(wgDir) ? '' : dirname(wgDirReal),
+    chat: chatOf(wgDir, task.id, caller.role, shown),
+  };
+}

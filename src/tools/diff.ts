@@ -1,0 +1,166 @@
+// Impact analysis: every task of graph.jsonl planned under a base state (config and policies at a git revision, another
+// global config) and under the current state; what changes, grouped by change.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { globalConfigPath, locateWgDir } from '../config/locate.js';
+import { scanGraph } from '../graph/scan.js';
+import { PolicyError } from '../shared/errors.js';
+import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
+import { readTextFile } from '../shared/read-file.js';
+import type { Source } from '../shared/source.js';
+import { decideSpawn } from '../spawn/plan.js';
+import type { SpawnPlan } from '../spawn/plan-schema.js';
+
+/** What to compare: the project, the git revision of its config and policies, the base global config, which tasks. */
+export interface DiffRequest {
+  dir?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+  /** Git revision for the project's config.toml, policies/ and executors/ (default `HEAD`). */
+  base?: string;
+  /** The global config.toml to plan the base with (default: the current global config). */
+  baseGlobal?: string;
+  /** Only tasks with this status. */
+  status?: string;
+  git?: GitRunner;
+}
+
+/** One side of a comparison: the plan's decided fields and the rule behind each, or the refusal. */
+export interface Side {
+  executor?: string;
+  model?: string;
+  endpoint?: string | null;
+  env?: Record<string, string>;
+  argv?: string[];
+  rules: Record<string, string>;
+  sources: Record<string, Source[]>;
+  refused?: { code: string; rule?: string; message: string };
+}
+
+/** A task whose plan changes. */
+export interface TaskChange {
+  task: string;
+  fields: string[];
+  before: Side;
+  after: Side;
+  /** One phrase per changed field, the same for every task of a group. */
+  summary: string;
+}
+
+export interface DiffReport {
+  base: string;
+  tasks: number;
+  changed: TaskChange[];
+  groups: Array<{ summary: string; tasks: string[] }>;
+}
+
+const FIELDS = ['executor', 'model', 'endpoint', 'env', 'argv'] as const;
+
+function side(plan: SpawnPlan | null, error: PolicyError | null): Side {
+  if (!plan) return { rules: {}, sources: {}, refused: { code: error!.code, rule: error!.rule, message: error!.message } };
+  const rules: Record<string, string> = {};
+  const sources: Record<string, Source[]> = {};
+  for (const [field, p] of Object.entries(plan.provenance)) {
+    rules[field] = p.rule;
+    sources[field] = p.sources.filter((s) => !s.via && s.layer !== 'default');
+  }
+  return { executor: plan.executor, model: plan.model.spec, endpoint: plan.endpoint?.name ?? null, env: plan.env, argv: plan.argv, rules, sources };
+}
+
+const shown = (v: unknown) => (v === null || v === undefined ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
+const from = (s: Source) => (s.layer === 'task' ? `task ${s.key}` : s.layer === 'cli' ? s.key : `${s.layer} ${s.file ?? ''} ${s.key}`.replace(/\s+/g, ' '));
+
+/** `executor claude → native (executor.local-dispatcher → executor.global-dispatcher ← global ~/.wg/config.toml dispatcher.executor)`. */
+function phrase(field: (typeof FIELDS)[number], before: Side, after: Side): string {
+  const rule = field === 'model' ? 'model' : field;
+  const [rb, ra] = [before.rules[rule], after.rules[rule]];
+  const src = (after.sources[rule] ?? []).map(from);
+  const why = rb && ra && rb !== ra ? `${rb} → ${ra}` : (ra ?? rb ?? '');
+  const value = (s: Side) => (field === 'env' || field === 'argv' ? (s[field] ? 'changed' : 'none') : shown(s[field]));
+  const change = field === 'env' || field === 'argv' ? 'changes' : `${value(before)} → ${value(after)}`;
+  return `${field} ${change} (${why}${src.length ? ` ← ${src.join(', ')}` : ''})`;
+}
+
+function compare(task: string, before: Side, after: Side): TaskChange | null {
+  if (before.refused || after.refused) {
+    if (before.refused && after.refused && before.refused.rule === after.refused.rule && before.refused.code === after.refused.code) return null;
+    const label = (s: Side) => (s.refused ? `refused (${s.refused.rule ?? s.refused.code})` : 'planned');
+    return { task, fields: ['refusal'], before, after, summary: `${label(before)} → ${label(after)}` };
+  }
+  const fields = FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+  if (fields.length === 0) return null;
+  return { task, fields: [...fields], before, after, summary: fields.map((f) => phrase(f, before, after)).join(', ') };
+}
+
+/** Writes the project's config.toml, policies/ and executors/ as they were at `rev` into `to` (a fresh wg dir). */
+function materializeBase(wgDir: string, rev: string, to: string, git: GitRunner): void {
+  const top = gitToplevel(wgDir, git);
+  if (!top) throw new PolicyError('git-base', `\`--base ${rev}\` was given, but the wg directory is not in a git repository`, { key: '--base' });
+  const commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
+  if (commit.status !== 0) throw new PolicyError('git-base', `\`--base ${rev}\` is not a commit in the git repository of the wg directory`, { key: '--base' });
+  const rel = relative(top, wgDir).split('\\').join('/');
+  const prefix = rel ? `${rel}/` : '';
+  const listed = git(
+    ['ls-tree', '-r', '-z', '--name-only', commit.stdout.trim(), '--', `${prefix}config.toml`, `${prefix}policies`, `${prefix}executors`],
+    top,
+  );
+  if (listed.status !== 0) throw new PolicyError('git-base', `cannot list \`${rev}\` with git ls-tree`, { key: '--base' });
+  for (const path of listed.stdout.split('\0').filter(Boolean)) {
+    const blob = git(['show', `${commit.stdout.trim()}:${path}`], top);
+    if (blob.status !== 0) throw new PolicyError('git-base', `cannot read \`${rev}:${path}\` with git show`, { key: '--base' });
+    const target = join(to, path.slice(prefix.length));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, blob.stdout);
+  }
+}
+
+/** Plans every task (matching `status`) under the base and the current state and reports what changes. Records nothing. */
+export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
+  const env = req.env ?? process.env;
+  const git = req.git ?? runGit;
+  const base = req.base ?? 'HEAD';
+  const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
+  const home = req.home || env.HOME || homedir();
+  const graphPath = join(wgDir, 'graph.jsonl');
+  const shownGraph = relative(dirname(wgDir), graphPath);
+  const text = readTextFile(graphPath, { shownAs: shownGraph, what: 'graph' });
+  const tasks = [...scanGraph(text, shownGraph)]
+    .map((l) => l.record)
+    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || (r.status ?? 'open') === req.status));
+  const scratch = mkdtempSync(join(tmpdir(), 'wg-policy-diff-'));
+  try {
+    // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config.
+    const baseWg = join(scratch, 'project', basename(wgDir));
+    const baseHome = join(scratch, 'home');
+    mkdirSync(baseWg, { recursive: true });
+    materializeBase(wgDir, base, baseWg, git);
+    const globalText = req.baseGlobal
+      ? readTextFile(req.baseGlobal, { what: 'base global config' })
+      : readTextFile(globalConfigPath(home), { what: 'global config', missing: 'absent' });
+    const baseGlobalPath = join(baseHome, relative(home, globalConfigPath(home)));
+    mkdirSync(dirname(baseGlobalPath), { recursive: true });
+    if (globalText !== undefined) writeFileSync(baseGlobalPath, globalText);
+    const quiet = () => undefined;
+    const changed: TaskChange[] = [];
+    for (const task of tasks) {
+      const plan = async (dir: string, h: string) => {
+        const o = await decideSpawn({ task, dir, home: h, env: {} }, { warn: quiet, decisionLog: false });
+        return side(o.plan, o.error);
+      };
+      const c = compare(String(task.id), await plan(baseWg, baseHome), await plan(wgDir, home));
+      if (c) changed.push(c);
+    }
+    const groups = new Map<string, string[]>();
+    for (const c of changed) groups.set(c.summary, [...(groups.get(c.summary) ?? []), c.task]);
+    return {
+      base,
+      tasks: tasks.length,
+      changed,
+      groups: [...groups].map(([summary, ids]) => ({ summary, tasks: ids })).sort((a, b) => b.tasks.length - a.tasks.length),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

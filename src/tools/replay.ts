@@ -1,0 +1,83 @@
+// `audit replay`: the logged spawn decisions decided again, from the facts recorded in them, under the policy set in
+// effect now; reports the decisions that would come out differently. Records nothing.
+import { join } from 'node:path';
+import type { AuditRecord } from '../audit/event.js';
+import { listDecisions, type DecisionFilter, type QueryOptions } from '../audit/query.js';
+import { decide } from '../engine/decide.js';
+import { loadPolicySet } from '../policy/load.js';
+import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
+
+/** What a spawn decision decided, for comparing: per field its value and rule, or the refusal. */
+interface Outcome {
+  values: Record<string, unknown>;
+  rules: Record<string, string>;
+  refused?: { code: string; rule?: string };
+}
+
+/** A logged decision that would now come out differently. */
+export interface Replayed {
+  id: string;
+  ts: string;
+  task: string;
+  fields: string[];
+  then: Outcome;
+  now: Outcome;
+}
+
+export interface ReplayReport {
+  policyRevision: string;
+  replayed: number;
+  /** Logged spawn decisions that carry no facts (written before the log recorded them), so cannot be replayed. */
+  skipped: number;
+  changed: Replayed[];
+}
+
+function logged(r: AuditRecord): Outcome {
+  const rules = Object.fromEntries(r.rules.map((x) => [x.field, x.rule]));
+  if (r.error) return { values: {}, rules, refused: { code: r.error.code, rule: r.error.rule } };
+  const plan = (r.result ?? {}) as Record<string, unknown>;
+  const model = plan.model as { spec?: string } | undefined;
+  return { values: { executor: plan.executor, model: model?.spec, endpoint: plan.endpoint ?? null, env: plan.env, argv: plan.argv }, rules };
+}
+
+/** Re-decides every logged spawn decision matching `filter` under the policies of `wgDir` (and the bundled ones). */
+export async function replayDecisions(
+  files: string[],
+  filter: DecisionFilter,
+  opts: { wgDir?: string; onCorrupt?: QueryOptions['onCorrupt'] },
+): Promise<ReplayReport> {
+  const set = await loadPolicySet(SPAWN_TABLE, {
+    projectPolicyDir: opts.wgDir && join(opts.wgDir, 'policies'),
+    projectRoot: opts.wgDir && join(opts.wgDir, '..'),
+    namespaces: NAMESPACES,
+  });
+  const report: ReplayReport = { policyRevision: set.revision, replayed: 0, skipped: 0, changed: [] };
+  for await (const r of listDecisions(files, { ...filter, kind: 'spawn' }, { onCorrupt: opts.onCorrupt })) {
+    if (!r.facts) {
+      report.skipped++;
+      continue;
+    }
+    report.replayed++;
+    const result = await decide(SPAWN_TABLE, set, r.facts, { subject: `task \`${r.task}\`` });
+    const now: Outcome = {
+      values: result.error ? {} : { ...result.values, endpoint: result.values.endpoint ?? null },
+      rules: Object.fromEntries(result.determining.map((d) => [d.stage, d.rule])),
+      ...(result.error ? { refused: { code: result.error.code, rule: result.error.rule } } : {}),
+    };
+    const then = logged(r);
+    const fields =
+      then.refused || now.refused
+        ? JSON.stringify(then.refused) === JSON.stringify(now.refused)
+          ? []
+          : ['refusal']
+        : ['executor', 'model', 'endpoint', 'env', 'argv'].filter((f) => JSON.stringify(then.values[f]) !== JSON.stringify(now.values[f]));
+    // Comparing the logged endpoint (the plan's) with the decided one (provenance's value, which may carry is_default).
+    const strip = (v: unknown) =>
+      v && typeof v === 'object'
+        ? { name: (v as { name?: unknown }).name, provider: (v as { provider?: unknown }).provider, url: (v as { url?: unknown }).url }
+        : v;
+    const real = fields.filter((f) => f !== 'endpoint' || JSON.stringify(strip(then.values.endpoint)) !== JSON.stringify(strip(now.values.endpoint)));
+    if (real.length) report.changed.push({ id: r.id, ts: r.ts, task: r.task, fields: real, then, now });
+  }
+  return report;
+}
