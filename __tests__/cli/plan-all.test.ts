@@ -16,7 +16,7 @@ const TASKS = [
   { kind: 'task', id: 't4', title: 'four', status: 'blocked', exec: 'make' },
 ];
 beforeAll(() => {
-  s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "opus"\n' });
+  s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
   writeFileSync(join(s.wgDir, 'graph.jsonl'), TASKS.map((t) => JSON.stringify(t)).join('\n') + '\n');
 });
 afterAll(() => s.cleanup());
@@ -59,13 +59,13 @@ describe('plan --all', () => {
   test('a task with a bad field is its own error line (exit 2); the others are still planned', () => {
     const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
     try {
-      writeFileSync(join(t.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'a', model: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b' })}\n`);
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'a', title: 'A', executor: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b', title: 'B' })}\n`);
       const r = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
       expect(r.code).toBe(2);
       const [a, b] = lines(r.stdout);
       expect(a).toMatchObject({ task: 'a', error: { code: 'task-field', line: 1, exit: 2 } });
       expect(b).toMatchObject({ task: 'b', executor: 'claude' });
-      writeFileSync(join(t.wgDir, 'graph.jsonl'), '{"kind":"task","id":"a"}\nnot json\n');
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), '{"kind":"task","id":"a","title":"A"}\nnot json\n');
       const bad = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
       expect([bad.code, bad.stdout]).toEqual([2, '']);
       expect(bad.stderr).toContain('graph.jsonl:2: invalid JSON');

@@ -13,7 +13,7 @@ const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 function project() {
-  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "opus"\n' });
+  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
   const tasks = [
     { kind: 'task', id: 't1', title: 'one', status: 'open' },
     { kind: 'task', id: 't2', title: 'two', status: 'open', model: 'claude:haiku' },
@@ -91,12 +91,12 @@ test('edited config, policy and graph files are picked up before the next answer
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   expect((await srv.ask({ id: 1, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'claude' });
   // The config changes (same length: only a stat's mtime and the content tell).
-  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "codex"\nmodel = "opus"\n');
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "codex"\nmodel = "codex:gpt-5"\n');
   expect((await srv.ask({ id: 2, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'codex' });
   // Half-written: an error answer naming the file, and the server keeps serving.
   writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "cla');
   expect(await srv.ask({ id: 3, op: 'plan', task: 't1' })).toMatchObject({ id: 3, ok: false, error: { code: 'toml-syntax', file: '.wg/config.toml', exit: 2 } });
-  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "claude"\nmodel = "opus"\n');
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n');
   expect((await srv.ask({ id: 4, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'claude' });
   // A project policy appears, then changes.
   mkdirSync(join(s.wgDir, 'policies'));
@@ -116,7 +116,7 @@ test('edited config, policy and graph files are picked up before the next answer
   appendFileSync(join(s.wgDir, 'graph.jsonl'), '{"kind":"task","id":\n');
   expect(await srv.ask({ id: 10, op: 'plan', task: 't1' })).toMatchObject({ ok: false, error: { code: 'graph-line', line: 4 } });
   writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'one', exec: 'make test' })}\n`);
-  expect((await srv.ask({ id: 11, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'shell', argv: ['bash', '-c', 'make test'] });
+  expect((await srv.ask({ id: 11, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'shell', argv: expect.arrayContaining(['bash', '-c', 'make test']) });
   expect((await srv.end()).code).toBe(0);
 }, 60_000);
 
@@ -147,7 +147,9 @@ test('a gate request answers with the verdict `gate --json` prints', async () =>
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   const a = await srv.ask({ id: 'g', op: 'gate', task: 't1' });
   const viaCli = cli(['gate', 't1', '--dir', s.wgDir, '--json', '--no-audit'], { home: s.home });
-  expect(a).toEqual({ id: 'g', ok: true, exit: viaCli.code, verdict: JSON.parse(viaCli.stdout) });
+  // The same verdict but for the wall time it took.
+  const timeless = (v: unknown) => ({ ...(v as Record<string, unknown>), elapsedMs: 0 });
+  expect({ ...a, verdict: timeless(a.verdict) }).toEqual({ id: 'g', ok: true, exit: viaCli.code, verdict: timeless(JSON.parse(viaCli.stdout)) });
   expect(await srv.ask({ id: 'h', op: 'gate', task: { id: 'x' } })).toMatchObject({ ok: false, error: { code: 'usage', key: 'task' } });
   expect((await srv.end()).code).toBe(0);
 }, 60_000);

@@ -71,7 +71,7 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
   const ship = extra.length ? (shipping ??= await import('./log.js')) : undefined;
   const sink = ship?.openSink(logPath, extra, !chain);
   fs.mkdirSync(path.dirname(logPath), { recursive: true });
-  const record = await withWriterLock(
+  const record: { record: AuditRecord; shipped?: Promise<void> } = await withWriterLock(
     lockPathFor(logPath),
     () => {
       const record = sealRecord({ id, ts, ...value, masked }, chainHead(logPath, chain));
@@ -82,15 +82,15 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
           throw new PolicyError('internal', `cannot append to the decision log \`${chain.logPath}\`: ${(e as Error).message}`);
         }
       }
-      if (ship && sink) ship.send(sink, record);
+      const shipped = ship && sink ? ship.send(sink, record) : undefined;
       writeHead(logPath, { seq: record.seq, hash: record.hash });
-      return record;
+      return { record, shipped };
     },
     { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },
   );
-  // winston's rotating File transport loses its way when records arrive faster than its rotation's I/O: let it turn.
-  if (sink) await new Promise<void>((resolve) => setImmediate(resolve));
-  return record;
+  // winston's rotating File transport loses its way when records arrive while it rotates: let it finish first.
+  if (record.shipped) await record.shipped;
+  return record.record;
 }
 
 /** Where the chain continues: the head sidecar, or the log's last record if the sidecar is missing or one behind. */

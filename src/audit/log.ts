@@ -60,10 +60,32 @@ export function openSink(logPath: string, specs: readonly AuditTransportSpec[], 
   return sink;
 }
 
-/** Hands one sealed record to the sink's transports (they finish on their own; closeSinks waits for them). */
-export function send(sink: Sink, record: AuditRecord): void {
+/** winston's File transport state while it rotates (its own fields: it loses records sent while it turns). */
+type Turning = winston.transport & { _rotate?: boolean; _opening?: boolean };
+
+/**
+ * Hands one sealed record to the sink's transports (they finish on their own; closeSinks waits for them). Resolves once
+ * every File transport has written it and finished any rotation it started (at most 2 s): winston's rotating File
+ * transport misplaces records that arrive while it turns.
+ */
+export function send(sink: Sink, record: AuditRecord): Promise<void> {
   sink.http.pending += sink.logger.transports.filter((t) => t instanceof winston.transports.Http).length;
-  sink.logger.log({ level: 'info', message: `${record.kind} decision ${record.id}`, ...record, [LINE]: JSON.stringify(record) });
+  const info = { level: 'info', message: `${record.kind} decision ${record.id}`, ...record, [LINE]: JSON.stringify(record) };
+  const files = sink.logger.transports.filter((t): t is Turning => t instanceof winston.transports.File);
+  const settled = files.map(
+    (t) =>
+      new Promise<void>((resolve) => {
+        const onLogged = (seen: Info) => {
+          if (seen[LINE] !== info[LINE]) return;
+          t.off('logged', onLogged);
+          if (t._rotate || t._opening) t.once('open', () => resolve());
+          else resolve();
+        };
+        t.on('logged', onLogged);
+      }),
+  );
+  sink.logger.log(info);
+  return files.length ? within(Promise.all(settled), CLOSE_TIMEOUT_MS).then(() => undefined) : Promise.resolve();
 }
 
 /** The winston transport for a spec; undefined (with a warning in `skipped`) when its target cannot take records now. */
