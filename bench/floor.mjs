@@ -59,15 +59,80 @@ export function floorPlan(t) {
   } else if (executor === 'claude') {
     const tail = ['--disable-slash-commands', '--model', id];
     if (isSet(t.session_id) && mode !== 'bare')
-      argv = ['claude', '--resume', t.session_id, '--print', '--verbose', '--output-format', 'stream-json', '--dangerously-skip-permissions', '--disallowedTools', 'Agent,EnterWorktree,ExitWorktree', ...tail];
+      argv = [
+        'claude',
+        '--resume',
+        t.session_id,
+        '--print',
+        '--verbose',
+        '--output-format',
+        'stream-json',
+        '--dangerously-skip-permissions',
+        '--disallowedTools',
+        'Agent,EnterWorktree,ExitWorktree',
+        ...tail,
+      ];
     else if (mode === 'bare') return { reject: 'argv.claude-bare-unsupported' };
     else if (mode === 'light')
-      argv = ['claude', '--print', '--verbose', '--output-format', 'stream-json', '--dangerously-skip-permissions', '--allowedTools', 'Bash(wg:*),Read,Glob,Grep,WebFetch,WebSearch', '--disallowedTools', 'Edit,Write,NotebookEdit,Agent,EnterWorktree,ExitWorktree', ...tail];
-    else argv = ['claude', '--print', '--verbose', '--permission-mode', 'bypassPermissions', '--output-format', 'stream-json', '--disallowedTools', 'Agent,EnterWorktree,ExitWorktree', ...tail];
+      argv = [
+        'claude',
+        '--print',
+        '--verbose',
+        '--output-format',
+        'stream-json',
+        '--dangerously-skip-permissions',
+        '--allowedTools',
+        'Bash(wg:*),Read,Glob,Grep,WebFetch,WebSearch',
+        '--disallowedTools',
+        'Edit,Write,NotebookEdit,Agent,EnterWorktree,ExitWorktree',
+        ...tail,
+      ];
+    else
+      argv = [
+        'claude',
+        '--print',
+        '--verbose',
+        '--permission-mode',
+        'bypassPermissions',
+        '--output-format',
+        'stream-json',
+        '--disallowedTools',
+        'Agent,EnterWorktree,ExitWorktree',
+        ...tail,
+      ];
   } else if (executor === 'codex') {
-    argv = ['codex', 'exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '-c', 'model_verbosity="high"', '-c', 'tool_output_token_limit=32000', '--model', id];
+    argv = [
+      'codex',
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '--dangerously-bypass-approvals-and-sandbox',
+      '-c',
+      'model_verbosity="high"',
+      '-c',
+      'tool_output_token_limit=32000',
+      '--model',
+      id,
+    ];
   } else {
-    argv = ['wg', 'native-exec', '--prompt-file', `.wg/agents/${t.id}/prompt.txt`, '--exec-mode', mode, '--task-id', t.id, '--model', id, '--provider', endpoint.provider, '--endpoint-name', endpoint.name, '--endpoint-url', endpoint.url];
+    argv = [
+      'wg',
+      'native-exec',
+      '--prompt-file',
+      `.wg/agents/${t.id}/prompt.txt`,
+      '--exec-mode',
+      mode,
+      '--task-id',
+      t.id,
+      '--model',
+      id,
+      '--provider',
+      endpoint.provider,
+      '--endpoint-name',
+      endpoint.name,
+      '--endpoint-url',
+      endpoint.url,
+    ];
   }
   return { executor, model: { spec: model.spec, provider: model.provider, id }, endpoint, env, argv };
 }

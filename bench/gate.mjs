@@ -43,7 +43,10 @@ function gate(p, jobs) {
 async function direct(p, n) {
   const t0 = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: n }, (_, i) => new Promise((resolve) => spawn('bash', [join(p.root, 'tests', 'smoke', `sleep_${i + 1}.sh`)], { stdio: 'ignore' }).on('exit', resolve))),
+    Array.from(
+      { length: n },
+      (_, i) => new Promise((resolve) => spawn('bash', [join(p.root, 'tests', 'smoke', `sleep_${i + 1}.sh`)], { stdio: 'ignore' }).on('exit', resolve)),
+    ),
   );
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }

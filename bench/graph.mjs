@@ -1,12 +1,33 @@
 // The bench project: a wg project with a generated graph.jsonl whose tasks vary every field the spawn policies read.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-/** Local config: no executor pinned (so executors vary), a dispatcher model, two endpoints (one the default). */
+/**
+ * Local config: no executor pinned (so executors vary), a dispatcher model, a premium tier of its own, tag routing, a
+ * registry entry, two endpoints (one the default).
+ */
 export const LOCAL_CONFIG = `[dispatcher]
 model = "claude:sonnet"
 max_agents = 8
+
+[tiers]
+premium = "openrouter:anthropic/claude-opus-4"
+
+[[tag_routing]]
+tag = "research"
+model = "openrouter:qwen/qwen3-coder"
+
+[[tag_routing]]
+tag = "docs"
+model = "claude:haiku"
+
+[[model_registry]]
+id = "lab-llama"
+provider = "oai-compat"
+model = "llama3"
+tier = "fast"
+endpoint = "lab"
 
 [[llm_endpoints.endpoints]]
 name = "openrouter"
@@ -22,6 +43,22 @@ url = "http://127.0.0.1:8088/v1"
 api_key = "bench-secret-not-real-0001"
 `;
 
+/** The other wg files a plan reads: executor TOMLs, agency agents and a role, the model cache, the agent registry. */
+export const WG_FILES = {
+  'executors/codex.toml':
+    '[executor]\ntype = "codex"\ncommand = "codex"\nargs = ["exec", "--json"]\ntimeout = 600\n[executor.env]\nWG_TASK_ID = "{{task_id}}"\n',
+  'executors/claude.toml': '[executor]\ntype = "claude"\ncommand = "claude"\nargs = ["--print", "--verbose", "--output-format", "stream-json"]\n',
+  'agency/cache/agents/impl.yaml':
+    'id: a1impl\nrole_id: r-impl\ntradeoff_id: t-fast\nname: Implementer\nperformance: { task_count: 4 }\npreferred_model: "claude:haiku"\n',
+  'agency/cache/agents/review.yaml':
+    'id: b2review\nrole_id: r-review\ntradeoff_id: t-careful\nname: Reviewer\nperformance: { task_count: 2 }\nexecutor: codex\n',
+  'agency/cache/roles/impl.yaml': 'id: r-impl\nname: Implementer\ndescription: writes code\nperformance: { task_count: 4 }\ndefault_exec_mode: light\n',
+  'model_cache.json': JSON.stringify({
+    models: ['qwen/qwen3-coder', 'openai/gpt-5.5', 'anthropic/claude-sonnet-4', 'deepseek/deepseek-v3.2'].map((id) => ({ id })),
+  }),
+  'service/registry.json': JSON.stringify({ agents: {}, next_agent_id: 42 }),
+};
+
 /** Global config: an agent model the local dispatcher model outranks, and endpoints the local list replaces. */
 export const GLOBAL_CONFIG = `[agent]
 model = "claude:opus"
@@ -33,9 +70,10 @@ is_default = true
 `;
 
 /**
- * The mix, per field: [value, weight]; `undefined` leaves the field out. Refusals come from an unknown executor, an
- * unknown exec_mode, an unknown endpoint name, an endpoint URL with credentials, bare claude, a bare model name on
- * native, and a non-Anthropic model pinned to claude.
+ * The mix, per field: [value, weight]; `undefined` leaves the field out. Models come from the task, its tier, its tags
+ * (tag routing), its agent (agency), the registry and the model cache; refusals come from an unknown executor, an
+ * unknown exec_mode, an unknown endpoint name, an endpoint URL with credentials, bare claude, an unknown bare model and
+ * a model the executor cannot run.
  */
 export const MIX = {
   model: [
@@ -49,6 +87,9 @@ export const MIX = {
     ['local:llama3', 2],
     ['opus', 4],
     ['gemini:gemini-2.5-pro', 6],
+    ['gpt-5.5', 3],
+    ['lab-llama', 3],
+    ['no-such-model', 1],
   ],
   executor: [
     [undefined, 70],
@@ -102,6 +143,17 @@ export const MIX = {
     [undefined, 95],
     ['3f1c9a60-session', 5],
   ],
+  agent: [
+    [undefined, 80],
+    ['a1', 10],
+    ['b2', 6],
+    ['zz', 4],
+  ],
+  timeout: [
+    [undefined, 85],
+    ['30m', 10],
+    ['90s', 5],
+  ],
 };
 
 const TAGS = ['backend', 'frontend', 'docs', 'urgent', 'research', 'eval'];
@@ -145,7 +197,7 @@ export function benchTasks(n = 10_000, seed = 13) {
   return tasks;
 }
 
-/** Writes the bench project under a new temp folder: `<root>/project/.wg/{config.toml,graph.jsonl}` and `<root>/home/.wg/config.toml`. */
+/** Writes the bench project under a new temp folder: `<root>/project/.wg/{config.toml,graph.jsonl,…WG_FILES}` and `<root>/home/.wg/{config.toml,active-profile}`. */
 export function benchProject(n = 10_000, seed = 13) {
   const root = mkdtempSync(join(tmpdir(), 'wgp-bench-graph-'));
   const wgDir = join(root, 'project', '.wg');
@@ -154,6 +206,11 @@ export function benchProject(n = 10_000, seed = 13) {
   mkdirSync(join(home, '.wg'), { recursive: true });
   writeFileSync(join(wgDir, 'config.toml'), LOCAL_CONFIG);
   writeFileSync(join(home, '.wg', 'config.toml'), GLOBAL_CONFIG);
+  writeFileSync(join(home, '.wg', 'active-profile'), 'anthropic\n');
+  for (const [rel, text] of Object.entries(WG_FILES)) {
+    mkdirSync(dirname(join(wgDir, rel)), { recursive: true });
+    writeFileSync(join(wgDir, rel), text);
+  }
   const tasks = benchTasks(n, seed);
   writeFileSync(join(wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
   return { root, wgDir, home, tasks, cleanup: () => rmSync(root, { recursive: true, force: true }) };

@@ -10,7 +10,10 @@ const started = performance.now();
 const lib = await import(join(root, 'dist', 'index.mjs'));
 const importMs = performance.now() - started;
 const { readFileSync } = await import('node:fs');
-const records = readFileSync(tasksFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+const records = readFileSync(tasksFile, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
 const tasks = records.map(({ kind: _kind, ...t }) => t);
 const warn = () => {};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -62,7 +62,13 @@ export function naivePlanner(root) {
     const rules = rulesOf.get(stage);
     rules.forEach((r, order) => {
       const fix = (c) =>
-        c.all ? { all: c.all.map(fix) } : c.any ? { any: c.any.map(fix) } : c.not ? { not: fix(c.not) } : { ...c, value: c.value === undefined ? true : c.value };
+        c.all
+          ? { all: c.all.map(fix) }
+          : c.any
+            ? { any: c.any.map(fix) }
+            : c.not
+              ? { not: fix(c.not) }
+              : { ...c, value: c.value === undefined ? true : c.value };
       engine.addRule({ name: `${order}`, priority: r.priority, conditions: fix(r.when), event: { type: r.id } });
     });
     return { stage, engine, rules };
@@ -80,7 +86,9 @@ export function naivePlanner(root) {
       if (field === 'model') {
         const colon = value.indexOf(':');
         const prefix = colon > 0 ? value.slice(0, colon) : '';
-        plan.model = KNOWN_PROVIDERS.includes(prefix) ? { spec: value, provider: prefix, name: value.slice(colon + 1) } : { spec: value, provider: null, name: value };
+        plan.model = KNOWN_PROVIDERS.includes(prefix)
+          ? { spec: value, provider: prefix, name: value.slice(colon + 1) }
+          : { spec: value, provider: null, name: value };
       } else plan[field] = value;
     }
     const e = plan.endpoint;

@@ -35,7 +35,14 @@ try {
     { env, cwd: root },
   );
   const ratio = (ms) => +(ms / nodeMs).toFixed(2);
-  out.cold = { nodeMs: +nodeMs.toFixed(1), planMs: +logMs.toFixed(1), ratio: ratio(logMs), noAuditMs: +noAuditMs.toFixed(1), noAuditRatio: ratio(noAuditMs), runs };
+  out.cold = {
+    nodeMs: +nodeMs.toFixed(1),
+    planMs: +logMs.toFixed(1),
+    ratio: ratio(logMs),
+    noAuditMs: +noAuditMs.toFixed(1),
+    noAuditRatio: ratio(noAuditMs),
+    runs,
+  };
   say(`cold plan, log on:     ${logMs.toFixed(1)} ms vs node -e 0 ${nodeMs.toFixed(1)} ms → ${ratio(logMs)}× (bar ≤ 1.3; median of ${runs}, alternated)`);
   say(`cold plan, --no-audit: ${noAuditMs.toFixed(1)} ms → ${ratio(noAuditMs)}× (bar ≤ 1.2)`);
 
@@ -47,7 +54,9 @@ try {
   if (child.status !== 0) throw new Error(`bench/inproc.mjs failed: ${child.stderr}`);
   const ip = JSON.parse(child.stdout);
   out.inProcess = ip;
-  say(`first plan in a fresh process: ${ip.firstPlanMs} ms (library import ${ip.importMs} ms; policies loaded, rules compiled, ${ip.tasks}-task graph indexed)`);
+  say(
+    `first plan in a fresh process: ${ip.firstPlanMs} ms (library import ${ip.importMs} ms; policies loaded, rules compiled, ${ip.tasks}-task graph indexed)`,
+  );
   say(`warm plan, by task object: ${ip.byObjectUs} µs; by id: ${ip.byIdUs} µs (median of rounds over all ${ip.tasks} tasks; bar ≤ 50 µs)`);
   say(`planMany, all ${ip.tasks} tasks in process: ${ip.planManyMs} ms`);
   say(`naive json-rules-engine, same rules: ${ip.naiveUs} µs per plan (${ip.naiveChecked} tasks, ${ip.naiveWrong} differing plans)`);
@@ -57,7 +66,10 @@ try {
   const allRuns = [];
   for (let i = 0; i < 5; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [bin, 'plan', '--all', '--dir', graph.wgDir, '-q'], { env: { ...process.env, HOME: graph.home }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(process.execPath, [bin, 'plan', '--all', '--dir', graph.wgDir, '-q'], {
+      env: { ...process.env, HOME: graph.home },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     allRuns.push(Number(process.hrtime.bigint() - t0) / 1e6);
     if (r.status !== 1) throw new Error(`plan --all exited ${r.status}: ${r.stderr}`); // 1: the mix has refusals
   }
@@ -74,11 +86,15 @@ try {
     loggedPlansPerSec: Math.round(2_000 / (logged.ms / 1000)),
     answersNotPlans: s.failed,
   };
-  say(`serve --stdio: ${out.serve.plansPerSec} plans/s (${out.serve.usPerPlan} µs each, stdin to stdout); with the decision log: ${out.serve.loggedPlansPerSec} plans/s`);
+  say(
+    `serve --stdio: ${out.serve.plansPerSec} plans/s (${out.serve.usPerPlan} µs each, stdin to stdout); with the decision log: ${out.serve.loggedPlansPerSec} plans/s`,
+  );
   if (servePlans > 0) {
     const big = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: servePlans, warmup: 50_000 });
     out.serveRss = { plans: servePlans, warmMb: +big.warmRss.toFixed(1), endMb: +big.endRss.toFixed(1), growthMb: +(big.endRss - big.warmRss).toFixed(1) };
-    say(`serve RSS: ${out.serveRss.warmMb} MB after 50,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: +${out.serveRss.growthMb} MB (bar < 20 MB)`);
+    say(
+      `serve RSS: ${out.serveRss.warmMb} MB after 50,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: +${out.serveRss.growthMb} MB (bar < 20 MB)`,
+    );
   }
 
   // 5. The done gate, measured from outside: 8 scenarios of `sleep 1` through the gate against the same scripts run directly.

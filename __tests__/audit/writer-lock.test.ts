@@ -98,7 +98,7 @@ describe('withWriterLock', () => {
     expect(await withWriterLock(lock, () => 'taken', { timeoutMs: 1000 })).toBe('taken');
   });
 
-  test("an owner on another host cannot be checked: its lock is broken after the unverifiable age, not before", async () => {
+  test('an owner on another host cannot be checked: its lock is broken after the unverifiable age, not before', async () => {
     const lock = lockFile();
     fs.writeFileSync(lock, JSON.stringify({ pid: 1, start: '1', boot: 'other-boot', ns: 'pid:[1]', host: `not-${os.hostname()}` }));
     await expect(withWriterLock(lock, () => 'x', { timeoutMs: 300, unverifiableAfterMs: 60_000 })).rejects.toMatchObject({ code: 'lock-failed' });
@@ -108,7 +108,10 @@ describe('withWriterLock', () => {
   test('a lock path that cannot be created is lock-path naming it', async () => {
     const file = path.join(tmp.dir, 'a-file');
     fs.writeFileSync(file, '');
-    await expect(withWriterLock(path.join(file, 'x.lock'), () => 'x')).rejects.toMatchObject({ code: 'lock-path', message: expect.stringContaining('not a directory') });
+    await expect(withWriterLock(path.join(file, 'x.lock'), () => 'x')).rejects.toMatchObject({
+      code: 'lock-path',
+      message: expect.stringContaining('not a directory'),
+    });
   });
 });
 
@@ -131,12 +134,21 @@ describe('many writers and a dead one', () => {
     expect(await verifyLog(log)).toEqual({ ok: true, records: records.length });
   }, 120_000);
 
-  test('a dead writer\'s lock left behind does not stop 8 writers racing to break it', async () => {
+  test("a dead writer's lock left behind does not stop 8 writers racing to break it", async () => {
     const log = path.join(tmp.dir, 'raced', 'policy-audit.jsonl');
     fs.mkdirSync(path.dirname(log), { recursive: true });
     const dead = run(['append', path.join(tmp.dir, 'unused.jsonl'), '0', 'x']);
     await dead.done;
-    fs.writeFileSync(`${log}.lock`, JSON.stringify({ pid: dead.p.pid, start: '0', boot: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), ns: fs.readlinkSync('/proc/self/ns/pid'), host: os.hostname() }));
+    fs.writeFileSync(
+      `${log}.lock`,
+      JSON.stringify({
+        pid: dead.p.pid,
+        start: '0',
+        boot: fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+        ns: fs.readlinkSync('/proc/self/ns/pid'),
+        host: os.hostname(),
+      }),
+    );
     const codes = await Promise.all(Array.from({ length: 8 }, (_, w) => run(['append', log, '40', String(w)]).done));
     expect(codes).toEqual(Array(8).fill(0));
     expect(await verifyLog(log)).toEqual({ ok: true, records: 320 });

@@ -21,7 +21,11 @@ beforeAll(() => {
 });
 afterAll(() => s.cleanup());
 
-const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 
 describe('plan --all', () => {
   test('one line per task in graph order: the plan `plan <id>` prints, or the refusal as data; exit 1 when any was refused', () => {
@@ -59,7 +63,10 @@ describe('plan --all', () => {
   test('a task with a bad field is its own error line (exit 2); the others are still planned', () => {
     const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
     try {
-      writeFileSync(join(t.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'a', title: 'A', executor: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b', title: 'B' })}\n`);
+      writeFileSync(
+        join(t.wgDir, 'graph.jsonl'),
+        `${JSON.stringify({ kind: 'task', id: 'a', title: 'A', executor: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b', title: 'B' })}\n`,
+      );
       const r = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
       expect(r.code).toBe(2);
       const [a, b] = lines(r.stdout);
@@ -75,7 +82,12 @@ describe('plan --all', () => {
   });
 
   test('usage: a task id or --all, and --status / --record only with --all', () => {
-    for (const args of [['plan', 't1', '--all'], ['plan', 't1', '--status', 'open'], ['plan', 't1', '--record'], ['plan', '--all', '--task-json', 'x.json']]) {
+    for (const args of [
+      ['plan', 't1', '--all'],
+      ['plan', 't1', '--status', 'open'],
+      ['plan', 't1', '--record'],
+      ['plan', '--all', '--task-json', 'x.json'],
+    ]) {
       const r = cli([...args, '--dir', s.wgDir], { home: s.home });
       expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);
       expect(r.stderr).toMatch(/^error: /);
@@ -83,7 +95,10 @@ describe('plan --all', () => {
   });
 
   test('a reader that goes away early ends the command quietly', () => {
-    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan --all --dir "${s.wgDir}" | head -c 10`], { env: { PATH: process.env.PATH, HOME: s.home }, encoding: 'utf8' });
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan --all --dir "${s.wgDir}" | head -c 10`], {
+      env: { PATH: process.env.PATH, HOME: s.home },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     expect(r.stdout).toHaveLength(10);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);

@@ -37,7 +37,8 @@ describe('byte-identical with and without caches', () => {
   test('in process: the first plan, the warm plans, and plans after a file is rewritten unchanged are the same bytes', async () => {
     const req = { dir: bench.wgDir, home: bench.home, env: {} };
     const ids = bench.tasks.slice(0, 20).map((t) => t.id);
-    const bytes = async () => Promise.all(ids.map((id) => planSpawn({ ...req, taskId: id }, { warn: () => {} }).then(JSON.stringify, (e) => `error ${e.code}`)));
+    const bytes = async () =>
+      Promise.all(ids.map((id) => planSpawn({ ...req, taskId: id }, { warn: () => {} }).then(JSON.stringify, (e) => `error ${e.code}`)));
     const first = await bytes();
     expect(await bytes()).toEqual(first);
     const config = join(bench.wgDir, 'config.toml');

@@ -7,7 +7,15 @@ import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from '@jest/globals';
 import { BIN, cli, scratch } from '../support/project.js';
 
-type Answer = { id: unknown; ok: boolean; exit?: number; plan?: Record<string, unknown>; explanation?: unknown; verdict?: Record<string, unknown>; error?: Record<string, unknown> };
+type Answer = {
+  id: unknown;
+  ok: boolean;
+  exit?: number;
+  plan?: Record<string, unknown>;
+  explanation?: unknown;
+  verdict?: Record<string, unknown>;
+  error?: Record<string, unknown>;
+};
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -95,7 +103,11 @@ test('edited config, policy and graph files are picked up before the next answer
   expect((await srv.ask({ id: 2, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'codex' });
   // Half-written: an error answer naming the file, and the server keeps serving.
   writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "cla');
-  expect(await srv.ask({ id: 3, op: 'plan', task: 't1' })).toMatchObject({ id: 3, ok: false, error: { code: 'toml-syntax', file: '.wg/config.toml', exit: 2 } });
+  expect(await srv.ask({ id: 3, op: 'plan', task: 't1' })).toMatchObject({
+    id: 3,
+    ok: false,
+    error: { code: 'toml-syntax', file: '.wg/config.toml', exit: 2 },
+  });
   writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n');
   expect((await srv.ask({ id: 4, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'claude' });
   // A project policy appears, then changes.
@@ -116,7 +128,10 @@ test('edited config, policy and graph files are picked up before the next answer
   appendFileSync(join(s.wgDir, 'graph.jsonl'), '{"kind":"task","id":\n');
   expect(await srv.ask({ id: 10, op: 'plan', task: 't1' })).toMatchObject({ ok: false, error: { code: 'graph-line', line: 4 } });
   writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'one', exec: 'make test' })}\n`);
-  expect((await srv.ask({ id: 11, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'shell', argv: expect.arrayContaining(['bash', '-c', 'make test']) });
+  expect((await srv.ask({ id: 11, op: 'plan', task: 't1' })).plan).toMatchObject({
+    executor: 'shell',
+    argv: expect.arrayContaining(['bash', '-c', 'make test']),
+  });
   expect((await srv.end()).code).toBe(0);
 }, 60_000);
 
@@ -129,14 +144,20 @@ test('decisions are recorded as the CLI records them (plans and refusals; not ex
   await srv.ask({ id: 3, op: 'explain', task: 't1' });
   await srv.ask({ id: 4, op: 'plan', task: 't2', audit: false });
   expect((await srv.end()).code).toBe(0);
-  const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const records = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(records.map((r) => [r.task, r.error?.code ?? null])).toEqual([
     ['t1', null],
     ['obj', 'rule-rejected'],
   ]);
   const cliLog = join(s.root, 'cli.jsonl');
   expect(cli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);
-  const [viaCli] = readFileSync(cliLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const [viaCli] = readFileSync(cliLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const strip = ({ id: _i, ts: _t, seq: _s, prev: _p, hash: _h, ...rest }: Record<string, unknown>) => rest;
   expect(strip(records[0])).toEqual(strip(viaCli));
   expect(cli(['audit', 'verify', '--audit-log', log]).code).toBe(0);

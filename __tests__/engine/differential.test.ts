@@ -1,5 +1,6 @@
 // The compiled evaluator against json-rules-engine (the reference): identical traces, values, decisions, plans,
-// provenance, refusals and explanations, on every task of the bench graph and on fuzzed rules, facts and tasks.
+// provenance, refusals and explanations, on every task of the bench graph (with every spawn site and caller flag) and on
+// fuzzed rules, facts, tasks and callers. The hand-written cases are compared in differential-cases.test.ts.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fc from 'fast-check';
 import * as z from 'zod/mini';
@@ -39,7 +40,16 @@ async function spawnBytes(req: SpawnRequest, evaluator: EvaluatorName): Promise<
 
 describe('the bench graph', () => {
   test(`every one of its ${TASKS} tasks: byte-identical plans, provenance, refusals, explanations and records`, async () => {
-    const callers = [{}, { agentExecutor: 'codex' }, { defaultModel: 'openrouter:qwen/qwen3' }, { agentExecutor: 'nex', defaultModel: 'claude:haiku' }];
+    const callers = [
+      {},
+      { agentExecutor: 'codex' },
+      { defaultModel: 'openrouter:qwen/qwen3' },
+      { agentExecutor: 'nex', defaultModel: 'claude:haiku' },
+      { site: 'ipc', agentExecutor: 'native', timeout: '45m' },
+      { site: 'spawn', agent: 'b2', agentId: 'agent-7' },
+      { site: 'spawn-task', role: 'coordinator' },
+      { site: 'chat', timeout: '' },
+    ];
     const seen = { plans: 0, refusals: 0 };
     const differ: string[] = [];
     for (const [i, t] of bench.tasks.entries()) {
@@ -53,7 +63,7 @@ describe('the bench graph', () => {
     // The mix covers both outcomes in earnest.
     expect(seen.plans).toBeGreaterThan(TASKS * 0.7);
     expect(seen.refusals).toBeGreaterThan(TASKS * 0.05);
-  }, 600_000);
+  }, 1_500_000);
 });
 
 // --- fuzzed tasks and callers through the bundled policies -------------------------------------------------------
@@ -76,11 +86,25 @@ const taskArb = fc.record(
     tags: fc.oneof(fc.array(text, { maxLength: 3 }), fc.constant(null)),
     priority: fc.oneof(fc.integer(), fc.constantFrom('high', 'low', 'critical'), fc.constant(null)),
     status: fc.constantFrom('open', 'done', 'in-progress'),
+    agent: fc.oneof(fc.constantFrom('a1', 'b2', 'zz', ''), fc.constant(null)),
+    timeout: fc.oneof(fc.constantFrom('30m', '90s', '120', '', 'soon', '1h30m'), fc.constant(null)),
     extra: fc.jsonValue({ maxDepth: 2 }),
   },
   { requiredKeys: ['id'] },
 );
-const callerArb = fc.record({ agentExecutor: text, defaultModel: text, promptFile: fc.constantFrom('p.txt', 'a b/p.txt') }, { requiredKeys: [] });
+const callerArb = fc.record(
+  {
+    agentExecutor: text,
+    defaultModel: text,
+    promptFile: fc.constantFrom('p.txt', 'a b/p.txt'),
+    site: fc.constantFrom('dispatcher', 'ipc', 'spawn', 'spawn-task', 'chat', 'nowhere'),
+    agent: fc.constantFrom('a1', 'b2', 'a'),
+    agentId: fc.constantFrom('agent-3', 'x y'),
+    timeout: fc.constantFrom('10m', '', 'never'),
+    role: fc.constantFrom('coordinator', 'helper'),
+  },
+  { requiredKeys: [] },
+);
 
 describe('fuzzed tasks and callers (bundled policies)', () => {
   test('the compiled path decides every task as json-rules-engine does', async () => {
@@ -110,7 +134,9 @@ const operand = fc.oneof(
   scalar,
   fc.array(scalar, { maxLength: 3 }),
   ref,
-  fc.dictionary(fc.constantFrom('a', 'b', 'fact', 'valueOf', 'constructor', '__proto__', 'toString'), fc.oneof(scalar, fc.array(scalar, { maxLength: 2 })), { maxKeys: 3 }),
+  fc.dictionary(fc.constantFrom('a', 'b', 'fact', 'valueOf', 'constructor', '__proto__', 'toString'), fc.oneof(scalar, fc.array(scalar, { maxLength: 2 })), {
+    maxKeys: 3,
+  }),
 );
 const leaf = fc.record(
   {
@@ -131,11 +157,7 @@ const { node } = fc.letrec<{ node: unknown }>((tie) => ({
     fc.record({ not: tie('node') }),
   ),
 }));
-const root = fc.oneof(
-  fc.record({ all: fc.array(node, { maxLength: 4 }) }),
-  fc.record({ any: fc.array(node, { maxLength: 4 }) }),
-  fc.record({ not: node }),
-);
+const root = fc.oneof(fc.record({ all: fc.array(node, { maxLength: 4 }) }), fc.record({ any: fc.array(node, { maxLength: 4 }) }), fc.record({ not: node }));
 const factValue = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }));
 const factsArb = fc.record(
   {
@@ -220,9 +242,12 @@ describe('fuzzed rules and facts', () => {
 // --- fuzzed value expressions and messages --------------------------------------------------------------------------
 
 const template = fc
-  .array(fc.oneof(fc.constantFrom('x', ' ', '{{', '}}', '{{ task.id }}', '{{plan.model}}', '{{list}}', '{{missing.a}}', '{{n}}'), fc.string({ maxLength: 3 })), {
-    maxLength: 5,
-  })
+  .array(
+    fc.oneof(fc.constantFrom('x', ' ', '{{', '}}', '{{ task.id }}', '{{plan.model}}', '{{list}}', '{{missing.a}}', '{{n}}'), fc.string({ maxLength: 3 })),
+    {
+      maxLength: 5,
+    },
+  )
   .map((parts) => parts.join(''));
 const { expr } = fc.letrec<{ expr: unknown }>((tie) => ({
   expr: fc.oneof(
@@ -284,16 +309,17 @@ const thenArb = (stage: string) =>
     ? fc.record({ effect: fc.constantFrom('allow', 'warn', 'deny' as const), message: template, help: template }, { requiredKeys: ['effect', 'message'] })
     : fc.oneof(fc.record({ value: expr }), fc.record({ reject: template }));
 const stageRules = (stage: string) =>
-  fc.array(fc.record({ when: root, then: thenArb(stage), priority: fc.integer({ min: 1, max: 4 }) }), { maxLength: 4 }).map((list) =>
-    list.map((r) => ({ ...ruleOf(r.when, r.then as LoadedRule['then'], r.priority), stage, id: `${stage}.r${order++}` })),
-  );
+  fc
+    .array(fc.record({ when: root, then: thenArb(stage), priority: fc.integer({ min: 1, max: 4 }) }), { maxLength: 4 })
+    .map((list) => list.map((r) => ({ ...ruleOf(r.when, r.then as LoadedRule['then'], r.priority), stage, id: `${stage}.r${order++}` })));
 const setArb = fc.tuple(stageRules('a'), stageRules('b'), stageRules('a2'), stageRules('gate')).map((lists): PolicySet => {
   const byStage = new Map(TABLE.stages.map((s, i) => [s.name, [...lists[i]].sort((x, y) => y.priority - x.priority || x.order - y.order)]));
   return { kind: 'fuzz', byStage, revision: 'sha256:fuzz', files: [], disabled: [], replaced: [] };
 });
 
 async function decisionBytes(set: PolicySet, facts: Record<string, unknown>, evaluator: EvaluatorName): Promise<string> {
-  const sourcesOf = (fact: string, path: string | undefined, value: unknown) => (value === undefined ? [] : [{ layer: 'task' as const, file: fact, key: path ?? '', value }]);
+  const sourcesOf = (fact: string, path: string | undefined, value: unknown) =>
+    value === undefined ? [] : [{ layer: 'task' as const, file: fact, key: path ?? '', value }];
   try {
     const r = await decide(TABLE, set, facts, { sourcesOf, subject: 'the fuzz', evaluator });
     const { trace, error, ...rest } = r;

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { PolicyError } from '../shared/errors.js';

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { hasCredentials, namesSecret } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
@@ -110,10 +111,17 @@ function configOf(name: string, raw: Raw & { timeout?: number; model?: string },
 
 const WG_REFUSES = 'wg cannot parse this executor config and refuses every spawn through it';
 
-/** Reads one executor TOML; anything wg cannot parse is `executor-config` naming file, line and key. */
+const tomls = new FileCache<ExecutorConfig | null>(64);
+
+/** Reads one executor TOML (kept per process while unchanged); undefined when it does not exist. */
 function loadExecutorToml(path: string, shownAs: string, name: string): ExecutorConfig | undefined {
-  const text = readTextFile(path, { shownAs, what: 'executor config', missing: 'absent' });
-  if (text === undefined) return undefined;
+  const read = () => readTextFile(path, { shownAs, what: 'executor config', missing: 'absent' });
+  return tomls.getIfPresent(path, read, (text) => parseExecutorToml(text, shownAs, name), shownAs) ?? undefined;
+}
+
+/** Parses one executor TOML; anything wg cannot parse is `executor-config` naming file, line and key. */
+function parseExecutorToml(text: string | undefined, shownAs: string, name: string): ExecutorConfig | null {
+  if (text === undefined) return null; // removed between the stat and the read: wg's built-in, as for a missing file
   const src = parseToml(text, shownAs);
   const r = ExecutorTomlSchema.safeParse(src.data);
   if (!r.success) {
@@ -146,17 +154,31 @@ function loadExecutorToml(path: string, shownAs: string, name: string): Executor
   return configOf(name, ex, shownAs, false);
 }
 
+const builtins = new Map<string, ExecutorConfig>();
+const builtinOf = (name: (typeof EXECUTOR_NAMES)[number]): ExecutorConfig => {
+  let c = builtins.get(name);
+  if (!c) builtins.set(name, (c = configOf(name, BUILTIN_EXECUTORS[name], `wg's built-in ${name} executor`, true)));
+  return c;
+};
+
+/** The last list built per executors folder: reused while every TOML in it is unchanged. */
+const lists = new Map<string, { list: ExecutorConfig[]; sources: Source[][] }>();
+
 /** Every executor a plan can pick, each from `<wgdir>/executors/<name>.toml` when present, else wg's built-in. */
 export function loadExecutors(wgDir: string, shownDir: string): { list: ExecutorConfig[]; sources: Source[][] } {
   const list = EXECUTOR_NAMES.map(
-    (name) =>
-      loadExecutorToml(join(wgDir, 'executors', `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) ??
-      configOf(name, BUILTIN_EXECUTORS[name], `wg's built-in ${name} executor`, true),
+    (name) => loadExecutorToml(join(wgDir, 'executors', `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) ?? builtinOf(name),
   );
+  const key = `${wgDir}\0${shownDir}`;
+  const last = lists.get(key);
+  if (last && last.list.every((c, i) => c === list[i])) return last;
   const sources = list.map((c): Source[] =>
     (['type', 'command', 'args', 'env', 'timeout', 'model'] as const)
       .filter((k) => !(c.builtin && (k === 'timeout' || k === 'model')) && !(k === 'timeout' && c.timeout === null) && !(k === 'model' && c.model === null))
       .map((k) => ({ layer: c.builtin ? 'default' : 'local', file: c.file, key: `executor.${k}`, value: c[k] })),
   );
-  return { list, sources };
+  const built = { list, sources };
+  if (lists.size >= 64) lists.delete(lists.keys().next().value as string);
+  lists.set(key, built);
+  return built;
 }

@@ -108,7 +108,8 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
     globalPath = globalConfigPath(home);
     // When the project dir is the global dir, "local" and "global" are the same file, as in wg.
     if (globalPath === localPath) file = { ...local };
-    else if (globalPath === usual) file = place.absent ??= emptyConfig(shown(usual)); // just seen missing
+    else if (globalPath === usual)
+      file = place.absent ??= emptyConfig(shown(usual)); // just seen missing
     else file = loadConfigFile(globalPath, shown(globalPath));
   }
   const global = file;

@@ -67,7 +67,14 @@ function namedRenderer(map: Record<string, string>): (value: unknown, facts: Fac
   return walk;
 }
 
-function compileRef(expr: { fact: string; path?: string; where?: Record<string, unknown>; get?: string; alias?: Record<string, string>; render?: Record<string, string> }): CompiledExpr {
+function compileRef(expr: {
+  fact: string;
+  path?: string;
+  where?: Record<string, unknown>;
+  get?: string;
+  alias?: Record<string, string>;
+  render?: Record<string, string>;
+}): CompiledExpr {
   const { fact, path, alias, get } = expr;
   const read = factReader(fact, path);
   const where = expr.where ? Object.entries(expr.where).map(([k, e]) => [k, compileExpr(e)] as const) : undefined;

@@ -261,7 +261,11 @@ export function decideSync(table: StageTable, set: PolicySet, facts: Readonly<Re
 export const defaultEvaluator = (): EvaluatorName => DEFAULT_EVALUATOR;
 
 /** The sources of an earlier field, as a later stage that read it through the results fact sees them (`via` the field). */
-function viaEarlier(provenance: Readonly<Record<string, ProvenanceEntry>>, path: string, copies: Map<string, { entry: ProvenanceEntry; via: Source[] }>): Source[] {
+function viaEarlier(
+  provenance: Readonly<Record<string, ProvenanceEntry>>,
+  path: string,
+  copies: Map<string, { entry: ProvenanceEntry; via: Source[] }>,
+): Source[] {
   const dot = path.indexOf('.');
   const field = dot < 0 ? path : path.slice(0, dot);
   const entry = Object.prototype.hasOwnProperty.call(provenance, field) ? provenance[field] : undefined;

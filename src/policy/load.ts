@@ -97,7 +97,14 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
   });
   const st = hit?.stat && stateOf(path);
   // INVARIANT: the build compiled this very file (same inode, size and mtime), so the same checks already passed.
-  if (st && st.kind === 'file' && st.ino === hit!.stat!.ino && st.size === hit!.stat!.size && st.mtimeMs === hit!.stat!.mtimeMs && (st.mode & 0o170000) === 0o100000)
+  if (
+    st &&
+    st.kind === 'file' &&
+    st.ino === hit!.stat!.ino &&
+    st.size === hit!.stat!.size &&
+    st.mtimeMs === hit!.stat!.mtimeMs &&
+    (st.mode & 0o170000) === 0o100000
+  )
     return precompiled(hit!.sha256);
   const text = readTextFile(path, { shownAs, what: 'policy file' });
   const sha256 = createHash('sha256').update(text).digest('hex');

@@ -16,7 +16,8 @@ const OFF = process.env.WG_POLICY_NO_CACHE === '1';
 export const cachesOff = (): boolean => OFF;
 
 /** What a stat says about a file: its identity and version, `missing`, or `error` (never cached: the loader reports it). */
-export type FileState = { kind: 'file'; dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number; mode: number } | { kind: 'missing' | 'error' };
+export type FileState =
+  { kind: 'file'; dev: number; ino: number; size: number; mtimeMs: number; ctimeMs: number; mode: number } | { kind: 'missing' | 'error' };
 
 const MISSING: FileState = { kind: 'missing' };
 const ERROR: FileState = { kind: 'error' };

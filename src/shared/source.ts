@@ -33,7 +33,8 @@ export function dedupeSources(sources: readonly Source[]): Source[] {
   next: for (const s of sources) {
     const fast = plain(s);
     for (const o of out) {
-      const same = fast && plain(o) ? o.layer === s.layer && o.file === s.file && o.key === s.key && (o.via ?? '') === (s.via ?? '') : identity(o) === identity(s);
+      const same =
+        fast && plain(o) ? o.layer === s.layer && o.file === s.file && o.key === s.key && (o.via ?? '') === (s.via ?? '') : identity(o) === identity(s);
       if (same) continue next;
     }
     out.push(s);

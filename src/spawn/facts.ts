@@ -61,7 +61,8 @@ const tierLists = new WeakMap<SpawnInputs['tiers'], unknown[]>();
 
 function tierListOf(tiers: SpawnInputs['tiers']): unknown[] {
   let l = tierLists.get(tiers);
-  if (!l) tierLists.set(tiers, (l = tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } }))));
+  if (!l)
+    tierLists.set(tiers, (l = tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } }))));
   return l;
 }
 

@@ -103,10 +103,7 @@ export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: bool
   const counts = { plans: 0, refused: 0, bad: 0 };
   try {
     const { taskId: _none, taskJson: _json, ...caller } = requestFrom('', flags);
-    const items = planMany(
-      { ...caller, status },
-      { warn, decisionLog: flags.record ? decisionLogOption(flags) : false },
-    );
+    const items = planMany({ ...caller, status }, { warn, decisionLog: flags.record ? decisionLogOption(flags) : false });
     for await (const item of items) {
       if (item.plan) counts.plans++;
       else if (item.error!.exit === 1) counts.refused++;
