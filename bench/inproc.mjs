@@ -1,7 +1,7 @@
 // In-process speed, run as a fresh child by bench/run.mjs: the first plan, warm plans by task object and by id, planMany,
 // and, on the same tasks, the naive json-rules-engine use of the same rules and the hand-written floor. Prints one JSON line.
 import { join } from 'node:path';
-import { floorPlan, planValues } from './floor.mjs';
+import { floorPlan, floorValues, planValues } from './floor.mjs';
 import { naivePlanner } from './naive.mjs';
 
 const [root, wgDir, home, tasksFile, roundsArg] = process.argv.slice(2);
@@ -46,33 +46,25 @@ for (let r = 0; r < 3; r++) {
   manyMs.push(performance.now() - t0);
 }
 
-// 4. The reference values, then the naive engine and the floor on the same tasks (each checked against them).
+// 4. The reference values, then the naive engine and the floor on the same tasks (each checked against them). The naive
+// planner gets the facts wg-policy's own decision read (from its record), so it runs the same rules on the same input.
 const want = new Map();
-for await (const item of lib.planMany({ dir: wgDir, home, env: {} }, { warn })) want.set(item.task, JSON.stringify(planValues(item.plan, item.error)));
-const naive = naivePlanner(root);
-const facts = (t) => {
-  const task = Object.fromEntries(Object.entries(t).filter(([, v]) => v !== null));
-  const list = [
-    { name: 'openrouter', provider: 'openrouter', url: 'https://openrouter.ai/api/v1', is_default: true },
-    { name: 'lab', provider: 'oai-compat', url: 'http://127.0.0.1:8088/v1', is_default: false },
-  ];
-  const mode = ['full', 'light', 'bare'].includes(t.exec_mode) ? t.exec_mode : 'full';
-  return {
-    task,
-    cli: {},
-    local: { file: '.wg/config.toml', agent: {}, dispatcher: { model: 'claude:sonnet' }, llm_endpoints: { endpoints: list } },
-    global: { file: '~/.wg/config.toml', agent: { model: 'claude:opus' }, dispatcher: {}, llm_endpoints: {} },
-    endpoints: { list, names: ['openrouter', 'lab'], defaults: ['openrouter'], count: 2, origin: '.wg/config.toml', looked: '.wg/config.toml' },
-    spawn: { promptFile: `.wg/agents/${t.id}/prompt.txt`, execMode: mode },
-    provenance: {},
-  };
-};
-const naiveTasks = tasks.slice(0, 2000).map((t) => ({ id: t.id, facts: facts(t) }));
+const floorWant = new Map();
+for await (const item of lib.planMany({ dir: wgDir, home, env: {} }, { warn })) {
+  want.set(item.task, JSON.stringify(planValues(item.plan, item.error)));
+  floorWant.set(item.task, JSON.stringify(floorValues(item.plan, item.error)));
+}
+const naive = await naivePlanner(root, lib);
+const naiveTasks = [];
+for (const t of tasks.slice(0, 2000)) {
+  const o = await lib.decideSpawn({ taskId: t.id, dir: wgDir, home, env: {} }, { warn });
+  naiveTasks.push({ id: t.id, facts: o.decision.facts });
+}
 let naiveWrong = 0;
 for (const t of naiveTasks) if (JSON.stringify(await naive(t.facts)) !== want.get(t.id)) naiveWrong++;
 const naiveUs = await perCall(naiveTasks, (t) => naive(t.facts), 3);
 let floorWrong = 0;
-for (const t of tasks) if (JSON.stringify(floorPlan(t)) !== want.get(t.id)) floorWrong++;
+for (const t of tasks) if (JSON.stringify(floorPlan(t)) !== floorWant.get(t.id)) floorWrong++;
 const floorRounds = [];
 for (let r = 0; r < 21; r++) {
   const t = performance.now();

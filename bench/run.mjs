@@ -1,5 +1,6 @@
 // `npm run bench`: speed as figures and ratios measured in this one run (never a timed test). Prints a table and a JSON line.
-// BENCH_RUNS (cold runs, default 21), BENCH_SERVE_PLANS (plans for the serve RSS run, default 1000000; 0 skips it).
+// BENCH_RUNS (cold runs, default 21), BENCH_SERVE_PLANS (plans for the serve RSS run, default 100000; the issue's bar is
+// stated for 1000000: `BENCH_SERVE_PLANS=1000000 npm run bench`; 0 skips it), BENCH_ROUNDS (in-process rounds, default 3).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'wg-policy.cjs');
 const demo = join(root, 'examples', 'demo');
 const runs = Number(process.env.BENCH_RUNS ?? 21);
-const servePlans = Number(process.env.BENCH_SERVE_PLANS ?? 1_000_000);
+const servePlans = Number(process.env.BENCH_SERVE_PLANS ?? 100_000);
 const out = {};
 const say = (line) => console.log(line);
 const scratch = mkdtempSync(join(tmpdir(), 'wgp-bench-'));
@@ -48,9 +49,13 @@ try {
 
   // 2. In process, in a fresh child: the first plan, warm plans by task object and by id, planMany, and on the same
   // tasks the naive json-rules-engine use of the same rules and the hand-written floor (both checked against the plans).
-  const child = spawnSync(process.execPath, [join(root, 'bench', 'inproc.mjs'), root, graph.wgDir, graph.home, join(graph.wgDir, 'graph.jsonl')], {
-    encoding: 'utf8',
-  });
+  const child = spawnSync(
+    process.execPath,
+    [join(root, 'bench', 'inproc.mjs'), root, graph.wgDir, graph.home, join(graph.wgDir, 'graph.jsonl'), process.env.BENCH_ROUNDS ?? '3'],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (child.status !== 0) throw new Error(`bench/inproc.mjs failed: ${child.stderr}`);
   const ip = JSON.parse(child.stdout);
   out.inProcess = ip;
@@ -60,11 +65,11 @@ try {
   say(`warm plan, by task object: ${ip.byObjectUs} µs; by id: ${ip.byIdUs} µs (median of rounds over all ${ip.tasks} tasks; bar ≤ 50 µs)`);
   say(`planMany, all ${ip.tasks} tasks in process: ${ip.planManyMs} ms`);
   say(`naive json-rules-engine, same rules: ${ip.naiveUs} µs per plan (${ip.naiveChecked} tasks, ${ip.naiveWrong} differing plans)`);
-  say(`hand-written floor, same tasks: ${ip.floorUs} µs per plan (${ip.floorWrong} differing plans)`);
+  say(`hand-written floor, same tasks: ${ip.floorUs} µs per decision (executor, model, endpoint or refusal; ${ip.floorWrong} differing from the plans)`);
 
   // 3. `plan --all` over the 10,000-task graph, cold process included.
   const allRuns = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 3; i++) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(process.execPath, [bin, 'plan', '--all', '--dir', graph.wgDir, '-q'], {
       env: { ...process.env, HOME: graph.home },
@@ -74,15 +79,15 @@ try {
     if (r.status !== 1) throw new Error(`plan --all exited ${r.status}: ${r.stderr}`); // 1: the mix has refusals
   }
   out.planAll = { tasks: graph.tasks.length, ms: Math.round(median(allRuns)) };
-  say(`plan --all, ${graph.tasks.length} tasks, cold: ${out.planAll.ms} ms (median of 5; bar ≤ 1500 ms)`);
+  say(`plan --all, ${graph.tasks.length} tasks, cold: ${out.planAll.ms} ms (median of 3; bar ≤ 1500 ms)`);
 
   // 4. serve --stdio: throughput without and with the decision log, then RSS over many plans.
   const ids = graph.tasks.map((t) => t.id);
-  const s = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: 20_000, warmup: 10_000 });
+  const s = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: 5_000, warmup: 2_000 });
   const logged = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: 2_000, warmup: 500, record: join(scratch, 'serve-audit.jsonl') });
   out.serve = {
-    plansPerSec: Math.round(20_000 / (s.ms / 1000)),
-    usPerPlan: +((s.ms * 1000) / 20_000).toFixed(1),
+    plansPerSec: Math.round(5_000 / (s.ms / 1000)),
+    usPerPlan: +((s.ms * 1000) / 5_000).toFixed(1),
     loggedPlansPerSec: Math.round(2_000 / (logged.ms / 1000)),
     answersNotPlans: s.failed,
   };
@@ -90,10 +95,10 @@ try {
     `serve --stdio: ${out.serve.plansPerSec} plans/s (${out.serve.usPerPlan} µs each, stdin to stdout); with the decision log: ${out.serve.loggedPlansPerSec} plans/s`,
   );
   if (servePlans > 0) {
-    const big = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: servePlans, warmup: 50_000 });
+    const big = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: servePlans, warmup: 20_000 });
     out.serveRss = { plans: servePlans, warmMb: +big.warmRss.toFixed(1), endMb: +big.endRss.toFixed(1), growthMb: +(big.endRss - big.warmRss).toFixed(1) };
     say(
-      `serve RSS: ${out.serveRss.warmMb} MB after 50,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: +${out.serveRss.growthMb} MB (bar < 20 MB)`,
+      `serve RSS: ${out.serveRss.warmMb} MB after 20,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: +${out.serveRss.growthMb} MB (bar < 20 MB)`,
     );
   }
 

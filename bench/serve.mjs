@@ -1,5 +1,5 @@
 // `wg-policy serve --stdio` under load, from outside: plans per second, and the server's RSS after a warm-up and after
-// many plans (its growth is what a long-running dispatcher would see).
+// many plans (its growth is what a long-running dispatcher would see). Its warnings (the bench mix raises some) are dropped.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -15,7 +15,7 @@ function rssMb(pid) {
  */
 export function benchServe({ bin, wgDir, home, ids, plans, warmup = 0, window = 512, record = null }) {
   const args = [bin, 'serve', '--stdio', '--dir', wgDir, ...(record ? ['--audit-log', record] : ['--no-audit'])];
-  const p = spawn(process.execPath, args, { env: { ...process.env, HOME: home }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, args, { env: { ...process.env, HOME: home }, stdio: ['pipe', 'pipe', 'ignore'] });
   const total = warmup + plans;
   let sent = 0;
   let answered = 0;

@@ -1,4 +1,5 @@
 // Executor configurations as wg looks them up: `<wgdir>/executors/<name>.toml` replaces the built-in wholesale.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
@@ -164,10 +165,31 @@ const builtinOf = (name: (typeof EXECUTOR_NAMES)[number]): ExecutorConfig => {
 /** The last list built per executors folder: reused while every TOML in it is unchanged. */
 const lists = new Map<string, { list: ExecutorConfig[]; sources: Source[][] }>();
 
+/** A folder's entry names joined by NUL; '' when the path is not a folder (wg then finds no TOML in it either). */
+function listFolder(dir: string, shown: string): string {
+  try {
+    return readdirSync(dir).join('\0');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return '';
+    throw new PolicyError('file-unreadable', `cannot read the executor folder \`${shown}\`: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file: shown });
+  }
+}
+
+/** `<wgdir>/executors/`'s entries, kept while a stat of the folder is unchanged (an added, removed or renamed file changes it). */
+const folders = new FileCache<ReadonlySet<string>>(64);
+
 /** Every executor a plan can pick, each from `<wgdir>/executors/<name>.toml` when present, else wg's built-in. */
 export function loadExecutors(wgDir: string, shownDir: string): { list: ExecutorConfig[]; sources: Source[][] } {
+  const dir = join(wgDir, 'executors');
+  // One stat answers for every TOML that is not there (most projects have none); those that are, are stat'ed themselves.
+  const present = folders.getIfPresent(
+    dir,
+    () => listFolder(dir, `${shownDir}/executors`),
+    (names) => new Set(names ? names.split('\0') : []),
+  );
   const list = EXECUTOR_NAMES.map(
-    (name) => loadExecutorToml(join(wgDir, 'executors', `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) ?? builtinOf(name),
+    (name) =>
+      (present?.has(`${name}.toml`) ? loadExecutorToml(join(dir, `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) : undefined) ?? builtinOf(name),
   );
   const key = `${wgDir}\0${shownDir}`;
   const last = lists.get(key);

@@ -192,7 +192,7 @@ class Decision {
     }
     const { value, reads } = ev.value(winner, live);
     st.value = value;
-    if (stage.value && !stage.value.safeParse(value).success) {
+    if (stage.value && !valueFits(stage, value)) {
       const at = { rule: winner.id, file: winner.file, line: winner.line };
       return this.stop(new PolicyError('rule-value', `rule \`${winner.id}\` gave \`${stage.name}\` the invalid value ${JSON.stringify(value)}`, at));
     }
@@ -238,6 +238,24 @@ class Decision {
     this.out.allowed = false;
     this.stopped = true;
   }
+}
+
+/** Per stage: values its schema already accepted (primitives by value, objects by identity: facts are never mutated). */
+const accepted = new WeakMap<StageSpec, { prims: Map<unknown, true>; objects: WeakSet<object> }>();
+
+/** True when a first-match stage's value fits its schema; a value seen before is not parsed again. */
+function valueFits(stage: StageSpec, value: unknown): boolean {
+  let seen = accepted.get(stage);
+  if (!seen) accepted.set(stage, (seen = { prims: new Map(), objects: new WeakSet() }));
+  const isObject = value !== null && typeof value === 'object';
+  if (isObject ? seen.objects.has(value) : seen.prims.has(value)) return true;
+  if (!stage.value!.safeParse(value).success) return false;
+  if (isObject) seen.objects.add(value);
+  else {
+    if (seen.prims.size >= 1024) seen.prims.clear();
+    seen.prims.set(value, true);
+  }
+  return true;
 }
 
 /** Runs every stage of `table` in order over `facts`; later stages see earlier results through the table's results fact. */

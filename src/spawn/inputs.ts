@@ -89,22 +89,33 @@ export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
 function chatOf(wgDir: string, id: string, role: string | undefined, shown: SpawnInputs['shown']): SpawnInputs['chat'] {
   const ref = id.startsWith('.chat-') ? `chat-${id.slice(6)}` : id.startsWith('.coordinator-') ? `coordinator-${id.slice(13)}` : id;
   const safe = !ref.includes('/') && ref !== '.' && ref !== '..';
+  const journal = safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl'));
   return {
     ref,
     role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
-    journal: safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl')),
-    journalFile: shown('chat', ref, 'conversation.jsonl'),
+    journal,
+    // Named only in the provenance of a journal that exists.
+    journalFile: journal ? shown('chat', ref, 'conversation.jsonl') : '',
   };
 }
 
 /** What the config layers alone decide for every task (tiers, registry), built once per layers object. */
-const perLayers = new WeakMap<ConfigLayers, { tiers: TierSpec[]; registry: SpawnInputs['registry']; shownDir: string }>();
+const perLayers = new WeakMap<
+  ConfigLayers,
+  { tiers: TierSpec[]; registry: SpawnInputs['registry']; shownDir: string; modelCacheFile: string; registryFile: string }
+>();
 
 function ofLayers(layers: ConfigLayers) {
   let l = perLayers.get(layers);
   if (!l) {
     const { local, global, wgDir, projectRoot } = layers;
-    l = { tiers: effectiveTiers(local, global), registry: effectiveRegistry(local, global), shownDir: relative(projectRoot, join(wgDir)) };
+    l = {
+      tiers: effectiveTiers(local, global),
+      registry: effectiveRegistry(local, global),
+      shownDir: relative(projectRoot, join(wgDir)),
+      modelCacheFile: relative(projectRoot, join(wgDir, 'model_cache.json')),
+      registryFile: relative(projectRoot, join(wgDir, 'service', 'registry.json')),
+    };
     perLayers.set(layers, l);
   }
   return l;
@@ -156,9 +167,9 @@ export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, caller
     const raw = file.data.dispatcher?.agent_timeout;
     if (raw !== undefined) timeouts[name] = duration(raw) as Duration; // checked when the file loaded
   }
-  const modelCache = loadModelCache(wgDir, shown('model_cache.json'));
+  const { tiers, registry, shownDir, modelCacheFile, registryFile } = ofLayers(layers);
+  const modelCache = loadModelCache(wgDir, modelCacheFile);
   if (modelCache.problem) warn(`${modelCache.file}: ${modelCache.problem}; wg ignores an unusable model cache, and so does this plan`);
-  const { tiers, registry, shownDir } = ofLayers(layers);
   const place = placeOf(wgDir);
   return {
     layers,
@@ -173,7 +184,7 @@ export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, caller
     tiers,
     taskTier: taskTier(task.tier),
     tagMatch: matchTagRouting(local, global, Array.isArray(task.tags) ? task.tags : []),
-    nextAgent: nextAgentId(wgDir, shown('service', 'registry.json')),
+    nextAgent: nextAgentId(wgDir, registryFile),
     timeouts,
     wgDirReal: place.real,
     workingDir: place.workingDir,
