@@ -94,8 +94,7 @@ function chatOf(wgDir: string, id: string, role: string | undefined, shown: Spaw
     ref,
     role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
     journal,
-    // Named only in the provenance of a journal that exists.
-    journalFile: journal ? shown('chat', ref, 'conversation.jsonl') : '',
+    journalFile: shown('chat', ref, 'conversation.jsonl'),
   };
 }
 
