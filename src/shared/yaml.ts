@@ -1,22 +1,13 @@
 // The one YAML adapter (yaml): parses text with line numbers, bounded alias expansion, one document.
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
-import type { Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { PolicyError } from './errors.js';
 import type { Located, Position } from './toml.js';
 
 /** Aliases expanded beyond this count are refused (an alias bomb must not exhaust memory). */
 export const MAX_ALIASES = 100;
 
-let loaded: typeof Yaml | undefined;
-/** The yaml library, loaded on first use: a `plan` that parses no YAML (the usual cold start) never loads it. */
-const yamlLib = (): typeof Yaml =>
-  // The CLI bundle is CommonJS and has __filename; the sources and the library are ES modules.
-  (loaded ??= createRequire(typeof __filename === 'string' ? __filename : import.meta.url)('yaml') as typeof Yaml);
-
 /** Parses YAML text; a syntax error is `yaml-syntax` with its line and column. */
 export function parseYaml(text: string, file: string): Located {
-  const { isMap, isSeq, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
