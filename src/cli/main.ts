@@ -195,7 +195,10 @@ const COMMANDS: Record<string, () => void> = {
       .option('--dir <dir>', 'wg directory for requests that name none (default: $WG_DIR, else found walking up from cwd)')
       .addHelpText('after', '\nThe protocol is in the README ("Serving").')
       .action(async (opts) => (await import('./commands/serve.js')).runServe(opts));
-    examples(serve, ['echo \'{"id":1,"op":"plan","task":"fix-login"}\' | wg-policy serve --stdio --dir .wg']);
+    examples(quiet(serve, 'no informational lines on stderr (warnings and errors still print)'), [
+      'wg-policy serve --stdio --dir .wg                          # JSON Lines requests on stdin, one answer per line on stdout',
+      'wg-policy serve --stdio --no-audit -q < requests.jsonl     # answers only; nothing recorded',
+    ]);
   },
   audit: () => {
     const audit = program.command('audit').description('read and verify the decision log');

@@ -9,6 +9,7 @@ import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decisio
 export interface ServeFlags extends AuditFlags {
   stdio?: boolean;
   dir?: string;
+  quiet?: boolean;
 }
 
 /** One request as sent: `{id, op, task, …flags}`; unknown keys are refused (a typo must not silently change a plan). */
@@ -116,7 +117,7 @@ function idOf(line: string): unknown {
 /** Serves requests from stdin until it ends; answers go to stdout (nothing else does), diagnostics to stderr. */
 export async function runServe(flags: ServeFlags): Promise<void> {
   if (!flags.stdio) throw new PolicyError('usage', '`serve` needs `--stdio` (the only transport)', { key: '--stdio' });
-  const log = createDiagnostics();
+  const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
   let gone = false;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
