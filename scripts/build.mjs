@@ -1,7 +1,8 @@
 // Bundles the library (ESM and CommonJS, with declaration files) and the CLI (one CommonJS file run through V8's code cache).
 import { build } from 'esbuild';
-import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 
@@ -104,13 +105,24 @@ writeFileSync('dist/types-cjs/package.json', '{ "type": "commonjs" }\n');
 const { compileBundledPolicies } = await import('../dist/compile-policies.mjs');
 await compileBundledPolicies();
 
-// Warm the code cache with a real plan on the demo project, so even the first `wg-policy plan` starts fast.
+// Warm the code caches with real runs on the demo project (each command has its own cache): `plan` with the
+// decision log on (to a scratch log), and `serve` answering one request, so even the first run starts fast.
 const demo = new URL('../examples/demo/', import.meta.url).pathname;
-const warm = spawnSync(process.execPath, ['bin/wg-policy.cjs', 'plan', 'fix-login', '--dir', join(demo, '.wg'), '--no-audit', '-q'], {
-  env: { ...process.env, HOME: join(demo, 'home') },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-if (warm.status !== 0) {
-  console.error('build: the built CLI failed to plan the demo task');
-  process.exit(1);
+const scratchLog = mkdtempSync(join(tmpdir(), 'wgp-build-'));
+try {
+  const env = { ...process.env, HOME: join(demo, 'home') };
+  const dir = join(demo, '.wg');
+  const runs = [
+    { args: ['plan', 'fix-login', '--dir', dir, '--audit-log', join(scratchLog, 'log.jsonl'), '-q'] },
+    { args: ['serve', '--stdio', '--dir', dir, '--no-audit'], input: '{"id":1,"op":"plan","task":"fix-login"}\n' },
+  ];
+  for (const { args, input } of runs) {
+    const warm = spawnSync(process.execPath, ['bin/wg-policy.cjs', ...args], { env, input, stdio: ['pipe', 'ignore', 'inherit'] });
+    if (warm.status !== 0) {
+      console.error(`build: the built CLI failed to run \`${args[0]}\` on the demo project`);
+      process.exit(1);
+    }
+  }
+} finally {
+  rmSync(scratchLog, { recursive: true, force: true });
 }

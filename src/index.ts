@@ -1,5 +1,5 @@
 // wg-policy's public library API: the spawn decision, the done gate, policy checks, the decision core, and the error type.
-export { planSpawn, decideSpawn, type SpawnRequest, type SpawnOptions, type SpawnOutcome } from './spawn/plan.js';
+export { planSpawn, decideSpawn, planMany, type SpawnRequest, type SpawnOptions, type SpawnOutcome, type ManyRequest, type ManyItem } from './spawn/plan.js';
 export { SpawnPlanSchema, type SpawnPlan, type ProvenanceEntry } from './spawn/plan-schema.js';
 export { decideDone, decideGate, VerdictSchema, type DoneRequest, type DoneHooks, type GateOutcome, type Verdict, type RuleDecision } from './gate/decide.js';
 export { completeTask, type DoneOutcome } from './gate/done.js';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { appendDecision, closeAuditLog } from '../../src/audit/log.js';
+import { appendDecision, closeAuditLog } from '../../src/audit/append.js';
 import { runVerify } from '../../src/cli/commands/audit.js';
 import { spawnDecision, tempDir } from './helpers.js';
 

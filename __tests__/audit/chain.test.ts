@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { hashRecord, verifyLog } from '../../src/audit/chain.js';
-import { appendDecision, closeAuditLog } from '../../src/audit/log.js';
+import { appendDecision, closeAuditLog } from '../../src/audit/append.js';
 import { lines, spawnDecision, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { Decision } from '../../src/audit/event.js';
-import { appendDecision, closeAuditLog } from '../../src/audit/log.js';
+import { appendDecision, closeAuditLog } from '../../src/audit/append.js';
 import { MASK, maskSecrets } from '../../src/audit/mask.js';
 import { listDecisions } from '../../src/audit/query.js';
 import { tempDir } from './helpers.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { GENESIS } from '../../src/audit/chain.js';
 import { newDecisionId } from '../../src/audit/event.js';
-import { appendDecision, closeAuditLog } from '../../src/audit/log.js';
+import { appendDecision, closeAuditLog } from '../../src/audit/append.js';
 import { lines, spawnDecision, tempDir } from './helpers.js';
 
 /** Independent canonical JSON (sorted keys) so the test does not trust the code under test. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { verifyLog } from '../../src/audit/chain.js';
 import type { AuditTransportSpec } from '../../src/audit/config.js';
 import { logFilesInOrder } from '../../src/audit/files.js';
-import { appendDecision, closeAuditLog } from '../../src/audit/log.js';
+import { appendDecision, closeAuditLog } from '../../src/audit/append.js';
 import { lines, spawnDecision, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -14,7 +14,7 @@ function project() {
 test('--help explains every command and the exit codes', () => {
   const r = cli(['--help']);
   expect(r.code).toBe(0);
-  for (const word of ['plan [options] <task-id>', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected'])
+  for (const word of ['plan [options] [task-id]', 'serve [options]', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected'])
     expect(r.stdout).toContain(word);
   const p = cli(['plan', '--help']);
   expect(p.code).toBe(0);

@@ -64,6 +64,7 @@ test('the walk found every command', () => {
     'diff',
     'graph',
     'schema',
+    'serve',
     'audit',
     'audit verify',
     'audit list',
@@ -152,7 +153,7 @@ describe('completion scripts are generated from the same commands', () => {
       const r = spawnSync('bash', ['-c', driver], { cwd: join(s.root, 'work'), encoding: 'utf8' });
       expect(r.stderr).toBe('');
       expect(r.stdout.split('\n').slice(0, -1)).toEqual([
-        'plan explain gate done check test diff graph schema audit completion help',
+        'plan explain gate done check test diff graph schema serve audit completion help',
         'audit',
         'verify list replay show help',
         'spawn gate',
@@ -161,7 +162,7 @@ describe('completion scripts are generated from the same commands', () => {
         'bash zsh fish',
         '',
         expect.stringMatching(
-          /^--dir --task-json --agent-executor --default-model --prompt-file --site --agent --agent-id --timeout --role --audit-log --no-audit -q --quiet -h --help --color --no-color$/,
+          /^--dir --task-json --agent-executor --default-model --prompt-file --site --agent --agent-id --timeout --role --audit-log --no-audit --all --status --record -q --quiet -h --help --color --no-color$/,
         ),
         'plans proj',
         'notes.json',

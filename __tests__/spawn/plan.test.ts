@@ -156,7 +156,7 @@ test('a library caller that asks for the decision log records exactly what the C
   try {
     const libLog = join(s.root, 'lib.jsonl');
     const cliLog = join(s.root, 'cli.jsonl');
-    const { closeAuditLog } = await import('../../src/audit/log.js');
+    const { closeAuditLog } = await import('../../src/audit/append.js');
     await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} }, { decisionLog: { path: libLog }, warn: () => {} });
     await closeAuditLog();
     expect(cli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);

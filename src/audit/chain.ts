@@ -29,16 +29,39 @@ export type VerifyResult = z.infer<typeof VerifyResultSchema>;
 
 /** JSON with object keys sorted (UTF-16 order) at every depth; undefined members dropped, as JSON.stringify does. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const out: string[] = [];
+  canonical(value, out);
+  return out.join('');
+}
+
+function canonical(value: unknown, out: string[]): void {
+  if (value === null || typeof value !== 'object') {
+    out.push(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  if (Array.isArray(value)) {
+    out.push('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.push(',');
+      const v: unknown = value[i];
+      if (v === undefined) out.push('null');
+      else canonical(v, out);
+    }
+    out.push(']');
+    return;
+  }
   const obj = value as Record<string, unknown>;
-  const members: string[] = [];
+  out.push('{');
+  let first = true;
   for (const key of Object.keys(obj).sort()) {
     const v = obj[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    members.push(`${JSON.stringify(key)}:${canonicalJson(v)}`);
+    if (!first) out.push(',');
+    first = false;
+    out.push(JSON.stringify(key), ':');
+    canonical(v, out);
   }
-  return `{${members.join(',')}}`;
+  out.push('}');
 }
 
 /** sha256 hex of the canonical JSON of a record without its `hash`. */

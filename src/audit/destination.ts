@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
 import { auditConfigFrom, type AuditConfig } from './config.js';
 import type { Decision } from './event.js';
-import { appendDecision } from './log.js';
+import { appendDecision } from './append.js';
 
 /** A library caller's or the CLI's wish: record (default location or `path`), or `false` not to record. */
 export type DecisionLogOption = false | { path?: string };

@@ -1,5 +1,6 @@
 // The decision log's public API (`wg-policy/audit`): append (masked, chained, locked), verify, query, configure, record.
-export { appendDecision, closeAuditLog, createDiagnostics, type AppendOptions, type Diagnostics } from './log.js';
+export { appendDecision, closeAuditLog, type AppendOptions } from './append.js';
+export { createDiagnostics, type Diagnostics } from './diagnostics.js';
 export {
   canonicalJson,
   GENESIS,

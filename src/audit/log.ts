@@ -1,190 +1,46 @@
-// The only importer of winston: the stderr diagnostics logger and the decision log writer (chained, locked, shipped).
+// The only importer of winston: ships decision records to the extra `[policy]` transports (loaded only when there are some).
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { PolicyError } from '../shared/errors.js';
-import { withFileLock } from '../shared/lock.js';
 import { within } from '../shared/time.js';
-import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
-import type { AuditConfig, AuditTransportSpec, FileTransportSpec } from './config.js';
-import { defaultActor, newDecisionId, recordBody, type AuditRecord, type ChainHead, type Decision } from './event.js';
-import { ChainFile, lockPathFor } from './files.js';
-import { maskSecrets } from './mask.js';
-
-/** Diagnostics for humans on stderr: one plain line per message, never on stdout (stdout is protocol). */
-export interface Diagnostics {
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  /** Flushes pending lines; await before the process exits. */
-  close(): Promise<void>;
-}
-
-/** A winston logger that writes plain lines to stderr; `quiet` keeps info lines back. */
-export function createDiagnostics(options: { quiet?: boolean } = {}): Diagnostics {
-  const logger = winston.createLogger({
-    level: options.quiet ? 'warn' : 'info',
-    format: winston.format.printf(({ level, message }) => (level === 'info' ? String(message) : `${level}: ${String(message)}`)),
-    transports: [new winston.transports.Stream({ stream: process.stderr })],
-  });
-  return {
-    info: (m) => void logger.info(m),
-    warn: (m) => void logger.warn(m),
-    error: (m) => void logger.error(m),
-    close: () =>
-      new Promise<void>((resolve) => {
-        logger.on('finish', () => resolve());
-        logger.end();
-      }),
-  };
-}
+import type { AuditTransportSpec } from './config.js';
+import type { AuditRecord } from './event.js';
 
 const MESSAGE = Symbol.for('message'); // winston's (triple-beam's) key for the formatted line
 const LINE = Symbol('wg-policy.audit-line');
-const TICKET = Symbol('wg-policy.audit-ticket');
-const WRITE_TIMEOUT_MS = 10_000;
 const HTTP_DRAIN_MS = 5_000;
-// INVARIANT: closeAuditLog never waits longer than this for a transport to flush; then it lets go of it.
+// INVARIANT: closeSinks never waits longer than this for a transport to flush; then it lets go of it.
 const CLOSE_TIMEOUT_MS = 2_000;
 
-/** Options of `appendDecision`; `transports` / `replaceDefault` come from `auditConfigFrom`. */
-export type AppendOptions = Partial<Pick<AuditConfig, 'transports' | 'replaceDefault'>> & {
-  /** The chained log, e.g. `<wgdir>/policy-audit.jsonl`. */
-  path: string;
-  clock?: () => Date;
-  newId?: () => string;
-  /** Default: `$WG_AGENT_ID`, else the OS user name. */
-  actor?: string;
-  /** Secret values (api keys read from config) to mask wherever they appear. */
-  secrets?: readonly string[];
-  lockTimeoutMs?: number;
-};
-
 type Info = Record<string | symbol, unknown>;
-// winston's types name the base class `transport`; at run time it is exported as `Transport`.
-type TransportClass = new (options?: { level?: string }) => winston.transport;
-const TransportBase = (winston as unknown as { Transport: TransportClass }).Transport;
-
-/** Writes each record synchronously to the chained log (rotating under the lock) and acknowledges it. */
-class ChainFileTransport extends TransportBase {
-  private readonly waiting = new Map<number, { resolve(): void; reject(e: Error): void }>();
-  constructor(private readonly chain: ChainFile) {
-    super({ level: 'info' });
-  }
-
-  /** Resolves once the record with this ticket is on disk. */
-  written(ticket: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const done = (e?: Error) => {
-        clearTimeout(timer);
-        this.waiting.delete(ticket);
-        if (e) reject(e);
-        else resolve();
-      };
-      const timer = setTimeout(
-        () => done(new PolicyError('internal', `the decision log \`${this.chain.logPath}\` did not receive a record within ${WRITE_TIMEOUT_MS} ms`)),
-        WRITE_TIMEOUT_MS,
-      );
-      timer.unref();
-      this.waiting.set(ticket, { resolve: () => done(), reject: done });
-    });
-  }
-
-  log(info: Info, next: () => void): void {
-    const waiter = this.waiting.get(info[TICKET] as number);
-    try {
-      this.chain.append(String(info[MESSAGE]));
-      waiter?.resolve();
-    } catch (e) {
-      const error = new PolicyError('internal', `cannot append to the decision log \`${this.chain.logPath}\`: ${(e as Error).message}`);
-      if (waiter) waiter.reject(error);
-      else transportErrors.push(error.message);
-    }
-    next();
-  }
-}
 
 /** What a sink opened itself and must close (or destroy) on close: stream targets and HTTP agents. */
 type Owned = { streams: { target: string; stream: Writable }[]; agents: http.Agent[] };
-type Sink = { logger: winston.Logger; file?: ChainFileTransport; chain?: ChainFile; http: { pending: number; idle: Set<() => void> }; owned: Owned };
+/** The extra transports of one decision log, as one winston logger. */
+export type Sink = { logger: winston.Logger; http: { pending: number; idle: Set<() => void> }; owned: Owned };
 const sinks = new Map<string, Sink>();
-const inFlight = new Set<Promise<unknown>>();
 const transportErrors: string[] = [];
-let tickets = 0;
 
 /**
- * Appends one decision to the log: masks it, chains it (seq, prev, hash) under the `<log>.lock` flock, writes it
- * through winston (the chained file is fdatasync'd before the lock is released), then updates `<log>.head`.
- * Returns the record as written. The decision passed in is never modified.
+ * The winston logger for a log's extra transports (kept per process). A transport whose target cannot take records now
+ * is skipped with a warning; when `only` (the chained file is replaced) and nothing is left, that is `audit-config`.
  */
-export function appendDecision(decision: Decision, options: AppendOptions): Promise<AuditRecord> {
-  const pending = append(decision, options);
-  inFlight.add(pending);
-  void pending.then(
-    () => inFlight.delete(pending),
-    () => inFlight.delete(pending),
-  );
-  return pending;
-}
-
-async function append(decision: Decision, options: AppendOptions): Promise<AuditRecord> {
-  const logPath = path.resolve(options.path);
-  const now = (options.clock ?? (() => new Date()))();
-  const id = options.newId ? options.newId() : newDecisionId(now.getTime());
-  const { id: _id, ts, ...rest } = recordBody(decision, { id, now, actor: options.actor ?? defaultActor() });
-  const { value, masked } = maskSecrets(rest, options.secrets);
-  const sink = sinkFor(logPath, options);
-  fs.mkdirSync(path.dirname(logPath), { recursive: true });
-  return withFileLock(
-    lockPathFor(logPath),
-    async () => {
-      const record = sealRecord({ id, ts, ...value, masked }, chainHead(logPath, sink.chain));
-      const ticket = ++tickets;
-      const written = sink.file?.written(ticket);
-      sink.http.pending += sink.logger.transports.filter((t) => t instanceof winston.transports.Http).length;
-      sink.logger.log({ level: 'info', message: `${record.kind} decision ${record.id}`, ...record, [LINE]: JSON.stringify(record), [TICKET]: ticket });
-      await written;
-      writeHead(logPath, { seq: record.seq, hash: record.hash });
-      return record;
-    },
-    { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },
-  );
-}
-
-/** Where the chain continues: the head sidecar, or the log's last record if the sidecar is missing or one behind. */
-function chainHead(logPath: string, chain: ChainFile | undefined): ChainHead | undefined {
-  const head = readHead(logPath);
-  const lastLine = chain?.lastLine();
-  const last = lastLine ? chainPosition(lastLine.text) : undefined;
-  if (!last) return head;
-  // A writer that died between its append and its head update left the log one record ahead.
-  if (!head || (last.seq === head.seq + 1 && last.prev === head.hash)) return { seq: last.seq, hash: last.hash };
-  return head;
-}
-
-function sinkFor(logPath: string, options: AppendOptions): Sink {
-  const specs = options.transports ?? [];
-  const key = JSON.stringify([logPath, options.replaceDefault === true, specs]);
+export function openSink(logPath: string, specs: readonly AuditTransportSpec[], only: boolean): Sink | undefined {
+  const key = JSON.stringify([logPath, specs]);
   const cached = sinks.get(key);
   if (cached) return cached;
-  const isChained = (s: AuditTransportSpec): s is FileTransportSpec => s.type === 'file' && (s.filename === undefined || path.resolve(s.filename) === logPath);
-  const chainSpecs = specs.filter(isChained);
-  if (chainSpecs.length > 1) throw new PolicyError('audit-config', `two file transports write the decision log \`${logPath}\` itself; keep one`);
-  const chain = chainSpecs.length || !options.replaceDefault ? new ChainFile(logPath, chainSpecs[0] ?? {}) : undefined;
-  const file = chain ? new ChainFileTransport(chain) : undefined;
   const owned: Owned = { streams: [], agents: [] };
   const skipped: string[] = [];
-  const extra = specs.filter((s) => !isChained(s)).map((s) => winstonTransport(s, owned, skipped));
-  const transports = [...(file ? [file] : []), ...extra.filter((t): t is winston.transport => t !== undefined)];
-  if (transports.length === 0) {
-    const why = skipped.length ? `its only destination was skipped: ${skipped.join('; ')}` : '`replaceDefault` is set but no transport replaces it';
-    throw new PolicyError('audit-config', `the decision log has no destination: ${why}`);
-  }
+  const transports = specs.map((s) => winstonTransport(s, owned, skipped)).filter((t): t is winston.transport => t !== undefined);
   transportErrors.push(...skipped);
+  if (transports.length === 0) {
+    if (only) throw new PolicyError('audit-config', `the decision log has no destination: its only destination was skipped: ${skipped.join('; ')}`);
+    return undefined;
+  }
   const lineFormat = winston.format((info) => {
     (info as Info)[MESSAGE] = (info as Info)[LINE];
     return info;
@@ -198,9 +54,37 @@ function sinkFor(logPath: string, options: AppendOptions): Sink {
   for (const t of transports) if (t instanceof winston.transports.Http) t.on('logged', settleHttp).on('warn', settleHttp);
   const report = (e: Error, t?: { name?: string }) => transportErrors.push(`audit transport \`${t?.name ?? '?'}\` failed: ${e?.message ?? String(e)}`);
   logger.on('error', report).on('warn', report);
-  const sink = { logger, file, chain, http, owned };
+  const sink = { logger, http, owned };
   sinks.set(key, sink);
   return sink;
+}
+
+/** winston's File transport state while it rotates (its own fields: it loses records sent while it turns). */
+type Turning = winston.transport & { _rotate?: boolean; _opening?: boolean };
+
+/**
+ * Hands one sealed record to the sink's transports (they finish on their own; closeSinks waits for them). Resolves once
+ * every File transport has written it and finished any rotation it started (at most 2 s): winston's rotating File
+ * transport misplaces records that arrive while it turns.
+ */
+export function send(sink: Sink, record: AuditRecord): Promise<void> {
+  sink.http.pending += sink.logger.transports.filter((t) => t instanceof winston.transports.Http).length;
+  const info = { level: 'info', message: `${record.kind} decision ${record.id}`, ...record, [LINE]: JSON.stringify(record) };
+  const files = sink.logger.transports.filter((t): t is Turning => t instanceof winston.transports.File);
+  const settled = files.map(
+    (t) =>
+      new Promise<void>((resolve) => {
+        const onLogged = (seen: Info) => {
+          if (seen[LINE] !== info[LINE]) return;
+          t.off('logged', onLogged);
+          if (t._rotate || t._opening) t.once('open', () => resolve());
+          else resolve();
+        };
+        t.on('logged', onLogged);
+      }),
+  );
+  sink.logger.log(info);
+  return files.length ? within(Promise.all(settled), CLOSE_TIMEOUT_MS).then(() => undefined) : Promise.resolve();
 }
 
 /** The winston transport for a spec; undefined (with a warning in `skipped`) when its target cannot take records now. */
@@ -258,13 +142,11 @@ function defined<T extends object>(options: T): T {
 }
 
 /**
- * Waits for pending appends, ends every decision-log logger and awaits winston's 'finish' and each stream target's
- * flush (up to 2 s each) and in-flight HTTP posts (up to 5 s), then lets go of every stream, socket and agent it
- * opened. Await it before the process exits. Returns transport failures (and transports that did not finish) seen
- * since the last call.
+ * Ends every sink's logger and awaits winston's 'finish' and each stream target's flush (up to 2 s each) and in-flight
+ * HTTP posts (up to 5 s), then lets go of every stream, socket and agent it opened. Returns transport failures (and
+ * transports that did not finish) seen since the last call.
  */
-export async function closeAuditLog(): Promise<string[]> {
-  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+export async function closeSinks(): Promise<string[]> {
   const open = [...sinks.values()];
   sinks.clear();
   await Promise.all(open.map(closeSink));

@@ -27,41 +27,57 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
     return maskUrlCredentials(out);
   };
 
-  const walk = (node: unknown, at: string): unknown => {
+  // A path is spelled out only when something at it is masked (records are mostly clean).
+  type Path = { parent: Path | null; name?: string; index?: number } | null;
+  const spell = (p: Path): string => {
+    if (p === null) return '';
+    const up = spell(p.parent);
+    if (p.name === undefined) return `${up}[${p.index}]`;
+    const seg = segment(p.name);
+    return up === '' ? seg.replace(/^\./, '') : up + seg;
+  };
+
+  const walk = (node: unknown, at: Path): unknown => {
     if (typeof node === 'string') {
       const out = scrub(node);
-      if (out !== node) masked.add(at);
+      if (out !== node) masked.add(spell(at));
       return out;
     }
-    if (Array.isArray(node)) return node.map((item, i) => walk(item, `${at}[${i}]`));
+    if (Array.isArray(node)) {
+      const out: unknown[] = new Array(node.length);
+      for (let i = 0; i < node.length; i++) out[i] = walk(node[i], { parent: at, index: i });
+      return out;
+    }
     if (node === null || typeof node !== 'object') return node;
     const source = node as Record<string, unknown>;
     // A {key, value} pair (a decision input, a provenance source): `key` is a config key name, not a secret.
     const isKeyValue = typeof source.key === 'string' && 'value' in source;
     const out: Record<string, unknown> = {};
-    for (const [rawName, child] of Object.entries(source)) {
+    for (const rawName of Object.keys(source)) {
+      const child = source[rawName];
       const name = scrub(rawName);
-      const childAt = at === '' ? segment(name).replace(/^\./, '') : at + segment(name);
-      if (name !== rawName) masked.add(childAt);
+      const childAt: Path = { parent: at, name };
+      if (name !== rawName) masked.add(spell(childAt));
       let secret: boolean;
       if (isKeyValue && rawName === 'key') secret = false;
       else if (isKeyValue && rawName === 'value') secret = keyPathNamesSecret(source.key as string);
       else secret = namesSecret(rawName);
       let next: unknown;
       if (secret && child !== null && child !== undefined) {
-        masked.add(childAt);
+        masked.add(spell(childAt));
         next = MASK;
       } else if (rawName === RULE_ID_PROPERTY && typeof child === 'string') {
         next = child;
       } else {
         next = walk(child, childAt);
       }
-      Object.defineProperty(out, name, { value: next, enumerable: true, writable: true, configurable: true });
+      if (name === '__proto__') Object.defineProperty(out, name, { value: next, enumerable: true, writable: true, configurable: true });
+      else out[name] = next;
     }
     return out;
   };
 
-  return { value: walk(value, '') as T, masked: [...masked] };
+  return { value: walk(value, null) as T, masked: [...masked] };
 }
 
 function segment(name: string): string {

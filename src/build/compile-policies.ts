@@ -1,6 +1,6 @@
 // Build step: validates every shipped policy file and writes dist/policies.json, so a cold `plan` skips YAML parsing.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compileLines, loadPolicySet, type CompiledFile } from '../policy/load.js';
 import { PolicyFileSchema } from '../policy/schema.js';
@@ -24,9 +24,10 @@ export async function compileBundledPolicies(): Promise<number> {
       const path = join(root, 'policies', dir, name);
       const shown = relative(root, path);
       const text = readFileSync(path, 'utf8');
+      const { ino, size, mtimeMs } = statSync(path);
       const src = parseYaml(text, shown);
       const body = PolicyFileSchema.parse(src.data);
-      out[shown] = { sha256: createHash('sha256').update(text).digest('hex'), body, lines: compileLines(src, body) };
+      out[shown] = { sha256: createHash('sha256').update(text).digest('hex'), body, lines: compileLines(src, body), stat: { ino, size, mtimeMs } };
     }
   }
   // The shipped sets must load and pass every check on their own.

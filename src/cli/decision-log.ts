@@ -1,6 +1,6 @@
 // The CLI's decision-log flags (`--audit-log`, `--no-audit`) and closing the log before exit.
 import type { DecisionLogOption } from '../audit/destination.js';
-import { closeAuditLog } from '../audit/log.js';
+import { closeAuditLog } from '../audit/append.js';
 
 /** `--audit-log PATH` and `--no-audit` (commander turns the latter into `audit: false`). */
 export interface AuditFlags {

@@ -1,8 +1,10 @@
 // The agency data wg reads for a task's agent: `<wgdir>/agency/cache/agents/*.yaml` (id prefix) and its role's exec mode.
-import { existsSync, readdirSync } from 'node:fs';
+// Folder listings and files are kept per process while unchanged.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import type { Source } from '../shared/source.js';
 import { parseYaml } from '../shared/yaml.js';
@@ -56,24 +58,56 @@ export interface Agency {
 }
 
 type Parsed<T> = { data: T; file: string };
+/** One agency file: parsed, or the warning wg gives when it skips it. */
+type Entry = { parsed: Parsed<unknown> } | { skipped: string };
+
+const listings = new FileCache<string[]>(64);
+const files = new FileCache<Entry>(1024);
+
+/** The `*.yaml` (not `.yml`) names of a folder, sorted; [] when it does not exist. */
+function yamlNames(dir: string): string[] {
+  const read = () => readdirSync(dir).join('\0');
+  return (
+    listings.getIfPresent(dir, read, (text) =>
+      text
+        ? text
+            .split('\0')
+            .filter((n) => n.endsWith('.yaml'))
+            .sort()
+        : [],
+    ) ?? []
+  );
+}
+
+/** One agency file against its schema; a file wg cannot read as the schema is skipped with wg's warning. */
+function readEntry(path: string, file: string, schema: z.ZodMiniType): Entry {
+  const read = () => readTextFile(path, { shownAs: file, what: 'agency file' });
+  const parse = (text: string | undefined): Entry => {
+    try {
+      const src = parseYaml(text ?? '', file);
+      const r = schema.safeParse(src.data);
+      if (!r.success) throw new PolicyError('yaml-syntax', issueSentence(r.error.issues[0], src.data, { whole: 'the file' }), { file });
+      return { parsed: { data: r.data, file } };
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      return { skipped: `skipping corrupt YAML file ${file}: ${e.message} (wg skips it too)` };
+    }
+  };
+  try {
+    return files.get(path, read, parse, `${file}\0${schema === AgentSchema ? 'agent' : 'role'}`);
+  } catch (e) {
+    if (!(e instanceof PolicyError)) throw e;
+    return { skipped: `skipping corrupt YAML file ${file}: ${e.message} (wg skips it too)` };
+  }
+}
 
 /** Parses every `*.yaml` (not `.yml`) of a folder; a file wg cannot read as the schema is skipped with wg's warning. */
 function readAll<T>(dir: string, shownDir: string, schema: z.ZodMiniType<T>, warn: (m: string) => void): Parsed<T>[] {
-  if (!existsSync(dir)) return [];
   const out: Parsed<T>[] = [];
-  for (const f of readdirSync(dir)
-    .filter((n) => n.endsWith('.yaml'))
-    .sort()) {
-    const file = `${shownDir}/${f}`;
-    try {
-      const src = parseYaml(readTextFile(join(dir, f), { shownAs: file, what: 'agency file' }), file);
-      const r = schema.safeParse(src.data);
-      if (!r.success) throw new PolicyError('yaml-syntax', issueSentence(r.error.issues[0], src.data, { whole: 'the file' }), { file });
-      out.push({ data: r.data, file });
-    } catch (e) {
-      if (!(e instanceof PolicyError)) throw e;
-      warn(`skipping corrupt YAML file ${file}: ${e.message} (wg skips it too)`);
-    }
+  for (const f of yamlNames(dir)) {
+    const entry = readEntry(join(dir, f), `${shownDir}/${f}`, schema);
+    if ('skipped' in entry) warn(entry.skipped);
+    else out.push(entry.parsed as Parsed<T>);
   }
   return out;
 }

@@ -1,11 +1,21 @@
 // The agent id wg would give the next spawn: `agent-<next_agent_id>` from `<wgdir>/service/registry.json` (absent: 1).
 import { join } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
+import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 
-/** `next_agent_id` of wg's agent registry (a prediction: wg reads it under its own lock when it spawns). */
-export function nextAgentId(wgDir: string, shownAs: string): { next: number; file: string | null } {
-  const text = readTextFile(join(wgDir, 'service', 'registry.json'), { shownAs, what: 'agent registry', missing: 'absent' });
+type NextAgent = { next: number; file: string | null };
+
+const registries = new FileCache<NextAgent>(16);
+
+/** `next_agent_id` of wg's agent registry (a prediction: wg reads it under its own lock when it spawns); kept while unchanged. */
+export function nextAgentId(wgDir: string, shownAs: string): NextAgent {
+  const path = join(wgDir, 'service', 'registry.json');
+  const read = () => readTextFile(path, { shownAs, what: 'agent registry', missing: 'absent' });
+  return registries.get(path, read, (text) => parseRegistry(text, shownAs), shownAs);
+}
+
+function parseRegistry(text: string | undefined, shownAs: string): NextAgent {
   if (text === undefined) return { next: 1, file: null };
   let data: unknown;
   try {

@@ -1,7 +1,9 @@
 // Executor configurations as wg looks them up: `<wgdir>/executors/<name>.toml` replaces the built-in wholesale.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { hasCredentials, namesSecret } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
@@ -110,10 +112,17 @@ function configOf(name: string, raw: Raw & { timeout?: number; model?: string },
 
 const WG_REFUSES = 'wg cannot parse this executor config and refuses every spawn through it';
 
-/** Reads one executor TOML; anything wg cannot parse is `executor-config` naming file, line and key. */
+const tomls = new FileCache<ExecutorConfig | null>(64);
+
+/** Reads one executor TOML (kept per process while unchanged); undefined when it does not exist. */
 function loadExecutorToml(path: string, shownAs: string, name: string): ExecutorConfig | undefined {
-  const text = readTextFile(path, { shownAs, what: 'executor config', missing: 'absent' });
-  if (text === undefined) return undefined;
+  const read = () => readTextFile(path, { shownAs, what: 'executor config', missing: 'absent' });
+  return tomls.getIfPresent(path, read, (text) => parseExecutorToml(text, shownAs, name), shownAs) ?? undefined;
+}
+
+/** Parses one executor TOML; anything wg cannot parse is `executor-config` naming file, line and key. */
+function parseExecutorToml(text: string | undefined, shownAs: string, name: string): ExecutorConfig | null {
+  if (text === undefined) return null; // removed between the stat and the read: wg's built-in, as for a missing file
   const src = parseToml(text, shownAs);
   const r = ExecutorTomlSchema.safeParse(src.data);
   if (!r.success) {
@@ -146,17 +155,52 @@ function loadExecutorToml(path: string, shownAs: string, name: string): Executor
   return configOf(name, ex, shownAs, false);
 }
 
+const builtins = new Map<string, ExecutorConfig>();
+const builtinOf = (name: (typeof EXECUTOR_NAMES)[number]): ExecutorConfig => {
+  let c = builtins.get(name);
+  if (!c) builtins.set(name, (c = configOf(name, BUILTIN_EXECUTORS[name], `wg's built-in ${name} executor`, true)));
+  return c;
+};
+
+/** The last list built per executors folder: reused while every TOML in it is unchanged. */
+const lists = new Map<string, { list: ExecutorConfig[]; sources: Source[][] }>();
+
+/** A folder's entry names joined by NUL; '' when the path is not a folder (wg then finds no TOML in it either). */
+function listFolder(dir: string, shown: string): string {
+  try {
+    return readdirSync(dir).join('\0');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') return '';
+    throw new PolicyError('file-unreadable', `cannot read the executor folder \`${shown}\`: ${(e as Error).message.replace(/^[A-Z]+: /, '')}`, { file: shown });
+  }
+}
+
+/** `<wgdir>/executors/`'s entries, kept while a stat of the folder is unchanged (an added, removed or renamed file changes it). */
+const folders = new FileCache<ReadonlySet<string>>(64);
+
 /** Every executor a plan can pick, each from `<wgdir>/executors/<name>.toml` when present, else wg's built-in. */
 export function loadExecutors(wgDir: string, shownDir: string): { list: ExecutorConfig[]; sources: Source[][] } {
+  const dir = join(wgDir, 'executors');
+  // One stat answers for every TOML that is not there (most projects have none); those that are, are stat'ed themselves.
+  const present = folders.getIfPresent(
+    dir,
+    () => listFolder(dir, `${shownDir}/executors`),
+    (names) => new Set(names ? names.split('\0') : []),
+  );
   const list = EXECUTOR_NAMES.map(
     (name) =>
-      loadExecutorToml(join(wgDir, 'executors', `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) ??
-      configOf(name, BUILTIN_EXECUTORS[name], `wg's built-in ${name} executor`, true),
+      (present?.has(`${name}.toml`) ? loadExecutorToml(join(dir, `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) : undefined) ?? builtinOf(name),
   );
+  const key = `${wgDir}\0${shownDir}`;
+  const last = lists.get(key);
+  if (last && last.list.every((c, i) => c === list[i])) return last;
   const sources = list.map((c): Source[] =>
     (['type', 'command', 'args', 'env', 'timeout', 'model'] as const)
       .filter((k) => !(c.builtin && (k === 'timeout' || k === 'model')) && !(k === 'timeout' && c.timeout === null) && !(k === 'model' && c.model === null))
       .map((k) => ({ layer: c.builtin ? 'default' : 'local', file: c.file, key: `executor.${k}`, value: c[k] })),
   );
-  return { list, sources };
+  const built = { list, sources };
+  if (lists.size >= 64) lists.delete(lists.keys().next().value as string);
+  lists.set(key, built);
+  return built;
 }

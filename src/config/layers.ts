@@ -4,7 +4,7 @@ import { dirname, join, relative } from 'node:path';
 import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
-import { loadConfigFile, type ConfigFile } from './load-toml.js';
+import { emptyConfig, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
 /** The effective endpoint list for native spawns, and which file it came from. */
@@ -71,16 +71,51 @@ function effectiveEndpoints(local: ConfigFile, global: ConfigFile, profile: Conf
   return make([], null, reason);
 }
 
-/** Loads the local (`<wgdir>/config.toml`) and global (`$HOME/.wg/config.toml`) layers. */
+/** Per wg dir and home: the paths as shown, and the last layers built (reused while both files are unchanged). */
+const places = new Map<
+  string,
+  { localPath: string; usual: string; projectRoot: string; shown: Map<string, string>; absent?: ConfigFile; last?: ConfigLayers }
+>();
+
+function placeOf(wgDir: string, home: string) {
+  const key = `${wgDir}\0${home}`;
+  let place = places.get(key);
+  if (!place) {
+    const projectRoot = dirname(wgDir);
+    place = { localPath: join(wgDir, 'config.toml'), usual: join(home, '.wg', 'config.toml'), projectRoot, shown: new Map() };
+    if (places.size >= 64) places.delete(places.keys().next().value as string);
+    places.set(key, place);
+  }
+  return place;
+}
+
+/** Loads the local (`<wgdir>/config.toml`) and global (`$HOME/.wg/config.toml`) layers; each file is kept per process while unchanged. */
 export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers {
   const home = opts.home ?? homedir();
-  const projectRoot = dirname(opts.wgDir);
-  const localPath = join(opts.wgDir, 'config.toml');
-  const globalPath = globalConfigPath(home);
-  const local = loadConfigFile(localPath, display(localPath, projectRoot, home));
-  // When the project dir is the global dir, "local" and "global" are the same file, as in wg.
-  const global = globalPath === localPath ? { ...local } : loadConfigFile(globalPath, display(globalPath, projectRoot, home));
-  validateModelFormat(local, global);
+  const place = placeOf(opts.wgDir, home);
+  const { localPath, projectRoot } = place;
+  const shown = (p: string) => {
+    let s = place.shown.get(p);
+    if (s === undefined) place.shown.set(p, (s = display(p, projectRoot, home)));
+    return s;
+  };
+  const local = loadConfigFile(localPath, shown(localPath));
+  // `~/.wg/config.toml` existing means `~/.wg` is a folder: one stat settles where the global config is (globalConfigPath).
+  const { usual } = place;
+  let globalPath = usual;
+  let file = usual === localPath ? undefined : loadConfigFileIfPresent(usual, shown(usual));
+  if (!file) {
+    globalPath = globalConfigPath(home);
+    // When the project dir is the global dir, "local" and "global" are the same file, as in wg.
+    if (globalPath === localPath) file = { ...local };
+    else if (globalPath === usual)
+      file = place.absent ??= emptyConfig(shown(usual)); // just seen missing
+    else file = loadConfigFile(globalPath, shown(globalPath));
+  }
+  const global = file;
   const activeProfile = readActiveProfile(dirname(globalPath), dirname(global.file));
-  return { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global, activeProfile), activeProfile };
+  const last = place.last;
+  if (last && last.local === local && last.global === global && last.activeProfile === activeProfile) return last;
+  validateModelFormat(local, global);
+  return (place.last = { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global, activeProfile), activeProfile });
 }

@@ -1,5 +1,6 @@
 // Parses one wg config.toml: [coordinator] read as [dispatcher], spawn keys validated, secrets set aside.
 import { PolicyError } from '../shared/errors.js';
+import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { hasCredentials, keyPathNamesSecret, namesSecret } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
@@ -66,9 +67,21 @@ function writtenPath(path: readonly PropertyKey[], aliases: Map<string, string>)
   return alias ? ['coordinator', ...path.slice(1)] : [...path];
 }
 
-/** Reads and validates one config file; a missing file is an empty layer, as in wg. */
+const configs = new FileCache<ConfigFile>();
+
+const readConfig = (path: string, shownAs: string) => () => readTextFile(path, { shownAs, what: 'config file', missing: 'absent' });
+
+/** Reads and validates one config file; a missing file is an empty layer, as in wg. Kept per process while unchanged. */
 export function loadConfigFile(path: string, shownAs: string): ConfigFile {
-  const text = readTextFile(path, { shownAs, what: 'config file', missing: 'absent' });
+  return configs.get(path, readConfig(path, shownAs), (text) => parseConfigFile(text, shownAs), shownAs);
+}
+
+/** loadConfigFile for a file that exists; undefined (after one stat) when it does not. */
+export function loadConfigFileIfPresent(path: string, shownAs: string): ConfigFile | undefined {
+  return configs.getIfPresent(path, readConfig(path, shownAs), (text) => parseConfigFile(text, shownAs), shownAs);
+}
+
+function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile {
   if (text === undefined) return emptyConfig(shownAs);
   const src = parseToml(text, shownAs);
   const raw = (src.data ?? {}) as Record<string, unknown>;

@@ -17,21 +17,52 @@ function isDir(p: string): boolean {
 export interface WgDirLocation {
   wgDir: string;
   how: '--dir' | 'WG_DIR' | 'walk-up';
+  /** Set when asked to defer: the folder's existence is not yet checked (call `assertWgDir` unless a file in it was read). */
+  unchecked?: { value: string };
+}
+
+function notFound(value: string, how: string): PolicyError {
+  return new PolicyError('wgdir-not-found', `the wg directory \`${value}\` given by ${how} does not exist`, { key: how });
+}
+
+/** Throws `wgdir-not-found` for a location whose folder does not exist (the check a deferred locate left out). */
+export function assertWgDir(loc: WgDirLocation): void {
+  if (loc.unchecked && !isDir(loc.wgDir)) throw notFound(loc.unchecked.value, loc.how);
+}
+
+/** `resolve(cwd, value)` and whether it names a wg dir by its name, kept per process (path arithmetic only, no I/O). */
+const resolved = new Map<string, { path: string; named: boolean }>();
+
+function resolveOnce(cwd: string, value: string): { path: string; named: boolean } {
+  const key = `${cwd}\0${value}`;
+  let r = resolved.get(key);
+  if (!r) {
+    const path = resolve(cwd, value);
+    r = { path, named: DIR_NAMES.includes(basename(path)) };
+    if (resolved.size >= 256) resolved.delete(resolved.keys().next().value as string);
+    resolved.set(key, r);
+  }
+  return r;
 }
 
 /** A `--dir`/`WG_DIR` value naming a project root descends into `.wg`/`.workgraph`, as wg does. */
-function descend(p: string): string {
-  if (DIR_NAMES.includes(basename(p)) || existsSync(join(p, 'graph.jsonl'))) return p;
+function descend({ path: p, named }: { path: string; named: boolean }): string {
+  if (named || existsSync(join(p, 'graph.jsonl'))) return p;
   for (const name of DIR_NAMES) if (isDir(join(p, name))) return join(p, name);
   return p;
 }
 
-/** wg dir from `--dir`, then `$WG_DIR`, then walking up from cwd trying `.wg` then `.workgraph`. */
-export function locateWgDir(opts: { dir?: string; env: NodeJS.ProcessEnv; cwd: string }): WgDirLocation {
+/**
+ * wg dir from `--dir`, then `$WG_DIR`, then walking up from cwd trying `.wg` then `.workgraph`. With `defer`, a given
+ * path named `.wg` / `.workgraph` is returned unchecked (a caller that reads a file in it anyway saves a stat).
+ */
+export function locateWgDir(opts: { dir?: string; env: NodeJS.ProcessEnv; cwd: string; defer?: boolean }): WgDirLocation {
   const given = opts.dir ? { value: opts.dir, how: '--dir' as const } : opts.env.WG_DIR ? { value: opts.env.WG_DIR, how: 'WG_DIR' as const } : null;
   if (given) {
-    const p = descend(resolve(opts.cwd, given.value));
-    if (!isDir(p)) throw new PolicyError('wgdir-not-found', `the wg directory \`${given.value}\` given by ${given.how} does not exist`, { key: given.how });
+    const at = resolveOnce(opts.cwd, given.value);
+    if (opts.defer && at.named) return { wgDir: at.path, how: given.how, unchecked: { value: given.value } };
+    const p = descend(at);
+    if (!isDir(p)) throw notFound(given.value, given.how);
     return { wgDir: p, how: given.how };
   }
   let cur = resolve(opts.cwd);

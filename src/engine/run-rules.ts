@@ -1,9 +1,8 @@
 // The only importer of json-rules-engine: evaluates one stage's rules against facts and keeps every condition's result.
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import { isSet } from '../shared/is-set.js';
-import { hasCredentials } from '../shared/secrets.js';
 import { FLAG_OPERATORS, type Condition, type LoadedRule } from '../policy/schema.js';
 import { getPath } from '../policy/value-expr.js';
+import { ADDED_OPERATORS } from './operators.js';
 
 /** One leaf condition as evaluated: the fact value seen, or `evaluated: false` when the engine short-circuited. */
 export interface ConditionTrace {
@@ -22,25 +21,6 @@ export interface RuleTrace {
   matched: boolean;
   conditions: ConditionTrace[];
 }
-
-/** A list operand: a list or a string as json-rules-engine reads it; unset is empty; anything else is no list. */
-const asList = (v: unknown): { indexOf(x: unknown): number } | null =>
-  Array.isArray(v) ? v : typeof v === 'string' ? { indexOf: (x) => (typeof x === 'string' ? v.indexOf(x) : -1) } : v === undefined || v === null ? [] : null;
-
-/** Operators wg-policy adds, and safe versions of json-rules-engine's list operators (same results on lists). */
-const OPERATORS: Array<[string, (actual: unknown, expected: unknown) => boolean]> = [
-  ['isSet', (a, e) => isSet(a) === (e !== false)],
-  ['hasCredentials', (a, e) => (typeof a === 'string' && hasCredentials(a)) === (e !== false)],
-  ['matches', (a, pattern) => typeof a === 'string' && new RegExp(String(pattern)).test(a)],
-  ['in', (a, b) => (asList(b)?.indexOf(a) ?? -1) > -1],
-  [
-    'notIn',
-    (a, b) => {
-      const list = asList(b);
-      return list !== null && list.indexOf(a) === -1;
-    },
-  ],
-];
 
 /** json-rules-engine wants a `value` on every leaf; flag operators (`isSet`) default to `true`. */
 function toEngineCondition(c: Condition): TopLevelCondition {
@@ -80,7 +60,7 @@ function leaves(node: Record<string, unknown>, out: ConditionTrace[]): Condition
 export async function evaluateRules(rules: readonly LoadedRule[], facts: Readonly<Record<string, unknown>>): Promise<RuleTrace[]> {
   if (rules.length === 0) return [];
   const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (obj: object, path: string) => getPath(obj, path) });
-  for (const [name, op] of OPERATORS) engine.addOperator(name, op);
+  for (const [name, op] of ADDED_OPERATORS) engine.addOperator(name, op);
   for (const name of Object.keys(facts)) engine.addFact(name, facts[name] as never);
   for (const rule of rules) {
     const props: RuleProperties = { name: rule.id, priority: rule.priority, conditions: toEngineCondition(rule.when as Condition), event: { type: rule.id } };

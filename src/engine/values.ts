@@ -11,7 +11,8 @@ export interface Read {
 
 type Facts = Readonly<Record<string, unknown>>;
 
-const WHOLE = /^\{\{\s*([A-Za-z_][\w-]*)(?:\.([^}\s]+))?\s*\}\}$/;
+/** A string that is exactly one `{{fact.path}}` placeholder (it keeps the value's type). */
+export const WHOLE = /^\{\{\s*([A-Za-z_][\w-]*)(?:\.([^}\s]+))?\s*\}\}$/;
 
 function render(template: string, facts: Facts, reads: Read[]): string {
   return template.replace(TEMPLATE, (_m, fact: string, path?: string) => {

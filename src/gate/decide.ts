@@ -50,7 +50,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   const inputs = await gatherInputs(req, env, cwd, hooks.beforeRun);
   const { place, policies } = inputs;
   const sourcesOf = gateSourceMapper(inputs.sources);
-  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'` };
+  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator };
 
   const t = await decide(TRANSITION_TABLE, policies, inputs.facts, opts);
   if (t.error) throw t.error;

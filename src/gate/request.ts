@@ -1,5 +1,6 @@
 // What a caller asks the gate for (task, flags, where to look) and the hooks it may pass; types only.
 import type { DecisionLogOption } from '../audit/destination.js';
+import type { EvaluatorName } from '../engine/decide.js';
 import type { Task } from '../graph/read-tasks.js';
 import type { GitRunner } from '../shared/git.js';
 import type { ScenarioEvent } from './result.js';
@@ -28,6 +29,8 @@ export interface DoneRequest {
   git?: GitRunner;
   /** Record the verdict in the decision log before returning (default: not recorded). The CLI's `gate` and `done` record. */
   decisionLog?: DecisionLogOption;
+  /** Which evaluator runs the rules (default: compiled; `reference` is json-rules-engine itself). Both decide identically. */
+  evaluator?: EvaluatorName;
 }
 
 /** What is about to run, for a header line. */

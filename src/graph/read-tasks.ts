@@ -1,9 +1,8 @@
 // Reads tasks from wg's graph.jsonl (or a task JSON file) the way wg deserializes them.
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
-import { readFileBytes } from '../shared/read-file.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
-import { findTaskLine } from './scan.js';
+import { findIndexedTask, graphIndex, type GraphIndex } from './task-index.js';
 
 const PRIORITY_NAMES: Readonly<Record<string, number>> = { critical: 100, high: 50, normal: 10, low: 5, idle: 0 };
 
@@ -56,23 +55,43 @@ function validate(obj: unknown, file: string, line?: number): Task {
     const issue = r.error.issues[0];
     throw new PolicyError('task-field', `task field ${issueSentence(issue, obj, { whole: 'the task' })}`, { file, line, key: issueKey(issue) });
   }
-  // Nulls read as absent, as serde's Option does.
-  const clean = Object.fromEntries(Object.entries(r.data).filter(([, v]) => v !== null));
-  return { ...clean, priority: normalizePriority(r.data.priority) } as Task;
+  // Nulls read as absent, as serde's Option does; `priority` is normalised in place (or added last).
+  const out: Record<string, unknown> = {};
+  let priority = false;
+  const data = r.data as Record<string, unknown>;
+  for (const k in data) {
+    const v = data[k];
+    if (v === null || !Object.prototype.hasOwnProperty.call(data, k)) continue;
+    const value = k === 'priority' ? normalizePriority(v) : v;
+    if (k === 'priority') priority = true;
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  if (!priority) out.priority = normalizePriority(undefined);
+  return out as Task;
 }
 
-/** Finds task `id` in graph.jsonl; blank, `#` and non-task lines are skipped; a malformed line is an error. */
+const validated = new WeakMap<GraphIndex, Map<string, LoadedTask>>();
+
+/** Task `id` of an indexed graph, validated once per graph version. */
+export function taskFromIndex(index: GraphIndex, id: string): LoadedTask {
+  let tasks = validated.get(index);
+  if (!tasks) validated.set(index, (tasks = new Map()));
+  const hit = tasks.get(id);
+  if (hit) return hit;
+  const found = findIndexedTask(index, id);
+  if (!found) throw new PolicyError('task-not-found', `task \`${id}\` is not in ${index.shownAs}`, { file: index.shownAs, key: id });
+  const loaded = { task: validate(found.record, index.shownAs, found.line), file: index.shownAs, line: found.line };
+  tasks.set(id, loaded);
+  return loaded;
+}
+
+/**
+ * Finds task `id` in graph.jsonl; blank, `#` and non-task lines are skipped; a malformed line anywhere is an error.
+ * The file is indexed once per version (revalidated by a stat), so a lookup parses only the task's own line.
+ */
 export function readTaskFromGraph(path: string, shownAs: string, id: string): LoadedTask {
-  const bytes = readFileBytes(path, { shownAs, what: 'graph', help: 'pass --task-json FILE to give the task directly' })!;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new PolicyError('graph-line', "the graph is not valid UTF-8; wg's graph loader fails on it, so wg would load no task at all", { file: shownAs });
-  }
-  const found = findTaskLine(text, shownAs, id);
-  if (!found) throw new PolicyError('task-not-found', `task \`${id}\` is not in ${shownAs}`, { file: shownAs, key: id });
-  return { task: validate(found.record, shownAs, found.index + 1), file: shownAs, line: found.index + 1 };
+  return taskFromIndex(graphIndex(path, shownAs), id);
 }
 
 /** Reads a single task object from JSON text (`--task-json FILE`, `-` for stdin). */

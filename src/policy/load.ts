@@ -1,9 +1,10 @@
 // Loads bundled, optional and project policy files into one checked rule set per stage table, with file:line per rule.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
+import { cachesOff, FileCache, isRacy, signatureOf, stateOf } from '../shared/file-cache.js';
 import { packageRoot } from '../shared/package-root.js';
 import { readTextFile } from '../shared/read-file.js';
 import type { Located } from '../shared/toml.js';
@@ -51,6 +52,8 @@ export interface CompiledFile {
   sha256: string;
   body: PolicyFile;
   lines: Record<string, number>;
+  /** The file as the build saw it (inode, size, mtime): a file that still stats the same is not read or hashed again. */
+  stat?: { ino: number; size: number; mtimeMs: number };
 }
 
 let compiled: Record<string, CompiledFile> | null | undefined;
@@ -85,14 +88,29 @@ function knownKeys(path: readonly PropertyKey[]): readonly string[] {
 
 /** Parses and validates one policy file; the YAML parser is loaded only when a file is not precompiled. */
 export async function parsePolicyFile(path: string, shownAs: string, origin: PolicyFileInfo['origin'], root?: string): Promise<ParsedFile> {
+  const hit = root && !cachesOff() ? compiledPolicies(root)?.[shownAs] : undefined;
+  const precompiled = (sha256: string) => ({
+    info: { file: shownAs, origin, sha256 },
+    body: hit!.body,
+    lineOf: (p: readonly PropertyKey[]) => hit!.lines[p.slice(0, 2).join('.')] ?? 1,
+    precompiled: true,
+  });
+  const st = hit?.stat && stateOf(path);
+  // INVARIANT: the build compiled this very file (same inode, size and mtime), so the same checks already passed.
+  if (
+    st &&
+    st.kind === 'file' &&
+    st.ino === hit!.stat!.ino &&
+    st.size === hit!.stat!.size &&
+    st.mtimeMs === hit!.stat!.mtimeMs &&
+    (st.mode & 0o170000) === 0o100000
+  )
+    return precompiled(hit!.sha256);
   const text = readTextFile(path, { shownAs, what: 'policy file' });
   const sha256 = createHash('sha256').update(text).digest('hex');
   const info = { file: shownAs, origin, sha256 };
-  const hit = root ? compiledPolicies(root)?.[shownAs] : undefined;
-  if (hit && hit.sha256 === sha256) {
-    // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
-    return { info, body: hit.body, lineOf: (p) => hit.lines[p.slice(0, 2).join('.')] ?? 1, precompiled: true };
-  }
+  // INVARIANT: the build compiled exactly this text (same hash), so the same checks already passed.
+  if (hit && hit.sha256 === sha256) return precompiled(sha256);
   const { parseYaml } = await import('../shared/yaml.js');
   const src = parseYaml(text, shownAs);
   const data = src.data ?? {};
@@ -121,32 +139,81 @@ export interface LoadOptions {
   namespaces?: readonly string[];
 }
 
-const cache = new Map<string, { signature: string; set: PolicySet }>();
+/** Loaded sets by table, project folder and root; a set is reused while its project files keep their signatures. */
+const cache = new Map<string, { namespaces: readonly string[]; signature: string; contents?: string; set: PolicySet }>();
+/** Listings of project policy folders, revalidated by the folder's own stat (an added, removed or renamed file changes it). */
+const listings = new FileCache<string[]>(64);
 
-/** What a policy set was loaded from: every candidate file with its size, mtime and inode. */
-function signatureOf(root: string, table: StageTable, opts: LoadOptions): string {
-  const dirs = [join(root, 'policies', table.kind), join(root, 'policies', 'optional'), opts.projectPolicyDir].filter((d): d is string => !!d);
-  return dirs
-    .flatMap((d) => yamlFiles(d))
+/** The project's policy files, from the (cached) listing of its folder. */
+function projectFiles(dir: string): string[] {
+  return listings.get(
+    dir,
+    () => yamlFiles(dir).join('\n'),
+    (text) => (text ? text.split('\n') : []),
+  );
+}
+
+/** The project's policy files with their stat signatures, and the newest mtime among them. */
+function projectSignature(dir: string | undefined): { signature: string; newest: number } {
+  if (!dir) return { signature: '', newest: 0 };
+  let signature = '';
+  let newest = 0;
+  for (const f of projectFiles(dir)) {
+    const s = signatureOf(f);
+    newest = Math.max(newest, s.mtimeMs);
+    signature += `${f}\0${s.signature}\n`;
+  }
+  return { signature, newest };
+}
+
+/** The sha256 of every project policy file (what a racy set is checked against: equal stats can hide a rewrite). */
+function projectContents(dir: string | undefined): string {
+  if (!dir) return '';
+  return projectFiles(dir)
     .map((f) => {
-      const st = statSync(f);
-      return `${f}\0${st.size}\0${st.mtimeMs}\0${st.ino}`;
+      try {
+        return `${f}\0${createHash('sha256').update(readFileSync(f)).digest('hex')}\n`;
+      } catch {
+        return `${f}\0unreadable\n`;
+      }
     })
-    .join('\n');
+    .join('');
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+function lookup(table: StageTable, opts: LoadOptions) {
+  const key = `${table.kind}\0${opts.projectPolicyDir ?? ''}\0${opts.projectRoot ?? ''}`;
+  const namespaces = opts.namespaces ?? [];
+  const { signature, newest } = projectSignature(opts.projectPolicyDir);
+  const entry = cache.get(key);
+  let hit = entry && entry.signature === signature && !cachesOff() && sameList(entry.namespaces, namespaces) ? entry.set : undefined;
+  if (hit && entry?.contents !== undefined) {
+    // Racy (written within one timestamp tick of loading): the files' contents decide.
+    if (projectContents(opts.projectPolicyDir) !== entry.contents) hit = undefined;
+    else if (!isRacy(newest)) entry.contents = undefined;
+  }
+  return { key, namespaces, signature, newest, hit };
+}
+
+/** The set loadPolicySet would return, when it is loaded and still current (synchronous: no file is parsed); else undefined. */
+export function cachedPolicySet(table: StageTable, opts: LoadOptions = {}): PolicySet | undefined {
+  return lookup(table, opts).hit;
 }
 
 /**
  * Loads and checks the policy set of a stage table; every problem is an error naming file and line.
- * A process reuses a loaded set while none of its files changed (size, mtime, inode).
+ * A process reuses a loaded set while none of the project's policy files changed (size, mtime, ctime, inode). The
+ * bundled and optional files are part of the installed package: they are read again only with the project's files.
  */
 export async function loadPolicySet(table: StageTable, opts: LoadOptions = {}): Promise<PolicySet> {
-  const root = packageRoot();
-  const key = `${table.kind}\0${opts.projectPolicyDir ?? ''}\0${opts.projectRoot ?? ''}\0${(opts.namespaces ?? []).join(',')}`;
-  const signature = signatureOf(root, table, opts);
-  const hit = cache.get(key);
-  if (hit && hit.signature === signature) return hit.set;
-  const set = await loadUncached(root, table, opts);
-  cache.set(key, { signature, set });
+  const { key, namespaces, signature, newest, hit } = lookup(table, opts);
+  if (hit) return hit;
+  const contents = newest > 0 && isRacy(newest) ? projectContents(opts.projectPolicyDir) : undefined;
+  const set = await loadUncached(packageRoot(), table, opts);
+  cache.delete(key);
+  if (cache.size >= 64) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { namespaces, signature, contents, set });
   return set;
 }
 

@@ -20,9 +20,12 @@ export function keyPathNamesSecret(keyPath: string): boolean {
   return keyPath.split(/[.[\]]+/).some((segment) => segment !== '' && namesSecret(segment));
 }
 
+// USERINFO without the global flag: `test` keeps no state between calls.
+const HAS_USERINFO = new RegExp(USERINFO.source, 'i');
+
 /** True when `text` holds a URL with userinfo or a secret-named query or matrix parameter with a value. */
 export function hasCredentials(text: string): boolean {
-  if (new RegExp(USERINFO.source, 'i').test(text)) return true;
+  if (HAS_USERINFO.test(text)) return true;
   for (const m of text.matchAll(PARAM)) if (m[3] !== '' && namesSecret(m[2])) return true;
   return false;
 }

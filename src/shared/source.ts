@@ -21,11 +21,23 @@ export type Source = z.infer<typeof SourceSchema>;
 /** Maps a fact path a rule read (with the value it saw, and the facts at that moment) to the sources behind it. */
 export type SourceMapper = (fact: string, path: string | undefined, value: unknown, facts?: Readonly<Record<string, unknown>>) => Source[];
 
-/** Sources without repeats (same layer, file, key and via). */
+/** A source's identity for dedupeSources: `layer|file|key|via`. */
+const identity = (s: Source) => `${s.layer}|${s.file}|${s.key}|${s.via ?? ''}`;
+/** Fields for which comparing field by field gives the same answer as comparing identities (no `|`, no file named `null`). */
+const plain = (s: Source) =>
+  !s.layer.includes('|') && !s.key.includes('|') && (s.file === null || (s.file !== 'null' && !s.file.includes('|'))) && !(s.via ?? '').includes('|');
+
+/** Sources without repeats (same layer, file, key and via), first occurrence kept. */
 export function dedupeSources(sources: readonly Source[]): Source[] {
-  const seen = new Set<string>();
-  return sources.filter((s) => {
-    const k = `${s.layer}|${s.file}|${s.key}|${s.via ?? ''}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
+  const out: Source[] = [];
+  next: for (const s of sources) {
+    const fast = plain(s);
+    for (const o of out) {
+      const same =
+        fast && plain(o) ? o.layer === s.layer && o.file === s.file && o.key === s.key && (o.via ?? '') === (s.via ?? '') : identity(o) === identity(s);
+      if (same) continue next;
+    }
+    out.push(s);
+  }
+  return out;
 }

@@ -31,25 +31,52 @@ export function configFact(file: ConfigFile): z.infer<typeof ConfigFactSchema> {
   };
 }
 
+/** The facts that come from the config layers alone, built once per layers object (kept while their files are unchanged). */
+const layerFacts = new WeakMap<SpawnInputs['layers'], { local: unknown; global: unknown; endpoints: unknown }>();
+
+function factsOfLayers(layers: SpawnInputs['layers']) {
+  let f = layerFacts.get(layers);
+  if (!f) {
+    const { list, names, count, origin, viaProfile, looked } = layers.endpoints;
+    f = {
+      local: configFact(layers.local),
+      global: configFact(layers.global),
+      endpoints: {
+        list,
+        names,
+        defaults: list.filter((e) => e.is_default).map((e) => e.name),
+        count,
+        origin: origin?.file ?? null,
+        viaProfile: viaProfile?.name ?? null,
+        looked,
+      },
+    };
+    layerFacts.set(layers, f);
+  }
+  return f;
+}
+
+/** The tier list as policies read it, built once per effective tier list. */
+const tierLists = new WeakMap<SpawnInputs['tiers'], unknown[]>();
+
+function tierListOf(tiers: SpawnInputs['tiers']): unknown[] {
+  let l = tierLists.get(tiers);
+  if (!l)
+    tierLists.set(tiers, (l = tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } }))));
+  return l;
+}
+
 /** Facts for the first stage; decide adds `plan` and `provenance` as stages run. */
 export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
   const { layers, loaded, caller } = inp;
-  const { list, names, count, origin, viaProfile, looked } = layers.endpoints;
+  const shared = factsOfLayers(layers);
   const tierSpec = inp.taskTier ? inp.tiers.find((t) => t.tier === inp.taskTier)!.spec : null;
   return {
     task: loaded.task,
     cli: caller,
-    local: configFact(layers.local),
-    global: configFact(layers.global),
-    endpoints: {
-      list,
-      names,
-      defaults: list.filter((e) => e.is_default).map((e) => e.name),
-      count,
-      origin: origin?.file ?? null,
-      viaProfile: viaProfile?.name ?? null,
-      looked,
-    },
+    local: shared.local,
+    global: shared.global,
+    endpoints: shared.endpoints,
     spawn: {
       wgDir: inp.wgDirReal,
       workingDir: inp.workingDir,
@@ -59,11 +86,7 @@ export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
       chatJournal: inp.chat.journal,
     },
     agency: { asked: inp.agency.asked, match: inp.agency.match, agent: inp.agency.agent, role: inp.agency.role },
-    tiers: {
-      list: inp.tiers.map(({ tier, spec, source }) => ({ tier, spec, source: { layer: source.layer, file: source.file, key: source.key } })),
-      task: tierSpec,
-      taskTier: inp.taskTier,
-    },
+    tiers: { list: tierListOf(inp.tiers), task: tierSpec, taskTier: inp.taskTier },
     tagRouting: { match: inp.tagMatch ? { tag: inp.tagMatch.tag, model: inp.tagMatch.model } : null },
     registry: { list: inp.registry.list },
     modelCache: { file: inp.modelCache.file, present: inp.modelCache.ids !== null, ids: inp.modelCache.ids ?? [] },

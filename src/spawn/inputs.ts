@@ -1,5 +1,6 @@
 // Reads every wg file a spawn decision depends on, besides config and graph: executors, agency, registry, model cache.
 import { existsSync, realpathSync } from 'node:fs';
+import { sameState, stateOf, type FileState } from '../shared/file-cache.js';
 import { dirname, join, relative } from 'node:path';
 import { loadAgency, type Agency } from '../config/agency.js';
 import { nextAgentId } from '../config/agent-registry.js';
@@ -88,12 +89,56 @@ export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
 function chatOf(wgDir: string, id: string, role: string | undefined, shown: SpawnInputs['shown']): SpawnInputs['chat'] {
   const ref = id.startsWith('.chat-') ? `chat-${id.slice(6)}` : id.startsWith('.coordinator-') ? `coordinator-${id.slice(13)}` : id;
   const safe = !ref.includes('/') && ref !== '.' && ref !== '..';
+  const journal = safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl'));
   return {
     ref,
     role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
-    journal: safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl')),
+    journal,
     journalFile: shown('chat', ref, 'conversation.jsonl'),
   };
+}
+
+/** What the config layers alone decide for every task (tiers, registry), built once per layers object. */
+const perLayers = new WeakMap<
+  ConfigLayers,
+  { tiers: TierSpec[]; registry: SpawnInputs['registry']; shownDir: string; modelCacheFile: string; registryFile: string }
+>();
+
+function ofLayers(layers: ConfigLayers) {
+  let l = perLayers.get(layers);
+  if (!l) {
+    const { local, global, wgDir, projectRoot } = layers;
+    l = {
+      tiers: effectiveTiers(local, global),
+      registry: effectiveRegistry(local, global),
+      shownDir: relative(projectRoot, join(wgDir)),
+      modelCacheFile: relative(projectRoot, join(wgDir, 'model_cache.json')),
+      registryFile: relative(projectRoot, join(wgDir, 'service', 'registry.json')),
+    };
+    perLayers.set(layers, l);
+  }
+  return l;
+}
+
+/** The wg dir's canonical path and the folder wg runs agents in, kept per wg dir while a stat of it says it is the same folder. */
+const places = new Map<string, { state: FileState; real: string; workingDir: string }>();
+
+function placeOf(wgDir: string): { real: string; workingDir: string } {
+  const state = stateOf(wgDir);
+  const hit = places.get(wgDir);
+  if (hit && sameState(hit.state, state)) return hit;
+  let real = wgDir;
+  try {
+    real = realpathSync(wgDir);
+  } catch {
+    // wg's canonicalize failed: it uses the path as given for agent files, and '' for {{working_dir}}
+  }
+  const place = { state, real, workingDir: real === wgDir && !existsSync(wgDir) ? '' : dirname(real) };
+  if (state.kind === 'file') {
+    if (places.size >= 64) places.delete(places.keys().next().value as string);
+    places.set(wgDir, place);
+  }
+  return place;
 }
 
 /** Reads the wg files a decision needs besides config and graph; bad input is a PolicyError naming file and key. */
@@ -121,31 +166,27 @@ export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, caller
     const raw = file.data.dispatcher?.agent_timeout;
     if (raw !== undefined) timeouts[name] = duration(raw) as Duration; // checked when the file loaded
   }
-  const modelCache = loadModelCache(wgDir, shown('model_cache.json'));
+  const { tiers, registry, shownDir, modelCacheFile, registryFile } = ofLayers(layers);
+  const modelCache = loadModelCache(wgDir, modelCacheFile);
   if (modelCache.problem) warn(`${modelCache.file}: ${modelCache.problem}; wg ignores an unusable model cache, and so does this plan`);
-  let wgDirReal = wgDir;
-  try {
-    wgDirReal = realpathSync(wgDir);
-  } catch {
-    // wg's canonicalize failed: it uses the path as given for agent files, and '' for {{working_dir}}
-  }
+  const place = placeOf(wgDir);
   return {
     layers,
     loaded,
     caller,
     flags: callerIn,
     shown,
-    agency: loadAgency(wgDir, shown(), caller.agent ?? (typeof task.agent === 'string' ? task.agent : undefined), warn),
-    executors: loadExecutors(wgDir, shown()),
-    registry: effectiveRegistry(local, global),
+    agency: loadAgency(wgDir, shownDir, caller.agent ?? (typeof task.agent === 'string' ? task.agent : undefined), warn),
+    executors: loadExecutors(wgDir, shownDir),
+    registry,
     modelCache,
-    tiers: effectiveTiers(local, global),
+    tiers,
     taskTier: taskTier(task.tier),
     tagMatch: matchTagRouting(local, global, Array.isArray(task.tags) ? task.tags : []),
-    nextAgent: nextAgentId(wgDir, shown('service', 'registry.json')),
+    nextAgent: nextAgentId(wgDir, registryFile),
     timeouts,
-    wgDirReal,
-    workingDir: wgDirReal === wgDir && !existsSync(wgDir) ? '' : dirname(wgDirReal),
+    wgDirReal: place.real,
+    workingDir: place.workingDir,
     chat: chatOf(wgDir, task.id, caller.role, shown),
   };
 }

@@ -42,3 +42,9 @@ export const SpawnPlanSchema = z.object({
 });
 /** What `wg-policy plan` prints and wg executes: `argv` with `env`. */
 export type SpawnPlan = z.infer<typeof SpawnPlanSchema>;
+
+/** The plan without its provenance: checked field by field on every plan (the provenance entries are built by decide in their schema's shape). */
+export const PlanFieldsSchema = z.omit(SpawnPlanSchema, { provenance: true });
+/** The plan's keys and its provenance's keys, in the schema's order (the order a parse with SpawnPlanSchema gives). */
+export const PLAN_KEYS = Object.keys(SpawnPlanSchema.shape) as Array<keyof SpawnPlan>;
+export const PROVENANCE_KEYS = Object.keys(SpawnPlanSchema.shape.provenance.shape) as Array<keyof SpawnPlan['provenance']>;

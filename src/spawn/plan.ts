@@ -3,19 +3,20 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { logDestination, recordDecision, type DecisionLogOption } from '../audit/destination.js';
 import type { Decision } from '../audit/event.js';
-import { loadLayers } from '../config/layers.js';
-import { locateWgDir } from '../config/locate.js';
+import { loadLayers, type ConfigLayers } from '../config/layers.js';
+import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
-import { decide } from '../engine/decide.js';
-import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
-import { loadPolicySet } from '../policy/load.js';
+import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
+import { readTaskFromGraph, readTaskFromJson, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
+import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
+import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
 import { readSpawnInputs, type CallerInput } from './inputs.js';
-import { SpawnPlanSchema, type SpawnPlan } from './plan-schema.js';
+import { PLAN_KEYS, PlanFieldsSchema, PROVENANCE_KEYS, type SpawnPlan } from './plan-schema.js';
 import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
 /** What to plan: a task by id (from graph.jsonl) or given as JSON, plus the caller's inputs. */
@@ -36,6 +37,8 @@ export interface SpawnOptions {
   warn?: (message: string) => void;
   /** Record the decision in the decision log before returning (default: not recorded). The CLI's `plan` records. */
   decisionLog?: DecisionLogOption;
+  /** Which evaluator runs the rules (default: compiled; `reference` is json-rules-engine itself). Both decide identically. */
+  evaluator?: EvaluatorName;
 }
 
 /** A decision with everything around it: the plan or the refusal, the explanation, the record. */
@@ -43,16 +46,129 @@ export interface SpawnOutcome {
   plan: SpawnPlan | null;
   /** A refusal (`rule-rejected`, `no-rule-matched`): exit 1. */
   error: PolicyError | null;
-  explanation: SpawnExplanation;
-  decision: Decision;
+  /** What `explain` shows (built on first read). */
+  readonly explanation: SpawnExplanation;
+  /** The decision record (built on first read, or when recorded). */
+  readonly decision: Decision;
 }
 
-function loadTask(req: SpawnRequest, wgDir: string, projectRoot: string): LoadedTask {
+/** Everything a plan reads besides the task and the policy set: resolved once per call (or once per batch in planMany). */
+interface SpawnContext {
+  env: NodeJS.ProcessEnv;
+  wgDir: string;
+  layers: ConfigLayers;
+  graph: { path: string; shownAs: string };
+  policyOptions: { projectPolicyDir: string; projectRoot: string; namespaces: typeof NAMESPACES };
+}
+
+/** Per wg dir: where its policies and graph are (path arithmetic done once per process). */
+const places = new Map<string, { policyDir: string; graph: SpawnContext['graph'] }>();
+
+function placeOf(wgDir: string, projectRoot: string): { policyDir: string; graph: SpawnContext['graph'] } {
+  const key = `${wgDir}\0${projectRoot}`;
+  let p = places.get(key);
+  if (!p) {
+    const path = join(wgDir, 'graph.jsonl');
+    p = { policyDir: join(wgDir, 'policies'), graph: { path, shownAs: relative(projectRoot, path) } };
+    if (places.size >= 64) places.delete(places.keys().next().value as string);
+    places.set(key, p);
+  }
+  return p;
+}
+
+/** Locates the wg dir and reads the config layers, each kept per process while its files are unchanged. */
+function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): SpawnContext {
+  const env = req.env ?? process.env;
+  const where = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd(), defer: true });
+  const { wgDir } = where;
+  let layers: ConfigLayers;
+  try {
+    layers = loadLayers({ wgDir, home: req.home || env.HOME || undefined }); // an empty HOME is no home
+  } catch (e) {
+    assertWgDir(where); // INVARIANT: a missing wg dir is reported before anything read from it
+    throw e;
+  }
+  // A local config.toml that exists proves the folder exists; otherwise check it now.
+  if (!layers.local.exists) assertWgDir(where);
+  const { policyDir, graph } = placeOf(wgDir, layers.projectRoot);
+  return { env, wgDir, layers, graph, policyOptions: { projectPolicyDir: policyDir, projectRoot: layers.projectRoot, namespaces: NAMESPACES } };
+}
+
+/** The spawn policy set of a context: kept per process while its files are unchanged (synchronous then), else loaded. */
+function policiesOf(ctx: SpawnContext): PolicySet | Promise<PolicySet> {
+  return cachedPolicySet(SPAWN_TABLE, ctx.policyOptions) ?? loadPolicySet(SPAWN_TABLE, ctx.policyOptions);
+}
+
+function loadTask(req: SpawnRequest, ctx: SpawnContext): LoadedTask {
   if (req.task) return readTaskFromJson(JSON.stringify(req.task), '(task object)', req.taskId);
   if (req.taskJson) return readTaskFromJson(req.taskJson.text, req.taskJson.file, req.taskId);
   if (!req.taskId) throw new PolicyError('usage', 'a task id or a task JSON is required');
-  const path = join(wgDir, 'graph.jsonl');
-  return readTaskFromGraph(path, relative(projectRoot, path), req.taskId);
+  return readTaskFromGraph(ctx.graph.path, ctx.graph.shownAs, req.taskId);
+}
+
+/**
+ * Decides one task in a prepared context. Synchronous with the compiled evaluator and no decision log (the hot path);
+ * the explanation and the record are built when first read (or recorded).
+ */
+function decideTask(
+  ctx: SpawnContext,
+  policies: PolicySet,
+  loaded: LoadedTask,
+  caller: CallerInput,
+  options: SpawnOptions,
+  warn: (m: string) => void,
+): SpawnOutcome | Promise<SpawnOutcome> {
+  const { layers } = ctx;
+  const taskId = loaded.task.id;
+  const inputs = readSpawnInputs(layers, loaded, caller, warn);
+  const facts = buildFacts(inputs);
+  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
+  const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
+    for (const w of result.warnings) warn(w);
+    if (result.error && result.error.exit !== 1) throw result.error;
+    const error = result.error ?? null;
+    const plan = error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
+    let explanation: SpawnExplanation | undefined;
+    let decision: Decision | undefined;
+    const outcome: SpawnOutcome = {
+      plan,
+      error,
+      get explanation() {
+        return (explanation ??= spawnExplanation(taskId, policies.revision, result, plan, error));
+      },
+      get decision() {
+        return (decision ??= spawnDecision(outcome.explanation, result, error, factsForRecord(SPAWN_TABLE, facts)));
+      },
+    };
+    if (!options.decisionLog) return outcome;
+    const dest = logDestination({
+      explicit: options.decisionLog.path,
+      env: ctx.env,
+      wgDir: ctx.wgDir,
+      config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined,
+    });
+    // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
+    return recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn }).then(() => outcome);
+  };
+  if ((options.evaluator ?? defaultEvaluator()) === 'reference') return decide(SPAWN_TABLE, policies, facts, { ...how, evaluator: 'reference' }).then(finish);
+  return finish(decideSync(SPAWN_TABLE, policies, facts, how));
+}
+
+/** The caller's inputs of a request (and nothing else: the request also carries where to look). */
+function callerOf(req: CallerInput): CallerInput {
+  const out: CallerInput = {};
+  for (const k of CALLER_KEYS) if (req[k] !== undefined) out[k] = req[k];
+  return out;
+}
+
+const CALLER_KEYS = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
+
+const stderrWarn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+
+/** Config warnings, once per call (or per batch). */
+function warnLayers(ctx: SpawnContext, warn: (m: string) => void): void {
+  for (const w of ctx.layers.global.warnings) warn(w);
+  for (const w of ctx.layers.local.warnings) warn(w);
 }
 
 /**
@@ -60,45 +176,65 @@ function loadTask(req: SpawnRequest, wgDir: string, projectRoot: string): Loaded
  * (unreadable or invalid config, task or policy files; a rule that produced an invalid value).
  */
 export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnOutcome> {
-  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
-  const env = req.env ?? process.env;
-  const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
-  const layers = loadLayers({ wgDir, home: req.home || env.HOME || undefined }); // an empty HOME is no home
-  for (const w of [...layers.global.warnings, ...layers.local.warnings]) warn(w);
-  const loaded = loadTask(req, wgDir, layers.projectRoot);
-  const policies = await loadPolicySet(SPAWN_TABLE, { projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot, namespaces: NAMESPACES });
-  const taskId = loaded.task.id;
-  const inputs = readSpawnInputs(layers, loaded, callerOf(req), warn);
-  const facts = buildFacts(inputs);
-  const result = await decide(SPAWN_TABLE, policies, facts, {
-    sourcesOf: sourceMapper(inputs),
-    describe: describeSource(taskId),
-    subject: `task \`${taskId}\``,
-  });
-  for (const w of result.warnings) warn(w);
-  if (result.error && result.error.exit !== 1) throw result.error;
-  const plan = result.error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
-  const explanation = spawnExplanation(taskId, policies.revision, result, plan, result.error ?? null);
-  const decision = spawnDecision(explanation, result, result.error ?? null, factsForRecord(SPAWN_TABLE, facts));
-  if (options.decisionLog) {
-    const dest = logDestination({
-      explicit: options.decisionLog.path,
-      env,
-      wgDir,
-      config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined,
-    });
-    // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
-    await recordDecision(decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn });
-  }
-  return { plan, error: result.error ?? null, explanation, decision };
+  const warn = options.warn ?? stderrWarn;
+  const ctx = prepare(req);
+  warnLayers(ctx, warn);
+  const loaded = loadTask(req, ctx);
+  const pending = policiesOf(ctx);
+  const policies = pending instanceof Promise ? await pending : pending;
+  return decideTask(ctx, policies, loaded, callerOf(req), options, warn);
 }
 
-/** The caller's inputs of a request (and nothing else: the request also carries where to look). */
-function callerOf(req: SpawnRequest): CallerInput {
-  const { agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role } = req;
-  return Object.fromEntries(
-    Object.entries({ agentExecutor, defaultModel, promptFile, site, agent, agentId, timeout, role }).filter(([, v]) => v !== undefined),
-  );
+/** What planMany plans: every task of graph.jsonl (optionally only some statuses), or the tasks given (ids or objects). */
+export interface ManyRequest extends Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'> {
+  tasks?: ReadonlyArray<string | Record<string, unknown>>;
+  /** Only tasks whose status (default `open`) is one of these. */
+  status?: readonly string[];
+}
+
+/** One task's outcome in planMany: its plan, or why it has none (a refusal, exit 1; bad task input, exit 2). */
+export interface ManyItem {
+  task: string;
+  plan: SpawnPlan | null;
+  error: PolicyError | null;
+}
+
+/**
+ * Plans many tasks with the shared inputs read once: one item per task, in graph order (or the order given). A task
+ * that is refused or has bad fields is an item with its error; bad shared input (config, policies, a malformed graph)
+ * throws. Records each decision when `decisionLog` is given (`wg-policy plan --all` records only with `--record`).
+ */
+export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): AsyncGenerator<ManyItem> {
+  const warn = options.warn ?? stderrWarn;
+  const ctx = prepare(req);
+  warnLayers(ctx, warn);
+  const policies = await policiesOf(ctx);
+  const caller = callerOf(req);
+  const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
+  const wanted = req.status && new Set(req.status);
+  const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);
+  for (const item of items) {
+    const id = typeof item === 'string' ? item : String(item.id ?? '');
+    let loaded: LoadedTask;
+    try {
+      loaded = typeof item === 'string' ? (index ? taskFromIndex(index, item) : loadTask({ taskId: item }, ctx)) : loadTask({ task: item }, ctx);
+    } catch (e) {
+      if (!(e instanceof PolicyError)) throw e;
+      // A task outside the asked statuses is skipped even when its other fields are bad.
+      const raw = wanted && index && typeof item === 'string' ? findIndexedTask(index, item)?.record.status : undefined;
+      if (!(typeof raw === 'string' && !wanted!.has(raw))) yield { task: id, plan: null, error: e };
+      continue;
+    }
+    if (wanted && !wanted.has(loaded.task.status ?? 'open')) continue;
+    try {
+      const pending = decideTask(ctx, policies, loaded, caller, options, warn);
+      const outcome = pending instanceof Promise ? await pending : pending;
+      yield { task: id, plan: outcome.plan, error: outcome.error };
+    } catch (e) {
+      if (!(e instanceof PolicyError) || e.code === 'audit-unrecordable') throw e;
+      yield { task: id, plan: null, error: e };
+    }
+  }
 }
 
 /** The plan from the decided fields; a plan that does not fit the contract is bad input naming the rule. */
@@ -109,7 +245,7 @@ function assemble(
   policyRevision: string,
 ): SpawnPlan {
   const model = parseModelSpec(String(values.model));
-  const r = SpawnPlanSchema.safeParse({
+  const r = PlanFieldsSchema.safeParse({
     task: taskId,
     launch: values.launch,
     executor: values.executor,
@@ -122,14 +258,21 @@ function assemble(
     timeout: values.timeout ?? null,
     env: values.env,
     argv: values.argv,
-    provenance,
     policyRevision,
   });
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = String(issue.path[0]);
+  const missing = PROVENANCE_KEYS.find((k) => provenance[k] === undefined);
+  if (r.success && missing === undefined) {
+    // INVARIANT: decide builds provenance entries in ProvenanceEntrySchema's shape, so this equals SpawnPlanSchema's parse (a test holds it).
+    const entries: Record<string, unknown> = {};
+    for (const k of PROVENANCE_KEYS) entries[k] = provenance[k];
+    const plan: Record<string, unknown> = {};
+    for (const k of PLAN_KEYS) plan[k] = k === 'provenance' ? entries : r.data[k];
+    return plan as SpawnPlan;
+  }
+  const path = r.success ? ['provenance', missing!] : r.error.issues[0].path;
+  const field = String(path[0]);
   const p = provenance[field === 'model' ? 'modelId' : field];
-  throw new PolicyError('plan-invalid', `the policy set produced an invalid \`${issue.path.join('.')}\` for task \`${taskId}\`: ${JSON.stringify(p?.value)}`, {
+  throw new PolicyError('plan-invalid', `the policy set produced an invalid \`${path.join('.')}\` for task \`${taskId}\`: ${JSON.stringify(p?.value)}`, {
     rule: p?.rule,
     file: p?.policy.replace(/:\d+$/, ''),
     line: p ? Number(p.policy.split(':').pop()) : undefined,

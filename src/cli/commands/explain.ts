@@ -1,5 +1,5 @@
 // `wg-policy explain`: per field, the winner, the config values it read, the rules that lost, and why the rest failed.
-import { createDiagnostics } from '../../audit/log.js';
+import { createDiagnostics } from '../../audit/diagnostics.js';
 import { onlyField, renderExplanation, renderSummary, whyNot } from '../../engine/explain.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
 import { PolicyError } from '../../shared/errors.js';

@@ -1,6 +1,7 @@
 // `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
-import { createDiagnostics } from '../../audit/log.js';
-import { decideSpawn, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
+import { createDiagnostics } from '../../audit/diagnostics.js';
+import { PolicyError } from '../../shared/errors.js';
+import { decideSpawn, planMany, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
@@ -53,6 +54,59 @@ export async function runPlan(taskId: string, flags: SpawnFlags & AuditFlags & {
     if (outcome.error) throw outcome.error;
     printJson(outcome.plan);
     log.info(provenanceLine(outcome.plan!));
+  } finally {
+    await closeDecisionLog(warn);
+    await log.close();
+  }
+}
+
+const CHUNK = 64 * 1024;
+
+/** Writes to stdout in chunks, waiting when the reader is slow; false once the reader is gone (a closed pipe ends quietly). */
+function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Promise<boolean> } {
+  let buffer = '';
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+    else throw e;
+  });
+  const flush = async () => {
+    if (closed) return false;
+    const text = buffer;
+    buffer = '';
+    if (text && !process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    return !closed;
+  };
+  return {
+    write: async (line) => {
+      buffer += line;
+      return buffer.length < CHUNK ? !closed : flush();
+    },
+    flush,
+  };
+}
+
+/** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
+export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
+  const log = createDiagnostics({ quiet: flags.quiet });
+  const warn = (m: string) => log.warn(m);
+  const out = chunkedStdout();
+  const status = flags.status === undefined ? undefined : flags.status.split(',').map((s) => s.trim());
+  if (status?.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
+  const counts = { plans: 0, refused: 0, bad: 0 };
+  try {
+    const { taskId: _none, taskJson: _json, ...caller } = requestFrom('', flags);
+    const items = planMany({ ...caller, status }, { warn, decisionLog: flags.record ? decisionLogOption(flags) : false });
+    for await (const item of items) {
+      if (item.plan) counts.plans++;
+      else if (item.error!.exit === 1) counts.refused++;
+      else counts.bad++;
+      const line = item.plan ? JSON.stringify(item.plan) : JSON.stringify({ task: item.task, error: item.error!.toJSON() });
+      if (!(await out.write(`${line}\n`))) return;
+    }
+    await out.flush();
+    log.info(`planned ${counts.plans + counts.refused + counts.bad} tasks: ${counts.plans} plans, ${counts.refused} refused, ${counts.bad} with bad input`);
+    process.exitCode = counts.bad > 0 ? 2 : counts.refused > 0 ? 1 : 0;
   } finally {
     await closeDecisionLog(warn);
     await log.close();

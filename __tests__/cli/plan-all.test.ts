@@ -1,0 +1,127 @@
+// `wg-policy plan --all` and planMany: every task (or every task of some statuses) as JSON Lines, the same plans and
+// refusals as one `plan` per task; nothing recorded unless --record.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { decideSpawn, planMany } from '../../src/spawn/plan.js';
+import { BIN, cli, scratch } from '../support/project.js';
+
+let s: ReturnType<typeof scratch>;
+const TASKS = [
+  { kind: 'task', id: 't1', title: 'one', status: 'open' },
+  { kind: 'task', id: 't2', title: 'two', status: 'done', model: 'claude:haiku' },
+  { kind: 'task', id: 't3', title: 'three', model: 'codex:gpt-5' }, // refused: claude is pinned
+  { kind: 'resource', id: 'r1' },
+  { kind: 'task', id: 't4', title: 'four', status: 'blocked', exec: 'make' },
+];
+beforeAll(() => {
+  s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), TASKS.map((t) => JSON.stringify(t)).join('\n') + '\n');
+});
+afterAll(() => s.cleanup());
+
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+describe('plan --all', () => {
+  test('one line per task in graph order: the plan `plan <id>` prints, or the refusal as data; exit 1 when any was refused', () => {
+    const r = cli(['plan', '--all', '--dir', s.wgDir], { home: s.home });
+    expect(r.code).toBe(1);
+    const out = lines(r.stdout);
+    expect(out.map((l) => l.task)).toEqual(['t1', 't2', 't3', 't4']);
+    for (const id of ['t1', 't2', 't4']) {
+      const one = cli(['plan', id, '--dir', s.wgDir, '--no-audit'], { home: s.home });
+      expect(out.find((l) => l.task === id)).toEqual(JSON.parse(one.stdout));
+    }
+    expect(out[2]).toEqual({ task: 't3', error: expect.objectContaining({ code: 'rule-rejected', exit: 1, rule: 'compat.claude-cannot-run-model' }) });
+    expect(r.stderr).toContain('planned 4 tasks: 3 plans, 1 refused, 0 with bad input');
+    expect(existsSync(join(s.wgDir, 'policy-audit.jsonl'))).toBe(false); // an inspection: nothing recorded
+  });
+
+  test('--status keeps only tasks with those statuses (no status is open); exit 0 when nothing was refused', () => {
+    const r = cli(['plan', '--all', '--status', 'done,blocked', '--dir', s.wgDir, '-q'], { home: s.home });
+    expect([r.code, lines(r.stdout).map((l) => l.task), r.stderr]).toEqual([0, ['t2', 't4'], '']);
+    expect(lines(cli(['plan', '--all', '--status', 'open', '--dir', s.wgDir], { home: s.home }).stdout).map((l) => l.task)).toEqual(['t1', 't3']);
+  });
+
+  test('--record records every decision, refusals included', () => {
+    const log = join(s.root, 'all.jsonl');
+    expect(cli(['plan', '--all', '--record', '--audit-log', log, '--dir', s.wgDir], { home: s.home }).code).toBe(1);
+    expect(
+      readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).task),
+    ).toEqual(['t1', 't2', 't3', 't4']);
+    expect(cli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
+  });
+
+  test('a task with a bad field is its own error line (exit 2); the others are still planned', () => {
+    const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+    try {
+      writeFileSync(
+        join(t.wgDir, 'graph.jsonl'),
+        `${JSON.stringify({ kind: 'task', id: 'a', title: 'A', executor: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b', title: 'B' })}\n`,
+      );
+      const r = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      expect(r.code).toBe(2);
+      const [a, b] = lines(r.stdout);
+      expect(a).toMatchObject({ task: 'a', error: { code: 'task-field', line: 1, exit: 2 } });
+      expect(b).toMatchObject({ task: 'b', executor: 'claude' });
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), '{"kind":"task","id":"a","title":"A"}\nnot json\n');
+      const bad = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      expect([bad.code, bad.stdout]).toEqual([2, '']);
+      expect(bad.stderr).toContain('graph.jsonl:2: invalid JSON');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  test('usage: a task id or --all, and --status / --record only with --all', () => {
+    for (const args of [
+      ['plan', 't1', '--all'],
+      ['plan', 't1', '--status', 'open'],
+      ['plan', 't1', '--record'],
+      ['plan', '--all', '--task-json', 'x.json'],
+    ]) {
+      const r = cli([...args, '--dir', s.wgDir], { home: s.home });
+      expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);
+      expect(r.stderr).toMatch(/^error: /);
+    }
+  });
+
+  test('a reader that goes away early ends the command quietly', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" plan --all --dir "${s.wgDir}" | head -c 10`], {
+      env: { PATH: process.env.PATH, HOME: s.home },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toHaveLength(10);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});
+
+describe('planMany', () => {
+  test('gives per task what decideSpawn gives, for graph tasks and for given tasks (ids or objects)', async () => {
+    const opts = { warn: () => {} };
+    const base = { dir: s.wgDir, home: s.home, env: {} };
+    const all = [];
+    for await (const item of planMany(base, opts)) all.push(item);
+    expect(all.map((i) => i.task)).toEqual(['t1', 't2', 't3', 't4']);
+    for (const item of all) {
+      const one = await decideSpawn({ ...base, taskId: item.task }, opts);
+      expect([item.task, JSON.stringify(item.plan), item.error?.code]).toEqual([item.task, JSON.stringify(one.plan), one.error?.code]);
+    }
+    const given = [];
+    for await (const item of planMany({ ...base, tasks: ['t4', { id: 'inline', exec: 'ls' }, 'missing'] }, opts)) given.push(item);
+    expect(given.map((i) => [i.task, i.plan?.executor ?? i.error?.code])).toEqual([
+      ['t4', 'shell'],
+      ['inline', 'shell'],
+      ['missing', 'task-not-found'],
+    ]);
+  });
+});

@@ -1,0 +1,183 @@
+// `wg-policy serve --stdio`: one answer per request, in order; the CLI's plans and errors; edited inputs picked up before
+// the next answer (a half-written file is an error answer, then the good version is used); decisions recorded.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, expect, test } from '@jest/globals';
+import { BIN, cli, scratch } from '../support/project.js';
+
+type Answer = {
+  id: unknown;
+  ok: boolean;
+  exit?: number;
+  plan?: Record<string, unknown>;
+  explanation?: unknown;
+  verdict?: Record<string, unknown>;
+  error?: Record<string, unknown>;
+};
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function project() {
+  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
+  const tasks = [
+    { kind: 'task', id: 't1', title: 'one', status: 'open' },
+    { kind: 'task', id: 't2', title: 'two', status: 'open', model: 'claude:haiku' },
+  ];
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  cleanups.push(s.cleanup);
+  return s;
+}
+
+/** A running server and a way to ask it one request at a time. */
+function serve(args: string[], home: string) {
+  const p: ChildProcessWithoutNullStreams = spawn(process.execPath, [BIN, 'serve', '--stdio', ...args], {
+    env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' },
+  });
+  let stderr = '';
+  p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const answers: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  createInterface({ input: p.stdout }).on('line', (line) => {
+    const w = waiting.shift();
+    if (w) w(line);
+    else answers.push(line);
+  });
+  const next = () => new Promise<string>((resolve) => (answers.length ? resolve(answers.shift()!) : waiting.push(resolve)));
+  const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
+  cleanups.push(() => p.kill('SIGKILL'));
+  return {
+    /** Sends raw text (one or more lines). */
+    send: (text: string) => p.stdin.write(text),
+    next,
+    async ask(req: Record<string, unknown>): Promise<Answer> {
+      p.stdin.write(`${JSON.stringify(req)}\n`);
+      return JSON.parse(await next()) as Answer;
+    },
+    async end(): Promise<{ code: number | null; stderr: string }> {
+      p.stdin.end();
+      return { code: await exited, stderr };
+    },
+  };
+}
+
+test('plans, refusals and bad input are answered as the CLI answers them, in order, one line each', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const a = await srv.ask({ id: 1, op: 'plan', task: 't1' });
+  const viaCli = cli(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home });
+  expect(a).toEqual({ id: 1, ok: true, exit: 0, plan: JSON.parse(viaCli.stdout) });
+  // Several requests at once: answered in order, under their own ids.
+  srv.send(
+    [
+      JSON.stringify({ id: 'b', op: 'plan', task: 'nope' }),
+      'not json',
+      JSON.stringify({ id: 'c', op: 'plan', task: { id: 'obj', model: 'codex:gpt-5' } }),
+      JSON.stringify({ id: 'd', op: 'plan', task: 't2', colour: 'red' }),
+      JSON.stringify({ id: 'e', op: 'explain', task: 't2' }),
+      JSON.stringify({ id: 'f', op: 'plan', task: 't2', agentExecutor: 'codex' }),
+      '',
+    ].join('\n'),
+  );
+  const [b, bad, c, d, e, f] = (await Promise.all(Array.from({ length: 6 }, () => srv.next()))).map((l) => JSON.parse(l) as Answer);
+  expect(b).toEqual({ id: 'b', ok: false, error: expect.objectContaining({ code: 'task-not-found', exit: 2 }) });
+  expect(bad).toEqual({ id: null, ok: false, error: expect.objectContaining({ code: 'usage', exit: 2 }) });
+  expect(c).toMatchObject({ id: 'c', ok: false, error: { code: 'rule-rejected', exit: 1, rule: 'compat.claude-cannot-run-model' } });
+  expect(d).toMatchObject({ id: 'd', ok: false, error: { code: 'usage', key: 'colour' } });
+  const explained = cli(['explain', 't2', '--dir', s.wgDir, '--json'], { home: s.home });
+  expect(e).toEqual({ id: 'e', ok: true, exit: 0, explanation: JSON.parse(explained.stdout) });
+  expect(f).toMatchObject({ id: 'f', ok: true, plan: { executor: 'codex' } });
+  const { code, stderr } = await srv.end();
+  expect(code).toBe(0);
+  expect(stderr).toBe('');
+}, 60_000);
+
+test('edited config, policy and graph files are picked up before the next answer; a half-written file is an error answer', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  expect((await srv.ask({ id: 1, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'claude' });
+  // The config changes (same length: only a stat's mtime and the content tell).
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "codex"\nmodel = "codex:gpt-5"\n');
+  expect((await srv.ask({ id: 2, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'codex' });
+  // Half-written: an error answer naming the file, and the server keeps serving.
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "cla');
+  expect(await srv.ask({ id: 3, op: 'plan', task: 't1' })).toMatchObject({
+    id: 3,
+    ok: false,
+    error: { code: 'toml-syntax', file: '.wg/config.toml', exit: 2 },
+  });
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n');
+  expect((await srv.ask({ id: 4, op: 'plan', task: 't1' })).plan).toMatchObject({ executor: 'claude' });
+  // A project policy appears, then changes.
+  mkdirSync(join(s.wgDir, 'policies'));
+  const policy = (model: string) =>
+    `field: model\nrules:\n  - id: model.house\n    description: the house model\n    priority: 900\n    when: { all: [ { fact: task, path: id, operator: equal, value: t1 } ] }\n    then: { value: "${model}" }\n`;
+  writeFileSync(join(s.wgDir, 'policies', 'house.yaml'), policy('claude:sonnet'));
+  expect((await srv.ask({ id: 5, op: 'plan', task: 't1' })).plan).toMatchObject({ model: { spec: 'claude:sonnet' } });
+  writeFileSync(join(s.wgDir, 'policies', 'house.yaml'), policy('claude:haiku1'));
+  expect((await srv.ask({ id: 6, op: 'plan', task: 't1' })).plan).toMatchObject({ model: { spec: 'claude:haiku1' } });
+  writeFileSync(join(s.wgDir, 'policies', 'house.yaml'), 'field: model\nrules:\n  - id: model.house\n    priority: [');
+  expect(await srv.ask({ id: 7, op: 'plan', task: 't1' })).toMatchObject({ ok: false, error: { code: 'yaml-syntax', exit: 2 } });
+  writeFileSync(join(s.wgDir, 'policies', 'house.yaml'), policy('claude:opus'));
+  expect((await srv.ask({ id: 8, op: 'plan', task: 't1' })).plan).toMatchObject({ model: { spec: 'claude:opus' } });
+  // The graph gains a task, and a malformed line makes every lookup an error until it is fixed.
+  appendFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't3', title: 'three', exec: 'make' })}\n`);
+  expect((await srv.ask({ id: 9, op: 'plan', task: 't3' })).plan).toMatchObject({ executor: 'shell' });
+  appendFileSync(join(s.wgDir, 'graph.jsonl'), '{"kind":"task","id":\n');
+  expect(await srv.ask({ id: 10, op: 'plan', task: 't1' })).toMatchObject({ ok: false, error: { code: 'graph-line', line: 4 } });
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'one', exec: 'make test' })}\n`);
+  expect((await srv.ask({ id: 11, op: 'plan', task: 't1' })).plan).toMatchObject({
+    executor: 'shell',
+    argv: expect.arrayContaining(['bash', '-c', 'make test']),
+  });
+  expect((await srv.end()).code).toBe(0);
+}, 60_000);
+
+test('decisions are recorded as the CLI records them (plans and refusals; not explanations, not with audit:false)', async () => {
+  const s = project();
+  const log = join(s.root, 'decisions.jsonl');
+  const srv = serve(['--dir', s.wgDir, '--audit-log', log], s.home);
+  await srv.ask({ id: 1, op: 'plan', task: 't1' });
+  await srv.ask({ id: 2, op: 'plan', task: { id: 'obj', model: 'codex:gpt-5' } });
+  await srv.ask({ id: 3, op: 'explain', task: 't1' });
+  await srv.ask({ id: 4, op: 'plan', task: 't2', audit: false });
+  expect((await srv.end()).code).toBe(0);
+  const records = readFileSync(log, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(records.map((r) => [r.task, r.error?.code ?? null])).toEqual([
+    ['t1', null],
+    ['obj', 'rule-rejected'],
+  ]);
+  const cliLog = join(s.root, 'cli.jsonl');
+  expect(cli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);
+  const [viaCli] = readFileSync(cliLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const strip = ({ id: _i, ts: _t, seq: _s, prev: _p, hash: _h, ...rest }: Record<string, unknown>) => rest;
+  expect(strip(records[0])).toEqual(strip(viaCli));
+  expect(cli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
+}, 60_000);
+
+test('a gate request answers with the verdict `gate --json` prints', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const a = await srv.ask({ id: 'g', op: 'gate', task: 't1' });
+  const viaCli = cli(['gate', 't1', '--dir', s.wgDir, '--json', '--no-audit'], { home: s.home });
+  // The same verdict but for the wall time it took.
+  const timeless = (v: unknown) => ({ ...(v as Record<string, unknown>), elapsedMs: 0 });
+  expect({ ...a, verdict: timeless(a.verdict) }).toEqual({ id: 'g', ok: true, exit: viaCli.code, verdict: timeless(JSON.parse(viaCli.stdout)) });
+  expect(await srv.ask({ id: 'h', op: 'gate', task: { id: 'x' } })).toMatchObject({ ok: false, error: { code: 'usage', key: 'task' } });
+  expect((await srv.end()).code).toBe(0);
+}, 60_000);
+
+test('serve without --stdio is a usage error', () => {
+  const s = project();
+  const r = cli(['serve', '--dir', s.wgDir], { home: s.home });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('`serve` needs `--stdio`');
+});

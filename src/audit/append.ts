@@ -1,0 +1,115 @@
+// Appending a decision to the chained log: masked, sealed (seq, prev, hash) and written under the writer lock, with no
+// child process and no winston (winston loads only to ship records to extra `[policy]` transports).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PolicyError } from '../shared/errors.js';
+import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
+import type { AuditConfig, AuditTransportSpec, FileTransportSpec } from './config.js';
+import { defaultActor, newDecisionId, recordBody, type AuditRecord, type ChainHead, type Decision } from './event.js';
+import { ChainFile, lockPathFor } from './files.js';
+import { maskSecrets } from './mask.js';
+import { withWriterLock } from './writer-lock.js';
+
+/** Options of `appendDecision`; `transports` / `replaceDefault` come from `auditConfigFrom`. */
+export type AppendOptions = Partial<Pick<AuditConfig, 'transports' | 'replaceDefault'>> & {
+  /** The chained log, e.g. `<wgdir>/policy-audit.jsonl`. */
+  path: string;
+  clock?: () => Date;
+  newId?: () => string;
+  /** Default: `$WG_AGENT_ID`, else the OS user name. */
+  actor?: string;
+  /** Secret values (api keys read from config) to mask wherever they appear. */
+  secrets?: readonly string[];
+  lockTimeoutMs?: number;
+};
+
+type Shipping = typeof import('./log.js');
+/** The winston side, once a record had extra transports to go to. */
+let shipping: Shipping | undefined;
+const chains = new Map<string, ChainFile>();
+const inFlight = new Set<Promise<unknown>>();
+
+/**
+ * Appends one decision to the log: masks it, chains it (seq, prev, hash) under the `<log>.lock` writer lock, writes it
+ * to the chained file (fdatasync'd before the lock is released), ships it to extra transports, then updates
+ * `<log>.head`. Returns the record as written. The decision passed in is never modified.
+ */
+export function appendDecision(decision: Decision, options: AppendOptions): Promise<AuditRecord> {
+  const pending = append(decision, options);
+  inFlight.add(pending);
+  void pending.then(
+    () => inFlight.delete(pending),
+    () => inFlight.delete(pending),
+  );
+  return pending;
+}
+
+/** Where a record goes: the chained file (unless replaced) and the other transports. */
+function destinations(logPath: string, options: AppendOptions): { chain?: ChainFile; extra: AuditTransportSpec[] } {
+  const specs = options.transports ?? [];
+  const isChained = (s: AuditTransportSpec): s is FileTransportSpec => s.type === 'file' && (s.filename === undefined || path.resolve(s.filename) === logPath);
+  const chainSpecs = specs.filter(isChained);
+  if (chainSpecs.length > 1) throw new PolicyError('audit-config', `two file transports write the decision log \`${logPath}\` itself; keep one`);
+  const extra = specs.filter((s) => !isChained(s));
+  if (!chainSpecs.length && options.replaceDefault) {
+    if (!extra.length) throw new PolicyError('audit-config', 'the decision log has no destination: `replaceDefault` is set but no transport replaces it');
+    return { extra };
+  }
+  const key = JSON.stringify([logPath, chainSpecs[0] ?? {}]);
+  let chain = chains.get(key);
+  if (!chain) chains.set(key, (chain = new ChainFile(logPath, chainSpecs[0] ?? {})));
+  return { chain, extra };
+}
+
+async function append(decision: Decision, options: AppendOptions): Promise<AuditRecord> {
+  const logPath = path.resolve(options.path);
+  const now = (options.clock ?? (() => new Date()))();
+  const id = options.newId ? options.newId() : newDecisionId(now.getTime());
+  const { id: _id, ts, ...rest } = recordBody(decision, { id, now, actor: options.actor ?? defaultActor() });
+  const { value, masked } = maskSecrets(rest, options.secrets);
+  const { chain, extra } = destinations(logPath, options);
+  const ship = extra.length ? (shipping ??= await import('./log.js')) : undefined;
+  const sink = ship?.openSink(logPath, extra, !chain);
+  fs.mkdirSync(path.dirname(logPath), { recursive: true });
+  const record: { record: AuditRecord; shipped?: Promise<void> } = await withWriterLock(
+    lockPathFor(logPath),
+    () => {
+      const record = sealRecord({ id, ts, ...value, masked }, chainHead(logPath, chain));
+      if (chain) {
+        try {
+          chain.append(JSON.stringify(record));
+        } catch (e) {
+          throw new PolicyError('internal', `cannot append to the decision log \`${chain.logPath}\`: ${(e as Error).message}`);
+        }
+      }
+      const shipped = ship && sink ? ship.send(sink, record) : undefined;
+      writeHead(logPath, { seq: record.seq, hash: record.hash });
+      return { record, shipped };
+    },
+    { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },
+  );
+  // winston's rotating File transport loses its way when records arrive while it rotates: let it finish first.
+  if (record.shipped) await record.shipped;
+  return record.record;
+}
+
+/** Where the chain continues: the head sidecar, or the log's last record if the sidecar is missing or one behind. */
+function chainHead(logPath: string, chain: ChainFile | undefined): ChainHead | undefined {
+  const head = readHead(logPath);
+  const lastLine = chain?.lastLine();
+  const last = lastLine ? chainPosition(lastLine.text) : undefined;
+  if (!last) return head;
+  // A writer that died between its append and its head update left the log one record ahead.
+  if (!head || (last.seq === head.seq + 1 && last.prev === head.hash)) return { seq: last.seq, hash: last.hash };
+  return head;
+}
+
+/**
+ * Waits for pending appends, then (if any record went to extra transports) ends them: each gets at most 2 s to finish
+ * (HTTP posts in flight: 5 s). Await it before the process exits. Returns transport failures seen since the last call.
+ */
+export async function closeAuditLog(): Promise<string[]> {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  chains.clear();
+  return shipping ? shipping.closeSinks() : [];
+}

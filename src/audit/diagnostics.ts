@@ -1,0 +1,21 @@
+// Diagnostics for humans on stderr: one plain line per message (`warn: …`, `error: …`; info lines bare), never on stdout.
+
+/** Diagnostics for humans on stderr: one plain line per message, never on stdout (stdout is protocol). */
+export interface Diagnostics {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  /** Flushes pending lines; await before the process exits. */
+  close(): Promise<void>;
+}
+
+/** Plain lines on stderr, written as they come; `quiet` keeps info lines back. */
+export function createDiagnostics(options: { quiet?: boolean } = {}): Diagnostics {
+  const line = (text: string) => void process.stderr.write(`${text}\n`);
+  return {
+    info: (m) => (options.quiet ? undefined : line(m)),
+    warn: (m) => line(`warn: ${m}`),
+    error: (m) => line(`error: ${m}`),
+    close: () => new Promise<void>((resolve) => process.stderr.write('', () => resolve())),
+  };
+}
