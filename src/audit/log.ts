@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import { PolicyError } from '../shared/errors.js';
+import { makeDirs } from '../shared/read-file.js';
 import { withFileLock } from '../shared/lock.js';
 import { within } from '../shared/time.js';
 import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
@@ -138,7 +139,7 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
   const { id: _id, ts, ...rest } = recordBody(decision, { id, now, actor: options.actor ?? defaultActor() });
   const { value, masked } = maskSecrets(rest, options.secrets);
   const sink = sinkFor(logPath, options);
-  fs.mkdirSync(path.dirname(logPath), { recursive: true });
+  makeDirs(path.dirname(logPath), 'folder of the decision log');
   return withFileLock(
     lockPathFor(logPath),
     async () => {
@@ -148,7 +149,12 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
       sink.http.pending += sink.logger.transports.filter((t) => t instanceof winston.transports.Http).length;
       sink.logger.log({ level: 'info', message: `${record.kind} decision ${record.id}`, ...record, [LINE]: JSON.stringify(record), [TICKET]: ticket });
       await written;
-      writeHead(logPath, { seq: record.seq, hash: record.hash });
+      try {
+        writeHead(logPath, { seq: record.seq, hash: record.hash });
+      } catch (e) {
+        // The record is whole and on disk; the next append finds the head one behind and continues from the log.
+        transportErrors.push(`the decision log's head \`${logPath}.head\` was not updated: ${(e as Error).message}`);
+      }
       return record;
     },
     { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },

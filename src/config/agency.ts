@@ -1,9 +1,8 @@
 // The agency data wg reads for a task's agent: `<wgdir>/agency/cache/agents/*.yaml` (id prefix) and its role's exec mode.
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
-import { readTextFile } from '../shared/read-file.js';
+import { listDir, readTextFile } from '../shared/read-file.js';
 import type { Source } from '../shared/source.js';
 import { parseYaml } from '../shared/yaml.js';
 import { issueSentence } from '../shared/zod-issues.js';
@@ -59,9 +58,8 @@ type Parsed<T> = { data: T; file: string };
 
 /** Parses every `*.yaml` (not `.yml`) of a folder; a file wg cannot read as the schema is skipped with wg's warning. */
 function readAll<T>(dir: string, shownDir: string, schema: z.ZodMiniType<T>, warn: (m: string) => void): Parsed<T>[] {
-  if (!existsSync(dir)) return [];
   const out: Parsed<T>[] = [];
-  for (const f of readdirSync(dir)
+  for (const f of listDir(dir, { shownAs: shownDir, what: 'agency folder' })
     .filter((n) => n.endsWith('.yaml'))
     .sort()) {
     const file = `${shownDir}/${f}`;

@@ -1,6 +1,7 @@
 // The only importer of json-rules-engine: evaluates one stage's rules against facts and keeps every condition's result.
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
 import { isSet } from '../shared/is-set.js';
+import { testPattern } from '../shared/regex.js';
 import { hasCredentials } from '../shared/secrets.js';
 import { FLAG_OPERATORS, type Condition, type LoadedRule } from '../policy/schema.js';
 import { getPath } from '../policy/value-expr.js';
@@ -31,7 +32,7 @@ const asList = (v: unknown): { indexOf(x: unknown): number } | null =>
 const OPERATORS: Array<[string, (actual: unknown, expected: unknown) => boolean]> = [
   ['isSet', (a, e) => isSet(a) === (e !== false)],
   ['hasCredentials', (a, e) => (typeof a === 'string' && hasCredentials(a)) === (e !== false)],
-  ['matches', (a, pattern) => typeof a === 'string' && new RegExp(String(pattern)).test(a)],
+  ['matches', (a, pattern) => testPattern(pattern, a)],
   ['in', (a, b) => (asList(b)?.indexOf(a) ?? -1) > -1],
   [
     'notIn',

@@ -1,11 +1,11 @@
 // Loads bundled, optional and project policy files into one checked rule set per stage table, with file:line per rule.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { packageRoot } from '../shared/package-root.js';
-import { readTextFile } from '../shared/read-file.js';
+import { listDir, readTextFile } from '../shared/read-file.js';
 import type { Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
@@ -39,8 +39,7 @@ interface ParsedFile {
 }
 
 function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  return listDir(dir, { what: 'policy folder' })
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => join(dir, f));
