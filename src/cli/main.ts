@@ -1,7 +1,10 @@
 // Bin entry: parses arguments with commander, runs one command (loaded on demand), maps the outcome to an exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
+import { guardOutput } from './guard-output.js';
 import { reportError } from './output.js';
+
+guardOutput();
 
 const program = new Command('wg-policy')
   .description('One policy-driven decision per spawn, a hard done gate, and an audit trail, for workgraph (wg).')

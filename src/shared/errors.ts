@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   'manifest-unknown-key': 2, // `check`: a manifest key wg ignores (a typo that silently changes the gate)
   'run-folder': 2, // the per-user scenario log folder is not the user's own
   'junit-write': 2,
+  'write-failed': 2, // a file wg-policy writes (graph.jsonl) could not be written: full disk, read-only, size limit
   'lock-path': 2,
   'audit-config': 2,
   'audit-unrecordable': 2,

@@ -7,6 +7,7 @@ import { loadLayers } from '../config/layers.js';
 import { locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide } from '../engine/decide.js';
+import { refuseTaskCredentials } from './task-credentials.js';
 import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/read-tasks.js';
 import { loadPolicySet } from '../policy/load.js';
 import { factsForRecord } from '../policy/stage.js';
@@ -55,6 +56,9 @@ function loadTask(req: SpawnRequest, wgDir: string, projectRoot: string): Loaded
   return readTaskFromGraph(path, relative(projectRoot, path), req.taskId);
 }
 
+/** The fact holding the task (see facts.ts). */
+const TASK_FACT = 'task';
+
 /**
  * Decides a spawn and returns the outcome, a refusal included (recorded when asked). Throws PolicyError for bad input
  * (unreadable or invalid config, task or policy files; a rule that produced an invalid value).
@@ -68,6 +72,7 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   const loaded = loadTask(req, wgDir, layers.projectRoot);
   const policies = await loadPolicySet(SPAWN_TABLE, { projectPolicyDir: join(wgDir, 'policies'), projectRoot: layers.projectRoot, namespaces: NAMESPACES });
   const taskId = loaded.task.id;
+  refuseTaskCredentials(loaded, policies, TASK_FACT);
   const inputs = readSpawnInputs(layers, loaded, callerOf(req), warn);
   const facts = buildFacts(inputs);
   const result = await decide(SPAWN_TABLE, policies, facts, {
