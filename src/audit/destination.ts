@@ -38,8 +38,15 @@ const WG_FILES = ['graph.jsonl', 'config.toml', 'graph.lock'];
 /** The same file: same path, or (when both exist) the same inode, so a symlink or hard link cannot get around it. */
 function sameFile(a: string, b: string): boolean {
   if (resolve(a) === resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
+  const stat = (f: string) => {
+    try {
+      return statSync(f);
+    } catch {
+      return undefined; // missing, or under something that is not a folder: not the same as anything
+    }
+  };
+  const sa = stat(a);
+  const sb = stat(b);
   return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
 }
 

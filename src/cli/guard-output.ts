@@ -6,9 +6,9 @@ import { hasCredentials, maskUrlCredentials, MASK } from '../shared/secrets.js';
 export const CLOSED_PIPE_EXIT = 141;
 
 // C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g; // eslint-disable-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 // What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
-const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g; // eslint-disable-line no-control-regex
+const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
 const HEADER = /^(\s*(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?\S+|^(\s*x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)\S+/gim;
 
 /** `text` with control characters shown as `\u00NN` (valid inside JSON strings too); with `keepOwn`, wg-policy's own colour and clear sequences stay. */

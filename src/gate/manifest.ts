@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { gitToplevel, type GitRunner } from '../shared/git.js';
-import { readTextFile } from '../shared/read-file.js';
+import { readTextFile, refuseNonRegular } from '../shared/read-file.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { parseYaml } from '../shared/yaml.js';
 import { describe, issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
@@ -191,6 +191,7 @@ export function resolveManifestPath(opts: ResolveManifestOptions): ResolvedManif
   for (const [given, base, how] of explicit) {
     if (!given) continue;
     const p = path.resolve(base, given);
+    refuseNonRegular(p, { shownAs: given, what: `the smoke manifest given by ${how}` });
     if (!isFile(p))
       throw new PolicyError('manifest-not-found', `the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
     return { path: p, how };
