@@ -11,7 +11,7 @@ export interface Run {
   timedOut: boolean;
 }
 
-/** Runs the built CLI with a deadline; `fileLimitBlocks` sets `ulimit -f` (512-byte blocks) with SIGXFSZ ignored: writes past it fail with EFBIG, as on a full disk. */
+/** Runs the built CLI with a deadline; `fileLimitBlocks` sets bash's `ulimit -f` (1024-byte blocks) with SIGXFSZ ignored: writes past it fail with EFBIG, as on a full disk. */
 export function run(
   args: string[],
   opts: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; fileLimitBlocks?: number } = {},
