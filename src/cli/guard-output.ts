@@ -1,6 +1,6 @@
 // The last line of defence on stdout and stderr: a closed pipe ends the process quietly, credentials in URLs and
 // headers are masked, and terminal control sequences from task data are shown escaped instead of acting.
-import { hasCredentials, maskUrlCredentials, MASK } from '../shared/secrets.js';
+import { maskShown } from '../shared/secrets.js';
 
 /** The conventional exit status of a process whose reader went away: 128 + SIGPIPE. */
 export const CLOSED_PIPE_EXIT = 141;
@@ -9,7 +9,6 @@ export const CLOSED_PIPE_EXIT = 141;
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
 // What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
 const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
-const HEADER = /^(\s*(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?\S+|^(\s*x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)\S+/gim;
 
 /** `text` with control characters shown as `\u00NN` (valid inside JSON strings too); with `keepOwn`, wg-policy's own colour and clear sequences stay. */
 export function neutralizeControls(text: string, keepOwn: boolean): string {
@@ -24,15 +23,6 @@ export function neutralizeControls(text: string, keepOwn: boolean): string {
   return out + escape(text.slice(last));
 }
 
-/** A line of output with credentials in URLs and credential headers masked. */
-export function maskOutput(text: string): string {
-  const urls = maskUrlCredentials(text);
-  if (!hasCredentials(urls)) return urls;
-  return urls.replace(HEADER, (all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
-    auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
-  );
-}
-
 /**
  * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized (colour sequences survive only
  * on a colour terminal), and EPIPE (the reader closed the pipe: `wg-policy audit list | head -1`) exits at once with
@@ -44,7 +34,7 @@ export function guardOutput(env: NodeJS.ProcessEnv = process.env): void {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
-      return write(typeof text === 'string' ? neutralizeControls(maskOutput(text), keepOwn) : text, ...rest);
+      return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
     }) as typeof stream.write;
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { hasCredentials } from '../shared/secrets.js';
 import { gitToplevel, type GitRunner } from '../shared/git.js';
 import { readTextFile, refuseNonRegular } from '../shared/read-file.js';
 import { parseToml, type Located } from '../shared/toml.js';
@@ -105,6 +106,25 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
   const seen = new Map<string, number | undefined>();
   const scenarios = (parsed.data.scenario ?? []).map((raw, i): Scenario => {
     const line = lineOf([i]);
+    // INVARIANT: names, owners and URLs end up in verdicts, logs and records: none may carry a credential.
+    for (const [key, v] of Object.entries({
+      name: raw.name,
+      script: raw.script,
+      description: raw.description,
+      owners: raw.owners,
+      'requires.urls': raw.requires?.urls,
+    }))
+      for (const text of [v].flat())
+        if (typeof text === 'string' && hasCredentials(text))
+          throw new PolicyError(
+            'manifest-invalid',
+            `scenario #${i + 1}: \`${key}\` carries credentials (a URL with a user, key or token, or an authorization header)`,
+            {
+              file,
+              line,
+              key,
+            },
+          );
     if (seen.has(raw.name)) {
       const first = seen.get(raw.name);
       throw new PolicyError('duplicate-scenario', `duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, {

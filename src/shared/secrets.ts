@@ -14,7 +14,7 @@ const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
 // A header line or a `name: value` / `name = value` / `NAME=value` pair in free text (scenario output, env dumps).
 const ASSIGNMENT = /(^|[\s"'{,(])(["']?)([A-Za-z_][\w.-]*)\2(\s*[:=]\s*)(?:(bearer|basic|token)\s+)?("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/gim;
 // Header names that carry a credential whatever follows.
-const CREDENTIAL_HEADER = /^\s*(?:proxy-)?authorization\s*:\s*\S+|^\s*x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*\S+/im;
+const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`]+/i;
 
 /** True when a key or parameter name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
@@ -54,6 +54,21 @@ export function maskCredentials(text: string): string {
     const quote = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
     return `${lead}${q}${name}${q}${sep}${scheme ? `${scheme} ` : ''}${quote}${MASK}${quote}`;
   });
+}
+
+const HEADER_VALUE =
+  /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`]+/gi;
+
+/**
+ * A message or a line of output with credentials in URLs and credential headers masked; other text unchanged (a
+ * `key: value` in an explanation is not a secret, so `name = value` pairs are left to `maskCredentials`).
+ */
+export function maskShown(text: string): string {
+  const urls = maskUrlCredentials(text);
+  if (!CREDENTIAL_HEADER.test(urls)) return urls;
+  return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
+    auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
+  );
 }
 
 /** `user:password` → `user:***`; a lone `token` → `***`. */

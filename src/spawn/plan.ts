@@ -12,6 +12,7 @@ import { readTaskFromGraph, readTaskFromJson, type LoadedTask } from '../graph/r
 import { loadPolicySet } from '../policy/load.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
+import { maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
@@ -64,7 +65,9 @@ const TASK_FACT = 'task';
  * (unreadable or invalid config, task or policy files; a rule that produced an invalid value).
  */
 export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnOutcome> {
-  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const warnTo = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  // INVARIANT: a warning echoes task or config text; credentials in it are masked before the caller sees it.
+  const warn = (m: string) => warnTo(maskShown(m));
   const env = req.env ?? process.env;
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
   const layers = loadLayers({ wgDir, home: req.home || env.HOME || undefined }); // an empty HOME is no home
