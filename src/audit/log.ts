@@ -10,7 +10,7 @@ import { PolicyError } from '../shared/errors.js';
 import { makeDirs } from '../shared/read-file.js';
 import { withFileLock } from '../shared/lock.js';
 import { within } from '../shared/time.js';
-import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
+import { chainPosition, GENESIS, readHead, sealRecord, writeHead } from './chain.js';
 import type { AuditConfig, AuditTransportSpec, FileTransportSpec } from './config.js';
 import { defaultActor, newDecisionId, recordBody, type AuditRecord, type ChainHead, type Decision } from './event.js';
 import { ChainFile, lockPathFor } from './files.js';
@@ -143,7 +143,11 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
   return withFileLock(
     lockPathFor(logPath),
     async () => {
-      const record = sealRecord({ id, ts, ...value, masked }, chainHead(logPath, sink.chain));
+      const head = chainHead(logPath, sink.chain);
+      // INVARIANT: a log never has records without a head: the empty chain's head is written before the first record,
+      // so a writer killed between its append and its head update leaves the head one behind (which verifies).
+      if (!head) writeHead(logPath, { seq: -1, hash: GENESIS });
+      const record = sealRecord({ id, ts, ...value, masked }, head);
       const ticket = ++tickets;
       const written = sink.file?.written(ticket);
       sink.http.pending += sink.logger.transports.filter((t) => t instanceof winston.transports.Http).length;
