@@ -212,6 +212,57 @@ describe('secrets never leave config', () => {
   });
 });
 
+test('the canary key of both config layers appears in no command, no output stream, no record kind and no report', () => {
+  const endpoint = (n: string) =>
+    `[[llm_endpoints.endpoints]]\nname = "${n}"\nprovider = "openrouter"\nurl = "https://h.example/v1"\napi_key = "${CANARY}-${n}"\nis_default = true\n`;
+  const s = track(
+    project(
+      {
+        'project/.wg/config.toml': `[dispatcher]\nexecutor = "native"\nmodel = "openrouter:x/y"\n[llm_endpoints]\ninherit_global = true\n${endpoint('local')}`,
+        'home/.wg/config.toml': endpoint('global'),
+        'project/tests/smoke/manifest.toml': '[[scenario]]\nname = "env"\nscript = "env.sh"\nowners = ["t1"]\n',
+        'project/tests/smoke/env.sh': `cat "$HOME/.wg/config.toml" .wg/config.toml; env; echo "x-api-key: ${CANARY}-hdr"\nexit 0\n`,
+      },
+      { status: 'in-progress' },
+    ),
+  );
+  const junit = join(s.root, 'j.xml');
+  const o = { home: s.home, cwd: s.project };
+  const runs = [
+    run(['plan', 't1', '--dir', s.wgDir], o),
+    run(['explain', 't1', '--dir', s.wgDir, '--all'], o),
+    run(['explain', 't1', '--dir', s.wgDir, '--json'], o),
+    run(['check', '--dir', s.wgDir, '--json'], o),
+    run(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], o),
+    run(['done', 't1', '--dir', s.wgDir, '--json'], o),
+    run(['audit', 'verify', '--dir', s.wgDir, '--json'], o),
+    run(['audit', 'list', '--dir', s.wgDir, '--json'], o),
+    run(['audit', 'replay', '--dir', s.wgDir, '--json'], o),
+  ];
+  const ids = runs[7].stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: string }).id);
+  expect(ids.length).toBeGreaterThanOrEqual(3); // spawn, explain records nothing, gate, done
+  for (const id of ids) runs.push(run(['audit', 'show', id, '--dir', s.wgDir], o));
+  for (const r of runs) {
+    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(r.stdout + r.stderr).not.toContain(CANARY);
+  }
+  expect(readFileSync(junit, 'utf8')).not.toContain(CANARY);
+  const log = readFileSync(join(s.wgDir, 'policy-audit.jsonl'), 'utf8');
+  expect(
+    new Set(
+      log
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { kind: string }).kind),
+    ),
+  ).toEqual(new Set(['spawn', 'gate']));
+  expect(log).not.toContain(CANARY);
+});
+
 describe('nothing torn, nothing changed that was not asked for', () => {
   test('a full disk leaves no half record; the log verifies and later records chain on', () => {
     const s = track(project());

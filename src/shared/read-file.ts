@@ -95,7 +95,7 @@ export function refuseNonRegular(path: string, options: { shownAs?: string; what
  * Creates `dir` and its missing parents one level at a time. Unlike Node's recursive mkdir, it cannot spin where the
  * kernel answers oddly (under /proc): every failure is an error naming the folder.
  */
-export function makeDirs(dir: string, what = 'folder'): void {
+export function makeDirs(dir: string, what = 'folder', mode = 0o777): void {
   const missing: string[] = [];
   let d = dir;
   for (;;) {
@@ -117,7 +117,7 @@ export function makeDirs(dir: string, what = 'folder'): void {
   }
   for (const m of missing) {
     try {
-      fs.mkdirSync(m);
+      fs.mkdirSync(m, mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(m).isDirectory()) continue;
       throw new PolicyError('file-unreadable', `cannot create the ${what} \`${dir}\`: ${errnoReason(e)}`, { file: dir });
