@@ -1,8 +1,9 @@
-// Bundles the library (ESM) and the CLI (one CommonJS file run through V8's code cache) with esbuild.
+// Bundles the library (ESM and CommonJS, with declaration files) and the CLI (one CommonJS file run through V8's code cache).
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 // `import { z } from 'zod/mini'` imports a namespace object that defeats tree-shaking (all of zod, locales
 // included, lands on the cold path); the code base uses `import * as z from 'zod/mini'` instead.
@@ -26,6 +27,13 @@ const shims = {
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+// Declaration files for every public export (dist/types), generated from the sources while esbuild bundles.
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const declarations = new Promise((resolve) => {
+  const p = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  p.on('exit', (code) => resolve(code));
+});
 const common = {
   bundle: true,
   platform: 'node',
@@ -56,6 +64,23 @@ await build({
   banner: { js: "import { createRequire as __wgpCreateRequire } from 'node:module'; const require = __wgpCreateRequire(import.meta.url);" },
 });
 
+// The library for require() (Node 20 before 20.19 cannot require() an ES module): one CommonJS bundle, so
+// `wg-policy` and `wg-policy/audit` share one decision log state as the ES modules do through their chunks.
+await build({
+  ...common,
+  stdin: {
+    contents: "export * as main from './src/index.ts'; export * as audit from './src/audit/index.ts';",
+    resolveDir: '.',
+    loader: 'ts',
+    sourcefile: 'lib.ts',
+  },
+  outfile: 'dist/lib.cjs',
+  format: 'cjs',
+  logOverride: { 'empty-import-meta': 'silent' }, // package-root.ts uses __filename in CommonJS
+});
+writeFileSync('dist/index.cjs', "'use strict';\nmodule.exports = require('./lib.cjs').main;\n");
+writeFileSync('dist/audit.cjs', "'use strict';\nmodule.exports = require('./lib.cjs').audit;\n");
+
 // The CLI: one CommonJS file, which bin/wg-policy.cjs runs through V8's code cache. Commands still load
 // lazily: esbuild keeps each dynamically imported module's top-level code behind its first import.
 await build({
@@ -66,6 +91,14 @@ await build({
   outExtension: { '.js': '.cjs' },
   logOverride: { 'empty-import-meta': 'silent' }, // package-root.ts uses __filename in CommonJS
 });
+
+// The declarations again for require(): the same files under a package.json that makes TypeScript read them as CommonJS.
+if ((await declarations) !== 0) {
+  console.error('build: tsc could not generate the declaration files');
+  process.exit(1);
+}
+cpSync('dist/types', 'dist/types-cjs', { recursive: true });
+writeFileSync('dist/types-cjs/package.json', '{ "type": "commonjs" }\n');
 
 // Validate the shipped policy files and precompile them (a cold `plan` then needs no YAML parser).
 const { compileBundledPolicies } = await import('../dist/compile-policies.mjs');

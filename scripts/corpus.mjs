@@ -525,7 +525,7 @@ for (const since of ['yesterday-ish', 'not a date', '2026-13-45'])
     run: 'cli',
     files: { 'project/.wg/policy-audit.jsonl': '' },
     args: ['audit', 'list', '--dir', '<wgdir>', '--since', since],
-    want: { code: 'audit-filter' },
+    want: { code: 'usage' },
   });
 
 let total = 0;

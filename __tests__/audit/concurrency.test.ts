@@ -1,12 +1,10 @@
-// Many writers: 8 processes × 250 appends to one log → one unbroken chain of exactly 2,000 records.
+// Many writers: N processes × M appends to one log → one unbroken chain of exactly N×M records (8 × 250 in `npm run stress`).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { verifyLog } from '../../src/audit/chain.js';
+import { EACH, report, WRITERS as WORKERS } from '../support/stress.js';
 import { buildChild, lines, tempDir } from './helpers.js';
-
-const WORKERS = 8;
-const EACH = 250;
 
 let tmp: ReturnType<typeof tempDir>;
 let child: string;
@@ -46,8 +44,8 @@ describe('concurrent appends', () => {
       const mine = records.filter((r) => r.actor === `worker-${w}`).map((r) => r.result.i);
       expect(mine).toEqual(Array.from({ length: EACH }, (_, i) => i));
     }
-    process.stdout.write(
-      `concurrency: ${WORKERS}×${EACH} appends in ${wallMs} ms wall (${(wallMs / (WORKERS * EACH)).toFixed(2)} ms/append); per child ms: ${reports.map((r) => r.ms).join(', ')}\n`,
+    report(
+      `concurrency: ${WORKERS}×${EACH} appends in ${wallMs} ms wall (${(wallMs / (WORKERS * EACH)).toFixed(2)} ms/append); per child ms: ${reports.map((r) => r.ms).join(', ')}`,
     );
-  }, 90_000);
+  }, 180_000);
 });

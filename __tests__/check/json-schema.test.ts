@@ -1,6 +1,6 @@
 // The policy JSON Schema comes from the zod schema: every bundled policy file validates, and typos are caught.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { policyJsonSchema } from '../../src/check/json-schema.js';
 import { TABLES } from '../../src/stages/index.js';
@@ -14,8 +14,11 @@ const bundled = ['spawn', 'gate', 'optional'].flatMap((d) =>
     .map((f) => join('policies', d, f)),
 );
 
-test.each(bundled)('%s validates against the schema', (file) => {
-  expect(validate(schema, parse(readFileSync(join(ROOT, file), 'utf8')))).toEqual([]);
+test.each(bundled)('%s validates against the schema, and points editors at it', (file) => {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  expect(validate(schema, parse(text))).toEqual([]);
+  expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../dist/policy.schema.json');
+  expect(existsSync(join(ROOT, dirname(file), '../../dist/policy.schema.json'))).toBe(true);
 });
 
 test.each([

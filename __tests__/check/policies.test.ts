@@ -106,12 +106,18 @@ describe('checkPolicies', () => {
     expect(report.findings[1].message).toContain('whenever it matches, `model.a` (.wg/policies/m.yaml:3, priority 150) matches too');
   });
 
-  test('both wg config files and the smoke manifest are checked too', async () => {
-    const p = scratch({ 'project/.wg/config.toml': '[dispatcher]\nmodel = 5\n', 'project/smoke/manifest.toml': '[[scenario]]\nname = "a"\n' });
+  test('both wg config files, the executor TOMLs and the smoke manifest are checked too', async () => {
+    const p = scratch({
+      'project/.wg/config.toml': '[dispatcher]\nmodel = 5\n',
+      'project/.wg/executors/claude.toml': '[executor]\ntype = "claude"\ncommand = "claude"\n[executor.env]\nANTHROPIC_API_KEY = "sk-ant-canary-123456"\n',
+      'project/smoke/manifest.toml': '[[scenario]]\nname = "a"\n',
+    });
     try {
       const report = await checkPolicies({ dir: p.project, env: {}, cwd: p.root, home: p.home });
+      expect(JSON.stringify(report)).not.toContain('sk-ant-canary');
       expect(report.findings.map((f) => [f.code, f.file, f.line])).toEqual([
         ['config-type', '.wg/config.toml', 2],
+        ['executor-secret', '.wg/executors/claude.toml', 5],
         ['manifest-invalid', `${p.project}/smoke/manifest.toml`, 1],
       ]);
     } finally {

@@ -5,7 +5,8 @@ import { decideDone, type Verdict } from '../../src/gate/decide.js';
 import { completeTask } from '../../src/gate/done.js';
 import { GateCaseSchema, setupGateCase, verdictMismatches, type GateCase } from '../../src/tools/gate-case.js';
 import { expectCliError, expectLibraryError, loadCases, usable } from '../support/cases.js';
-import { cli, ROOT } from '../support/project.js';
+import { ROOT } from '../support/project.js';
+import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
 
 const dir = join(ROOT, '__tests__', 'cases', 'gate');
 export const gateCases = loadCases(dir, GateCaseSchema);
@@ -78,7 +79,8 @@ describe('gate cases (library)', () => {
 });
 
 describe('gate cases (CLI)', () => {
-  test.each(gateCases)('%s', (_name, raw) => {
+  afterAll(stopCorpusCli);
+  test.each(gateCases.map((x, i) => [...x, i] as const))('%s', async (_name, raw, index) => {
     const c = usable(raw);
     const s = setupGateCase(c);
     try {
@@ -88,7 +90,7 @@ describe('gate cases (CLI)', () => {
       if (c.args?.fullSmoke) args.push('--full-smoke');
       if (c.args?.base) args.push('--base', c.args.base);
       if (c.args?.manifest) args.push('--manifest', c.args.manifest);
-      const r = cli(args, { cwd: s.project, home: s.home, env: c.env });
+      const r = await corpusCli(index, args, { cwd: s.project, home: s.home, env: c.env });
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       if (c.want_error) {
         expectCliError(r, c.want_error, false);

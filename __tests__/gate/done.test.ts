@@ -1,6 +1,7 @@
 // `done`: the gate decides, and only an allowed gate changes graph.jsonl: one task line, under wg's lock, as wg writes it.
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeTask } from '../../src/gate/done.js';
 import { PolicyError } from '../../src/shared/errors.js';
@@ -163,16 +164,15 @@ describe('under graph.lock', () => {
     args: string[],
     cwd: string,
     home: string,
-    onStderr: (all: string) => void = () => {},
-  ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+    onStderr: (text: string) => void = () => {},
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const t0 = Date.now();
-      const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1' } });
+      const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir(), NO_COLOR: '1' } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));
       child.stderr.on('data', (c) => onStderr((stderr += c)));
-      child.once('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - t0 }));
+      child.once('close', (code) => resolve({ code, stdout, stderr }));
     });
   }
 
@@ -180,12 +180,12 @@ describe('under graph.lock', () => {
     const p = project({ ok: 'exit 0' });
     const lock = join(p.wgDir, 'graph.lock');
     const added = '{"kind":"task","id":"t3","title":"written by the lock holder","status":"open"}';
-    // The holder keeps the lock until done says it is waiting, then appends a task and lets go.
+    // The holder keeps the lock until done says it is waiting for it, then writes a task and lets go.
     const release = join(p.root, 'release');
-    const holder = holdLock(lock, `while [ ! -e '${release}' ]; do sleep 0.05; done; printf '%s\\n' '${added}' >> '${p.graph}'`);
+    const holder = holdLock(lock, `for i in $(seq 600); do [ -e '${release}' ] && break; sleep 0.05; done; printf '%s\\n' '${added}' >> '${p.graph}'`);
     await holder.held;
-    const r = await runCli(['done', 't1', '--dir', p.wgDir], p.project, p.home, (err) => {
-      if (err.includes('waiting for graph.lock')) writeFileSync(release, '');
+    const r = await runCli(['done', 't1', '--dir', p.wgDir], p.project, p.home, (stderr) => {
+      if (stderr.includes('waiting for graph.lock')) writeFileSync(release, '');
     });
     expect(await holder.exited).toBe(0);
     expect(r.code).toBe(0);

@@ -351,16 +351,16 @@ describe('unchecked input: optional policies, terminal escapes, closed pipes', (
     expect(list.stdout + list.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
   });
 
-  test('a closed pipe ends the process quietly with status 141 (audit list | head -1, --help | head -1)', () => {
+  test('a closed pipe ends the output quietly, no EPIPE trace (audit list | head -1, --help | head -1)', () => {
     const s = track(project());
     for (let i = 0; i < 2; i++) expect(run(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).code).toBe(0);
     const list = pipeline(`"$NODE" "$BIN" audit list --dir "${s.wgDir}" --json | head -c 10`, { home: s.home });
     expect(list.stderr).toBe('');
     expect(list.stdout).toHaveLength(10);
-    expect(list.status[0]).toBe(141);
+    expect(list.status[0]).toBe(0); // the command finishes and exits with its own code (output.ts, guardPipes)
     const help = pipeline(`"$NODE" "$BIN" --help | head -1`);
     expect(help.stderr).toBe('');
-    expect([0, 141]).toContain(help.status[0]);
+    expect(help.status[0]).toBe(0);
     const show = pipeline(`"$NODE" "$BIN" audit verify --dir "${s.wgDir}" | head -c 1 >/dev/null`, { home: s.home });
     expect(show.stderr).toBe('');
   });

@@ -127,7 +127,9 @@ function cliArgs(c: Case, s: ReturnType<typeof setup>): string[] {
 function expectCli(c: Case, s: ReturnType<typeof setup>): void {
   const r = run(cliArgs(c, s), { home: s.home, cwd: s.project });
   expect({ timedOut: r.timedOut, exit: r.code }).toEqual({ timedOut: false, exit: c.want.exit ?? exitCodeFor(c.want.code) });
-  expect(r.stderr).toContain(`[${c.want.code}]`);
+  // A usage error caught by commander's own argument checks is its `error: …` line (still exit 2, one sentence).
+  if (c.want.code === 'usage') expect(r.stderr).toMatch(/\[usage\]|^error: /m);
+  else expect(r.stderr).toContain(`[${c.want.code}]`);
   if (c.want.file !== undefined) expect(r.stderr).toContain(c.want.line === undefined ? c.want.file : `${c.want.file}:${c.want.line}`);
   expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
   if (c.want.absent !== undefined) expect(r.stdout + r.stderr).not.toContain(c.want.absent);

@@ -5,7 +5,8 @@ import * as z from 'zod/mini';
 import { planSpawn } from '../../src/spawn/plan.js';
 import type { SpawnPlan } from '../../src/spawn/plan-schema.js';
 import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema } from '../support/cases.js';
-import { cli, ROOT, scratch } from '../support/project.js';
+import { ROOT, scratch } from '../support/project.js';
+import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
 
 const Str = z.string();
 /** A source the field's provenance must name; with `via`, one that reached it through an earlier field. */
@@ -126,7 +127,8 @@ describe('spawn cases (library)', () => {
 });
 
 describe('spawn cases (CLI)', () => {
-  test.each(cases)('%s', (_name, raw) => {
+  afterAll(stopCorpusCli);
+  test.each(cases.map((x, i) => [...x, i] as const))('%s', async (_name, raw, index) => {
     const c = usable(raw);
     const s = setup(c);
     try {
@@ -145,7 +147,7 @@ describe('spawn cases (CLI)', () => {
         const v = c.args?.[k as keyof typeof flags];
         if (v !== undefined) args.push(flag, v);
       }
-      const r = cli(args, { home: s.home, cwd: s.project });
+      const r = await corpusCli(index, args, { home: s.home, cwd: s.project });
       if (c.want_error) expectCliError(r, c.want_error);
       else {
         expect(r.code).toBe(0);

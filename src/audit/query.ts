@@ -49,10 +49,26 @@ export async function* listDecisions(paths: string | string[], filter: DecisionF
   }
 }
 
-/** The record with this decision id, or undefined. */
+/**
+ * The record with this decision id, or with the one id that starts with `id` (a unique prefix, as `audit show`
+ * takes it); undefined when none does. Throws `decision-ambiguous`, naming some of them, when several ids start with it.
+ */
 export async function showDecision(paths: string | string[], id: string, options: QueryOptions = {}): Promise<AuditRecord | undefined> {
-  for await (const record of listDecisions(paths, {}, options)) if (record.id === id) return record;
-  return undefined;
+  if (id === '') return undefined;
+  const found: AuditRecord[] = [];
+  let count = 0;
+  for await (const record of listDecisions(paths, {}, options)) {
+    if (record.id === id) return record;
+    if (record.id.startsWith(id) && count++ < 3) found.push(record);
+  }
+  if (count > 1) {
+    const some = found.map((r) => `\`${r.id}\``).join(', ');
+    throw new PolicyError('decision-ambiguous', `decision id prefix \`${id}\` matches ${count} decisions (${some}${count > found.length ? ', …' : ''})`, {
+      key: id,
+      help: 'give more characters of the id',
+    });
+  }
+  return found[0];
 }
 
 function matcher(input: DecisionFilter): (r: AuditRecord) => boolean {

@@ -1,6 +1,7 @@
 // `check`: validates, without deciding, everything a project's decisions read — policy files, both wg config files, the
-// smoke manifest — and reports every problem once, sorted by file and position.
-import { join } from 'node:path';
+// executor TOMLs, the smoke manifest — and reports every problem once, sorted by file and position.
+import { join, relative } from 'node:path';
+import { loadExecutors } from '../config/executors.js';
 import { loadLayers } from '../config/layers.js';
 import { locateWgDir } from '../config/locate.js';
 import { checkManifest } from '../gate/check-manifest.js';
@@ -76,6 +77,11 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
       const layers = loadLayers({ wgDir, home: opts.home || env.HOME || undefined });
       for (const w of [...layers.local.warnings, ...layers.global.warnings])
         report.findings.push({ severity: 'warning', code: 'config-deprecated', message: w, formatted: `warning config-deprecated: ${w}` });
+    } catch (e) {
+      add(e);
+    }
+    try {
+      loadExecutors(wgDir, relative(join(wgDir, '..'), wgDir));
     } catch (e) {
       add(e);
     }

@@ -1,9 +1,7 @@
-// The last line of defence on stdout and stderr: a closed pipe ends the process quietly, credentials in URLs and
-// headers are masked, and terminal control sequences from task data are shown escaped instead of acting.
+// The last line of defence on stdout and stderr: credentials in URLs and headers are masked, and terminal control
+// sequences from task data are shown escaped instead of acting (a closed pipe is output.ts's `guardPipes`).
 import { maskShown } from '../shared/secrets.js';
-
-/** The conventional exit status of a process whose reader went away: 128 + SIGPIPE. */
-export const CLOSED_PIPE_EXIT = 141;
+import { colorFor } from './color.js';
 
 // C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
@@ -24,21 +22,16 @@ export function neutralizeControls(text: string, keepOwn: boolean): string {
 }
 
 /**
- * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized (colour sequences survive only
- * on a colour terminal), and EPIPE (the reader closed the pipe: `wg-policy audit list | head -1`) exits at once with
- * status 141 and no message. Every record and graph write is whole before it returns, so exiting there tears nothing.
+ * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized; colour sequences survive only
+ * where colour is on (`--color`, `FORCE_COLOR`, a terminal without `NO_COLOR`).
  */
-export function guardOutput(env: NodeJS.ProcessEnv = process.env): void {
+export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): void {
   for (const stream of [process.stdout, process.stderr]) {
-    const keepOwn = !!stream.isTTY && !env.NO_COLOR;
+    const keepOwn = colorFor(stream, argv, env);
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
       return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
     }) as typeof stream.write;
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(CLOSED_PIPE_EXIT);
-      throw e;
-    });
   }
 }

@@ -1,5 +1,26 @@
-// Shared CLI output: JSON on stdout, errors as one sentence on stderr (and as data with --json), never a stack trace for user errors.
+// Shared CLI output: JSON on stdout, errors as one sentence on stderr (and as data with --json), never a stack trace for
+// user errors, and a quiet end when the reader of a pipe goes away (`wg-policy audit list | head -1`).
 import { PolicyError } from '../shared/errors.js';
+
+let stdoutGone = false;
+
+/**
+ * A closed pipe (EPIPE) ends that stream's output quietly: later writes are dropped, the command still finishes
+ * (a decision already recorded, a graph write under way) and exits with its own code.
+ */
+export function guardPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+      if (stream === process.stdout) stdoutGone = true;
+    });
+  }
+}
+
+/** True once the reader of stdout has gone away: streaming commands stop producing output. */
+export function stdoutClosed(): boolean {
+  return stdoutGone || process.stdout.destroyed;
+}
 
 /** Writes data to stdout as JSON (stdout is protocol: nothing else goes there). */
 export function printJson(value: unknown): void {

@@ -40,11 +40,17 @@ export function summaryLine(v: Verdict): string {
 
 /**
  * The verdict's messages: warnings, notices, the bundled rules a project disabled or replaced, then the determining
- * rules (each with where it is defined), then the summary line.
+ * rules (each with where it is defined), then the summary line. `quiet`: only the warnings and, when denied, the
+ * rules that denied.
  */
-export function verdictLines(v: Verdict, color: boolean): string[] {
+export function verdictLines(v: Verdict, color: boolean, quiet = false): string[] {
   const out: string[] = [];
   for (const w of v.warnings) out.push(paint(color, '33;1', w.message), ...(w.help ? [w.help] : []));
+  if (quiet) {
+    for (const d of v.allowed ? [] : v.determining)
+      out.push(paint(color, '31;1', d.message), ...(d.help ? [d.help] : []), `  (${d.effect} by ${d.rule}, ${d.policy})`);
+    return out;
+  }
   for (const n of v.notices) out.push(`note: ${n}`);
   for (const d of v.overrides.disabled) out.push(`note: gate rule \`${d.id}\` is disabled by ${d.by}`);
   for (const r of v.overrides.replaced) out.push(`note: bundled gate rule \`${r.id}\` (${r.was}) is replaced by ${r.by}`);

@@ -6,6 +6,7 @@ import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { packageRoot } from '../shared/package-root.js';
 import { listDir, readTextFile } from '../shared/read-file.js';
+import { loadLinearEngine, needsLinearEngine } from '../shared/regex.js';
 import type { Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
@@ -36,6 +37,16 @@ interface ParsedFile {
   src?: Located;
   /** True when the body came from the build's compiled copy of this exact text. */
   precompiled?: boolean;
+}
+
+/** The `matches` patterns (strings) of a condition tree. */
+function patternsOf(node: unknown, out: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return out;
+  const n = node as Record<string, unknown>;
+  for (const k of ['all', 'any'] as const) if (Array.isArray(n[k])) for (const c of n[k] as unknown[]) patternsOf(c, out);
+  if (n.not) patternsOf(n.not, out);
+  if (n.operator === 'matches' && typeof n.value === 'string') out.push(n.value);
+  return out;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -241,6 +252,7 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
     }
   }
   const active = [...rules.values()];
+  if (active.some((r) => patternsOf(r.when).some(needsLinearEngine))) await loadLinearEngine();
   const problems = checkRules(active, table, sources, indexOf, prechecked);
   if (problems.length > 0) throw new PolicyProblems(problems);
   const byStage = new Map<string, LoadedRule[]>(stageNames.map((s) => [s, []]));

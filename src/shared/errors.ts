@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   'audit-log-missing': 2,
   'audit-filter': 2,
   'decision-not-found': 2,
+  'decision-ambiguous': 2, // an `audit show` id prefix matches several decisions
   // 3: a bug or an environment wg-policy cannot work in
   'lock-failed': 3,
   internal: 3,

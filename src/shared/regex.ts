@@ -1,7 +1,4 @@
 // The one way policy patterns (`matches`) are checked and run: linear time always (the only importer of re2js).
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { packageRoot } from './package-root.js';
 
 /** A compiled pattern: `test(text)` in time linear in the text. */
 export interface Pattern {
@@ -21,9 +18,19 @@ const cache = new Map<string, Pattern>();
 type Re2 = { RE2JS: { compile(p: string): { matcher(t: string): { find(): boolean } } } };
 let re2: Re2 | undefined;
 
-function loadRe2(): Re2 {
-  // Loaded on first use only: most policy sets hold simple patterns, and every spawn starts cold.
-  re2 ??= createRequire(join(packageRoot(), 'package.json'))('re2js') as Re2;
+/** True when `source` needs the linear-time engine (it repeats or alternates): load it with `loadLinearEngine` first. */
+export function needsLinearEngine(source: string): boolean {
+  return !isSimple(source);
+}
+
+/** Loads the linear-time engine (once; most policy sets never need it, and every spawn starts cold). */
+export async function loadLinearEngine(): Promise<void> {
+  re2 ??= (await import('re2js')) as Re2;
+}
+
+function linear(): Re2 {
+  // INVARIANT: policy loading awaits loadLinearEngine before it checks or runs a pattern that needs it.
+  if (!re2) throw new Error('the linear-time regular expression engine is not loaded');
   return re2;
 }
 
@@ -42,7 +49,7 @@ export function patternProblem(source: string): string | null {
   }
   if (isSimple(source)) return null;
   try {
-    loadRe2().RE2JS.compile(source);
+    linear().RE2JS.compile(source);
   } catch (e) {
     return `the linear-time engine cannot run it: ${(e as Error).message}`;
   }
@@ -58,7 +65,7 @@ export function compilePattern(source: string): Pattern {
   let p: Pattern;
   if (isSimple(source)) p = new RegExp(source);
   else {
-    const compiled = loadRe2().RE2JS.compile(source);
+    const compiled = linear().RE2JS.compile(source);
     p = { test: (text) => compiled.matcher(text).find() };
   }
   cache.set(source, p);

@@ -1,13 +1,13 @@
 // The gate case format (policy tests and this project's own YAML cases): a scratch project with a graph, a manifest and
 // its scripts, a git base, and what the verdict must say.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Verdict } from '../gate/verdict.js';
 import { PolicyError } from '../shared/errors.js';
 import { WantErrorSchema } from './want-error.js';
+import { scratchProject } from './scratch.js';
 
 const Str = z.string();
 const StrList = z.array(Str);
@@ -134,7 +134,7 @@ const writeAll = (root: string, files: Record<string, string> = {}) => {
  * `branch`, `remove`, `edit`, manifest and scripts, and `commit` of all of that.
  */
 export function setupGateCase(c: GateCase) {
-  const s = scratch();
+  const s = scratchProject('wgp-case-');
   writeAll(s.project, c.files);
   const taskId = c.args?.taskId ?? 't1';
   const lines = [{ kind: 'task', id: 't1', title: 'a task', status: 'in-progress', ...c.task }, ...(c.graph ?? []).map((t) => ({ kind: 'task', ...t }))];
@@ -169,17 +169,6 @@ export function setupGateCase(c: GateCase) {
   }
   const graph = join(s.wgDir, 'graph.jsonl');
   return { ...s, taskId, graph, graphBefore: readFileSync(graph, 'utf8'), env: { PATH: process.env.PATH, HOME: s.home, ...c.env } as NodeJS.ProcessEnv };
-}
-
-/** A scratch root with `project/.wg/` and `home/`; `cleanup()` removes it. */
-function scratch() {
-  const root = mkdtempSync(join(tmpdir(), 'wgp-case-'));
-  const project = join(root, 'project');
-  const wgDir = join(project, '.wg');
-  const home = join(root, 'home');
-  mkdirSync(wgDir, { recursive: true });
-  mkdirSync(home, { recursive: true });
-  return { root, project, wgDir, home, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));

@@ -1,6 +1,5 @@
 // `wg-policy test`: policy test cases (OPA's `opa test`) run against the policy set in effect, with rule coverage.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import * as z from 'zod/mini';
 import type { Decision } from '../audit/event.js';
@@ -16,6 +15,7 @@ import { decideSpawn } from '../spawn/plan.js';
 import { GATE_TABLE, NAMESPACES, SPAWN_TABLE, TABLES } from '../stages/index.js';
 import { GateCaseSchema, setupGateCase, verdictMismatches, type GateCase } from './gate-case.js';
 import { WantErrorSchema } from './want-error.js';
+import { scratchProject } from './scratch.js';
 
 const Str = z.string();
 
@@ -86,12 +86,9 @@ function mismatches(path: string, want: unknown, got: unknown, out: string[]): v
 }
 
 async function runSpawnCase(c: SpawnCase, policyDir: string | undefined): Promise<Omit<CaseResult, 'file' | 'note'>> {
-  const root = mkdtempSync(join(tmpdir(), 'wg-policy-test-'));
+  const { root, wgDir, home, cleanup } = scratchProject('wg-policy-test-');
   try {
-    const wgDir = join(root, 'project', '.wg');
-    const home = join(root, 'home');
     mkdirSync(join(home, '.wg'), { recursive: true });
-    mkdirSync(wgDir, { recursive: true });
     if (c.config !== undefined) writeFileSync(join(wgDir, 'config.toml'), c.config);
     if (c.global !== undefined) writeFileSync(join(home, '.wg', 'config.toml'), c.global);
     for (const [rel, text] of Object.entries(c.files ?? {})) {
@@ -124,7 +121,7 @@ async function runSpawnCase(c: SpawnCase, policyDir: string | undefined): Promis
     }
     return { ok: diff.length === 0, diff, fired };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    cleanup();
   }
 }
 

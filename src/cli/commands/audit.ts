@@ -9,14 +9,20 @@ import { logDestination } from '../../audit/destination.js';
 import { loadConfigFile } from '../../config/load-toml.js';
 import { locateWgDir } from '../../config/locate.js';
 import { renderExplanation, type CompactExplanation } from '../../engine/explain.js';
+import { RuleDecisionSchema } from '../../engine/decision.js';
+import { didYouMean } from '../../shared/did-you-mean.js';
 import { PolicyError } from '../../shared/errors.js';
+import { SPAWN_TABLE } from '../../stages/spawn.js';
+import { colorFor, paint } from '../color.js';
 import type { AuditFlags } from '../decision-log.js';
-import { printJson } from '../output.js';
+import { printJson, stdoutClosed } from '../output.js';
+import { alignedTable, printable, tsvLine } from '../table.js';
 import { dirname, join, relative } from 'node:path';
 
 interface LogFlags extends AuditFlags {
   dir?: string;
   json?: boolean;
+  quiet?: boolean;
   /** verify: accept a chain whose oldest records were pruned (a rotated log moved away from its config). */
   allowPruned?: boolean;
 }
@@ -61,6 +67,7 @@ export async function runVerify(flags: LogFlags): Promise<void> {
   const r = await verifyLog(files, { head: headPathFor(path), allowPrunedStart: prunedByRotation || flags.allowPruned === true });
   if (flags.json) printJson(r);
   else if (r.ok) {
+    if (flags.quiet) return;
     const pruned =
       r.prunedBefore === undefined ? '' : `; oldest records pruned${prunedByRotation ? ' by rotation' : ''}: chain verified from seq ${r.prunedBefore}`;
     process.stdout.write(`ok: ${r.records} record${r.records === 1 ? '' : 's'}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})${pruned}\n`);
@@ -86,20 +93,53 @@ function summary(r: AuditRecord): string {
   return '';
 }
 
-export async function runList(flags: LogFlags & DecisionFilter): Promise<void> {
+/** What `--field` can name: a spawn stage, or a gate rule's effect. */
+const FIELDS: readonly string[] = [...SPAWN_TABLE.stages.map((s) => s.name), ...RuleDecisionSchema.shape.effect.options];
+
+const LIST_HEADER = ['ID', 'TIME', 'KIND', 'TASK', 'ACTOR', 'RESULT'];
+
+/** One decision as table cells. */
+const cells = (r: AuditRecord): string[] => [r.id, r.ts, r.kind, r.task, r.actor, summary(r)];
+
+export async function runList(flags: LogFlags & DecisionFilter & { limit?: number }): Promise<void> {
+  if (flags.field !== undefined && !FIELDS.includes(flags.field))
+    throw new PolicyError('audit-filter', `\`--field\` must be one of ${FIELDS.join(', ')}, not \`${flags.field}\`${didYouMean(flags.field, FIELDS)}`, {
+      key: '--field',
+    });
   const filter: DecisionFilter = { task: flags.task, kind: flags.kind, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
+  const records = listDecisions(logFiles(flags), filter, { onCorrupt: warnCorrupt });
+  // In a terminal: an aligned table with a header. Piped: one tab-separated line per decision. --json: JSON Lines.
+  const table = !flags.json && !!process.stdout.isTTY;
+  const line = (r: AuditRecord) => (flags.json ? JSON.stringify(r) : tsvLine(cells(r)));
   let n = 0;
-  for await (const r of listDecisions(logFiles(flags), filter, { onCorrupt: warnCorrupt })) {
+  // INVARIANT: only rendered rows are kept (never records), and only for a table or the last --limit ones.
+  let kept: string[][] = [];
+  for await (const r of records) {
     n++;
-    // JSON Lines, one record per line: streamable, like the log itself.
-    process.stdout.write(flags.json ? `${JSON.stringify(r)}\n` : `${r.id}  ${r.ts}  ${r.kind.padEnd(5)}  ${r.task}  ${r.actor}  ${summary(r)}\n`);
+    if (flags.limit !== undefined || table) {
+      kept.push(table ? cells(r) : [line(r)]);
+      if (flags.limit !== undefined && kept.length >= 2 * flags.limit) kept = kept.slice(-flags.limit);
+    } else {
+      if (stdoutClosed()) break;
+      process.stdout.write(`${line(r)}\n`);
+    }
   }
-  if (!flags.json) process.stderr.write(`${n} decision${n === 1 ? '' : 's'}\n`);
+  if (flags.limit !== undefined) kept = kept.slice(-flags.limit);
+  if (table) {
+    const color = colorFor(process.stdout);
+    const style = (text: string, row: number, col: number) =>
+      row < 0 ? paint(color, '1', text) : col === 5 && /^(DENIED|refused)/.test(text) ? paint(color, '31', text) : text;
+    if (kept.length) process.stdout.write(`${alignedTable(LIST_HEADER, kept, style).join('\n')}\n`);
+  } else for (const [l] of kept) if (!stdoutClosed()) process.stdout.write(`${l}\n`);
+  if (!flags.json && !flags.quiet && !stdoutClosed()) {
+    const shown = flags.limit !== undefined && n > kept.length ? `, the last ${kept.length} shown` : '';
+    process.stderr.write(`${n} decision${n === 1 ? '' : 's'}${shown}\n`);
+  }
 }
 
 export async function runShow(id: string, flags: LogFlags): Promise<void> {
   const r = await showDecision(logFiles(flags), id, { onCorrupt: warnCorrupt });
-  if (!r) throw new PolicyError('decision-not-found', `no decision \`${id}\` in the decision log`, { key: id });
+  if (!r) throw new PolicyError('decision-not-found', `no decision with the id (or id prefix) \`${id}\` in the decision log`, { key: id });
   if (flags.json) return printJson(r);
   const out = [
     `decision ${r.id}  ${r.ts}  ${r.kind}  task ${r.task}  actor ${r.actor}`,
@@ -111,9 +151,11 @@ export async function runShow(id: string, flags: LogFlags): Promise<void> {
     'rules:',
     ...r.rules.map((x) => `  ${x.field}: ${x.rule} (${x.policy})`),
   ];
-  process.stdout.write(`${out.join('\n')}\n`);
+  // Task ids, actors and values come from agents: no terminal escapes reach the screen.
+  const safe = (text: string) => text.split('\n').map(printable).join('\n');
+  process.stdout.write(`${safe(out.join('\n'))}\n`);
   const x = r.explanation as CompactExplanation | undefined;
-  if (x && Array.isArray(x.stages)) process.stdout.write(`\n${renderExplanation(x)}`);
+  if (x && Array.isArray(x.stages)) process.stdout.write(`\n${safe(renderExplanation(x))}`);
 }
 
 /** `audit replay`: logged spawn decisions decided again under the policies in effect now; exit 1 when any differs. */
@@ -132,8 +174,9 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
       );
       process.stdout.write(`${c.id}  ${c.ts}  ${c.task}  ${what.join(', ')}\n`);
     }
-  process.stderr.write(
-    `${report.changed.length} of ${report.replayed} replayed decision${report.replayed === 1 ? '' : 's'} would differ under policy revision ${report.policyRevision}${report.skipped ? `; ${report.skipped} logged without facts could not be replayed` : ''}\n`,
-  );
+  if (!flags.quiet)
+    process.stderr.write(
+      `${report.changed.length} of ${report.replayed} replayed decision${report.replayed === 1 ? '' : 's'} would differ under policy revision ${report.policyRevision}${report.skipped ? `; ${report.skipped} logged without facts could not be replayed` : ''}\n`,
+    );
   if (report.changed.length > 0) process.exitCode = 1;
 }

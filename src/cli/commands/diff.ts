@@ -1,7 +1,7 @@
 // `wg-policy diff`: what a config or policy change would do to every task's plan, before it ships. Exit 1 when anything changes.
 import { diffPlans } from '../../tools/diff.js';
 
-export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean }): Promise<void> {
+export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean; quiet?: boolean }): Promise<void> {
   const report = await diffPlans({ dir: opts.dir, base: opts.base, baseGlobal: opts.baseGlobal, status: opts.status });
   if (opts.json) {
     // JSON Lines: one line per changed task, both sides' fields and rules.
@@ -12,6 +12,6 @@ export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: 
       process.stdout.write(`  ${g.tasks.slice(0, 20).join(', ')}${g.tasks.length > 20 ? `, … (${g.tasks.length - 20} more)` : ''}\n`);
     }
   }
-  process.stderr.write(`${report.changed.length} of ${report.tasks} task${report.tasks === 1 ? '' : 's'} change against ${report.base}\n`);
+  if (!opts.quiet) process.stderr.write(`${report.changed.length} of ${report.tasks} task${report.tasks === 1 ? '' : 's'} change against ${report.base}\n`);
   if (report.changed.length > 0) process.exitCode = 1;
 }

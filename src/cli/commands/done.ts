@@ -1,20 +1,19 @@
 // `wg-policy done`: the gate, then (when allowed) the decided transition in graph.jsonl under wg's lock; wg's line on stdout.
 import { completeTask } from '../../gate/done.js';
-import { styleFor } from '../../gate/report.js';
 import { printJson } from '../output.js';
 import type { AuditFlags } from '../decision-log.js';
-import { closeGateLog, gateHooks, gateRequest, printVerdict, type GateFlags } from './gate.js';
+import { closeGateLog, gateHooks, gateRequest, gateStyle, printVerdict, type GateFlags } from './gate.js';
 
 export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Promise<void> {
   const req = gateRequest(taskId, flags);
-  const style = styleFor(process.stderr, process.env, !!flags.json);
+  const style = gateStyle(flags);
   const hooks = gateHooks(style, flags);
   let outcome;
   try {
     outcome = await completeTask(req, {
       ...hooks,
       // INVARIANT: the verdict is in the log (decideGate records it) before the graph changes.
-      afterVerdict: (v) => printVerdict(v, style),
+      afterVerdict: (v) => printVerdict(v, style, flags.quiet),
       onWait: () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
     });
   } finally {
@@ -24,6 +23,6 @@ export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Pr
   const { verdict, transition, say } = outcome;
   // stdout: the verdict as JSON with --json (`written`: what changed in graph.jsonl); else the line wg's `wg done` prints (`Marked 't1' as done`, …).
   if (flags.json) printJson({ ...verdict, written: transition, say });
-  else if (say) process.stdout.write(`${say}\n`);
+  else if (say && !flags.quiet) process.stdout.write(`${say}\n`);
   if (!verdict.allowed) process.exitCode = 1;
 }

@@ -8,8 +8,11 @@ import { compactExplanation } from '../../spawn/record.js';
 import { printJson } from '../output.js';
 import { requestFrom, type SpawnFlags } from './plan.js';
 
-export async function runExplain(taskId: string, flags: SpawnFlags & { json?: boolean; all?: boolean; field?: string; whyNot?: string }): Promise<void> {
-  const log = createDiagnostics();
+export async function runExplain(
+  taskId: string,
+  flags: SpawnFlags & { json?: boolean; all?: boolean; field?: string; whyNot?: string; quiet?: boolean },
+): Promise<void> {
+  const log = createDiagnostics({ quiet: flags.quiet });
   try {
     // A refusal still has a trace worth showing; bad input throws.
     const outcome = await decideSpawn(requestFrom(taskId, flags), { warn: (m) => log.warn(m), decisionLog: false });

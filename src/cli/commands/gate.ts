@@ -5,6 +5,7 @@ import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from '../.
 import { writeJunit } from '../../gate/junit.js';
 import { createProgress, styleFor, verdictLines, type ReportStyle } from '../../gate/report.js';
 import { PolicyError } from '../../shared/errors.js';
+import { colorFor } from '../color.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
 
@@ -19,6 +20,8 @@ export interface GateFlags {
   junit?: string;
   json?: boolean;
   base?: string;
+  /** `-q`: no header, result or progress lines; warnings and denials still print. */
+  quiet?: boolean;
 }
 
 /** Turns CLI flags into a gate request; checks what can be checked before anything runs. */
@@ -54,12 +57,21 @@ export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): Done
 
 const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
 
-/** Progress on stderr, the JUnit report before the verdict is recorded, and `stop()` to clear a live line. */
+/** How the gate prints on stderr: colour as --color / --no-color / NO_COLOR / FORCE_COLOR say, live lines in a terminal. */
+export function gateStyle(flags: GateFlags): ReportStyle {
+  return { ...styleFor(process.stderr, process.env, !!flags.json), color: colorFor(process.stderr) };
+}
+
+/** Progress on stderr (none with -q), the JUnit report before the verdict is recorded, and `stop()` to clear a live line. */
 export function gateHooks(style: ReportStyle, flags: GateFlags): DoneHooks & { stop: () => void } {
   const progress = createProgress(process.stderr, style);
   return {
-    onStart: (p) => progress.start(p),
-    onEvent: (e) => progress.event(e),
+    onStart: (p) => {
+      if (!flags.quiet) progress.start(p);
+    },
+    onEvent: (e) => {
+      if (!flags.quiet) progress.event(e);
+    },
     // INVARIANT: a verdict is recorded only once every output it promises exists.
     beforeRecord: (v) => {
       progress.stop();
@@ -73,15 +85,15 @@ export function gateHooks(style: ReportStyle, flags: GateFlags): DoneHooks & { s
 /** Closes the decision log; transport failures are warnings. */
 export const closeGateLog = () => closeDecisionLog(warn);
 
-/** The verdict's messages on stderr. */
-export function printVerdict(v: Verdict, style: ReportStyle): void {
-  const lines = verdictLines(v, style.color);
+/** The verdict's messages on stderr; with -q only warnings and, when denied, the rules that denied. */
+export function printVerdict(v: Verdict, style: ReportStyle, quiet = false): void {
+  const lines = verdictLines(v, style.color, quiet);
   if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 export async function runGate(taskId: string, flags: GateFlags & AuditFlags): Promise<void> {
   const req = gateRequest(taskId, flags);
-  const style = styleFor(process.stderr, process.env, !!flags.json);
+  const style = gateStyle(flags);
   const hooks = gateHooks(style, flags);
   let verdict: Verdict;
   try {
@@ -90,7 +102,7 @@ export async function runGate(taskId: string, flags: GateFlags & AuditFlags): Pr
     hooks.stop();
     await closeGateLog();
   }
-  printVerdict(verdict, style);
+  printVerdict(verdict, style, flags.quiet);
   if (flags.json) printJson(verdict);
   if (!verdict.allowed) process.exitCode = 1;
 }

@@ -1,22 +1,15 @@
 // `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
 import { createDiagnostics } from '../../audit/log.js';
 import { decideSpawn, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
+import type { CallerInput } from '../../spawn/facts.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
 
-/** Flags shared by plan and explain. */
-export interface SpawnFlags {
+/** Flags shared by plan and explain: where the task is, and what the caller passes (the request's caller input). */
+export interface SpawnFlags extends CallerInput {
   dir?: string;
   taskJson?: string;
-  agentExecutor?: string;
-  defaultModel?: string;
-  promptFile?: string;
-  site?: string;
-  agent?: string;
-  agentId?: string;
-  timeout?: string;
-  role?: string;
 }
 
 /** Turns CLI flags into a planSpawn request. */

@@ -11,6 +11,7 @@ export interface TestFlags {
   coverageThreshold?: string;
   failOnEmpty?: boolean;
   json?: boolean;
+  quiet?: boolean;
 }
 
 export async function runTest(paths: string[], flags: TestFlags): Promise<void> {
@@ -24,7 +25,8 @@ export async function runTest(paths: string[], flags: TestFlags): Promise<void> 
   const report = await runPolicyTests(files, { wgDir });
   if (flags.json) printJson(report);
   else {
-    for (const c of report.cases) {
+    // -q: only the failing cases.
+    for (const c of report.cases.filter((x) => !flags.quiet || !x.ok)) {
       process.stdout.write(`${c.ok ? 'PASS' : 'FAIL'} ${c.file}: ${c.note}\n`);
       for (const d of c.diff) process.stdout.write(`    ${d}\n`);
     }

@@ -1,0 +1,24 @@
+// CI runs what the README promises: its test command, the pack-and-install test and the linters, on a fresh install.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './support/project.js';
+
+const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+
+test('the README keeps its two set-up commands, and every script it names exists', () => {
+  expect(readme).toContain('```sh\nnpm ci && npm run demo\n```');
+  expect(readme).toContain('```sh\nnpm ci && npm test\n```');
+  for (const [, name] of readme.matchAll(/`npm run ([\w:-]+)`/g)) expect([name, scripts[name] !== undefined]).toEqual([name, true]);
+});
+
+test('.ci/run installs from the lock file, then runs the README test command, the package test and lint, stopping at the first failure', () => {
+  const steps = ci.split('\n').filter((l) => /^npm /.test(l));
+  expect(steps).toEqual(['npm ci', 'npm test', 'npm run test:package', 'npm run lint']);
+  expect(ci).toContain('set -euo pipefail');
+});
+
+test('npm ci may run esbuild’s install script: it is approved as npm 11 expects, not left as a warning', () => {
+  expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).allowScripts).toEqual({ esbuild: true });
+});

@@ -1,0 +1,57 @@
+'use strict';
+// Test support: runs the built CLI many times in one process. Each request re-runs the bundle from the top (a fresh
+// program, fresh module state) with its own argv, cwd, environment and captured stdout/stderr.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire, wrap } = require('node:module');
+
+const bundle = process.argv[2];
+const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle });
+const requireFromBundle = createRequire(bundle);
+process.setMaxListeners(0);
+process.stdout.setMaxListeners(0);
+process.stderr.setMaxListeners(0);
+
+let done = null;
+const capture = (sink) =>
+  function write(chunk, encoding, cb) {
+    sink.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    const callback = typeof encoding === 'function' ? encoding : cb;
+    if (callback) process.nextTick(callback);
+    return true;
+  };
+process.exit = (code) => {
+  if (done) done(typeof code === 'number' ? code : typeof process.exitCode === 'number' ? process.exitCode : 0);
+};
+const crash = (e) => {
+  if (done) {
+    process.stderr.write(`${(e && e.stack) || e}\n`);
+    done(7);
+  }
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
+
+process.on('message', (req) => {
+  const out = [];
+  const err = [];
+  process.stdout.write = capture(out);
+  process.stderr.write = capture(err);
+  for (const k of Object.keys(process.env)) delete process.env[k];
+  Object.assign(process.env, req.env);
+  process.chdir(req.cwd);
+  process.argv = [process.execPath, 'wg-policy', ...req.args];
+  process.exitCode = undefined;
+  done = (code) => {
+    done = null;
+    process.send({ id: req.id, code, stdout: out.join(''), stderr: err.join('') });
+  };
+  const mod = { exports: {} };
+  try {
+    script.runInThisContext()(mod.exports, requireFromBundle, mod, bundle, path.dirname(bundle));
+  } catch (e) {
+    crash(e);
+  }
+});
+process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));

@@ -1,0 +1,38 @@
+// jest test environment: each test file runs with its own TMPDIR inside the run's (see global-setup.ts). Whatever the
+// file's tests and the processes they start leave there (a gate keeps its scenario logs under $TMPDIR, for one) is
+// removed when the file ends. Self-contained: jest loads it outside its module mapper.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestEnvironment } from 'jest-environment-node';
+
+/** Makes a folder for one test file under the run's folder and points TMPDIR in `envs` at it. */
+export function enterFileTmp(envs: NodeJS.ProcessEnv[], parent: string = process.env.WG_POLICY_TEST_TMP ?? tmpdir()): string {
+  const dir = mkdtempSync(join(parent, 'file-'));
+  for (const env of envs) env.TMPDIR = dir;
+  return dir;
+}
+
+/** Removes a test file's folder with everything in it. */
+export function leaveFileTmp(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export default class PrivateTmpEnvironment extends TestEnvironment {
+  private dir = '';
+  private saved: string | undefined;
+
+  async setup(): Promise<void> {
+    await super.setup();
+    this.saved = process.env.TMPDIR;
+    // The worker's own environment (os.tmpdir(), child processes) and the test context's copy of it.
+    this.dir = enterFileTmp([process.env, this.global.process.env]);
+  }
+
+  async teardown(): Promise<void> {
+    if (this.saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = this.saved;
+    leaveFileTmp(this.dir);
+    await super.teardown();
+  }
+}

@@ -1,0 +1,33 @@
+// Rows for people and for pipes: an aligned table with a header in a terminal, plain tab-separated lines otherwise.
+
+/** Control characters (and so terminal escapes) in untrusted text, e.g. a task id an agent wrote, shown as `\xNN`. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** One tab-separated line: no field can hold a tab or a line break. */
+export function tsvLine(cells: readonly string[]): string {
+  return cells.map(printable).join('\t');
+}
+
+/**
+ * Aligned columns (two spaces apart; the last column is not padded) under a header. `style` may colour a cell
+ * (given its row, -1 for the header, and column) after it was padded, so colour never shifts the alignment.
+ */
+export function alignedTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  style?: (text: string, row: number, col: number) => string,
+): string[] {
+  const all = [header, ...rows].map((r) => r.map(printable));
+  const widths = header.map((_, c) => Math.max(...all.map((r) => [...(r[c] ?? '')].length)));
+  return all.map((r, i) =>
+    r
+      .map((cell, c) => {
+        const padded = c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - [...cell].length);
+        return style ? style(padded, i - 1, c) : padded;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}
