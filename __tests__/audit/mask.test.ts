@@ -82,8 +82,7 @@ describe('masking in the decision log', () => {
         'result.env.OPENAI_TOKEN',
         'result.env.PLAIN',
         'result.argv[1]',
-        'result.endpoint.auth.password',
-        'result.endpoint.auth.Secret',
+        'result.endpoint.auth', // a table under a secret-named key is masked whole
         'result.endpoint.apiKey',
         'result.headers.Authorization',
         'result["***"]',

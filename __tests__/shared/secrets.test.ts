@@ -1,6 +1,6 @@
 // The credential detector: secret-named keys, and credentials in URLs (userinfo, query, matrix) found and masked.
 import { describe, expect, test } from '@jest/globals';
-import { hasCredentials, keyPathNamesSecret, MASK, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
+import { hasCredentials, keyPathNamesSecret, MASK, maskCredentials, maskShown, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
 
 describe('namesSecret', () => {
   test.each([
@@ -91,5 +91,30 @@ describe('maskUrlCredentials', () => {
     const once = maskUrlCredentials('https://user:pw@h/?api_key=abc;token=t');
     expect(maskUrlCredentials(once)).toBe(once);
     expect(once).not.toMatch(/pw|abc|=t\b/);
+  });
+});
+
+describe('headers, fragments and free text (issue 10)', () => {
+  test.each([
+    ['a fragment token', 'https://h/cb#access_token=abc123', true],
+    ['a signed URL', 'https://h/o?sig=abc123', true],
+    ['an auth parameter', 'https://h/v1?auth=abc123', true],
+    ['an Authorization header', 'Authorization: Bearer abc123', true],
+    ['an x-api-key header inside text', 'sent `X-Api-Key: abc123` to it', true],
+    ['an author parameter', 'https://h/v1?author=bob', false],
+    ['plain text', 'the key of the matter', false],
+  ])('hasCredentials: %s', (_n, text, want) => {
+    expect(hasCredentials(text)).toBe(want);
+  });
+
+  test('maskShown masks URLs and headers, and leaves `key: value` explanations alone', () => {
+    expect(maskShown('Authorization: Bearer abc123 and https://u:pw@h/?token=t')).toBe(`Authorization: Bearer ${MASK} and https://u:${MASK}@h/?token=${MASK}`);
+    expect(maskShown('key: dispatcher.executor')).toBe('key: dispatcher.executor');
+  });
+
+  test('maskCredentials masks `name = value` pairs under secret names in free text (scenario output)', () => {
+    expect(maskCredentials('api_key = "sk-1"\nOPENAI_API_KEY=sk-2\n"token": "t3"\nname = "x"')).toBe(
+      `api_key = "${MASK}"\nOPENAI_API_KEY=${MASK}\n"token": "${MASK}"\nname = "x"`,
+    );
   });
 });

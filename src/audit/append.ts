@@ -1,9 +1,9 @@
 // Appending a decision to the chained log: masked, sealed (seq, prev, hash) and written under the writer lock, with no
 // child process and no winston (winston loads only to ship records to extra `[policy]` transports).
-import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from '../shared/errors.js';
-import { chainPosition, readHead, sealRecord, writeHead } from './chain.js';
+import { makeDirs } from '../shared/read-file.js';
+import { chainPosition, GENESIS, readHead, sealRecord, writeHead } from './chain.js';
 import type { AuditConfig, AuditTransportSpec, FileTransportSpec } from './config.js';
 import { defaultActor, newDecisionId, recordBody, type AuditRecord, type ChainHead, type Decision } from './event.js';
 import { ChainFile, lockPathFor } from './files.js';
@@ -28,6 +28,8 @@ type Shipping = typeof import('./log.js');
 let shipping: Shipping | undefined;
 const chains = new Map<string, ChainFile>();
 const inFlight = new Set<Promise<unknown>>();
+/** Head updates that failed after their record was written (the next append continues from the log). */
+const headFailures: string[] = [];
 
 /**
  * Appends one decision to the log: masks it, chains it (seq, prev, hash) under the `<log>.lock` writer lock, writes it
@@ -70,11 +72,15 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
   const { chain, extra } = destinations(logPath, options);
   const ship = extra.length ? (shipping ??= await import('./log.js')) : undefined;
   const sink = ship?.openSink(logPath, extra, !chain);
-  fs.mkdirSync(path.dirname(logPath), { recursive: true });
+  makeDirs(path.dirname(logPath), 'folder of the decision log');
   const record: { record: AuditRecord; shipped?: Promise<void> } = await withWriterLock(
     lockPathFor(logPath),
     () => {
-      const record = sealRecord({ id, ts, ...value, masked }, chainHead(logPath, chain));
+      const head = chainHead(logPath, chain);
+      // INVARIANT: a log never has records without a head: the empty chain's head is written before the first record,
+      // so a writer killed between its append and its head update leaves the head one behind (which verifies).
+      if (!head) writeHead(logPath, { seq: -1, hash: GENESIS });
+      const record = sealRecord({ id, ts, ...value, masked }, head);
       if (chain) {
         try {
           chain.append(JSON.stringify(record));
@@ -83,7 +89,12 @@ async function append(decision: Decision, options: AppendOptions): Promise<Audit
         }
       }
       const shipped = ship && sink ? ship.send(sink, record) : undefined;
-      writeHead(logPath, { seq: record.seq, hash: record.hash });
+      try {
+        writeHead(logPath, { seq: record.seq, hash: record.hash });
+      } catch (e) {
+        // The record is whole and on disk; the next append finds the head one behind and continues from the log.
+        headFailures.push(`the decision log's head \`${logPath}.head\` was not updated: ${(e as Error).message}`);
+      }
       return { record, shipped };
     },
     { timeoutMs: options.lockTimeoutMs, what: 'the decision log' },
@@ -111,5 +122,6 @@ function chainHead(logPath: string, chain: ChainFile | undefined): ChainHead | u
 export async function closeAuditLog(): Promise<string[]> {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   chains.clear();
-  return shipping ? shipping.closeSinks() : [];
+  const failures = headFailures.splice(0);
+  return [...failures, ...(shipping ? await shipping.closeSinks() : [])];
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as z from 'zod/mini';
 import { AuditRecordSchema, ChainHeadSchema, type AuditRecord, type ChainHead, type UnsealedRecord } from './event.js';
 import { headPathFor, readLines } from './files.js';
+import { readTextFile } from '../shared/read-file.js';
 
 /** `prev` of the first record of a chain. */
 export const GENESIS = '0'.repeat(64);
@@ -83,12 +84,13 @@ export function readHead(logPath: string): ChainHead | undefined {
 }
 
 function readHeadFile(file: string): { head?: ChainHead; error?: string } {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readTextFile(file, { what: 'chain head', missing: 'absent' });
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? {} : { error: (e as Error).message };
+    return { error: (e as Error).message };
   }
+  if (text === undefined) return {};
   try {
     const parsed = ChainHeadSchema.safeParse(JSON.parse(text));
     return parsed.success ? { head: parsed.data } : { error: 'it is not {seq, hash}' };
@@ -100,8 +102,13 @@ function readHeadFile(file: string): { head?: ChainHead; error?: string } {
 /** Replaces the head sidecar atomically (write + rename); call under the log's lock. */
 export function writeHead(logPath: string, head: ChainHead): void {
   const file = headPathFor(logPath);
-  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ seq: head.seq, hash: head.hash })}\n`);
-  fs.renameSync(`${file}.tmp`, file);
+  try {
+    fs.writeFileSync(`${file}.tmp`, `${JSON.stringify({ seq: head.seq, hash: head.hash })}\n`);
+    fs.renameSync(`${file}.tmp`, file);
+  } catch (e) {
+    fs.rmSync(`${file}.tmp`, { force: true });
+    throw e;
+  }
 }
 
 /** The chain position a parsed line claims, if it looks like a record. */

@@ -1,5 +1,6 @@
 // Where a decision is recorded, resolved the same way for the CLI and for library callers, and recording itself.
-import { join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
 import { auditConfigFrom, type AuditConfig } from './config.js';
 import type { Decision } from './event.js';
@@ -27,7 +28,38 @@ export function logDestination(o: {
   const config = o.config ? auditConfigFrom(o.config.data, o.config.file) : { replaceDefault: false, transports: [] };
   const explicit = o.explicit ?? (o.env.WG_POLICY_AUDIT_LOG || undefined);
   const path = explicit ? resolve(explicit) : config.path && o.wgDir ? resolve(o.wgDir, config.path) : o.wgDir ? join(o.wgDir, 'policy-audit.jsonl') : null;
+  if (path) refuseProtected(path, o, explicit ? { key: '--audit-log' } : { key: 'policy.audit_log', file: o.config?.file });
   return { path, config };
+}
+
+// wg's own files in a wg dir, which a decision log must never be appended to.
+const WG_FILES = ['graph.jsonl', 'config.toml', 'graph.lock'];
+
+/** The same file: same path, or (when both exist) the same inode, so a symlink or hard link cannot get around it. */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  const stat = (f: string) => {
+    try {
+      return statSync(f);
+    } catch {
+      return undefined; // missing, or under something that is not a folder: not the same as anything
+    }
+  };
+  const sa = stat(a);
+  const sb = stat(b);
+  return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** Throws `audit-config` when the log path is wg's graph, a config file or a lock: appending there would corrupt it. */
+function refuseProtected(path: string, o: { env: NodeJS.ProcessEnv; wgDir: string | null }, at: { key: string; file?: string }): void {
+  const home = o.env.HOME;
+  const protectedFiles = [...(o.wgDir ? WG_FILES.map((f) => join(o.wgDir!, f)) : []), ...(home ? [join(home, '.wg', 'config.toml')] : [])];
+  const hit = protectedFiles.find((f) => sameFile(path, f));
+  if (hit)
+    throw new PolicyError('audit-config', `the decision log \`${path}\` would be written into wg's own \`${basename(hit)}\`; choose another file`, {
+      ...at,
+      help: 'the decision log is its own file, e.g. <wgdir>/policy-audit.jsonl',
+    });
 }
 
 const WAY_OUT = 'pass --audit-log PATH, or --no-audit to skip the decision log';

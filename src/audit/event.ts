@@ -49,7 +49,8 @@ export const AuditRecordSchema = z.object({
 });
 
 /** Where a chain ends: kept in the `<log>.head` sidecar. */
-export const ChainHeadSchema = z.object({ seq: z.int().check(z.nonnegative()), hash: Sha256Hex });
+/** `{seq, hash}` of the chain's last record; `seq: -1` (hash GENESIS) is an empty chain, written before the first record. */
+export const ChainHeadSchema = z.object({ seq: z.int().check(z.minimum(-1)), hash: Sha256Hex });
 
 export type Decision = z.infer<typeof DecisionSchema>;
 export type DecisionInput = z.infer<typeof DecisionInputSchema>;

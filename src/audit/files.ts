@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { PolicyError } from '../shared/errors.js';
+import { errnoReason, makeDirs, openRegular } from '../shared/read-file.js';
 
 /** Rotation of the chained log; same option names and file naming as winston's File transport. */
 export type Rotation = { maxsize?: number; maxFiles?: number; tailable?: boolean };
@@ -69,7 +70,7 @@ function firstSeq(file: string): number | undefined {
 }
 
 function firstLine(file: string): string | undefined {
-  const fd = fs.openSync(file, 'r');
+  const fd = openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
   try {
     const parts: Buffer[] = [];
     for (let pos = 0; ;) {
@@ -94,7 +95,7 @@ function firstLine(file: string): string | undefined {
 export function readLastLine(file: string): { text: string; complete: boolean } | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
@@ -128,14 +129,16 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
 /** Streams the lines of the files in order, one at a time (never the whole file); blank lines are skipped. */
 export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
   for (const file of files) {
-    let size: number;
+    let fd: number;
     try {
-      size = fs.statSync(file).size;
-    } catch {
-      throw new PolicyError('audit-log-missing', `cannot read audit log \`${file}\`: no such file`, { file });
+      fd = openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
+    } catch (e) {
+      if (e instanceof PolicyError) throw e;
+      throw new PolicyError('audit-log-missing', `cannot read audit log \`${file}\`: ${errnoReason(e)}`, { file });
     }
-    const endsWithNewline = size === 0 || lastByte(file, size) === 0x0a;
-    const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+    const size = fs.fstatSync(fd).size;
+    const endsWithNewline = size === 0 || readByte(fd, size - 1) === 0x0a;
+    const lines = readline.createInterface({ input: fs.createReadStream('', { fd }), crlfDelay: Number.POSITIVE_INFINITY });
     let held: LogLine | undefined;
     let n = 0;
     for await (const text of lines) {
@@ -144,17 +147,6 @@ export async function* readLines(files: readonly string[]): AsyncGenerator<LogLi
       held = text.trim() === '' ? undefined : { file, line: n, text, torn: false };
     }
     if (held) yield { ...held, torn: held.line === n && !endsWithNewline };
-  }
-}
-
-function lastByte(file: string, size: number): number {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const b = Buffer.alloc(1);
-    fs.readSync(fd, b, 0, 1, size - 1);
-    return b[0];
-  } finally {
-    fs.closeSync(fd);
   }
 }
 
@@ -199,14 +191,10 @@ export class ChainFile {
       file = this.rotation.tailable ? this.shiftTailable() : this.nextIncrementing(current.index);
       size = 0;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(file, 'a+');
+    makeDirs(path.dirname(file), 'folder of the decision log');
+    const fd = openRegular(file, fs.constants.O_RDWR | fs.constants.O_APPEND | fs.constants.O_CREAT, { what: 'audit log' });
     try {
-      // A torn last line (a writer died mid-write) stays its own line instead of swallowing this record.
-      const prefix = size > 0 && readByte(fd, size - 1) !== 0x0a ? '\n' : '';
-      const data = Buffer.from(`${prefix}${line.replace(/\n$/, '')}\n`, 'utf8');
-      for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
-      fs.fdatasyncSync(fd);
+      appendWhole(fd, line);
     } finally {
       fs.closeSync(fd);
     }
@@ -244,6 +232,33 @@ function fileSize(file: string): number {
     return fs.statSync(file).size;
   } catch {
     return 0;
+  }
+}
+
+/**
+ * Appends one line whole or not at all: write to the end, flush, read it back; on any failure (a full disk, a file
+ * size limit) the file is truncated back to its old length, so no torn record is left behind.
+ */
+function appendWhole(fd: number, line: string): void {
+  const before = fs.fstatSync(fd).size;
+  // A torn last line (a writer died mid-write) stays its own line instead of swallowing this record.
+  const prefix = before > 0 && readByte(fd, before - 1) !== 0x0a ? '\n' : '';
+  const data = Buffer.from(`${prefix}${line.replace(/\n$/, '')}\n`, 'utf8');
+  try {
+    for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
+    fs.fdatasyncSync(fd);
+    const back = Buffer.alloc(data.length);
+    if (fs.readSync(fd, back, 0, data.length, before) !== data.length || !back.equals(data))
+      throw new Error('the record read back differs from the record written');
+  } catch (e) {
+    // INVARIANT: a failed append leaves the log exactly as it was.
+    try {
+      fs.ftruncateSync(fd, before);
+      fs.fdatasyncSync(fd);
+    } catch {
+      // the truncate failed too: the reader skips a torn last line (`torn`), and the next append starts a new line
+    }
+    throw e;
   }
 }
 

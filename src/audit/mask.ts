@@ -1,5 +1,5 @@
 // Masks secrets in an audit record: values under secret-named keys, known secret values, credentials in URLs.
-import { keyPathNamesSecret, MASK, maskUrlCredentials, namesSecret } from '../shared/secrets.js';
+import { keyPathNamesSecret, MASK, maskShown, namesSecret } from '../shared/secrets.js';
 
 export { MASK } from '../shared/secrets.js';
 
@@ -24,7 +24,7 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
     if (known.includes(text)) return MASK;
     let out = text;
     for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return maskUrlCredentials(out);
+    return maskShown(out);
   };
 
   // A path is spelled out only when something at it is masked (records are mostly clean).

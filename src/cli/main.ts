@@ -4,6 +4,7 @@ import { DecisionKindSchema } from '../audit/event.js';
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { positiveInt, timeArg } from './arg-parsers.js';
 import { colorFor } from './color.js';
+import { guardOutput } from './guard-output.js';
 import { guardPipes, reportError } from './output.js';
 
 const program = new Command('wg-policy')
@@ -298,6 +299,7 @@ async function main(argv: string[]): Promise<number> {
 const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write('', () => resolve()));
 
 guardPipes();
+guardOutput();
 void main(process.argv).then(async (code) => {
   // Every decision is on disk by now (the commands await the log). Exit explicitly once stdout and stderr are
   // flushed, so a handle some transport left open can never keep wg waiting on a finished command.

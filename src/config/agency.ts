@@ -1,11 +1,10 @@
 // The agency data wg reads for a task's agent: `<wgdir>/agency/cache/agents/*.yaml` (id prefix) and its role's exec mode.
 // Folder listings and files are kept per process while unchanged.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
-import { readTextFile } from '../shared/read-file.js';
+import { listDir, readTextFile } from '../shared/read-file.js';
 import type { Source } from '../shared/source.js';
 import { parseYaml } from '../shared/yaml.js';
 import { issueSentence } from '../shared/zod-issues.js';
@@ -65,8 +64,8 @@ const listings = new FileCache<string[]>(64);
 const files = new FileCache<Entry>(1024);
 
 /** The `*.yaml` (not `.yml`) names of a folder, sorted; [] when it does not exist. */
-function yamlNames(dir: string): string[] {
-  const read = () => readdirSync(dir).join('\0');
+function yamlNames(dir: string, shownDir: string): string[] {
+  const read = () => listDir(dir, { shownAs: shownDir, what: 'agency folder' }).join('\0');
   return (
     listings.getIfPresent(dir, read, (text) =>
       text
@@ -104,7 +103,7 @@ function readEntry(path: string, file: string, schema: z.ZodMiniType): Entry {
 /** Parses every `*.yaml` (not `.yml`) of a folder; a file wg cannot read as the schema is skipped with wg's warning. */
 function readAll<T>(dir: string, shownDir: string, schema: z.ZodMiniType<T>, warn: (m: string) => void): Parsed<T>[] {
   const out: Parsed<T>[] = [];
-  for (const f of yamlNames(dir)) {
+  for (const f of yamlNames(dir, shownDir)) {
     const entry = readEntry(join(dir, f), `${shownDir}/${f}`, schema);
     if ('skipped' in entry) warn(entry.skipped);
     else out.push(entry.parsed as Parsed<T>);

@@ -33,6 +33,9 @@ export function emptyConfig(file: string): ConfigFile {
   return { file, exists: false, data: {}, aliases: new Map(), endpoints: undefined, secrets: [], warnings: [], positionOf: () => undefined };
 }
 
+/** The tables whose values reach plans, explanations and records (as facts or provenance). */
+const PLANNED_TABLES = /^(llm_endpoints|dispatcher|coordinator|agent|models|tiers|model_registry|tag_routing|profile)\b/;
+
 function walkStrings(value: unknown, path: string, out: Array<[string, string]>): void {
   if (typeof value === 'string') out.push([path, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, `${path}[${i}]`, out));
@@ -129,17 +132,24 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   }
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
   const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).map(([, v]) => v);
-  const endpoints = data.llm_endpoints?.endpoints?.map((ep, i): PublicEndpoint => {
-    if (ep.url && hasCredentials(ep.url)) {
-      const pos = at(['llm_endpoints', 'endpoints', i, 'url']);
-      const key = `llm_endpoints.endpoints[${i}].url`;
-      throw new PolicyError('config-credential-url', `\`${key}\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, {
-        file: shownAs,
-        line: pos?.line,
-        column: pos?.column,
-        key,
-      });
-    }
+  // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
+  for (const [where, value] of strings) {
+    if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '') || !hasCredentials(value)) continue;
+    const key = aliases.get(where) ?? where;
+    const pos = at(
+      where
+        .split(/\.|\[(\d+)\]/)
+        .filter((x) => x !== undefined && x !== '')
+        .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
+    );
+    throw new PolicyError('config-credential-url', `\`${key}\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, {
+      file: shownAs,
+      line: pos?.line,
+      column: pos?.column,
+      key,
+    });
+  }
+  const endpoints = data.llm_endpoints?.endpoints?.map((ep): PublicEndpoint => {
     const provider = ep.provider ?? 'anthropic';
     return { name: ep.name, provider, url: ep.url ?? defaultUrlFor(provider), is_default: ep.is_default ?? false };
   });

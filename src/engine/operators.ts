@@ -1,5 +1,6 @@
 // The condition operators: json-rules-engine's built-ins as it defines them, and the ones wg-policy adds or makes safe.
 import { isSet } from '../shared/is-set.js';
+import { testPattern } from '../shared/regex.js';
 import { hasCredentials } from '../shared/secrets.js';
 
 /** `(fact value, condition value) → matched`; a throw fails the whole evaluation, as in json-rules-engine. */
@@ -13,7 +14,7 @@ const asList = (v: unknown): { indexOf(x: unknown): number } | null =>
 export const ADDED_OPERATORS: ReadonlyArray<readonly [string, OperatorFn]> = [
   ['isSet', (a, e) => isSet(a) === (e !== false)],
   ['hasCredentials', (a, e) => (typeof a === 'string' && hasCredentials(a)) === (e !== false)],
-  ['matches', (a, pattern) => typeof a === 'string' && new RegExp(String(pattern)).test(a)],
+  ['matches', (a, pattern) => testPattern(pattern, a)],
   ['in', (a, b) => (asList(b)?.indexOf(a) ?? -1) > -1],
   [
     'notIn',

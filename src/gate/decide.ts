@@ -11,6 +11,8 @@ import { gatherInputs, manifestOfVerdict, type GateInputs } from './inputs.js';
 import { gateDecision } from './record.js';
 import type { DoneHooks, DoneRequest } from './request.js';
 import { freshRunFolder } from './run-folder.js';
+import type { ScenarioEvent, ScenarioResult } from './result.js';
+import { scrubResult } from './scrub.js';
 import type { Verdict } from './verdict.js';
 
 export { VerdictSchema, type Verdict, type RuleDecision } from './verdict.js';
@@ -32,7 +34,10 @@ async function runSelected(req: DoneRequest, i: GateInputs, env: NodeJS.ProcessE
   const logDir = req.logDir ?? freshRunFolder(id, env);
   const { runScenarios } = await import('./run-scenarios.js');
   const started = performance.now();
-  const results = await runScenarios(i.selected, { jobs: req.jobs, logDir, env, onEvent: hooks.onEvent, ...req.run });
+  // INVARIANT: what a scenario printed is masked before any hook, report or record sees it (a scenario may print the config).
+  const scrub = (r: ScenarioResult) => scrubResult(r, i.secrets);
+  const onEvent = hooks.onEvent && ((e: ScenarioEvent) => hooks.onEvent!(e.type === 'finish' ? { ...e, result: scrub(e.result) } : e));
+  const results = (await runScenarios(i.selected, { jobs: req.jobs, logDir, env, onEvent, ...req.run })).map(scrub);
   return { results, runMs: Math.round(performance.now() - started) };
 }
 
@@ -121,7 +126,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
       wgDir: place.wgDir,
       config: local?.exists ? { data: local.data, file: local.file } : undefined,
     });
-    await recordDecision(decision, dest, { secrets: local?.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) });
+    await recordDecision(decision, dest, { secrets: inputs.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) });
   }
   return { verdict, decision };
 }

@@ -50,6 +50,8 @@ export interface GateInputs {
   notices: string[];
   /** The project's config file (for the decision log's location and masking), when there is a wg dir. */
   local?: ConfigFile;
+  /** Secret values of the project and global config, masked wherever scenario output or a record could show them. */
+  secrets: string[];
 }
 
 /** The manifest label when none is found: it reads as the place scenarios are gone from or absent in. */
@@ -103,7 +105,7 @@ function graphFacts(place: Place) {
 
 /** The `config` fact and where each of its keys was read. */
 function configFacts(place: Place, env: NodeJS.ProcessEnv) {
-  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined };
+  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined, secrets: [] };
   const layers = loadLayers({ wgDir: place.wgDir, home: env.HOME || undefined });
   const table = (c: ConfigFile) => (c.data.dispatcher ?? {}) as Record<string, unknown>;
   const fact = doneConfigFact({ local: table(layers.local), global: table(layers.global) });
@@ -118,7 +120,7 @@ function configFacts(place: Place, env: NodeJS.ProcessEnv) {
       ? { layer: layer === layers.local ? 'local' : 'global', file: layer.file, key: layer.aliases.get(canonical) ?? canonical }
       : { layer: 'default', file: null, key: canonical };
   }
-  return { fact, sources, local: layers.local };
+  return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
 }
 
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
@@ -218,6 +220,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     sources: { taskFile: place.taskFile, graphFile, manifestFile: resolved.path ? label : null, config: config.sources },
     notices,
     local: config.local,
+    secrets: config.secrets,
   };
 }
 

@@ -3,8 +3,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
+import { hasCredentials } from '../shared/secrets.js';
 import { gitToplevel, type GitRunner } from '../shared/git.js';
-import { readTextFile } from '../shared/read-file.js';
+import { readTextFile, refuseNonRegular } from '../shared/read-file.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { parseYaml } from '../shared/yaml.js';
 import { describe, issuePath, issueProblem, valueAt } from '../shared/zod-issues.js';
@@ -105,6 +106,25 @@ export function loadManifestFromText(text: string, file: string, format: Manifes
   const seen = new Map<string, number | undefined>();
   const scenarios = (parsed.data.scenario ?? []).map((raw, i): Scenario => {
     const line = lineOf([i]);
+    // INVARIANT: names, owners and URLs end up in verdicts, logs and records: none may carry a credential.
+    for (const [key, v] of Object.entries({
+      name: raw.name,
+      script: raw.script,
+      description: raw.description,
+      owners: raw.owners,
+      'requires.urls': raw.requires?.urls,
+    }))
+      for (const text of [v].flat())
+        if (typeof text === 'string' && hasCredentials(text))
+          throw new PolicyError(
+            'manifest-invalid',
+            `scenario #${i + 1}: \`${key}\` carries credentials (a URL with a user, key or token, or an authorization header)`,
+            {
+              file,
+              line,
+              key,
+            },
+          );
     if (seen.has(raw.name)) {
       const first = seen.get(raw.name);
       throw new PolicyError('duplicate-scenario', `duplicate scenario name \`${raw.name}\`${first ? ` (first defined at line ${first})` : ''}`, {
@@ -191,6 +211,7 @@ export function resolveManifestPath(opts: ResolveManifestOptions): ResolvedManif
   for (const [given, base, how] of explicit) {
     if (!given) continue;
     const p = path.resolve(base, given);
+    refuseNonRegular(p, { shownAs: given, what: `the smoke manifest given by ${how}` });
     if (!isFile(p))
       throw new PolicyError('manifest-not-found', `the smoke manifest \`${given}\` given by ${how} does not exist (looked at \`${p}\`)`, { file: p, key: how });
     return { path: p, how };

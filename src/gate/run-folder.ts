@@ -1,8 +1,9 @@
 // Per-user folders for scenario logs: under the user's state dir, mode 0700, never a folder another user created.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PolicyError } from '../shared/errors.js';
+import { makeDirs } from '../shared/read-file.js';
 
 const RETENTION_MS = 24 * 3600 * 1000;
 
@@ -20,9 +21,9 @@ export function runsRoot(env: NodeJS.ProcessEnv): string {
 /** Makes `dir` (and missing parents) with mode 0700; an existing one must be this user's real folder, and is made 0700. */
 function privateDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 'scenario log folder', 0o700); // not Node's recursive mkdir, which can spin under /proc
   } catch (e) {
-    throw new PolicyError('run-folder', `cannot create the scenario log folder \`${dir}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+    throw new PolicyError('run-folder', `cannot create the scenario log folder \`${dir}\`: ${(e as Error).message.replace(/^cannot create the [^:]+: /, '')}`, {
       file: dir,
       help: 'set XDG_STATE_HOME to a folder you own',
     });

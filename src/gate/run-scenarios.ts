@@ -1,12 +1,13 @@
 // Runs smoke scenarios as `bash <script>` in their own process groups: bounded output, timeouts, no leaked processes.
 import { execa } from 'execa';
-import { accessSync, constants, createWriteStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, createWriteStream, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { makeDirs } from '../shared/read-file.js';
 import { within } from '../shared/time.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
@@ -35,7 +36,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout fires at once beyond this
 /** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
 export async function runScenarios(scenarios: readonly Scenario[], options: RunOptions): Promise<ScenarioResult[]> {
   const jobs = Math.max(1, Math.floor(options.jobs ?? os.availableParallelism()));
-  mkdirSync(options.logDir, { recursive: true });
+  makeDirs(options.logDir, 'scenario log folder');
   const logNames = logFileNames(scenarios.map((s) => s.name));
   const results: ScenarioResult[] = new Array(scenarios.length);
   let next = 0;

@@ -1,12 +1,13 @@
 // Changes since the base revision that can weaken the gate: gate rules disabled, replaced, removed or loosened in project
 // policy files; owners removed, requirements widened, timeouts raised or scripts changed in the manifest.
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { PolicySet } from '../policy/load.js';
 import { PolicyFileSchema, type LoadedRule } from '../policy/schema.js';
 import type { StageTable } from '../policy/stage.js';
 import type { GitRunner } from '../shared/git.js';
+import { readFileBytes, readTextFile } from '../shared/read-file.js';
 import { parseYaml } from '../shared/yaml.js';
 import type { Finding } from '../stages/gate.js';
 import type { Manifest, Scenario } from './manifest.js';
@@ -141,7 +142,7 @@ function repoPath(script: string, top: string): string | null {
 /** Git's blob id of a file's bytes (`git hash-object`), or null when it cannot be read. */
 export function blobOf(file: string): string | null {
   try {
-    const bytes = readFileSync(file);
+    const bytes = readFileBytes(file)!; // regular files only: a scenario script that is a FIFO cannot stall the gate
     return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
   } catch {
     return null;
@@ -216,7 +217,7 @@ function scriptFinding(
   const before = o.git(['show', `${o.repo.sha}:${bRel}`], o.repo.top);
   let skipNote = '';
   try {
-    skipNote = before.status === 0 && skips(readFileSync(n.script, 'utf8')) > skips(before.stdout) ? ' (it now exits 77, a skip)' : '';
+    skipNote = before.status === 0 && skips(readTextFile(n.script)) > skips(before.stdout) ? ' (it now exits 77, a skip)' : '';
   } catch {
     // read above; gone since
   }

@@ -1,10 +1,10 @@
 // The done transition (done, pending-eval, pending-validation) on graph.jsonl under wg's lock protocol: flock(LOCK_EX) on graph.lock, temp file, fsync, rename.
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { withFileLock } from '../shared/lock.js';
-import { readTextFile } from '../shared/read-file.js';
+import { errnoReason, readFileBytes } from '../shared/read-file.js';
 import { readGraph } from './graph.js';
 
 /** What the transition changed. */
@@ -136,7 +136,9 @@ export async function applyTransition(opts: TransitionOptions): Promise<Transiti
     path.join(opts.wgDir, 'graph.lock'),
     (): TransitionResult => {
       const waitedMs = Math.round(performance.now() - started);
-      const text = readTextFile(graph, { shownAs, what: 'graph' });
+      // INVARIANT: every other line is written back byte for byte (bytes that are not UTF-8 included).
+      const bytes = readFileBytes(graph, { shownAs, what: 'graph' })!;
+      const text = bytes.toString('utf8');
       const tasks = readGraph(text, shownAs);
       const task = tasks.get(opts.taskId);
       if (!task) throw new PolicyError('task-not-found', `task \`${opts.taskId}\` is not in ${shownAs}`, { file: shownAs, key: opts.taskId });
@@ -153,13 +155,13 @@ export async function applyTransition(opts: TransitionOptions): Promise<Transiti
       const completedAt = wgTimestamp((opts.now ?? (() => new Date()))());
       const assigned = task.record.assigned;
       const entry = { timestamp: completedAt, ...(typeof assigned === 'string' ? { actor: assigned } : {}), user: opts.user, message: opts.message };
-      const lines = text.split('\n');
-      const raw = lines[task.line - 1];
+      const lines = splitLines(bytes);
+      const raw = lines[task.line - 1].toString('utf8');
       const cr = raw.endsWith('\r') ? '\r' : '';
       const edited = editTaskLine(cr ? raw.slice(0, -1) : raw, opts.to, completedAt, entry) + cr;
       JSON.parse(edited); // INVARIANT: the edited line is still one JSON object
-      lines[task.line - 1] = edited;
-      writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), lines.join('\n'));
+      lines[task.line - 1] = Buffer.from(edited, 'utf8');
+      writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), joinLines(lines), shownAs);
       const transition = { task: opts.taskId, from: task.status, to: opts.to, completedAt, message: opts.message, line: task.line, waitedMs };
       return { written: true, transition };
     },
@@ -167,27 +169,56 @@ export async function applyTransition(opts: TransitionOptions): Promise<Transiti
   );
 }
 
-/** Writes `tmp`, fsyncs it, renames it over `target` (keeping the target's mode), then fsyncs the folder. */
-export function writeAtomically(target: string, tmp: string, text: string): void {
+/** The lines of a file as bytes, split at `\n` (the `\n` dropped). */
+function splitLines(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let nl = bytes.indexOf(0x0a); nl >= 0; nl = bytes.indexOf(0x0a, start)) {
+    out.push(bytes.subarray(start, nl));
+    start = nl + 1;
+  }
+  out.push(bytes.subarray(start));
+  return out;
+}
+
+const joinLines = (lines: Buffer[]): Buffer => Buffer.concat(lines.flatMap((l, i) => (i === 0 ? [l] : [NEWLINE, l])));
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Writes `tmp`, fsyncs it, renames it over `target` (keeping the target's mode), then fsyncs the folder. A failed
+ * write (a full disk, a read-only folder, a file size limit) removes `tmp`, leaves `target` as it was and throws
+ * `write-failed` naming `shownAs`.
+ */
+export function writeAtomically(target: string, tmp: string, content: string | Buffer, shownAs = target): void {
   let mode = 0o644;
   try {
     mode = statSync(target).mode & 0o7777;
   } catch {
     // a new file
   }
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
+  const failed = (e: unknown) => new PolicyError('write-failed', `cannot write \`${shownAs}\`: ${errnoReason(e)}; it was left as it was`, { file: shownAs });
+  let fd: number;
   try {
-    const buf = Buffer.from(text, 'utf8');
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
+  } catch (e) {
+    throw failed(e);
+  }
+  try {
+    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
     fchmodSync(fd, mode);
     fsyncSync(fd);
-  } catch (e) {
     closeSync(fd);
-    unlinkSync(tmp);
-    throw e;
+    renameSync(tmp, target);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already
+    }
+    rmSync(tmp, { force: true });
+    throw failed(e);
   }
-  closeSync(fd);
-  renameSync(tmp, target);
   try {
     const dir = openSync(path.dirname(target), constants.O_RDONLY);
     fsyncSync(dir);

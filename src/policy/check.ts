@@ -1,5 +1,6 @@
 // Static checks of loaded rules against their stage table: facts, paths, operators, values, unreachable rules. Never evaluates.
 import { didYouMean } from '../shared/did-you-mean.js';
+import { patternProblem } from '../shared/regex.js';
 import { PolicyError, type ErrorCode } from '../shared/errors.js';
 import type { Located } from '../shared/toml.js';
 import { issuePath, issueSentence } from '../shared/zod-issues.js';
@@ -54,13 +55,14 @@ function checkCondition(node: unknown, stage: StageSpec, path: PropertyKey[], re
   }
   const leaf = r.data;
   checkRef(stage, leaf.fact, leaf.path, 'a condition', [...path, 'fact'], report);
-  if (leaf.operator === 'matches' && typeof leaf.value === 'string') {
-    try {
-      new RegExp(leaf.value);
-    } catch (e) {
-      report('bad-regex', [...path, 'value'], `\`matches\` needs a valid regular expression: ${(e as Error).message}`);
-    }
+  if (leaf.operator === 'matches' && leaf.value !== undefined) {
+    // INVARIANT: a pattern is written in the policy, never read from task or config data, and runs in linear time.
+    const problem =
+      typeof leaf.value === 'string' ? patternProblem(leaf.value) : 'the pattern must be a string written in the policy, not a fact or another value';
+    if (problem) report('bad-regex', [...path, 'value'], `\`matches\` needs a valid regular expression: ${problem}`);
   }
+  if ((leaf.operator === 'in' || leaf.operator === 'notIn') && leaf.value !== undefined && !Array.isArray(leaf.value) && !isFactRef(leaf.value))
+    report('condition-shape', [...path, 'value'], `\`${leaf.operator}\` needs a list or a fact reference as its \`value\``);
   if (!FLAG_OPERATORS.has(leaf.operator) && leaf.value === undefined)
     report('missing-value', path, `condition on \`${leaf.fact}\` with operator \`${leaf.operator}\` needs a \`value\``);
   if (isFactRef(leaf.value)) checkRef(stage, leaf.value.fact, leaf.value.path, 'a condition value', [...path, 'value'], report);

@@ -1,12 +1,13 @@
 // Loads bundled, optional and project policy files into one checked rule set per stage table, with file:line per rule.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { cachesOff, FileCache, isRacy, signatureOf, stateOf } from '../shared/file-cache.js';
 import { packageRoot } from '../shared/package-root.js';
-import { readTextFile } from '../shared/read-file.js';
+import { listDir, readTextFile } from '../shared/read-file.js';
+import { loadLinearEngine, needsLinearEngine } from '../shared/regex.js';
 import type { Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { checkRules } from './check.js';
@@ -39,9 +40,18 @@ interface ParsedFile {
   precompiled?: boolean;
 }
 
+/** The `matches` patterns (strings) of a condition tree. */
+function patternsOf(node: unknown, out: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return out;
+  const n = node as Record<string, unknown>;
+  for (const k of ['all', 'any'] as const) if (Array.isArray(n[k])) for (const c of n[k] as unknown[]) patternsOf(c, out);
+  if (n.not) patternsOf(n.not, out);
+  if (n.operator === 'matches' && typeof n.value === 'string') out.push(n.value);
+  return out;
+}
+
 function yamlFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  return listDir(dir, { what: 'policy folder' })
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .map((f) => join(dir, f));
@@ -309,6 +319,7 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
     }
   }
   const active = [...rules.values()];
+  if (active.some((r) => patternsOf(r.when).some(needsLinearEngine))) await loadLinearEngine();
   const problems = checkRules(active, table, sources, indexOf, prechecked);
   if (problems.length > 0) throw new PolicyProblems(problems);
   const byStage = new Map<string, LoadedRule[]>(stageNames.map((s) => [s, []]));

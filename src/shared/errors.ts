@@ -1,4 +1,5 @@
 // Errors are data: a stable code, one lowercase sentence, and where in the user's input the problem is.
+import { maskShown } from './secrets.js';
 
 /** Every error code wg-policy raises on purpose, with the exit class the CLI maps it to. */
 export const ERROR_CODES = {
@@ -55,6 +56,7 @@ export const ERROR_CODES = {
   'manifest-unknown-key': 2, // `check`: a manifest key wg ignores (a typo that silently changes the gate)
   'run-folder': 2, // the per-user scenario log folder is not the user's own
   'junit-write': 2,
+  'write-failed': 2, // a file wg-policy writes (graph.jsonl) could not be written: full disk, read-only, size limit
   'lock-path': 2,
   'audit-config': 2,
   'audit-unrecordable': 2,
@@ -91,10 +93,12 @@ export class PolicyError extends Error {
   readonly help?: string;
 
   constructor(code: ErrorCode, message: string, info: ErrorInfo = {}) {
-    super(message.replace(/\s*\n\s*/g, ' ')); // INVARIANT: one line; multi-line output is the reporter's job
+    // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
+    super(maskShown(message).replace(/\s*\n\s*/g, ' '));
     this.name = 'PolicyError';
     this.code = code;
-    for (const [k, v] of Object.entries(info)) if (v !== undefined) Object.defineProperty(this, k, { value: v, enumerable: true });
+    for (const [k, v] of Object.entries(info))
+      if (v !== undefined) Object.defineProperty(this, k, { value: typeof v === 'string' ? maskShown(v) : v, enumerable: true });
   }
 
   /** The exit class of this error: 1 refused or denied, 2 bad input, 3 internal. */

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from './errors.js';
+import { openRegular } from './read-file.js';
 
 // The lock file's path is the problem (not flock, not another process): bad input naming the file.
 const UNOPENABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EISDIR']);
@@ -42,8 +43,10 @@ export function withFileLock<T>(lockPath: string, fn: () => T | Promise<T>, opti
 async function holding<T>(lockPath: string, fn: () => T | Promise<T>, options: LockOptions): Promise<T> {
   let fd: number;
   try {
-    fd = fs.openSync(lockPath, fs.constants.O_RDONLY | fs.constants.O_CREAT, 0o666);
+    // O_NONBLOCK: a lock path that is a FIFO is refused below instead of waiting for a writer forever.
+    fd = openRegular(lockPath, fs.constants.O_RDONLY | fs.constants.O_CREAT, { what: 'lock file' });
   } catch (e) {
+    if (e instanceof PolicyError) throw new PolicyError('lock-path', e.message, { file: lockPath, help: `${lockPath} must be a regular file (or absent)` });
     const err = e as NodeJS.ErrnoException;
     if (UNOPENABLE.has(err.code ?? ''))
       throw new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${reason(err)}`, {

@@ -1,14 +1,20 @@
-// The one credential detector: secret-named keys, credentials in URLs (userinfo, query and matrix parameters).
+// The one credential detector: secret-named keys, credentials in URLs (userinfo, query, matrix and fragment
+// parameters), in headers (`Authorization: Bearer …`) and in `name = value` text under secret-named names.
 
 /** What a masked value is replaced with. */
 export const MASK = '***';
 
-// Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with it.
-const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authorization/i;
+// Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
+// it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`.
+const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo.
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
-// `?name=value`, `&name=value` (query) and `;name=value` (matrix parameters).
-const PARAM = /([?&;])([^=&;#\s?/]+)=([^&;#\s]*)/g;
+// `?name=value`, `&name=value` (query), `;name=value` (matrix parameters), `#name=value` (fragment, OAuth's implicit flow).
+const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
+// A header line or a `name: value` / `name = value` / `NAME=value` pair in free text (scenario output, env dumps).
+const ASSIGNMENT = /(^|[\s"'{,(])(["']?)([A-Za-z_][\w.-]*)\2(\s*[:=]\s*)(?:(bearer|basic|token)\s+)?("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/gim;
+// Header names that carry a credential whatever follows.
+const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`]+/i;
 
 /** True when a key or parameter name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
@@ -23,19 +29,49 @@ export function keyPathNamesSecret(keyPath: string): boolean {
 // USERINFO without the global flag: `test` keeps no state between calls.
 const HAS_USERINFO = new RegExp(USERINFO.source, 'i');
 
-/** True when `text` holds a URL with userinfo or a secret-named query or matrix parameter with a value. */
+/** True when `text` holds a URL with userinfo, a secret-named query, matrix or fragment parameter with a value, or a credential header. */
 export function hasCredentials(text: string): boolean {
   if (HAS_USERINFO.test(text)) return true;
   for (const m of text.matchAll(PARAM)) if (m[3] !== '' && namesSecret(m[2])) return true;
-  return false;
+  return CREDENTIAL_HEADER.test(text);
 }
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {
-  if (!text.includes('://') && !/[?&;][^=\s]*=/.test(text)) return text;
+  if (!text.includes('://') && !/[?&;#][^=\s]*=/.test(text)) return text;
   return text
     .replace(USERINFO, (all, scheme: string, info: string) => (info === MASK || info === '' ? all : `${scheme}${maskUserinfo(info)}@`))
     .replace(PARAM, (all, sep: string, name: string, value: string) => (value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all));
+}
+
+/**
+ * Free text (scenario output, a message, a terminal line) with every credential form masked: URLs as
+ * `maskUrlCredentials`, and the value of any `name: value` / `name = value` whose name is secret-named
+ * (`Authorization: Bearer ***`, `api_key = ***`, `OPENAI_API_KEY=***`).
+ */
+export function maskCredentials(text: string): string {
+  const urls = maskUrlCredentials(text);
+  if (!/[:=]/.test(urls)) return urls;
+  return urls.replace(ASSIGNMENT, (all, lead: string, q: string, name: string, sep: string, scheme: string | undefined, value: string) => {
+    if (!namesSecret(name) || value === MASK || value === `"${MASK}"` || value.includes('://')) return all;
+    const quote = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
+    return `${lead}${q}${name}${q}${sep}${scheme ? `${scheme} ` : ''}${quote}${MASK}${quote}`;
+  });
+}
+
+const HEADER_VALUE =
+  /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`]+/gi;
+
+/**
+ * A message or a line of output with credentials in URLs and credential headers masked; other text unchanged (a
+ * `key: value` in an explanation is not a secret, so `name = value` pairs are left to `maskCredentials`).
+ */
+export function maskShown(text: string): string {
+  const urls = maskUrlCredentials(text);
+  if (!CREDENTIAL_HEADER.test(urls)) return urls;
+  return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
+    auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
+  );
 }
 
 /** `user:password` → `user:***`; a lone `token` → `***`. */

@@ -23,7 +23,11 @@ export function parseYaml(text: string, file: string): Located {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (e) {
-    throw new PolicyError('yaml-aliases', `YAML aliases expand too far (more than ${MAX_ALIASES}): ${(e as Error).message}`, { file });
+    const message = (e as Error).message;
+    // An alias to an anchor that is not set (yet) is a syntax error, not a bomb.
+    if (/unresolved alias/i.test(message))
+      throw new PolicyError('yaml-syntax', `invalid YAML: ${message.split('\n')[0].replace(/\.$/, '').toLowerCase()}`, { file });
+    throw new PolicyError('yaml-aliases', `YAML aliases expand too far (more than ${MAX_ALIASES}): ${message}`, { file });
   }
   const at = (n: unknown): Position | undefined => {
     const r = (n as Node | null)?.range;

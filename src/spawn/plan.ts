@@ -10,8 +10,10 @@ import { decide, decideSync, defaultEvaluator, type DecideResult, type Evaluator
 import { readTaskFromGraph, readTaskFromJson, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
+import { refuseTaskCredentials } from './task-credentials.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
+import { maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
@@ -120,6 +122,7 @@ function decideTask(
 ): SpawnOutcome | Promise<SpawnOutcome> {
   const { layers } = ctx;
   const taskId = loaded.task.id;
+  refuseTaskCredentials(loaded, policies, TASK_FACT);
   const inputs = readSpawnInputs(layers, loaded, caller, warn);
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
@@ -164,6 +167,11 @@ function callerOf(req: CallerInput): CallerInput {
 const CALLER_KEYS = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
 
 const stderrWarn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+/** The caller's warning sink; a warning echoes task or config text, so credentials in it are masked first. */
+const warnerOf = (options: SpawnOptions) => {
+  const to = options.warn ?? stderrWarn;
+  return (m: string) => to(maskShown(m));
+};
 
 /** Config warnings, once per call (or per batch). */
 function warnLayers(ctx: SpawnContext, warn: (m: string) => void): void {
@@ -171,12 +179,15 @@ function warnLayers(ctx: SpawnContext, warn: (m: string) => void): void {
   for (const w of ctx.layers.local.warnings) warn(w);
 }
 
+/** The fact holding the task (see facts.ts). */
+const TASK_FACT = 'task';
+
 /**
  * Decides a spawn and returns the outcome, a refusal included (recorded when asked). Throws PolicyError for bad input
  * (unreadable or invalid config, task or policy files; a rule that produced an invalid value).
  */
 export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {}): Promise<SpawnOutcome> {
-  const warn = options.warn ?? stderrWarn;
+  const warn = warnerOf(options);
   const ctx = prepare(req);
   warnLayers(ctx, warn);
   const loaded = loadTask(req, ctx);
@@ -205,7 +216,7 @@ export interface ManyItem {
  * throws. Records each decision when `decisionLog` is given (`wg-policy plan --all` records only with `--record`).
  */
 export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): AsyncGenerator<ManyItem> {
-  const warn = options.warn ?? stderrWarn;
+  const warn = warnerOf(options);
   const ctx = prepare(req);
   warnLayers(ctx, warn);
   const policies = await policiesOf(ctx);

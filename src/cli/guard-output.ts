@@ -1,0 +1,37 @@
+// The last line of defence on stdout and stderr: credentials in URLs and headers are masked, and terminal control
+// sequences from task data are shown escaped instead of acting (a closed pipe is output.ts's `guardPipes`).
+import { maskShown } from '../shared/secrets.js';
+import { colorFor } from './color.js';
+
+// C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
+const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
+
+/** `text` with control characters shown as `\u00NN` (valid inside JSON strings too); with `keepOwn`, wg-policy's own colour and clear sequences stay. */
+export function neutralizeControls(text: string, keepOwn: boolean): string {
+  const escape = (s: string) => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (!keepOwn || !text.includes('\x1b')) return escape(text);
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(OWN_SEQUENCE)) {
+    out += escape(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + escape(text.slice(last));
+}
+
+/**
+ * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized; colour sequences survive only
+ * where colour is on (`--color`, `FORCE_COLOR`, a terminal without `NO_COLOR`).
+ */
+export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    const keepOwn = colorFor(stream, argv, env);
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
+      return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
+    }) as typeof stream.write;
+  }
+}
