@@ -312,7 +312,7 @@ test(
               s.cleanup();
             }
           }
-          const norm = (o: string) => o.replace(/\/tmp\/wgp-[^/"`]+/g, '<root>').replace(/"(id|ts|blob|sha256|policyRevision)":"[^"]*"/g, '');
+          const norm = (o: string) => o.replace(/[^"`\s]*\/wgp-[A-Za-z0-9]+/g, '<root>').replace(/"(id|ts|blob|sha256|policyRevision)":"[^"]*"/g, '');
           expect(norm(outcomes[1])).toBe(norm(outcomes[0]));
         },
       ),
