@@ -6,7 +6,7 @@ import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError, PolicyProblems } from '../shared/errors.js';
 import { cachesOff, FileCache, isRacy, signatureOf, stateOf } from '../shared/file-cache.js';
 import { packageRoot } from '../shared/package-root.js';
-import { listDir, readTextFile } from '../shared/read-file.js';
+import { listDir, readFileBytes, readTextFile } from '../shared/read-file.js';
 import { loadLinearEngine, needsLinearEngine } from '../shared/regex.js';
 import type { Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
@@ -182,7 +182,7 @@ function projectContents(dir: string | undefined): string {
   return projectFiles(dir)
     .map((f) => {
       try {
-        return `${f}\0${createHash('sha256').update(readFileSync(f)).digest('hex')}\n`;
+        return `${f}\0${createHash('sha256').update(readFileBytes(f, { what: 'policy file' })!).digest('hex')}\n`;
       } catch {
         return `${f}\0unreadable\n`;
       }
