@@ -2,6 +2,7 @@
 // CLI's plans, explanations, verdicts and errors; inputs are re-checked before every answer; decisions are recorded.
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { PolicyError } from '../../shared/errors.js';
+import type { CallerInput } from '../../spawn/facts.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 
@@ -13,19 +14,11 @@ export interface ServeFlags extends AuditFlags {
 }
 
 /** One request as sent: `{id, op, task, …flags}`; unknown keys are refused (a typo must not silently change a plan). */
-interface Request {
+interface Request extends CallerInput {
   id: unknown;
   op: 'plan' | 'explain' | 'gate';
   task: string | Record<string, unknown>;
   dir?: string;
-  agentExecutor?: string;
-  defaultModel?: string;
-  promptFile?: string;
-  site?: string;
-  agent?: string;
-  agentId?: string;
-  timeout?: string;
-  role?: string;
   audit?: boolean;
   auditLog?: string;
   env?: Record<string, string>;
