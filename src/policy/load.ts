@@ -182,7 +182,9 @@ function projectContents(dir: string | undefined): string {
   return projectFiles(dir)
     .map((f) => {
       try {
-        return `${f}\0${createHash('sha256').update(readFileBytes(f, { what: 'policy file' })!).digest('hex')}\n`;
+        return `${f}\0${createHash('sha256')
+          .update(readFileBytes(f, { what: 'policy file' })!)
+          .digest('hex')}\n`;
       } catch {
         return `${f}\0unreadable\n`;
       }
