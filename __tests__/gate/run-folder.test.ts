@@ -17,9 +17,10 @@ afterEach(() => {
 const mode = (p: string) => statSync(p).mode & 0o777;
 
 test('the root: $XDG_STATE_HOME (absolute only), else ~/.local/state, else a per-uid folder in tmp', () => {
-  expect(runsRoot({ XDG_STATE_HOME: '/x/state', HOME: '/home/u' })).toBe('/x/state/wg-policy/runs');
-  expect(runsRoot({ XDG_STATE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.local/state/wg-policy/runs');
-  expect(runsRoot({ HOME: '/home/u' })).toBe('/home/u/.local/state/wg-policy/runs');
+  const [state, home] = [path.join(os.tmpdir(), 'state'), path.join(os.tmpdir(), 'home-u')];
+  expect(runsRoot({ XDG_STATE_HOME: state, HOME: home })).toBe(path.join(state, 'wg-policy', 'runs'));
+  expect(runsRoot({ XDG_STATE_HOME: 'relative', HOME: home })).toBe(path.join(home, '.local', 'state', 'wg-policy', 'runs'));
+  expect(runsRoot({ HOME: home })).toBe(path.join(home, '.local', 'state', 'wg-policy', 'runs'));
   expect(runsRoot({})).toBe(path.join(os.tmpdir(), `wg-policy-${process.getuid!()}`, 'runs'));
 });
 
