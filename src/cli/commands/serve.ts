@@ -2,6 +2,7 @@
 // CLI's plans, explanations, verdicts and errors; inputs are re-checked before every answer; decisions are recorded.
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { PolicyError } from '../../shared/errors.js';
+import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
@@ -14,20 +15,13 @@ export interface ServeFlags extends AuditFlags {
 }
 
 /** One request as sent: `{id, op, task, …flags}`; unknown keys are refused (a typo must not silently change a plan). */
-interface Request extends CallerInput {
+interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'fullSmoke' | 'skipSmoke' | 'skipVerify' | 'jobs' | 'base'> {
   id: unknown;
   op: 'plan' | 'explain' | 'gate';
   task: string | Record<string, unknown>;
-  dir?: string;
   audit?: boolean;
   auditLog?: string;
   env?: Record<string, string>;
-  manifest?: string;
-  fullSmoke?: boolean;
-  skipSmoke?: boolean;
-  skipVerify?: boolean;
-  jobs?: number;
-  base?: string;
   junit?: string;
 }
 
