@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { sized } from '../support/stress.js';
 import { buildChild, lines, tempDir } from './helpers.js';
+
+// The give-up bounds of closeAuditLog: short here (the same give-up paths, no 2 s and 5 s waits), the CLI's defaults
+// (2000 ms per transport flush, 5000 ms for HTTP posts in flight) under `npm run stress`.
+const CLOSE = sized({ flushTimeoutMs: 300, httpTimeoutMs: 500 }, {});
+const FLUSH_MS = CLOSE.flushTimeoutMs ?? 2000;
+const HTTP_MS = CLOSE.httpTimeoutMs ?? 5000;
 
 let tmp: ReturnType<typeof tempDir>;
 let child: string;
@@ -19,10 +26,13 @@ function ship(
   log: string,
   transports: unknown,
   pad = 0,
+  close: object = {},
   limitMs = 15_000,
 ): Promise<{ code: number | null; killed: boolean; out: { seq: number; errors: string[]; ms: number } | undefined; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [child, 'ship', log, JSON.stringify(transports), String(pad)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [child, 'ship', log, JSON.stringify(transports), String(pad), JSON.stringify(close)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let killed = false;
@@ -65,17 +75,20 @@ describe('stream transports to a FIFO', () => {
     expect(lines(log)).toHaveLength(1);
   }, 30_000);
 
-  test('a reader that never reads: closing gives up after 2 s with a warning and the process exits', async () => {
+  test(`a reader that never reads: closing gives up after ${FLUSH_MS} ms with a warning and the process exits`, async () => {
     const log = path.join(tmp.dir, 'stuck-reader.jsonl');
     const target = fifo('stuck-reader.fifo');
     // Holds the FIFO open for reading (read-write open never blocks on Linux) and never reads.
     const reader: ChildProcess = spawn('sh', ['-c', 'exec 3<>"$0"; sleep 60', target], { stdio: 'ignore', detached: true });
     try {
       await readerOn(target);
-      const r = await ship(log, [{ type: 'stream', stream: target }], 256 * 1024); // more than a pipe buffer holds
+      const r = await ship(log, [{ type: 'stream', stream: target }], 256 * 1024, CLOSE); // more than a pipe buffer holds
       expect({ code: r.code, killed: r.killed }).toEqual({ code: 0, killed: false });
-      expect(r.out?.errors).toEqual([`audit transport \`stream\` to \`${target}\` did not finish within 2000 ms; records not yet read from it may be lost`]);
-      expect(r.out!.ms).toBeLessThan(8_000);
+      expect(r.out?.errors).toEqual([
+        `audit transport \`stream\` to \`${target}\` did not finish within ${FLUSH_MS} ms; records not yet read from it may be lost`,
+      ]);
+      expect(r.out!.ms).toBeGreaterThanOrEqual(FLUSH_MS - 5); // timers may round down by a millisecond
+      expect(r.out!.ms).toBeLessThan(FLUSH_MS + 6_000);
       expect(JSON.parse(lines(log)[0]).task).toBe('shipped');
     } finally {
       process.kill(-reader.pid!, 'SIGKILL');
@@ -98,15 +111,16 @@ describe('stream transports to a FIFO', () => {
 });
 
 describe('http transports', () => {
-  test('a collector that never answers: the post is given up after 5 s with a warning and the process exits', async () => {
+  test(`a collector that never answers: the post is given up after ${HTTP_MS} ms with a warning and the process exits`, async () => {
     const log = path.join(tmp.dir, 'silent-collector.jsonl');
     const server = http.createServer(() => undefined); // reads the request, never responds
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as { port: number }).port;
-      const r = await ship(log, [{ type: 'http', host: '127.0.0.1', port, path: '/ingest' }]);
+      const r = await ship(log, [{ type: 'http', host: '127.0.0.1', port, path: '/ingest' }], 0, CLOSE);
       expect({ code: r.code, killed: r.killed }).toEqual({ code: 0, killed: false });
-      expect(r.out?.errors).toEqual(['audit transport `http` still had 1 record(s) in flight after 5000 ms']);
+      expect(r.out?.errors).toEqual([`audit transport \`http\` still had 1 record(s) in flight after ${HTTP_MS} ms`]);
+      expect(r.out!.ms).toBeGreaterThanOrEqual(HTTP_MS - 5);
       expect(lines(log)).toHaveLength(1);
     } finally {
       server.closeAllConnections();

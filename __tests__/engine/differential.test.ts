@@ -18,9 +18,12 @@ import type { StageTable } from '../../src/policy/stage.js';
 import { PolicyError } from '../../src/shared/errors.js';
 import { decideSpawn, type SpawnRequest } from '../../src/spawn/plan.js';
 import { sameOutcome } from '../support/canonical.js';
+import { sized } from '../support/stress.js';
 
-// `npm test` compares a 1,000-task bench graph; `npm run differential` (run by CI) the 10,000-task one the bench uses.
-const TASKS = Number(process.env.WG_POLICY_DIFFERENTIAL_TASKS ?? 1_000);
+// `npm test` compares a 150-task bench graph and a fifth of the fuzz runs; `npm run differential` (run by CI) the
+// 10,000-task graph the bench uses and every fuzz run (`runs(n)`: n there, n / 5 in `npm test`).
+const TASKS = Number(process.env.WG_POLICY_DIFFERENTIAL_TASKS ?? 150);
+const runs = (full: number) => sized(full / 5, full);
 let bench: ReturnType<typeof benchProject>;
 beforeAll(() => {
   bench = benchProject(TASKS);
@@ -114,7 +117,7 @@ describe('fuzzed tasks and callers (bundled policies)', () => {
         const req = { task, dir: bench.wgDir, home: bench.home, env: {}, ...caller };
         expect(await spawnBytes(req, 'compiled')).toBe(await spawnBytes(req, 'reference'));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   }, 300_000);
 });
@@ -208,7 +211,7 @@ describe('fuzzed rules and facts', () => {
         );
         expect(fast).toBe(ref);
       }),
-      { numRuns: 1500 },
+      { numRuns: runs(1500) },
     );
   }, 300_000);
 
@@ -220,7 +223,7 @@ describe('fuzzed rules and facts', () => {
         const [ref, fast] = await bothTraces([rule], { x: actual });
         expect(fast).toBe(ref);
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   }, 300_000);
 
@@ -278,14 +281,14 @@ describe('fuzzed value expressions', () => {
         const value = compileExpr(e)(facts, reads);
         expect(sameOutcome.bytes({ value, reads })).toBe(sameOutcome.bytes(resolveValue(e, facts)));
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 
   test('a compiled message renders as renderMessage does', () => {
     fc.assert(
       fc.property(template, factsArb, (t, facts) => expect(compileMessage(t)(facts)).toBe(renderMessage(t, facts))),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });
@@ -336,7 +339,7 @@ describe('fuzzed policy sets', () => {
       fc.asyncProperty(setArb, factsArb, async (set, facts) => {
         expect(await decisionBytes(set, facts, 'compiled')).toBe(await decisionBytes(set, facts, 'reference'));
       }),
-      { numRuns: 800 },
+      { numRuns: runs(800) },
     );
   }, 300_000);
 });

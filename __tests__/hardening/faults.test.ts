@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { BIN, scratch } from '../support/project.js';
 import { expectRefused, run } from '../support/hostile.js';
+import { sized } from '../support/stress.js';
 
 const TASK = { kind: 'task', id: 't1', title: 'a task', status: 'in-progress' };
 const OTHER = { kind: 'task', id: 'o', title: 'another task', status: 'open', description: 'x'.repeat(1500) };
@@ -124,8 +125,11 @@ function expectVerifies(s: { wgDir: string; home: string }): void {
   expect({ code: v.code, out: v.code === 0 ? '' : v.stdout + v.stderr }).toEqual({ code: 0, out: '' });
 }
 
-/** A deterministic spread of kill points (ms) over a CLI run's life: start-up, reading, deciding, writing. */
-const KILL_POINTS = [5, 40, 80, 120, 160, 200, 260, 330, 420, 600];
+/**
+ * A deterministic spread of kill points (ms) over a CLI run's life: start-up, reading, deciding, writing. All ten
+ * under `npm run stress`; four of them, one per phase, in `npm test`.
+ */
+const KILL_POINTS = sized([40, 160, 260, 420], [5, 40, 80, 120, 160, 200, 260, 330, 420, 600]);
 
 describe('kill -9 at any point', () => {
   test('done: graph.jsonl is always the old or the new file; the log always verifies', async () => {
@@ -164,6 +168,9 @@ describe('kill -9 at any point', () => {
   }, 60_000);
 });
 
+/** Plans run one after another while the files change under them (8 under `npm run stress`). */
+const PLANS_WHILE_SWAPPING = sized(4, 8);
+
 describe('files replaced or half-written mid-run', () => {
   test('config.toml and a policy file swapped while plans run: every plan is one of the valid answers or one sentence', async () => {
     const s = project({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
@@ -190,7 +197,7 @@ describe('files replaced or half-written mid-run', () => {
     })();
     const outcomes = new Set<string>();
     try {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < PLANS_WHILE_SWAPPING; i++) {
         const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
           const child = spawn(process.execPath, [BIN, 'plan', 't1', '--dir', s.wgDir, '--no-audit', '-q'], {
             env: { PATH: process.env.PATH, HOME: s.home, NO_COLOR: '1' },
@@ -229,17 +236,27 @@ describe('a lock holder that dies', () => {
       }
     };
     cleanups.push(killHolder);
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the holder holds it (flock -n fails), with no fixed sleep.
+    while (spawnSync('flock', ['-n', lock, 'true']).status === 0) await new Promise((r) => setTimeout(r, 20));
+    let said: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (said = resolve));
     const done = new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [BIN, 'done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], {
         cwd: s.project,
         env: { PATH: process.env.PATH, HOME: s.home, NO_COLOR: '1' },
       });
       let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('exit', (code) => resolve({ code, stderr }));
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (stderr.includes('waiting for graph.lock')) said();
+      });
+      child.on('exit', (code) => {
+        said();
+        resolve({ code, stderr });
+      });
     });
-    await new Promise((r) => setTimeout(r, 1200));
+    // The holder dies only once done has said it is waiting for the lock (or has exited, which fails below).
+    await waiting;
     killHolder();
     const r = await done;
     expect(r.code).toBe(0);

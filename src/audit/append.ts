@@ -24,6 +24,11 @@ export type AppendOptions = Partial<Pick<AuditConfig, 'transports' | 'replaceDef
 };
 
 type Shipping = typeof import('./log.js');
+/**
+ * Options of `closeAuditLog`: how long it waits for each extra transport to flush (default 2000 ms) and for HTTP posts
+ * in flight (default 5000 ms) before it gives up on them with a warning. The defaults are what the CLI uses.
+ */
+export type CloseOptions = { flushTimeoutMs?: number; httpTimeoutMs?: number };
 /** The winston side, once a record had extra transports to go to. */
 let shipping: Shipping | undefined;
 const chains = new Map<string, ChainFile>();
@@ -117,11 +122,12 @@ function chainHead(logPath: string, chain: ChainFile | undefined): ChainHead | u
 
 /**
  * Waits for pending appends, then (if any record went to extra transports) ends them: each gets at most 2 s to finish
- * (HTTP posts in flight: 5 s). Await it before the process exits. Returns transport failures seen since the last call.
+ * (HTTP posts in flight: 5 s; `options` changes either). Await it before the process exits. Returns transport failures
+ * seen since the last call.
  */
-export async function closeAuditLog(): Promise<string[]> {
+export async function closeAuditLog(options: CloseOptions = {}): Promise<string[]> {
   while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   chains.clear();
   const failures = headFailures.splice(0);
-  return [...failures, ...(shipping ? await shipping.closeSinks() : [])];
+  return [...failures, ...(shipping ? await shipping.closeSinks({ flushMs: options.flushTimeoutMs, httpMs: options.httpTimeoutMs }) : [])];
 }

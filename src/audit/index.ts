@@ -1,5 +1,5 @@
 // The decision log's public API (`wg-policy/audit`): append (masked, chained, locked), verify, query, configure, record.
-export { appendDecision, closeAuditLog, type AppendOptions } from './append.js';
+export { appendDecision, closeAuditLog, type AppendOptions, type CloseOptions } from './append.js';
 export { createDiagnostics, type Diagnostics } from './diagnostics.js';
 export {
   canonicalJson,

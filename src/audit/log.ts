@@ -12,9 +12,12 @@ import type { AuditRecord } from './event.js';
 
 const MESSAGE = Symbol.for('message'); // winston's (triple-beam's) key for the formatted line
 const LINE = Symbol('wg-policy.audit-line');
-const HTTP_DRAIN_MS = 5_000;
-// INVARIANT: closeSinks never waits longer than this for a transport to flush; then it lets go of it.
+// INVARIANT: closeSinks never waits longer than its bounds (these by default) for a transport; then it lets go of it.
 const CLOSE_TIMEOUT_MS = 2_000;
+const HTTP_DRAIN_MS = 5_000;
+
+/** How long closing waits for each transport to flush (`flushMs`, default 2 s) and for HTTP posts in flight (`httpMs`, default 5 s). */
+export type CloseBounds = { flushMs?: number; httpMs?: number };
 
 type Info = Record<string | symbol, unknown>;
 
@@ -143,37 +146,37 @@ function defined<T extends object>(options: T): T {
 
 /**
  * Ends every sink's logger and awaits winston's 'finish' and each stream target's flush (up to 2 s each) and in-flight
- * HTTP posts (up to 5 s), then lets go of every stream, socket and agent it opened. Returns transport failures (and
+ * HTTP posts (up to 5 s; `bounds` changes either), then lets go of every stream, socket and agent it opened. Returns transport failures (and
  * transports that did not finish) seen since the last call.
  */
-export async function closeSinks(): Promise<string[]> {
+export async function closeSinks(bounds: CloseBounds = {}): Promise<string[]> {
   const open = [...sinks.values()];
   sinks.clear();
-  await Promise.all(open.map(closeSink));
+  const flushMs = bounds.flushMs ?? CLOSE_TIMEOUT_MS;
+  const httpMs = bounds.httpMs ?? HTTP_DRAIN_MS;
+  await Promise.all(open.map((sink) => closeSink(sink, flushMs, httpMs)));
   return transportErrors.splice(0);
 }
 
-async function closeSink(sink: Sink): Promise<void> {
+async function closeSink(sink: Sink, flushMs: number, httpMs: number): Promise<void> {
   const ended = await within(
     new Promise<void>((resolve) => {
       sink.logger.once('finish', () => resolve());
       sink.logger.end();
     }),
-    CLOSE_TIMEOUT_MS,
+    flushMs,
   );
-  if (!ended) transportErrors.push(`the decision log's transports did not finish within ${CLOSE_TIMEOUT_MS} ms`);
+  if (!ended) transportErrors.push(`the decision log's transports did not finish within ${flushMs} ms`);
   if (sink.http.pending > 0) {
-    const drained = await within(new Promise<void>((resolve) => sink.http.idle.add(resolve)), HTTP_DRAIN_MS);
-    if (!drained) transportErrors.push(`audit transport \`http\` still had ${sink.http.pending} record(s) in flight after ${HTTP_DRAIN_MS} ms`);
+    const drained = await within(new Promise<void>((resolve) => sink.http.idle.add(resolve)), httpMs);
+    if (!drained) transportErrors.push(`audit transport \`http\` still had ${sink.http.pending} record(s) in flight after ${httpMs} ms`);
   }
   for (const agent of sink.owned.agents) agent.destroy();
   await Promise.all(
     sink.owned.streams.map(async ({ target, stream }) => {
-      const flushed = await within(new Promise<void>((resolve) => stream.end(() => resolve())), CLOSE_TIMEOUT_MS);
+      const flushed = await within(new Promise<void>((resolve) => stream.end(() => resolve())), flushMs);
       if (!flushed)
-        transportErrors.push(
-          `audit transport \`stream\` to \`${target}\` did not finish within ${CLOSE_TIMEOUT_MS} ms; records not yet read from it may be lost`,
-        );
+        transportErrors.push(`audit transport \`stream\` to \`${target}\` did not finish within ${flushMs} ms; records not yet read from it may be lost`);
       stream.destroy();
     }),
   );
