@@ -2,12 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { sealRecord, writeHead } from '../../src/audit/chain.js';
 import type { AuditRecord, ChainHead, Decision } from '../../src/audit/event.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
+import { bundledChild } from '../support/bundle.js';
 
 /** A fresh temp dir, removed by the returned cleanup. */
 export function tempDir(prefix = 'wg-audit-'): { dir: string; cleanup(): void } {
@@ -78,21 +75,9 @@ export function syntheticBody(seq: number, extra: Partial<AuditRecord> = {}): Om
   };
 }
 
-/** Bundles the child script (src/audit + deps) into `dir/child.mjs` with esbuild and returns its path. */
-export async function buildChild(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'child.mjs');
-  await build({
-    entryPoints: [path.join(here, 'fixtures', 'child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
-    // winston is CommonJS: give the ESM bundle a real `require` for node built-ins.
-    banner: { js: "import { createRequire as __wgCreateRequire } from 'node:module'; const require = __wgCreateRequire(import.meta.url);" },
-  });
-  return outfile;
+/** The child script (src/audit and its dependencies, bundled; rebuilt only when one of them changes): its path. */
+export function buildChild(): Promise<string> {
+  return bundledChild('__tests__/audit/fixtures/child.ts', 'audit-child');
 }
 
 /** Lines of a file (without the trailing empty one). */

@@ -17,7 +17,7 @@ let tmp: ReturnType<typeof tempDir>;
 let child: string;
 beforeAll(async () => {
   tmp = tempDir();
-  child = await buildChild(tmp.dir);
+  child = await buildChild();
 });
 afterAll(() => tmp.cleanup());
 

@@ -16,7 +16,7 @@ let child: string;
 let log: string;
 beforeAll(async () => {
   tmp = tempDir();
-  child = await buildChild(tmp.dir);
+  child = await buildChild();
   log = path.join(tmp.dir, 'big.jsonl');
   const pad = 'x'.repeat(1900);
   writeSyntheticLog(log, RECORDS, (seq) => syntheticBody(seq, { result: { n: seq, pad } }));

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { verifyLog } from '../../src/audit/chain.js';
 import { withWriterLock } from '../../src/audit/writer-lock.js';
+import { sized } from '../support/stress.js';
 import { buildChild, lines, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let child: string;
 beforeAll(async () => {
   tmp = tempDir();
-  child = await buildChild(tmp.dir);
+  child = await buildChild();
 });
 afterAll(() => tmp.cleanup());
 
@@ -115,6 +116,10 @@ describe('withWriterLock', () => {
   });
 });
 
+// Appends per writer (and records seen before one is killed): small in `npm test`, full under `npm run stress`.
+const KILLED_RUN = sized({ each: 60, killAt: 20 }, { each: 150, killAt: 40 });
+const RACERS = sized({ writers: 4, each: 10 }, { writers: 8, each: 40 });
+
 describe('many writers and a dead one', () => {
   /** Runs the child bundle; resolves with its exit code. */
   const run = (args: string[]) => {
@@ -124,17 +129,17 @@ describe('many writers and a dead one', () => {
 
   test('4 writers, one killed mid-run: the others finish, nothing is torn, the chain verifies', async () => {
     const log = path.join(tmp.dir, 'killed', 'policy-audit.jsonl');
-    const writers = Array.from({ length: 4 }, (_, w) => run(['append', log, '150', String(w)]));
-    while (!fs.existsSync(log) || lines(log).length < 40) await sleep(10);
+    const writers = Array.from({ length: 4 }, (_, w) => run(['append', log, String(KILLED_RUN.each), String(w)]));
+    while (!fs.existsSync(log) || lines(log).length < KILLED_RUN.killAt) await sleep(10);
     writers[0].p.kill('SIGKILL');
     const codes = await Promise.all(writers.map((w) => w.done));
     expect(codes.slice(1)).toEqual([0, 0, 0]);
     const records = lines(log).map((l) => JSON.parse(l));
-    expect(records.filter((r) => r.actor !== 'worker-0')).toHaveLength(450);
+    expect(records.filter((r) => r.actor !== 'worker-0')).toHaveLength(3 * KILLED_RUN.each);
     expect(await verifyLog(log)).toEqual({ ok: true, records: records.length });
   }, 120_000);
 
-  test("a dead writer's lock left behind does not stop 8 writers racing to break it", async () => {
+  test(`a dead writer's lock left behind does not stop ${RACERS.writers} writers racing to break it`, async () => {
     const log = path.join(tmp.dir, 'raced', 'policy-audit.jsonl');
     fs.mkdirSync(path.dirname(log), { recursive: true });
     const dead = run(['append', path.join(tmp.dir, 'unused.jsonl'), '0', 'x']);
@@ -149,8 +154,8 @@ describe('many writers and a dead one', () => {
         host: os.hostname(),
       }),
     );
-    const codes = await Promise.all(Array.from({ length: 8 }, (_, w) => run(['append', log, '40', String(w)]).done));
-    expect(codes).toEqual(Array(8).fill(0));
-    expect(await verifyLog(log)).toEqual({ ok: true, records: 320 });
+    const codes = await Promise.all(Array.from({ length: RACERS.writers }, (_, w) => run(['append', log, String(RACERS.each), String(w)]).done));
+    expect(codes).toEqual(Array(RACERS.writers).fill(0));
+    expect(await verifyLog(log)).toEqual({ ok: true, records: RACERS.writers * RACERS.each });
   }, 120_000);
 });
