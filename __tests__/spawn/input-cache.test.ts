@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { PolicyError } from '../../src/shared/errors.js';
 import { decideSpawn } from '../../src/spawn/plan.js';
-import { cli, scratch } from '../support/project.js';
+import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
+import { scratch } from '../support/project.js';
 
 let s: ReturnType<typeof scratch>;
 const TASKS = [
@@ -29,9 +30,17 @@ beforeAll(() => {
   });
   writeFileSync(join(s.wgDir, 'graph.jsonl'), TASKS.map((t) => `${JSON.stringify(t)}\n`).join(''));
 });
-afterAll(() => s.cleanup());
+afterAll(() => {
+  stopCorpusCli();
+  s.cleanup();
+});
 
-/** Every task as this (warm) process plans it, and as a fresh `plan --all` with every cache off prints it. */
+let round = 0;
+
+/**
+ * Every task as this (warm) process plans it, and as a fresh `plan --all` with every cache off prints it (the built CLI
+ * run from the top in the long-lived CLI host, every SAMPLE-th round as its own process: see cli-host.ts).
+ */
 async function both(): Promise<[string[], string[]]> {
   const warm: string[] = [];
   for (const { id } of TASKS) {
@@ -41,7 +50,7 @@ async function both(): Promise<[string[], string[]]> {
     );
     warm.push(JSON.stringify(line));
   }
-  const r = cli(['plan', '--all', '--dir', s.wgDir, '-q'], { home: s.home, env: { WG_POLICY_NO_CACHE: '1' } });
+  const r = await corpusCli(++round, ['plan', '--all', '--dir', s.wgDir, '-q'], { home: s.home, env: { WG_POLICY_NO_CACHE: '1' } });
   return [warm, r.stdout.trim().split('\n')];
 }
 
