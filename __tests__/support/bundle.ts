@@ -4,7 +4,6 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CACHE = path.join(ROOT, 'node_modules', '.cache', 'wg-policy-tests');
@@ -56,6 +55,7 @@ async function bundle(entry: string, name: string): Promise<string> {
   if (fresh(outfile, stamp)) return outfile;
   fs.mkdirSync(CACHE, { recursive: true });
   const own = `${outfile}.${process.pid}.tmp`;
+  const { build } = await import('esbuild'); // only when a bundle is (re)built: a cached run never loads esbuild
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: [entry],
