@@ -75,9 +75,12 @@ export function syntheticBody(seq: number, extra: Partial<AuditRecord> = {}): Om
   };
 }
 
+let child: Promise<string> | undefined;
+
 /** The child script (src/audit and its dependencies, bundled; rebuilt only when one of them changes): its path. */
 export function buildChild(): Promise<string> {
-  return bundledChild('__tests__/audit/fixtures/child.ts', 'audit-child');
+  child ??= bundledChild('__tests__/audit/fixtures/child.ts', 'audit-child');
+  return child;
 }
 
 /** Lines of a file (without the trailing empty one). */

@@ -3,9 +3,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { verifyLog } from '../../src/audit/chain.js';
+import { headPathFor, logFilesInOrder } from '../../src/audit/files.js';
 import { BIN, scratch } from '../support/project.js';
 import { expectRefused, run } from '../support/hostile.js';
-import { sized } from '../support/stress.js';
+import { sized, STRESS } from '../support/stress.js';
 
 const TASK = { kind: 'task', id: 't1', title: 'a task', status: 'in-progress' };
 const OTHER = { kind: 'task', id: 'o', title: 'another task', status: 'open', description: 'x'.repeat(1500) };
@@ -126,6 +128,17 @@ function expectVerifies(s: { wgDir: string; home: string }): void {
 }
 
 /**
+ * After each kill: the chain verifies. `npm test` checks it in process, as `audit verify` does (verifyLog over the log's
+ * files and its head); `npm run stress` runs `audit verify` itself every time. Each sweep ends with a real `audit verify`.
+ */
+async function expectVerifiesAfterKill(s: { wgDir: string; home: string }): Promise<void> {
+  if (STRESS) return expectVerifies(s);
+  const log = join(s.wgDir, 'policy-audit.jsonl');
+  const r = await verifyLog(logFilesInOrder(log), { head: headPathFor(log) });
+  expect({ ok: r.ok, problem: r.problem }).toEqual({ ok: true, problem: undefined });
+}
+
+/**
  * A deterministic spread of kill points (ms) over a CLI run's life: start-up, reading, deciding, writing. All ten
  * under `npm run stress`; four of them, one per phase, in `npm test`.
  */
@@ -148,7 +161,7 @@ describe('kill -9 at any point', () => {
         expect(JSON.parse(lines[1])).toMatchObject({ id: 't1', status: 'done' });
         expect(lines).toHaveLength(old.split('\n').length);
       }
-      if (existsSync(join(s.wgDir, 'policy-audit.jsonl'))) expectVerifies(s);
+      if (existsSync(join(s.wgDir, 'policy-audit.jsonl'))) await expectVerifiesAfterKill(s);
     }
     // The last run is never killed: it completes and chains onto whatever the killed runs left.
     writeFileSync(graph, old);
@@ -161,7 +174,7 @@ describe('kill -9 at any point', () => {
     const s = project();
     for (const ms of KILL_POINTS) {
       await killAfter(['plan', 't1', '--dir', s.wgDir, '-q'], ms, { home: s.home, cwd: s.project });
-      if (existsSync(join(s.wgDir, 'policy-audit.jsonl'))) expectVerifies(s);
+      if (existsSync(join(s.wgDir, 'policy-audit.jsonl'))) await expectVerifiesAfterKill(s);
     }
     expect(run(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).code).toBe(0);
     expectVerifies(s);

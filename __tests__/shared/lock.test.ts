@@ -51,7 +51,7 @@ describe('withFileLock', () => {
 
   test('gives up after the timeout while another process holds it', async () => {
     const holder = spawn('flock', [lock, 'sleep', '3'], { stdio: 'ignore', detached: true });
-    await sleep(200);
+    while (freeForOthers()) await sleep(20); // until the holder holds it (no fixed sleep)
     const timedOut = withFileLock(lock, () => 'never', { timeoutMs: 1000 });
     await expect(timedOut).rejects.toMatchObject({ code: 'lock-failed', message: expect.stringContaining('still locked') });
     await expect(timedOut).rejects.not.toMatchObject({ help: expect.stringContaining('flock(1)') });

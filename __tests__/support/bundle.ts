@@ -33,27 +33,16 @@ function fresh(outfile: string, stamp: string): boolean {
   }
 }
 
-const building = new Map<string, Promise<string>>();
-
 /**
- * Bundles `entry` (relative to the project root) with its dependencies into `<cache>/<name>.mjs` and returns its path;
- * reuses the last bundle while none of its inputs changed. Parallel workers may build it at once: each writes its own
- * file and renames it into place, so a reader never sees half a bundle.
+ * Bundles `entry` (a path relative to the project root, or absolute) with its dependencies into `<cache>/<name>.mjs` and
+ * returns its path; reuses the last bundle while none of its inputs changed. Parallel workers may build it at once:
+ * each writes its own file and renames it into place, so a reader never sees half a bundle.
  */
-export function bundledChild(entry: string, name: string): Promise<string> {
-  let pending = building.get(name);
-  if (!pending) {
-    pending = bundle(entry, name);
-    building.set(name, pending);
-  }
-  return pending;
-}
-
-async function bundle(entry: string, name: string): Promise<string> {
-  const outfile = path.join(CACHE, `${name}.mjs`);
-  const stamp = path.join(CACHE, `${name}.inputs.json`);
+export async function bundledChild(entry: string, name: string, cache: string = CACHE): Promise<string> {
+  const outfile = path.join(cache, `${name}.mjs`);
+  const stamp = path.join(cache, `${name}.inputs.json`);
   if (fresh(outfile, stamp)) return outfile;
-  fs.mkdirSync(CACHE, { recursive: true });
+  fs.mkdirSync(cache, { recursive: true });
   const own = `${outfile}.${process.pid}.tmp`;
   const { build } = await import('esbuild'); // only when a bundle is (re)built: a cached run never loads esbuild
   const result = await build({
