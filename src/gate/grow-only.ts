@@ -36,8 +36,8 @@ export interface CompareOptions {
   /** `--base` was given: an unusable base is bad input instead of a note. */
   explicit: boolean;
   git?: GitRunner;
-  /** A repository already resolved by the caller: its top and what `base` names there (saves two git calls). */
-  known?: { top: string; sha: string | null };
+  /** The repository of `repoDir` as the caller resolved it: its top (null: outside git) and what `base` names there (saves git calls). */
+  known?: { top: string | null; sha: string | null };
   /** A path for messages (cwd-relative when inside it). */
   shown?: (p: string) => string;
 }
@@ -64,7 +64,8 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
   const repos = new Map<string, Repo | null>();
-  if (o.known) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
+  if (o.known?.top) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
+  else if (o.known) repos.set(o.repoDir, null);
   const repoOf = (dir: string): Repo | null => {
     if (repos.has(dir)) return repos.get(dir)!;
     const known = [...repos.values()].find((r) => r && within(r.top, real(dir)));
