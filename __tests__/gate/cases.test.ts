@@ -55,12 +55,13 @@ function checkGraph(c: GateCase, s: GateCaseProject, say: string | null): void {
   }
 }
 
+// The library half runs each timeout_seconds in half the time (the runner's test knob); the CLI half in real seconds.
 describe('gate cases (library)', () => {
   test.each(gateCases)('%s', async (_name, raw) => {
     const c = usable(raw);
     const s = projects.setup(c);
     try {
-      const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300 }, ...c.args };
+      const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300, timeoutScaleMs: 500 }, ...c.args };
       const run = c.command === 'done' ? completeTask(req) : decideDone(req).then((verdict) => ({ verdict, say: null }));
       if (c.want_error)
         expectLibraryError(
