@@ -1,6 +1,6 @@
 // The gate case format (policy tests and this project's own YAML cases): a scratch project with a graph, a manifest and
 // its scripts, a git base, and what the verdict must say.
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Verdict } from '../gate/verdict.js';
@@ -168,8 +168,8 @@ export function setupGateCase(c: GateCase): GateCaseProject {
 }
 
 /**
- * Case projects for a test run: each distinct case is built once (a template) and every `setup` gets its own copy
- * (git history included), so the library and CLI runs of a case, or its two evaluators, cost one build.
+ * Case projects for a test run: each distinct case is built once (a template) and every `setup` gets its own copy of
+ * its files, sharing its git repository, so the library and CLI runs of a case, or its two evaluators, cost one build.
  * `cleanup()` removes the templates; each copy's own `cleanup()` removes the copy.
  */
 export function gateCaseProjects(): { setup(c: GateCase): GateCaseProject; cleanup(): void } {
@@ -180,7 +180,10 @@ export function gateCaseProjects(): { setup(c: GateCase): GateCaseProject; clean
       const template = templates.get(key) ?? setupGateCase(c);
       templates.set(key, template);
       const s = scratchProject('wgp-case-');
-      cpSync(template.root, s.root, { recursive: true });
+      const gitDir = join(template.project, '.git');
+      cpSync(template.root, s.root, { recursive: true, filter: (from) => from !== gitDir });
+      // The copy shares the template's repository (read-only to the gate): a `.git` file, as a linked work tree has.
+      if (existsSync(gitDir)) writeFileSync(join(s.project, '.git'), `gitdir: ${gitDir}\n`);
       return withCaseFields(s, c);
     },
     cleanup() {
