@@ -61,7 +61,15 @@ describe('gate cases (library)', () => {
     const c = usable(raw);
     const s = projects.setup(c);
     try {
-      const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300, timeoutScaleMs: 500 }, ...c.args };
+      const req = {
+        taskId: s.taskId,
+        dir: s.wgDir,
+        cwd: s.project,
+        env: s.env,
+        jobs: c.args?.jobs ?? 2,
+        run: { graceMs: 300, timeoutScaleMs: 500 },
+        ...c.args,
+      };
       const run = c.command === 'done' ? completeTask(req) : decideDone(req).then((verdict) => ({ verdict, say: null }));
       if (c.want_error)
         expectLibraryError(

@@ -24,7 +24,14 @@ test('each commit holds the whole tree on its branch (a new branch starts at the
   const base = snapshot(dir);
   rmSync(path.join(dir, 'README'));
   write('a/new', 'x\n');
-  commitHistory(dir, [{ branch: 'main', message: 'base', files: base }, { branch: 'agent', message: 'work', files: snapshot(dir) }], 'agent');
+  commitHistory(
+    dir,
+    [
+      { branch: 'main', message: 'base', files: base },
+      { branch: 'agent', message: 'work', files: snapshot(dir) },
+    ],
+    'agent',
+  );
   expect(git('symbolic-ref', 'HEAD')).toBe('refs/heads/agent');
   expect(git('log', '--format=%s', 'agent')).toBe('work\nbase');
   expect(git('rev-parse', 'main')).toBe(git('rev-parse', 'agent~1'));
