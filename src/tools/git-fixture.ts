@@ -43,7 +43,8 @@ function git(cwd: string, args: string[], input?: Buffer): void {
 
 /**
  * Makes `dir` a git repository whose history is `commits`, in order, each on its branch (a branch's first commit
- * starts from the one before it), with HEAD on `head` (a new branch at the last commit when none of them is on it). The work tree is left as it is; no index is written.
+ * starts from the one before it), with HEAD on `head` (a new branch at the last commit when none of them is on it).
+ * The work tree is left as it is; no index is written (the gate reads commits, never the index).
  */
 export function commitHistory(dir: string, commits: readonly FixtureCommit[], head: string): void {
   git(dir, ['init', '-q', '--template=', `--initial-branch=${head}`]);
