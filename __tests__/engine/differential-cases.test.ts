@@ -3,13 +3,13 @@
 // the same plan, refusal, explanation, record, verdict and warnings through both evaluators.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import type { EvaluatorName } from '../../src/engine/decide.js';
 import { decideGate } from '../../src/gate/decide.js';
 import { PolicyError } from '../../src/shared/errors.js';
 import { decideSpawn, type SpawnRequest } from '../../src/spawn/plan.js';
-import { setupGateCase, type GateCase } from '../../src/tools/gate-case.js';
+import { gateCaseProjects, type GateCase } from '../../src/tools/gate-case.js';
 import { ROOT, scratch } from '../support/project.js';
 
 type Raw = Record<string, unknown> & { note: string };
@@ -83,10 +83,13 @@ describe('the bundled policy test suite (policies/tests)', () => {
     }
   });
 
+  // Both evaluators judge copies of one project: the same files and the same git history.
+  const projects = gateCaseProjects();
+  afterAll(() => projects.cleanup());
   test.each(gate.map((x) => [x.name, x.c] as const))('%s', async (_name, raw) => {
     const c = raw as unknown as GateCase;
     const run = async (evaluator: EvaluatorName) => {
-      const s = setupGateCase(c);
+      const s = projects.setup(c);
       try {
         const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: 2, ...c.args, logDir: join(s.root, 'runs'), evaluator };
         const { verdict, decision } = await decideGate(req);

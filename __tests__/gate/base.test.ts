@@ -1,9 +1,10 @@
 // The default base: the merge-base with the integration branch, so an agent's own commit is never its own base.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chooseBase } from '../../src/gate/base.js';
+import { runGit, type GitRunner } from '../../src/shared/git.js';
 
 let dir: string;
 beforeEach(() => {
@@ -95,4 +96,27 @@ test('an explicit --base is used as given; one that is not an ancestor of the de
   expect(moved).toMatchObject({ rev: 'HEAD', explicit: true, isHead: true });
   expect(moved.moved).toBe(`\`--base HEAD\` is not an ancestor of the merge-base of HEAD and main (${base.slice(0, 7)}), so it accepts commits made since`);
   expect(chooseBase({ repoDir: dir, explicit: 'no-such-rev' })).toMatchObject({ sha: null });
+});
+
+/** The real git, with the commands it was asked to run (each one a process the gate waits for). */
+function counted(): { git: GitRunner; commands: string[] } {
+  const commands: string[] = [];
+  return { commands, git: (args, cwd) => (commands.push(args[0]), runGit(args, cwd)) };
+}
+
+test('git calls: one outside git and before the first commit, two on the integration branch’s tip, three on a branch', () => {
+  const at = (expectTop: string | null) => {
+    const c = counted();
+    expect(chooseBase({ repoDir: dir, git: c.git }).top).toBe(expectTop);
+    return c.commands;
+  };
+  expect(at(null)).toEqual(['rev-parse']);
+  git('init', '-q');
+  const top = realpathSync(dir);
+  expect(at(top)).toEqual(['rev-parse']);
+  commit('one');
+  expect(at(top)).toEqual(['rev-parse', 'for-each-ref']);
+  git('checkout', '-q', '-b', 'agent');
+  commit('two');
+  expect(at(top)).toEqual(['rev-parse', 'for-each-ref', 'merge-base']);
 });

@@ -3,13 +3,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideDone, type Verdict } from '../../src/gate/decide.js';
 import { completeTask } from '../../src/gate/done.js';
-import { GateCaseSchema, setupGateCase, verdictMismatches, type GateCase } from '../../src/tools/gate-case.js';
+import { gateCaseProjects, GateCaseSchema, verdictMismatches, type GateCase, type GateCaseProject } from '../../src/tools/gate-case.js';
 import { expectCliError, expectLibraryError, loadCases, usable } from '../support/cases.js';
 import { ROOT } from '../support/project.js';
 import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
 
 const dir = join(ROOT, '__tests__', 'cases', 'gate');
 export const gateCases = loadCases(dir, GateCaseSchema);
+// Each case's project is built once and copied for its library run and its CLI run.
+const projects = gateCaseProjects();
+afterAll(() => projects.cleanup());
 
 /** Checks a verdict against the case; `stderr` is the CLI's, empty for the library. */
 export function checkVerdict(c: GateCase, v: Verdict, stderr: string | null): void {
@@ -24,7 +27,7 @@ export function checkVerdict(c: GateCase, v: Verdict, stderr: string | null): vo
 }
 
 /** What `done` left in graph.jsonl: `task_after`, `log_last`, `graph_unchanged`. */
-function checkGraph(c: GateCase, s: ReturnType<typeof setupGateCase>, say: string | null): void {
+function checkGraph(c: GateCase, s: GateCaseProject, say: string | null): void {
   const w = c.want!;
   const text = readFileSync(s.graph, 'utf8');
   if (c.command !== 'done') {
@@ -52,12 +55,21 @@ function checkGraph(c: GateCase, s: ReturnType<typeof setupGateCase>, say: strin
   }
 }
 
+// The library half runs each timeout_seconds in half the time (the runner's test knob); the CLI half in real seconds.
 describe('gate cases (library)', () => {
   test.each(gateCases)('%s', async (_name, raw) => {
     const c = usable(raw);
-    const s = setupGateCase(c);
+    const s = projects.setup(c);
     try {
-      const req = { taskId: s.taskId, dir: s.wgDir, cwd: s.project, env: s.env, jobs: c.args?.jobs ?? 2, run: { graceMs: 300 }, ...c.args };
+      const req = {
+        taskId: s.taskId,
+        dir: s.wgDir,
+        cwd: s.project,
+        env: s.env,
+        jobs: c.args?.jobs ?? 2,
+        run: { graceMs: 300, timeoutScaleMs: 500 },
+        ...c.args,
+      };
       const run = c.command === 'done' ? completeTask(req) : decideDone(req).then((verdict) => ({ verdict, say: null }));
       if (c.want_error)
         expectLibraryError(
@@ -82,7 +94,7 @@ describe('gate cases (CLI)', () => {
   afterAll(stopCorpusCli);
   test.each(gateCases.map((x, i) => [...x, i] as const))('%s', async (_name, raw, index) => {
     const c = usable(raw);
-    const s = setupGateCase(c);
+    const s = projects.setup(c);
     try {
       const args = [c.command ?? 'gate', s.taskId, '--dir', s.wgDir, '--json', '--jobs', String(c.args?.jobs ?? 2)];
       if (c.args?.skipSmoke) args.push('--skip-smoke');

@@ -22,12 +22,12 @@ function project(bodies: Record<string, string>, owners = ['t1']) {
 }
 
 const MIXED = {
-  slow_pass: 'sleep 0.4; exit 0',
+  slow_pass: 'sleep 0.3; exit 0',
   quick_fail: 'echo broke >&2; exit 5',
   skipper: 'echo "no key" >&2; exit 77',
   gone: '<missing>',
   hangs: 'sleep 30',
-  mid_pass: 'sleep 0.2',
+  mid_pass: 'sleep 0.1',
 };
 
 /** The parts of a verdict that must not depend on scheduling. */
@@ -36,9 +36,11 @@ const stable = ({ elapsedMs: _e, runMs: _r, ...v }: Verdict) => ({
   results: v.results.map(({ durationMs: _d, logFile: _l, ...r }: ScenarioResult) => r),
 });
 
+// Every timeout_seconds = 2 lasts 2 × 500 ms here (the runner's test knob; the verdict still says 2s): `hangs` times out,
+// the others end well before.
 test('parallel and serial runs give the same verdict, results in manifest order', async () => {
   const p = project(MIXED);
-  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, run: { graceMs: 200 } };
+  const base = { taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, run: { graceMs: 200, timeoutScaleMs: 500 } };
   const serial = await decideDone({ ...base, jobs: 1 });
   const parallel = await decideDone({ ...base, jobs: 6 });
   expect(stable(parallel)).toEqual(stable(serial));

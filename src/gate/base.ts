@@ -1,5 +1,5 @@
 // The base revision the gate compares with: `--base`, else the merge-base of HEAD with the branch the project integrates into.
-import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
+import { runGit, type GitRunner } from '../shared/git.js';
 
 /** Branches tried, in order, when `refs/remotes/origin/HEAD` names none: remote-tracking first, so local commits never count. */
 export const INTEGRATION_BRANCHES: readonly string[] = ['origin/main', 'origin/master', 'main', 'master'];
@@ -32,20 +32,29 @@ function whereAmI(git: GitRunner, dir: string): { top: string | null; head: stri
   const r = git(['rev-parse', '--show-toplevel', 'HEAD', '--abbrev-ref', 'HEAD', '--'], dir);
   const [top, head, current] = r.stdout.split('\n');
   if (r.status === 0 && top && head && current) return { top, head, current };
-  return { top: gitToplevel(dir, git), head: null, current: null }; // outside git, or no commit yet
+  // Before the first commit git prints the top and then fails on HEAD; outside git it prints nothing.
+  return { top: r.status === 128 && top ? top : null, head: null, current: null };
 }
 
-/** The branch the project integrates into: what `origin/HEAD` points at, else the first of {@link INTEGRATION_BRANCHES} that exists. */
-function integrationBranch(git: GitRunner, dir: string): string | null {
+/** The branch the project integrates into (what `origin/HEAD` points at, else the first of {@link INTEGRATION_BRANCHES} that exists) and its commit. */
+function integrationBranch(git: GitRunner, dir: string): { branch: string; sha: string } | null {
   const refs = ['refs/remotes/origin/HEAD', ...INTEGRATION_BRANCHES.map((b) => (b.startsWith('origin/') ? `refs/remotes/${b}` : `refs/heads/${b}`))];
-  const r = git(['for-each-ref', '--format=%(refname)%00%(symref)', ...refs], dir);
+  const r = git(['for-each-ref', '--format=%(refname)%00%(symref)%00%(objectname)', ...refs], dir);
   if (r.status !== 0) return null;
-  const found = new Map(r.stdout.split('\n').flatMap((l) => (l ? [l.split('\0') as [string, string]] : [])));
+  const found = new Map(
+    r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [ref, symref, sha] = l.split('\0');
+        return [ref, { symref, sha }] as const;
+      }),
+  );
   const short = (ref: string) => ref.replace(/^refs\/(heads|remotes)\//, '');
   const head = found.get('refs/remotes/origin/HEAD');
-  if (head) return short(head);
+  if (head?.symref) return { branch: short(head.symref), sha: head.sha };
   const ref = refs.slice(1).find((x) => found.has(x));
-  return ref ? short(ref) : null;
+  return ref ? { branch: short(ref), sha: found.get(ref)!.sha } : null;
 }
 
 /**
@@ -58,9 +67,11 @@ function defaultBase(
   at: { head: string; current: string },
 ): { sha: string; head: string; branch: string | null; follows: boolean } {
   const { head } = at;
-  const branch = integrationBranch(git, dir);
-  if (!branch) return { sha: head, head, branch: null, follows: true };
-  const mb = git(['merge-base', 'HEAD', branch], dir);
+  const integration = integrationBranch(git, dir);
+  if (!integration) return { sha: head, head, branch: null, follows: true };
+  const { branch } = integration;
+  // The merge-base of a commit with itself is that commit: no git call when HEAD is the integration branch's tip.
+  const mb = integration.sha === head ? { status: 0, stdout: head } : git(['merge-base', 'HEAD', branch], dir);
   const sha = mb.status === 0 ? mb.stdout.trim() : '';
   if (!sha) return { sha: head, head, branch: null, follows: true };
   return { sha, head, branch, follows: at.current === branch };

@@ -36,8 +36,8 @@ export interface CompareOptions {
   /** `--base` was given: an unusable base is bad input instead of a note. */
   explicit: boolean;
   git?: GitRunner;
-  /** A repository already resolved by the caller: its top and what `base` names there (saves two git calls). */
-  known?: { top: string; sha: string | null };
+  /** The repository of `repoDir` as the caller resolved it: its top (null: outside git) and what `base` names there (saves git calls). */
+  known?: { top: string | null; sha: string | null };
   /** A path for messages (cwd-relative when inside it). */
   shown?: (p: string) => string;
 }
@@ -64,13 +64,15 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     throw new PolicyError('git-base', `\`--base ${base}\` is not a git revision`, { key: '--base' });
 
   const repos = new Map<string, Repo | null>();
-  if (o.known) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
+  if (o.known?.top) repos.set(o.known.top, { top: real(o.known.top), sha: o.known.sha });
+  // INVARIANT: git found no repository from `outside`, so none from its ancestors either (see alsoOutside).
+  const outside = o.known && !o.known.top ? real(o.repoDir) : null;
   const repoOf = (dir: string): Repo | null => {
     if (repos.has(dir)) return repos.get(dir)!;
     const known = [...repos.values()].find((r) => r && within(r.top, real(dir)));
-    if (known) {
-      repos.set(dir, known);
-      return known;
+    if (known || (outside && alsoOutside(outside, real(dir)))) {
+      repos.set(dir, known ?? null);
+      return known ?? null;
     }
     const top = git(['rev-parse', '--show-toplevel'], dir);
     let repo: Repo | null = null;
@@ -152,6 +154,17 @@ function within(top: string, dir: string): boolean {
   const rel = path.relative(top, dir);
   if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
   for (let d = dir; d !== top; d = path.dirname(d)) if (existsSync(path.join(d, '.git'))) return false;
+  return true;
+}
+
+/**
+ * `dir` is outside git as well: git searches from a folder upwards, and the search from `outside` (or its ancestors)
+ * found nothing, so only a `.git` below their nearest common folder, on the way up from `dir`, could hold one.
+ */
+function alsoOutside(outside: string, dir: string): boolean {
+  let common = outside;
+  while (path.relative(common, dir).split(path.sep)[0] === '..' && path.dirname(common) !== common) common = path.dirname(common);
+  for (let d = dir; d !== common && path.dirname(d) !== d; d = path.dirname(d)) if (existsSync(path.join(d, '.git'))) return false;
   return true;
 }
 

@@ -141,21 +141,22 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
   const projectPolicyDir = place.wgDir ? path.join(place.wgDir, 'policies') : undefined;
   const policies = await loadPolicySet(GATE_TABLE, { projectPolicyDir, projectRoot: place.projectRoot, namespaces: NAMESPACES });
   const config = configFacts(place, env);
-  const where = { flag: req.manifest, env, wgDir: place.wgDir ?? cwd, projectRoot: place.projectRoot, cwd, git };
+  const repoDir = place.wgDir ?? cwd;
+  const base = chooseBase({ explicit: req.base, repoDir, git });
+  const where = { flag: req.manifest, env, wgDir: repoDir, projectRoot: place.projectRoot, cwd, git, toplevel: base.top };
   const resolved = resolveManifestPath(where);
   const manifest = resolved.path ? loadManifest(resolved.path) : null;
   const label = resolved.path ? shown(resolved.path, cwd) : NO_MANIFEST_LABEL;
-  const base = chooseBase({ explicit: req.base, repoDir: place.wgDir ?? cwd, git });
   const cmp = compareWithBase({
     manifest,
     label,
     candidates: manifestCandidates(where),
-    repoDir: place.wgDir ?? cwd,
+    repoDir,
     base: base.rev,
     shownBase: base.label,
     explicit: base.explicit,
     git,
-    ...(base.top ? { known: { top: base.top, sha: base.sha } } : {}),
+    known: { top: base.top, sha: base.sha },
     shown: (p) => shown(p, cwd),
   });
 

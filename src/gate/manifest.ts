@@ -196,6 +196,8 @@ export interface ResolveManifestOptions {
   projectRoot: string;
   cwd?: string;
   git?: GitRunner;
+  /** The git toplevel of `wgDir` when the caller already knows it (null: outside git); else git is asked. */
+  toplevel?: string | null;
 }
 
 /**
@@ -239,7 +241,7 @@ function* searchOrder(opts: ResolveManifestOptions): Generator<[string | null, s
   const rel = path.join('tests', 'smoke', 'manifest.toml');
   yield [path.join(opts.wgDir, rel), '<wgdir>/tests/smoke/manifest.toml'];
   yield [path.join(opts.wgDir, '..', rel), '<wgdir>/../tests/smoke/manifest.toml'];
-  const top = gitToplevel(opts.wgDir, opts.git);
+  const top = opts.toplevel !== undefined ? opts.toplevel : gitToplevel(opts.wgDir, opts.git);
   yield [top ? path.join(top, rel) : null, '<git toplevel>/tests/smoke/manifest.toml'];
   yield [path.join(opts.projectRoot, 'smoke', 'manifest.toml'), '<project>/smoke/manifest.toml'];
   yield [path.join(opts.projectRoot, 'smoke', 'manifest.yaml'), '<project>/smoke/manifest.yaml'];

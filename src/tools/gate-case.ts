@@ -1,13 +1,13 @@
 // The gate case format (policy tests and this project's own YAML cases): a scratch project with a graph, a manifest and
 // its scripts, a git base, and what the verdict must say.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import type { Verdict } from '../gate/verdict.js';
 import { PolicyError } from '../shared/errors.js';
+import { commitHistory, snapshot, type FixtureCommit } from './git-fixture.js';
 import { WantErrorSchema } from './want-error.js';
-import { scratchProject } from './scratch.js';
+import { scratchProject, type ScratchProject } from './scratch.js';
 
 const Str = z.string();
 const StrList = z.array(Str);
@@ -113,15 +113,6 @@ export function manifestToml(specs: Array<Pick<ScenarioSpec, 'name' | 'owners' |
     .join('\n');
 }
 
-function git(cwd: string, ...args: string[]): void {
-  const r = spawnSync('git', ['-c', 'user.name=wg-policy tests', '-c', 'user.email=tests@example.invalid', '-c', 'init.defaultBranch=main', ...args], {
-    cwd,
-    stdio: 'pipe',
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new PolicyError('git-base', `git ${args[0]} failed in a case's scratch project: ${(r.stderr || r.error?.message || '').trim()}`);
-}
-
 const writeAll = (root: string, files: Record<string, string> = {}) => {
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, rel)), { recursive: true });
@@ -129,28 +120,34 @@ const writeAll = (root: string, files: Record<string, string> = {}) => {
   }
 };
 
+/** A case's scratch project: the scratch folders, the task, the graph file and its bytes, and the env to run with. */
+export type GateCaseProject = ReturnType<typeof withCaseFields>;
+
+function withCaseFields(s: ScratchProject, c: GateCase) {
+  const graph = join(s.wgDir, 'graph.jsonl');
+  const env = { PATH: process.env.PATH, HOME: s.home, ...c.env } as NodeJS.ProcessEnv;
+  return { ...s, taskId: c.args?.taskId ?? 't1', graph, graphBefore: readFileSync(graph, 'utf8'), env };
+}
+
 /**
  * Writes the case's project: graph and `files`; a git base commit when asked (with `base` / `base_files`), then
- * `branch`, `remove`, `edit`, manifest and scripts, and `commit` of all of that.
+ * `branch`, `remove`, `edit`, manifest and scripts, and `commit` of all of that (see git-fixture.ts: two git processes).
  */
-export function setupGateCase(c: GateCase) {
+export function setupGateCase(c: GateCase): GateCaseProject {
   const s = scratchProject('wgp-case-');
   writeAll(s.project, c.files);
-  const taskId = c.args?.taskId ?? 't1';
   const lines = [{ kind: 'task', id: 't1', title: 'a task', status: 'in-progress', ...c.task }, ...(c.graph ?? []).map((t) => ({ kind: 'task', ...t }))];
   writeFileSync(join(s.wgDir, 'graph.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
   const manifest = join(s.project, c.manifest_at ?? 'tests/smoke/manifest.toml');
   const smoke = dirname(manifest);
+  const commits: FixtureCommit[] = [];
   if (c.base || c.base_files) {
     const baseManifest = join(s.project, c.base_at ?? 'tests/smoke/manifest.toml');
     mkdirSync(dirname(baseManifest), { recursive: true });
-    git(s.project, 'init', '-q');
     writeFileSync(join(s.project, 'README'), 'base\n');
     if (c.base?.length) writeFileSync(baseManifest, manifestToml(c.base.map((name) => ({ name }))));
     writeAll(s.project, c.base_files);
-    git(s.project, 'add', '-A');
-    git(s.project, 'commit', '-q', '-m', 'base');
-    if (c.branch) git(s.project, 'checkout', '-q', '-b', c.branch);
+    commits.push({ branch: 'main', message: 'base', files: snapshot(s.project) });
   }
   for (const rel of c.remove ?? []) rmSync(join(s.project, rel));
   writeAll(s.project, c.edit);
@@ -163,12 +160,37 @@ export function setupGateCase(c: GateCase) {
     const body = sc.body ?? `${sc.stderr ? `echo ${JSON.stringify(sc.stderr)} >&2\n` : ''}exit ${sc.exit ?? 0}`;
     writeFileSync(join(smoke, 'scenarios', `${sc.name}.sh`), `${body}\n`);
   }
-  if (c.commit) {
-    git(s.project, 'add', '-A');
-    git(s.project, 'commit', '-q', '-m', 'the changes under judgement');
-  }
-  const graph = join(s.wgDir, 'graph.jsonl');
-  return { ...s, taskId, graph, graphBefore: readFileSync(graph, 'utf8'), env: { PATH: process.env.PATH, HOME: s.home, ...c.env } as NodeJS.ProcessEnv };
+  if (c.commit && !commits.length) throw new PolicyError('git-base', `case \`${c.note}\`: \`commit\` needs a git base (\`base\` or \`base_files\`)`);
+  const head = c.branch ?? 'main';
+  if (commits.length && c.commit) commits.push({ branch: head, message: 'the changes under judgement', files: snapshot(s.project) });
+  if (commits.length) commitHistory(s.project, commits, head);
+  return withCaseFields(s, c);
+}
+
+/**
+ * Case projects for a test run: each distinct case is built once (a template) and every `setup` gets its own copy of
+ * its files, sharing its git repository, so the library and CLI runs of a case, or its two evaluators, cost one build.
+ * `cleanup()` removes the templates; each copy's own `cleanup()` removes the copy.
+ */
+export function gateCaseProjects(): { setup(c: GateCase): GateCaseProject; cleanup(): void } {
+  const templates = new Map<string, GateCaseProject>();
+  return {
+    setup(c) {
+      const key = JSON.stringify(c);
+      const template = templates.get(key) ?? setupGateCase(c);
+      templates.set(key, template);
+      const s = scratchProject('wgp-case-');
+      const gitDir = join(template.project, '.git');
+      cpSync(template.root, s.root, { recursive: true, filter: (from) => from !== gitDir });
+      // The copy shares the template's repository (read-only to the gate): a `.git` file, as a linked work tree has.
+      if (existsSync(gitDir)) writeFileSync(join(s.project, '.git'), `gitdir: ${gitDir}\n`);
+      return withCaseFields(s, c);
+    },
+    cleanup() {
+      for (const t of templates.values()) t.cleanup();
+      templates.clear();
+    },
+  };
 }
 
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.map((k) => [k, o[k]]));
