@@ -1,0 +1,4 @@
+import { hostCli } from './cli-host.js';
+test('a', () => {
+  expect(hostCli(['--version']).code).toBe(0);
+});
