@@ -38,7 +38,7 @@ const tty = join(s.root, 'tty.cjs');
 writeFileSync(tty, 'process.stdout.isTTY = true; process.stdout.columns = 200;\n');
 
 const list = (args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) =>
-  hostCli(['audit', 'list', '--audit-log', log, ...args], { nodeArgs: opts.tty ? ['--require', tty] : [], env: opts.env });
+  hostCli(['audit', 'list', '--audit-log', log, ...args], { ...(opts.tty ? { nodeArgs: ['--require', tty] } : {}), env: opts.env }); // a terminal: a process of its own
 
 test('piped: one tab-separated line per decision, no header, the count on stderr', () => {
   const r = list([]);
