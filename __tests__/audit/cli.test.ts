@@ -2,9 +2,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { BIN, cli, ROOT, scratch } from '../support/project.js';
-import { EACH, report, WRITERS } from '../support/stress.js';
+import { BIN, ROOT, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
+import { EACH, report, STRESS, WRITERS } from '../support/stress.js';
 
 const CANARY = 'CANARY-5ecr3t-7f1d';
 const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter(Boolean);
@@ -27,7 +27,7 @@ function project() {
 
 test('plan records one spawn decision with every field, before printing the plan', () => {
   const p = project();
-  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_AGENT_ID: 'agent-17' } });
+  const r = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_AGENT_ID: 'agent-17' } });
   expect(r.code).toBe(0);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
   expect(Object.keys(rec)).toEqual([
@@ -94,11 +94,11 @@ test('plan records one spawn decision with every field, before printing the plan
 
 test('a refused plan is recorded with the refusing rule; --no-audit records nothing', () => {
   const p = project();
-  expect(cli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
+  expect(hostCli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
   expect(rec.result).toBeNull();
   expect(rec.error).toMatchObject({ code: 'rule-rejected', rule: 'compat.claude-cannot-run-model' });
-  expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
   expect(lines(p.log)).toHaveLength(1);
 });
 
@@ -106,10 +106,10 @@ test('the log moves with --audit-log, WG_POLICY_AUDIT_LOG or [policy] audit_log'
   const p = project();
   const flag = join(p.root, 'flag.jsonl');
   const env = join(p.root, 'env.jsonl');
-  expect(cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', flag], { home: p.home }).code).toBe(0);
-  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_POLICY_AUDIT_LOG: env } }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--audit-log', flag], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { WG_POLICY_AUDIT_LOG: env } }).code).toBe(0);
   writeFileSync(join(p.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n[policy]\naudit_log = "logs/decisions.jsonl"\n`);
-  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
   expect([flag, env, join(p.wgDir, 'logs', 'decisions.jsonl')].map((f) => lines(f).length)).toEqual([1, 1, 1]);
   expect(existsSync(p.log)).toBe(false);
 });
@@ -117,7 +117,7 @@ test('the log moves with --audit-log, WG_POLICY_AUDIT_LOG or [policy] audit_log'
 test('a decision that cannot be recorded is exit 2 and no plan is printed', () => {
   const p = project();
   writeFileSync(join(p.root, 'not-a-dir'), ''); // a file where the log's folder should be: fails even for root
-  const r = cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'not-a-dir', 'log.jsonl')], { home: p.home });
+  const r = hostCli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'not-a-dir', 'log.jsonl')], { home: p.home });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/^wg-policy: .*not-a-dir\/log\.jsonl: cannot record the decision: .*\[audit-unrecordable\]/);
@@ -141,9 +141,13 @@ test('the canary secret appears in no record, stdout or stderr of any command', 
     ['check', '--json'],
     ['gate', 't1', '--json'],
     ['done', 't1', '--json'],
-  ].map((args) => cli([...args, '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }));
+  ].map((args) => hostCli([...args, '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }));
   const id = JSON.parse(lines(p.log)[0]).id;
-  runs.push(cli(['audit', 'list', '--json', '--dir', p.wgDir]), cli(['audit', 'show', id, '--dir', p.wgDir]), cli(['audit', 'verify', '--dir', p.wgDir]));
+  runs.push(
+    hostCli(['audit', 'list', '--json', '--dir', p.wgDir]),
+    hostCli(['audit', 'show', id, '--dir', p.wgDir]),
+    hostCli(['audit', 'verify', '--dir', p.wgDir]),
+  );
   expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   for (const r of runs) expect(r.stdout + r.stderr).not.toContain(CANARY);
   const log = readFileSync(p.log, 'utf8');
@@ -157,7 +161,7 @@ test('gate and done record their verdicts with scenario outcomes', () => {
   mkdirSync(join(p.project, 'smoke'));
   writeFileSync(join(p.project, 'smoke', 'bad.sh'), 'echo broken >&2; exit 3\n');
   writeFileSync(join(p.project, 'smoke', 'manifest.toml'), '[[scenario]]\nname = "bad"\nscript = "bad.sh"\nowners = ["t1"]\n');
-  expect(cli(['done', 't1', '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }).code).toBe(1);
+  expect(hostCli(['done', 't1', '--dir', p.wgDir], { home: p.home, cwd: p.project, env: { CI: '1' } }).code).toBe(1);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
   expect(rec).toMatchObject({ kind: 'gate', task: 't1', result: { allowed: false, results: [{ name: 'bad', outcome: 'fail', exitCode: 3 }] } });
   expect(rec.rules).toContainEqual({ field: 'deny', rule: 'done.scenario-broken', policy: expect.stringMatching(/^policies\/gate\/done\.yaml:\d+$/) });
@@ -166,13 +170,13 @@ test('gate and done record their verdicts with scenario outcomes', () => {
 
 test('audit verify finds an edited record and names its line; list and show filter and explain', () => {
   const p = project();
-  for (const t of ['t1', 't2', 't1']) expect(cli(['plan', t, '--dir', p.wgDir], { home: p.home }).code).toBe(0);
-  expect(cli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
-  const ok = cli(['audit', 'verify', '--dir', p.wgDir]);
+  for (const t of ['t1', 't2', 't1']) expect(hostCli(['plan', t, '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't3', '--dir', p.wgDir], { home: p.home }).code).toBe(1);
+  const ok = hostCli(['audit', 'verify', '--dir', p.wgDir]);
   expect([ok.code, ok.stdout]).toEqual([0, 'ok: 4 records, chain intact (1 file)\n']);
 
   const list = (...args: string[]) =>
-    cli(['audit', 'list', '--json', '--dir', p.wgDir, ...args])
+    hostCli(['audit', 'list', '--json', '--dir', p.wgDir, ...args])
       .stdout.split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
@@ -185,57 +189,53 @@ test('audit verify finds an edited record and names its line; list and show filt
   expect(list('--until', '2000-01-01')).toHaveLength(0);
 
   const second = list()[1];
-  const show = cli(['audit', 'show', second.id, '--dir', p.wgDir]);
+  const show = hostCli(['audit', 'show', second.id, '--dir', p.wgDir]);
   expect(show.code).toBe(0);
   expect(show.stdout).toContain(`decision ${second.id}`);
   expect(show.stdout).toContain('endpoint: endpoint.first');
   expect(show.stdout).toMatch(/endpoint → endpoint = .*\n {2}decided by endpoint.first/);
   expect(show.stdout).toContain('did not match:');
-  expect(cli(['audit', 'show', 'nope', '--dir', p.wgDir]).code).toBe(2);
+  expect(hostCli(['audit', 'show', 'nope', '--dir', p.wgDir]).code).toBe(2);
 
   const text = lines(p.log);
   text[1] = text[1].replace('"native"', '"claude"');
   writeFileSync(p.log, `${text.join('\n')}\n`);
-  const bad = cli(['audit', 'verify', '--dir', p.wgDir]);
+  const bad = hostCli(['audit', 'verify', '--dir', p.wgDir]);
   expect(bad.code).toBe(1);
   expect(bad.stdout).toMatch(/^TAMPERED: .*edited at .*policy-audit\.jsonl:2\)/);
 });
 
-test(`${WRITERS} processes × ${EACH} real plans against one log: audit verify passes with exactly ${WRITERS * EACH} records`, async () => {
+// `npm test` races 3 writers × 10 plans, started together; `npm run stress` the full WRITERS × EACH.
+const writers = STRESS ? WRITERS : Math.min(WRITERS, 3);
+const each = STRESS ? EACH : Math.min(EACH, 10);
+
+test(`${writers} processes × ${each} real plans at once against one log: audit verify passes with exactly ${writers * each} records`, async () => {
   const p = project();
-  const cache = join(ROOT, 'node_modules', '.cache', 'wgp-test');
-  const child = join(cache, 'plan-child.mjs');
-  await build({
-    entryPoints: [join(ROOT, '__tests__', 'audit', 'fixtures', 'plan-child.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: child,
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
-  });
+  const child = join(ROOT, '__tests__', 'audit', 'fixtures', 'plan-child.mjs');
   const log = join(p.root, 'shared.jsonl');
-  const started = Date.now();
-  await Promise.all(
-    Array.from(
-      { length: WRITERS },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const c = spawn(process.execPath, [child, p.wgDir, p.home, log, String(EACH)], { stdio: ['ignore', 'ignore', 'pipe'] });
-          let err = '';
-          c.stderr.on('data', (d) => (err += d));
-          c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
-        }),
-    ),
-  );
+  const children = Array.from({ length: writers }, () => {
+    const c = spawn(process.execPath, [child, p.wgDir, p.home, log, String(each)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let err = '';
+    c.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<void>((resolve, reject) => c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`)))));
+    const ready = Promise.race([new Promise<void>((resolve) => c.stdout.once('data', () => resolve())), exited]);
+    return { c, ready, exited };
+  });
+  let started = 0;
+  try {
+    await Promise.all(children.map((x) => x.ready));
+    started = Date.now();
+  } finally {
+    for (const { c } of children) c.stdin.end('go\n'); // all at once (or, after a failure, so none waits)
+  }
+  await Promise.all(children.map((x) => x.exited));
   const ms = Date.now() - started;
-  const v = cli(['audit', 'verify', '--audit-log', log]);
-  const total = WRITERS * EACH;
+  const v = hostCli(['audit', 'verify', '--audit-log', log]);
+  const total = writers * each;
   expect([v.code, v.stdout]).toEqual([0, `ok: ${total} records, chain intact (1 file)\n`]);
   const seqs = lines(log).map((l) => JSON.parse(l).seq);
   expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i));
-  report(`${WRITERS} × ${EACH} plans recorded in ${ms} ms (${(ms / total).toFixed(2)} ms per plan+record)`);
+  report(`${writers} × ${each} plans recorded in ${ms} ms (${(ms / total).toFixed(2)} ms per plan+record)`);
 }, 180_000);
 
 test('a short api_key placeholder (`none`) masks no rule id; a config URL with credentials is refused unechoed', () => {
@@ -243,27 +243,27 @@ test('a short api_key placeholder (`none`) masks no rule id; a config URL with c
   const cfg = (url: string) =>
     `[dispatcher]\nexecutor = "claude"\n\n[[llm_endpoints.endpoints]]\nname = "local"\nprovider = "local"\nurl = "${url}"\napi_key = "none"\n`;
   writeFileSync(join(p.wgDir, 'config.toml'), cfg('http://wg:hunter22@localhost:11434/v1?api_key=abc123&model=m'));
-  const refused = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+  const refused = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
   expect(refused.code).toBe(2);
   expect(refused.stderr).toContain('carries credentials');
   expect(refused.stdout + refused.stderr).not.toMatch(/hunter22|abc123/);
   expect(existsSync(p.log)).toBe(false);
   writeFileSync(join(p.wgDir, 'config.toml'), cfg('http://localhost:11434/v1'));
-  expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
   const [rec] = lines(p.log).map((l) => JSON.parse(l));
   const text = JSON.stringify(rec);
   expect(text).not.toContain('***-');
   expect(rec.rules).toContainEqual(expect.objectContaining({ field: 'endpoint', rule: 'endpoint.none-for-claude' }));
   expect(rec.result.provenance.endpoint.rule).toBe('endpoint.none-for-claude');
   expect(rec.masked.every((m: string) => !/\.rule$/.test(m))).toBe(true);
-  const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir, '--rule', 'endpoint.none-for-claude']);
+  const listed = hostCli(['audit', 'list', '--json', '--dir', p.wgDir, '--rule', 'endpoint.none-for-claude']);
   expect(
     listed.stdout
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l).id),
   ).toEqual([rec.id]);
-  expect(cli(['audit', 'show', rec.id, '--dir', p.wgDir]).stdout).toContain('endpoint: endpoint.none-for-claude');
+  expect(hostCli(['audit', 'show', rec.id, '--dir', p.wgDir]).stdout).toContain('endpoint: endpoint.none-for-claude');
 });
 
 describe('a log rotated with maxFiles (oldest files pruned) still verifies, lists and shows through the CLI', () => {
@@ -273,35 +273,35 @@ describe('a log rotated with maxFiles (oldest files pruned) still verifies, list
       join(p.wgDir, 'config.toml'),
       `[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 50000\nmaxFiles = 2\ntailable = ${tailable}\n`,
     );
-    for (let i = 0; i < 6; i++) expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    for (let i = 0; i < 6; i++) expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
     const logs = readdirSync(p.wgDir).filter((f) => /^policy-audit\d*\.jsonl$/.test(f));
     expect(logs).toHaveLength(2);
     expect(existsSync(p.log)).toBe(tailable); // counting up deletes the bare file first
 
-    const v = cli(['audit', 'verify', '--dir', p.wgDir]);
+    const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
     expect([v.code, v.stderr]).toEqual([0, '']);
     expect(v.stdout).toMatch(/^ok: 4 records, chain intact \(2 files\); oldest records pruned by rotation: chain verified from seq 2\n$/);
-    const listed = cli(['audit', 'list', '--json', '--dir', p.wgDir]);
+    const listed = hostCli(['audit', 'list', '--json', '--dir', p.wgDir]);
     expect(listed.code).toBe(0);
     const records = listed.stdout
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));
     expect(records.map((r) => r.seq)).toEqual([2, 3, 4, 5]);
-    const show = cli(['audit', 'show', records[0].id, '--dir', p.wgDir]);
+    const show = hostCli(['audit', 'show', records[0].id, '--dir', p.wgDir]);
     expect([show.code, show.stdout.split('\n')[0]]).toEqual([0, expect.stringContaining(`decision ${records[0].id}`)]);
 
     // Tampering is still found in a pruned set: the newest record dropped (the head knows).
     const newest = join(p.wgDir, tailable ? 'policy-audit.jsonl' : logs.sort().at(-1)!);
     writeFileSync(newest, `${lines(newest).slice(0, -1).join('\n')}\n`);
-    const bad = cli(['audit', 'verify', '--dir', p.wgDir]);
+    const bad = hostCli(['audit', 'verify', '--dir', p.wgDir]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/^TAMPERED: the log was truncated/);
   });
 
   test('no file of the log at all is exit 2 naming it', () => {
     const p = project();
-    const r = cli(['audit', 'verify', '--dir', p.wgDir]);
+    const r = hostCli(['audit', 'verify', '--dir', p.wgDir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`no decision log at \`${p.log}\``);
   });
@@ -309,15 +309,15 @@ describe('a log rotated with maxFiles (oldest files pruned) still verifies, list
 
 test('audit verify reports the tail removed together with the head sidecar', () => {
   const p = project();
-  for (let i = 0; i < 3; i++) expect(cli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  for (let i = 0; i < 3; i++) expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
   writeFileSync(p.log, `${lines(p.log).slice(0, -1).join('\n')}\n`);
   rmSync(`${p.log}.head`);
-  const v = cli(['audit', 'verify', '--dir', p.wgDir]);
+  const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
   expect(v.code).toBe(1);
   expect(v.stdout).toMatch(
     /^TAMPERED: the head sidecar `.*policy-audit\.jsonl\.head` is missing: records at the end .* may have been removed \(head-missing at .*policy-audit\.jsonl:3\)\n$/,
   );
-  const json = cli(['audit', 'verify', '--json', '--dir', p.wgDir]);
+  const json = hostCli(['audit', 'verify', '--json', '--dir', p.wgDir]);
   expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, records: 2, problem: { kind: 'head-missing', line: 3, seq: 2 } });
 });
 
@@ -325,13 +325,13 @@ test('a lock file that cannot be created is exit 2 naming it, with --audit-log /
   const p = project();
   writeFileSync(join(p.root, 'regular'), '');
   symlinkSync(join(p.root, 'regular', 'policy-audit.jsonl.lock'), `${p.log}.lock`); // ENOTDIR on open, even for root
-  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+  const r = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr).toContain(`${p.log}: cannot record the decision: cannot create the lock file \`${p.log}.lock\`: not a directory`);
   expect(r.stderr).toContain('pass --audit-log PATH, or --no-audit to skip the decision log');
   expect(r.stderr).not.toContain('flock(1)');
-  expect(cli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'elsewhere.jsonl')], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--audit-log', join(p.root, 'elsewhere.jsonl')], { home: p.home }).code).toBe(0);
 });
 
 test('a stream transport to a FIFO nobody reads: plan still finishes, with a warning, and the decision is chained', () => {
@@ -354,20 +354,20 @@ test('a stream transport to a FIFO nobody reads: plan still finishes, with a war
 
 test('recording needs no flock(1): with an empty PATH the decision is still recorded and the chain verifies', () => {
   const p = project();
-  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } });
+  const r = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home, env: { PATH: join(p.root, 'empty-bin') } });
   expect(r.code).toBe(0);
   expect(lines(p.log)).toHaveLength(1);
   expect(existsSync(`${p.log}.lock`)).toBe(false); // the writer lock is a file only while it is held
-  expect(cli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0);
+  expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0);
 });
 
 test('an internal failure of the log (the log is a folder) is exit 2 naming the log, with the way out', () => {
   const p = project();
   mkdirSync(p.log);
-  const r = cli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+  const r = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
   expect(r.code).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr).toContain(`wg-policy: ${p.log}: cannot record the decision: `);
   expect(r.stderr).toContain('pass --audit-log PATH, or --no-audit to skip the decision log');
-  expect(cli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
 });

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newDecisionId, type AuditRecord } from '../../src/audit/event.js';
 import { syntheticBody, writeSyntheticLog } from '../audit/helpers.js';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 const HOUR = 3_600_000;
 const s = scratch();
@@ -37,7 +38,7 @@ const tty = join(s.root, 'tty.cjs');
 writeFileSync(tty, 'process.stdout.isTTY = true; process.stdout.columns = 200;\n');
 
 const list = (args: string[], opts: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) =>
-  cli(['audit', 'list', '--audit-log', log, ...args], { nodeArgs: opts.tty ? ['--require', tty] : [], env: opts.env });
+  hostCli(['audit', 'list', '--audit-log', log, ...args], { ...(opts.tty ? { nodeArgs: ['--require', tty] } : {}), env: opts.env }); // a terminal: a process of its own
 
 test('piped: one tab-separated line per decision, no header, the count on stderr', () => {
   const r = list([]);
@@ -113,7 +114,7 @@ test('quiet: -q drops the count', () => {
 });
 
 describe('audit show by id or unique prefix', () => {
-  const show = (id: string) => cli(['audit', 'show', id, '--audit-log', log]);
+  const show = (id: string) => hostCli(['audit', 'show', id, '--audit-log', log]);
 
   test('the full id and a unique prefix show the same decision; terminal escapes are escaped', () => {
     const full = show(ids[5]);

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 function project() {
   const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
@@ -12,11 +13,11 @@ function project() {
 }
 
 test('--help explains every command and the exit codes', () => {
-  const r = cli(['--help']);
+  const r = hostCli(['--help']);
   expect(r.code).toBe(0);
   for (const word of ['plan [options] [task-id]', 'serve [options]', 'explain [options] <task-id>', 'check [options]', 'Exit codes: 0 ok, 1 rejected'])
     expect(r.stdout).toContain(word);
-  const p = cli(['plan', '--help']);
+  const p = hostCli(['plan', '--help']);
   expect(p.code).toBe(0);
   for (const flag of ['--dir', '--task-json', '--agent-executor', '--default-model', '--site', '--agent', '--agent-id', '--timeout', '--role'])
     expect(p.stdout).toContain(flag);
@@ -24,7 +25,7 @@ test('--help explains every command and the exit codes', () => {
 
 test('usage errors are exit 2 with one sentence and no stack trace', () => {
   for (const args of [['plan'], ['plan', 't1', '--bogus'], ['frobnicate']]) {
-    const r = cli(args);
+    const r = hostCli(args);
     expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error: /);
@@ -34,18 +35,18 @@ test('usage errors are exit 2 with one sentence and no stack trace', () => {
 
 test('no wg directory is bad input naming where it looked', () => {
   const s = scratch();
-  const r = cli(['plan', 't1'], { cwd: s.home, env: { WG_DIR: '' } });
+  const r = hostCli(['plan', 't1'], { cwd: s.home, env: { WG_DIR: '' } });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('no wg directory found: looked for .wg and .workgraph');
 });
 
 test('the wg dir is found from $WG_DIR and by walking up from the cwd (.wg before .workgraph)', () => {
   const s = project();
-  const viaEnv = cli(['plan', 't1'], { home: s.home, env: { WG_DIR: s.project }, cwd: s.home });
+  const viaEnv = hostCli(['plan', 't1'], { home: s.home, env: { WG_DIR: s.project }, cwd: s.home });
   expect(viaEnv.code).toBe(0);
   const sub = join(s.project, 'src');
   require('node:fs').mkdirSync(sub, { recursive: true });
-  const walk = cli(['plan', 't1'], { home: s.home, cwd: sub });
+  const walk = hostCli(['plan', 't1'], { home: s.home, cwd: sub });
   expect(walk.code).toBe(0);
   expect(JSON.parse(walk.stdout).model.id).toBe('sonnet');
 });
@@ -54,13 +55,13 @@ test('--task-json reads a task from a file or stdin instead of graph.jsonl', () 
   const s = project();
   const file = join(s.root, 'task.json');
   writeFileSync(file, JSON.stringify({ id: 'adhoc', title: 'y', exec: 'echo hi' }));
-  const a = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', file], { home: s.home });
+  const a = hostCli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', file], { home: s.home });
   expect(a.code).toBe(0);
   expect(JSON.parse(a.stdout).argv).toEqual(['timeout', '--signal=TERM', '--kill-after=30', '1800', 'bash', '-c', 'echo hi']);
-  const b = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: JSON.stringify({ id: 'adhoc', model: 'claude:haiku' }) });
+  const b = hostCli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: JSON.stringify({ id: 'adhoc', model: 'claude:haiku' }) });
   expect(b.code).toBe(0);
   expect(JSON.parse(b.stdout).model.id).toBe('haiku');
-  const bad = cli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: '{"id":' });
+  const bad = hostCli(['plan', 'adhoc', '--dir', s.wgDir, '--task-json', '-'], { home: s.home, input: '{"id":' });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('(stdin): invalid JSON');
 });
@@ -72,7 +73,7 @@ test('bad caller inputs are usage errors naming the flag (exit 2)', () => {
     ['--agent-id', '../../etc', 'given by --agent-id'],
     ['--timeout', '1d', 'timeout `1d` given by --timeout'],
   ]) {
-    const r = cli(['plan', 't1', '--dir', s.wgDir, flag, value], { home: s.home });
+    const r = hostCli(['plan', 't1', '--dir', s.wgDir, flag, value], { home: s.home });
     expect([flag, r.code, r.stdout]).toEqual([flag, 2, '']);
     expect(r.stderr).toContain(words);
     expect(r.stderr).toContain('[usage]');
@@ -81,14 +82,14 @@ test('bad caller inputs are usage errors naming the flag (exit 2)', () => {
 
 test('plan -q prints the plan and no provenance line', () => {
   const s = project();
-  const r = cli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home });
+  const r = hostCli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home });
   expect(r.code).toBe(0);
   expect(r.stderr).toBe('');
 });
 
 test('explain --all shows the winner, what it read, the rules that lost and why the others failed', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir, '--all'], { home: s.home });
+  const r = hostCli(['explain', 't1', '--dir', s.wgDir, '--all'], { home: s.home });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('decided by executor.local-dispatcher (policies/spawn/executor.yaml:');
   expect(r.stdout).toContain('read local .wg/config.toml dispatcher.executor = "claude"');
@@ -99,7 +100,7 @@ test('explain --all shows the winner, what it read, the rules that lost and why 
 
 test('explain --json carries per-condition actual values', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir, '--json'], { home: s.home });
+  const r = hostCli(['explain', 't1', '--dir', s.wgDir, '--json'], { home: s.home });
   expect(r.code).toBe(0);
   const x = JSON.parse(r.stdout);
   expect(x.plan.executor).toBe('claude');
@@ -129,7 +130,7 @@ test('explain --json carries per-condition actual values', () => {
 
 test('explain by default is short: per stage the value, the deciding rule, what it read, the runner-up', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  const r = hostCli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
   expect(r.code).toBe(0);
   const lines = r.stdout.trim().split('\n');
   const stages = lines.filter((l) => / → \S+ = /.test(l)).length;
@@ -142,19 +143,19 @@ test('explain by default is short: per stage the value, the deciding rule, what 
 
 test('explain --field shows every rule of the stages deciding one field', () => {
   const s = project();
-  const r = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpoint'], { home: s.home });
+  const r = hostCli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpoint'], { home: s.home });
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('endpoint → endpoint = null');
   expect(r.stdout).toContain('endpoint.none-configured');
   expect(r.stdout).not.toContain('executor → executor');
-  const bad = cli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpont'], { home: s.home });
+  const bad = hostCli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpont'], { home: s.home });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('did you mean `endpoint`?');
 });
 
 test('explain --why-not names the first failing condition with its actual value, or the rule that beat it', () => {
   const s = project();
-  const why = (rule: string) => cli(['explain', 't1', '--dir', s.wgDir, '--why-not', rule], { home: s.home });
+  const why = (rule: string) => hostCli(['explain', 't1', '--dir', s.wgDir, '--why-not', rule], { home: s.home });
   expect(why('executor.global-dispatcher').stdout).toMatch(
     /^executor\.global-dispatcher \(policies\/spawn\/executor\.yaml:\d+, priority 50\) did not match: global\.dispatcher\.executor isSet failed, actual unset\n$/,
   );
@@ -170,7 +171,7 @@ test('explain --why-not names the first failing condition with its actual value,
 test('explain of a refused plan shows the trace and exits 1', () => {
   const s = project();
   writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 'x', model: 'nex:qwen3' })}\n`);
-  const r = cli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
+  const r = hostCli(['explain', 't1', '--dir', s.wgDir], { home: s.home });
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('compat → executor');
   expect(r.stdout).toContain('rejected: executor `claude` (from local .wg/config.toml dispatcher.executor) cannot run model `nex:qwen3`');
@@ -178,7 +179,7 @@ test('explain of a refused plan shows the trace and exits 1', () => {
 
 test('check validates bundled and project policies; errors are exit 1 with file:line:col severity code', () => {
   const s = project();
-  const ok = cli(['check', '--dir', s.wgDir], { home: s.home });
+  const ok = hostCli(['check', '--dir', s.wgDir], { home: s.home });
   expect(ok.code).toBe(0);
   expect(ok.stderr).toMatch(/spawn: \d+ rules from \d+ files, revision sha256:[0-9a-f]{16}/);
   writeFileSync(join(s.wgDir, 'policies.yaml'), '');
@@ -187,7 +188,7 @@ test('check validates bundled and project policies; errors are exit 1 with file:
     join(s.wgDir, 'policies', 'x.yaml'),
     'field: executor\nrules:\n  - id: executor.a\n    description: a\n    priority: 150\n    when: { all: [ { fact: task, path: modle, operator: isSet } ] }\n    then: { value: codex }\n  - id: executor.b\n    description: b\n    priority: 150\n    when: { all: [ { fact: clii, operator: isSet } ] }\n    then: { value: codex }\n',
   );
-  const bad = cli(['check', '--dir', s.wgDir, '--json'], { home: s.home });
+  const bad = hostCli(['check', '--dir', s.wgDir, '--json'], { home: s.home });
   expect(bad.code).toBe(1);
   const report = JSON.parse(bad.stdout);
   expect(report.ok).toBe(false);
@@ -196,14 +197,14 @@ test('check validates bundled and project policies; errors are exit 1 with file:
     ['unknown-path', '.wg/policies/x.yaml', 6, 'number'],
     ['unknown-fact', '.wg/policies/x.yaml', 11, 'number'],
   ]);
-  const human = cli(['check', '--dir', s.wgDir], { home: s.home });
+  const human = hostCli(['check', '--dir', s.wgDir], { home: s.home });
   expect(human.code).toBe(1);
   expect(human.stdout).toMatch(/^\.wg\/policies\/x\.yaml:6:\d+: error unknown-path: fact `task` has no path `modle`/m);
 });
 
 test('the policy revision changes when a project policy file changes', () => {
   const s = project();
-  const rev = () => JSON.parse(cli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).stdout).policyRevision;
+  const rev = () => JSON.parse(hostCli(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).stdout).policyRevision;
   const before = rev();
   require('node:fs').mkdirSync(join(s.wgDir, 'policies'));
   writeFileSync(join(s.wgDir, 'policies', 'off.yaml'), 'disable: [executor.global-agent]\n');

@@ -3,7 +3,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticBody, writeSyntheticLog } from '../audit/helpers.js';
-import { BIN, cli, scratch } from '../support/project.js';
+import { BIN, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 const s = scratch({
   'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n',
@@ -14,7 +15,7 @@ const s = scratch({
   'project/smoke/broken.sh': 'exit 4\n',
 });
 afterAll(() => s.cleanup());
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => cli(args, { cwd: s.project, home: s.home, env: { CI: '1', ...env } });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => hostCli(args, { cwd: s.project, home: s.home, env: { CI: '1', ...env } });
 
 /** Runs the CLI with the reading end of its stdout closed before it writes anything. */
 function closedStdout(args: string[]): Promise<{ code: number | null; stderr: string }> {

@@ -3,7 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 interface Help {
   path: string[];
@@ -38,7 +39,7 @@ const flagsOf = (text: string) =>
 /** Reads --help of the program and of every command below it. */
 function walk(path: string[] = []): Help[] {
   if (path.length > 2) throw new Error(`no command is this deep: ${path.join(' ')}`);
-  const r = cli([...path, '--help']);
+  const r = hostCli([...path, '--help']);
   expect([path.join(' '), r.code, r.stderr]).toEqual([path.join(' '), 0, '']);
   // An entry starts two spaces in; its description may wrap onto lines indented further.
   const commands = section(r.stdout, 'Commands')
@@ -93,7 +94,7 @@ test('a group (audit) shows examples of its commands', () => {
 describe('completion scripts are generated from the same commands', () => {
   const scripts = Object.fromEntries(
     (['bash', 'zsh', 'fish'] as const).map((shell) => {
-      const r = cli(['completion', shell]);
+      const r = hostCli(['completion', shell]);
       expect([r.code, r.stderr]).toEqual([0, '']);
       return [shell, r.stdout];
     }),

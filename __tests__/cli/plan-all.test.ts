@@ -5,7 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { decideSpawn, planMany } from '../../src/spawn/plan.js';
-import { BIN, cli, scratch } from '../support/project.js';
+import { BIN, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 let s: ReturnType<typeof scratch>;
 const TASKS = [
@@ -29,12 +30,12 @@ const lines = (text: string) =>
 
 describe('plan --all', () => {
   test('one line per task in graph order: the plan `plan <id>` prints, or the refusal as data; exit 1 when any was refused', () => {
-    const r = cli(['plan', '--all', '--dir', s.wgDir], { home: s.home });
+    const r = hostCli(['plan', '--all', '--dir', s.wgDir], { home: s.home });
     expect(r.code).toBe(1);
     const out = lines(r.stdout);
     expect(out.map((l) => l.task)).toEqual(['t1', 't2', 't3', 't4']);
     for (const id of ['t1', 't2', 't4']) {
-      const one = cli(['plan', id, '--dir', s.wgDir, '--no-audit'], { home: s.home });
+      const one = hostCli(['plan', id, '--dir', s.wgDir, '--no-audit'], { home: s.home });
       expect(out.find((l) => l.task === id)).toEqual(JSON.parse(one.stdout));
     }
     expect(out[2]).toEqual({ task: 't3', error: expect.objectContaining({ code: 'rule-rejected', exit: 1, rule: 'compat.claude-cannot-run-model' }) });
@@ -43,21 +44,21 @@ describe('plan --all', () => {
   });
 
   test('--status keeps only tasks with those statuses (no status is open); exit 0 when nothing was refused', () => {
-    const r = cli(['plan', '--all', '--status', 'done,blocked', '--dir', s.wgDir, '-q'], { home: s.home });
+    const r = hostCli(['plan', '--all', '--status', 'done,blocked', '--dir', s.wgDir, '-q'], { home: s.home });
     expect([r.code, lines(r.stdout).map((l) => l.task), r.stderr]).toEqual([0, ['t2', 't4'], '']);
-    expect(lines(cli(['plan', '--all', '--status', 'open', '--dir', s.wgDir], { home: s.home }).stdout).map((l) => l.task)).toEqual(['t1', 't3']);
+    expect(lines(hostCli(['plan', '--all', '--status', 'open', '--dir', s.wgDir], { home: s.home }).stdout).map((l) => l.task)).toEqual(['t1', 't3']);
   });
 
   test('--record records every decision, refusals included', () => {
     const log = join(s.root, 'all.jsonl');
-    expect(cli(['plan', '--all', '--record', '--audit-log', log, '--dir', s.wgDir], { home: s.home }).code).toBe(1);
+    expect(hostCli(['plan', '--all', '--record', '--audit-log', log, '--dir', s.wgDir], { home: s.home }).code).toBe(1);
     expect(
       readFileSync(log, 'utf8')
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l).task),
     ).toEqual(['t1', 't2', 't3', 't4']);
-    expect(cli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
+    expect(hostCli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
   });
 
   test('a task with a bad field is its own error line (exit 2); the others are still planned', () => {
@@ -67,13 +68,13 @@ describe('plan --all', () => {
         join(t.wgDir, 'graph.jsonl'),
         `${JSON.stringify({ kind: 'task', id: 'a', title: 'A', executor: 5 })}\n${JSON.stringify({ kind: 'task', id: 'b', title: 'B' })}\n`,
       );
-      const r = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      const r = hostCli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
       expect(r.code).toBe(2);
       const [a, b] = lines(r.stdout);
       expect(a).toMatchObject({ task: 'a', error: { code: 'task-field', line: 1, exit: 2 } });
       expect(b).toMatchObject({ task: 'b', executor: 'claude' });
       writeFileSync(join(t.wgDir, 'graph.jsonl'), '{"kind":"task","id":"a","title":"A"}\nnot json\n');
-      const bad = cli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      const bad = hostCli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
       expect([bad.code, bad.stdout]).toEqual([2, '']);
       expect(bad.stderr).toContain('graph.jsonl:2: invalid JSON');
     } finally {
@@ -88,7 +89,7 @@ describe('plan --all', () => {
       ['plan', 't1', '--record'],
       ['plan', '--all', '--task-json', 'x.json'],
     ]) {
-      const r = cli([...args, '--dir', s.wgDir], { home: s.home });
+      const r = hostCli([...args, '--dir', s.wgDir], { home: s.home });
       expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);
       expect(r.stderr).toMatch(/^error: /);
     }

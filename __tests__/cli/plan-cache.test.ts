@@ -1,11 +1,13 @@
 // `plan` gives the same bytes with every cache and without any (WG_POLICY_NO_CACHE=1: no code cache, no precompiled
-// policies, no per-process input caches, json-rules-engine instead of the compiled rules), cold and warm.
+// policies, no per-process input caches, json-rules-engine instead of the compiled rules), cold and warm. The cached
+// side runs bin/wg-policy.cjs (the code cache is bin's); the uncached side runs in the CLI host, which has none.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { benchProject } from '../../bench/graph.mjs';
 import { planSpawn } from '../../src/spawn/plan.js';
 import { cli, ROOT } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 let bench: ReturnType<typeof benchProject>;
 beforeAll(() => {
@@ -21,14 +23,14 @@ describe('byte-identical with and without caches', () => {
     for (const task of ['fix-login', 'summarize-logs', 'run-migrations', 'try-qwen']) {
       const args = ['plan', task, '--dir', demo, '--no-audit'];
       const home = join(demo, 'home');
-      const [cached, uncached] = [cli(args, { home }), cli(args, { home, env: NO_CACHE })];
+      const [cached, uncached] = [cli(args, { home }), hostCli(args, { home, env: NO_CACHE })];
       expect([task, uncached.code, uncached.stdout, uncached.stderr]).toEqual([task, cached.code, cached.stdout, cached.stderr]);
     }
   });
 
   test('plan --all over a generated graph, cached and uncached', () => {
     const args = ['plan', '--all', '--dir', bench.wgDir];
-    const [cached, uncached] = [cli(args, { home: bench.home }), cli(args, { home: bench.home, env: NO_CACHE })];
+    const [cached, uncached] = [cli(args, { home: bench.home }), hostCli(args, { home: bench.home, env: NO_CACHE })];
     expect(cached.stdout.split('\n').length).toBe(61);
     expect(uncached.stdout).toBe(cached.stdout);
     expect(uncached.code).toBe(cached.code);

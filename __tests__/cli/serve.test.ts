@@ -5,7 +5,8 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from '@jest/globals';
-import { BIN, cli, scratch } from '../support/project.js';
+import { BIN, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 type Answer = {
   id: unknown;
@@ -67,7 +68,7 @@ test('plans, refusals and bad input are answered as the CLI answers them, in ord
   const s = project();
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   const a = await srv.ask({ id: 1, op: 'plan', task: 't1' });
-  const viaCli = cli(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home });
+  const viaCli = hostCli(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home });
   expect(a).toEqual({ id: 1, ok: true, exit: 0, plan: JSON.parse(viaCli.stdout) });
   // Several requests at once: answered in order, under their own ids.
   srv.send(
@@ -86,7 +87,7 @@ test('plans, refusals and bad input are answered as the CLI answers them, in ord
   expect(bad).toEqual({ id: null, ok: false, error: expect.objectContaining({ code: 'usage', exit: 2 }) });
   expect(c).toMatchObject({ id: 'c', ok: false, error: { code: 'rule-rejected', exit: 1, rule: 'compat.claude-cannot-run-model' } });
   expect(d).toMatchObject({ id: 'd', ok: false, error: { code: 'usage', key: 'colour' } });
-  const explained = cli(['explain', 't2', '--dir', s.wgDir, '--json'], { home: s.home });
+  const explained = hostCli(['explain', 't2', '--dir', s.wgDir, '--json'], { home: s.home });
   expect(e).toEqual({ id: 'e', ok: true, exit: 0, explanation: JSON.parse(explained.stdout) });
   expect(f).toMatchObject({ id: 'f', ok: true, plan: { executor: 'codex' } });
   const { code, stderr } = await srv.end();
@@ -153,21 +154,21 @@ test('decisions are recorded as the CLI records them (plans and refusals; not ex
     ['obj', 'rule-rejected'],
   ]);
   const cliLog = join(s.root, 'cli.jsonl');
-  expect(cli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);
+  expect(hostCli(['plan', 't1', '--dir', s.wgDir, '--audit-log', cliLog], { home: s.home }).code).toBe(0);
   const [viaCli] = readFileSync(cliLog, 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
   const strip = ({ id: _i, ts: _t, seq: _s, prev: _p, hash: _h, ...rest }: Record<string, unknown>) => rest;
   expect(strip(records[0])).toEqual(strip(viaCli));
-  expect(cli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
+  expect(hostCli(['audit', 'verify', '--audit-log', log]).code).toBe(0);
 }, 60_000);
 
 test('a gate request answers with the verdict `gate --json` prints', async () => {
   const s = project();
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   const a = await srv.ask({ id: 'g', op: 'gate', task: 't1' });
-  const viaCli = cli(['gate', 't1', '--dir', s.wgDir, '--json', '--no-audit'], { home: s.home });
+  const viaCli = hostCli(['gate', 't1', '--dir', s.wgDir, '--json', '--no-audit'], { home: s.home });
   // The same verdict but for the wall time it took.
   const timeless = (v: unknown) => ({ ...(v as Record<string, unknown>), elapsedMs: 0 });
   expect({ ...a, verdict: timeless(a.verdict) }).toEqual({ id: 'g', ok: true, exit: viaCli.code, verdict: timeless(JSON.parse(viaCli.stdout)) });
@@ -177,7 +178,7 @@ test('a gate request answers with the verdict `gate --json` prints', async () =>
 
 test('serve without --stdio is a usage error', () => {
   const s = project();
-  const r = cli(['serve', '--dir', s.wgDir], { home: s.home });
+  const r = hostCli(['serve', '--dir', s.wgDir], { home: s.home });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('`serve` needs `--stdio`');
 });

@@ -1,8 +1,10 @@
-// Every class of hostile input that once crashed, hung, leaked or tore (issue 10's list), reproduced through the CLI.
+// Every class of hostile input that once crashed, hung, leaked or tore (issue 10's list), reproduced through the CLI:
+// in the CLI host (a hang still fails: the host is killed at the deadline), and as real processes where the process
+// itself is the point (file-size limits, closed pipes).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectRefused, pipeline, run } from '../support/hostile.js';
+import { expectRefused, hostRun, pipeline, run } from '../support/hostile.js';
 import { scratch } from '../support/project.js';
 
 const CANARY = 'CANARY-7d1f0c9e5b';
@@ -33,7 +35,7 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
     ['a pattern taken from task data', '{ all: [ { fact: task, path: id, operator: matches, value: { fact: task, path: title } } ] }', 'bad-regex'],
   ])('%s in a condition is refused at load (more in the corpus)', (_n, when, code) => {
     const s = track(project({ 'project/.wg/policies/p.yaml': rule(when) }));
-    const r = run(['plan', 't1', '--dir', s.wgDir], { home: s.home });
+    const r = hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home });
     expectRefused(r, code);
     expect(r.stderr).toContain('.wg/policies/p.yaml:');
     expect(existsSync(join(s.wgDir, 'policy-audit.jsonl'))).toBe(false);
@@ -41,14 +43,14 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
 
   test.each(['{{task.constructor}}'])('the template %s is refused at load (more in the corpus)', (t) => {
     const s = track(project({ 'project/.wg/policies/p.yaml': rule('{ all: [] }', `{ reject: "no ${t}" }`) }));
-    const r = run(['check', '--dir', s.wgDir], { home: s.home });
+    const r = hostRun(['check', '--dir', s.wgDir], { home: s.home });
     expect(r.code).toBe(1);
     expect(r.stderr + r.stdout).toMatch(/unknown-(fact|path)/);
   });
 
   test('an `in` against a fact that is unset plans (an unset list is empty)', () => {
     const s = track(project({ 'project/.wg/policies/p.yaml': rule('{ all: [ { fact: task, path: id, operator: in, value: { fact: task, path: tags } } ] }') }));
-    const r = run(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home });
+    const r = hostRun(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).executor).toBe('claude');
   });
@@ -60,11 +62,11 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
 
   test('a YAML alias bomb in a policy file, an agency file and a policy test file', () => {
     const s = track(project({ 'project/.wg/policies/bomb.yaml': `field: executor\n${bomb(8)}\nrules: []\n` }));
-    expectRefused(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }), 'yaml-aliases');
+    expectRefused(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }), 'yaml-aliases');
     const t = track(project({ 'project/tests/bomb.yaml': `${bomb(8)}\ncases: []\n` }));
-    expectRefused(run(['test', join(t.project, 'tests', 'bomb.yaml'), '--dir', t.wgDir], { home: t.home }), 'yaml-aliases');
+    expectRefused(hostRun(['test', join(t.project, 'tests', 'bomb.yaml'), '--dir', t.wgDir], { home: t.home }), 'yaml-aliases');
     const a = track(project({ 'project/.wg/agency/cache/agents/abc.yaml': `${bomb(8)}\nid: abc\n` }, { agent: 'abc' }));
-    const r = run(['plan', 't1', '--dir', a.wgDir, '--no-audit'], { home: a.home });
+    const r = hostRun(['plan', 't1', '--dir', a.wgDir, '--no-audit'], { home: a.home });
     // wg skips a corrupt agency file with a warning; so does wg-policy, in time and without a trace.
     expect({ code: r.code, timedOut: r.timedOut }).toEqual({ code: 0, timedOut: false });
     expect(r.stderr).toContain('aliases');
@@ -74,13 +76,13 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
     '%s in config.toml, the global config and the manifest',
     (_n, toml) => {
       const s = track(project({ 'project/.wg/config.toml': toml }));
-      const r = run(['plan', 't1', '--dir', s.wgDir], { home: s.home });
+      const r = hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home });
       expectRefused(r, 'toml-too-deep');
       expect(r.stderr).toContain('.wg/config.toml:1');
       const g = track(project({ 'home/.wg/config.toml': toml }));
-      expectRefused(run(['plan', 't1', '--dir', g.wgDir], { home: g.home }), 'toml-too-deep');
+      expectRefused(hostRun(['plan', 't1', '--dir', g.wgDir], { home: g.home }), 'toml-too-deep');
       const m = track(project({ 'project/tests/smoke/manifest.toml': toml }, { status: 'in-progress' }));
-      expectRefused(run(['gate', 't1', '--dir', m.wgDir, '--no-audit'], { home: m.home, cwd: m.project }), 'toml-too-deep');
+      expectRefused(hostRun(['gate', 't1', '--dir', m.wgDir, '--no-audit'], { home: m.home, cwd: m.project }), 'toml-too-deep');
     },
   );
 
@@ -88,7 +90,7 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
     const s = track(project());
     mkdirSync(join(s.root, 'dir.jsonl'));
     for (const args of [['verify']]) {
-      const r = run(['audit', ...args, '--audit-log', join(s.root, 'dir.jsonl')], { home: s.home });
+      const r = hostRun(['audit', ...args, '--audit-log', join(s.root, 'dir.jsonl')], { home: s.home });
       expectRefused(r, 'not-a-regular-file');
       expect(r.stderr).toContain('is a directory');
     }
@@ -115,7 +117,7 @@ describe('hangs: backtracking patterns, FIFOs, /proc', () => {
         { title: `${'a'.repeat(100_000)}b` },
       ),
     );
-    const r = run(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home, timeoutMs: 15_000 });
+    const r = hostRun(['plan', 't1', '--dir', s.wgDir, '--no-audit'], { home: s.home, timeoutMs: 15_000 });
     expect({ timedOut: r.timedOut, code: r.code }).toEqual({ timedOut: false, code: 0 });
     expect(JSON.parse(r.stdout).executor).toBe('claude');
   });
@@ -136,7 +138,7 @@ describe('hangs: backtracking patterns, FIFOs, /proc', () => {
     fifo(at);
     // wg's manifest search skips what is not a file, so the manifest is named with --manifest.
     const args = cmd === 'plan' ? ['plan', 't1', '--dir', s.wgDir] : [cmd, 't1', '--dir', s.wgDir, ...(cmd === 'done' ? ['--skip-smoke'] : ['--manifest', at])];
-    const r = run(args, { home: s.home, cwd: s.project, timeoutMs: 15_000 });
+    const r = hostRun(args, { home: s.home, cwd: s.project, timeoutMs: 15_000 });
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\[(not-a-regular-file|lock-path|audit-unrecordable)\]/);
@@ -146,13 +148,13 @@ describe('hangs: backtracking patterns, FIFOs, /proc', () => {
   test('--task-json and audit verify on a FIFO', () => {
     const s = track(project());
     fifo(join(s.root, 'task.fifo'));
-    expectRefused(run(['plan', 't1', '--dir', s.wgDir, '--task-json', join(s.root, 'task.fifo')], { home: s.home }), 'not-a-regular-file');
-    expectRefused(run(['audit', 'verify', '--audit-log', join(s.root, 'task.fifo')], { home: s.home }), 'not-a-regular-file');
+    expectRefused(hostRun(['plan', 't1', '--dir', s.wgDir, '--task-json', join(s.root, 'task.fifo')], { home: s.home }), 'not-a-regular-file');
+    expectRefused(hostRun(['audit', 'verify', '--audit-log', join(s.root, 'task.fifo')], { home: s.home }), 'not-a-regular-file');
   });
 
   test.each(['/proc/self/x/y.jsonl'])('--audit-log %s is refused in time', (p) => {
     const s = track(project());
-    const r = run(['plan', 't1', '--dir', s.wgDir, '--audit-log', p], { home: s.home, timeoutMs: 15_000 });
+    const r = hostRun(['plan', 't1', '--dir', s.wgDir, '--audit-log', p], { home: s.home, timeoutMs: 15_000 });
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -168,7 +170,7 @@ describe('secrets never leave config', () => {
     (url) => {
       const s = track(project({ 'project/.wg/config.toml': endpoint(url) }));
       for (const cmd of ['plan', 'explain']) {
-        const r = run([cmd, 't1', '--dir', s.wgDir], { home: s.home });
+        const r = hostRun([cmd, 't1', '--dir', s.wgDir], { home: s.home });
         expectRefused(r, 'config-credential-url');
         expect(r.stdout + r.stderr).not.toContain(CANARY);
       }
@@ -179,7 +181,7 @@ describe('secrets never leave config', () => {
   test.each(['model', 'endpoint'])('an upper-case HTTPS://user:key@ URL in task.%s is never echoed', (field) => {
     const s = track(project({}, { [field]: `HTTPS://user:${CANARY}@h.example/v1` }));
     for (const cmd of ['plan', 'explain']) {
-      const r = run([cmd, 't1', '--dir', s.wgDir], { home: s.home });
+      const r = hostRun([cmd, 't1', '--dir', s.wgDir], { home: s.home });
       expect([1, 2]).toContain(r.code);
       expect(r.stdout + r.stderr).not.toContain(CANARY);
     }
@@ -202,7 +204,7 @@ describe('secrets never leave config', () => {
       ),
     );
     const junit = join(s.root, 'junit.xml');
-    const r = run(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], { home: s.home, cwd: s.project });
+    const r = hostRun(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], { home: s.home, cwd: s.project });
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).not.toContain(CANARY);
     expect(readFileSync(junit, 'utf8')).not.toContain(CANARY);
@@ -229,15 +231,15 @@ test('the canary key of both config layers appears in no command, no output stre
   const junit = join(s.root, 'j.xml');
   const o = { home: s.home, cwd: s.project };
   const runs = [
-    run(['plan', 't1', '--dir', s.wgDir], o),
-    run(['explain', 't1', '--dir', s.wgDir, '--all'], o),
-    run(['explain', 't1', '--dir', s.wgDir, '--json'], o),
-    run(['check', '--dir', s.wgDir, '--json'], o),
-    run(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], o),
-    run(['done', 't1', '--dir', s.wgDir, '--json'], o),
-    run(['audit', 'verify', '--dir', s.wgDir, '--json'], o),
-    run(['audit', 'list', '--dir', s.wgDir, '--json'], o),
-    run(['audit', 'replay', '--dir', s.wgDir, '--json'], o),
+    hostRun(['plan', 't1', '--dir', s.wgDir], o),
+    hostRun(['explain', 't1', '--dir', s.wgDir, '--all'], o),
+    hostRun(['explain', 't1', '--dir', s.wgDir, '--json'], o),
+    hostRun(['check', '--dir', s.wgDir, '--json'], o),
+    hostRun(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], o),
+    hostRun(['done', 't1', '--dir', s.wgDir, '--json'], o),
+    hostRun(['audit', 'verify', '--dir', s.wgDir, '--json'], o),
+    hostRun(['audit', 'list', '--dir', s.wgDir, '--json'], o),
+    hostRun(['audit', 'replay', '--dir', s.wgDir, '--json'], o),
   ];
   const ids = runs[7].stdout
     .trim()
@@ -245,7 +247,7 @@ test('the canary key of both config layers appears in no command, no output stre
     .filter(Boolean)
     .map((l) => (JSON.parse(l) as { id: string }).id);
   expect(ids.length).toBeGreaterThanOrEqual(3); // spawn, explain records nothing, gate, done
-  for (const id of ids) runs.push(run(['audit', 'show', id, '--dir', s.wgDir], o));
+  for (const id of ids) runs.push(hostRun(['audit', 'show', id, '--dir', s.wgDir], o));
   for (const r of runs) {
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
     expect(r.stdout + r.stderr).not.toContain(CANARY);
@@ -266,15 +268,15 @@ test('the canary key of both config layers appears in no command, no output stre
 describe('nothing torn, nothing changed that was not asked for', () => {
   test('a full disk leaves no half record; the log verifies and later records chain on', () => {
     const s = track(project());
-    expect(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
+    expect(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
     const log = join(s.wgDir, 'policy-audit.jsonl');
     const before = readFileSync(log);
     const r = run(['plan', 't1', '--dir', s.wgDir], { home: s.home, fileLimitBlocks: Math.floor(before.length / 1024) + 1 });
     expectRefused(r, 'audit-unrecordable');
     expect(r.stdout).toBe('');
     expect(readFileSync(log).equals(before)).toBe(true);
-    expect(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
-    const v = run(['audit', 'verify', '--dir', s.wgDir], { home: s.home });
+    expect(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
+    const v = hostRun(['audit', 'verify', '--dir', s.wgDir], { home: s.home });
     expect(v.code).toBe(0);
     expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
   });
@@ -285,7 +287,7 @@ describe('nothing torn, nothing changed that was not asked for', () => {
     const other = Buffer.from('{ "kind":"task", "id":"o","title":"caf\\u00e9 \\ud83d\\ude00 é","status":"open","n":1.50,"e":1E2 }  \r');
     const comment = Buffer.from('# a comment: \u00e9\t\r');
     writeFileSync(graph, Buffer.concat([other, Buffer.from('\n'), readFileSync(graph), comment, Buffer.from('\n')]));
-    const r = run(['done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], { home: s.home, cwd: s.project });
+    const r = hostRun(['done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], { home: s.home, cwd: s.project });
     expect(r.code).toBe(0);
     const lines = readFileSync(graph)
       .toString('latin1')
@@ -304,7 +306,7 @@ describe('nothing torn, nothing changed that was not asked for', () => {
       Buffer.concat([Buffer.from('{"kind":"task","id":"o","title":"caf'), Buffer.from([0xe9, 0xff]), Buffer.from('"}\n'), readFileSync(graph)]),
     );
     const before = readFileSync(graph);
-    const r = run(['done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], { home: s.home, cwd: s.project });
+    const r = hostRun(['done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], { home: s.home, cwd: s.project });
     expectRefused(r, 'graph-line');
     expect(readFileSync(graph).equals(before)).toBe(true);
   });
@@ -312,7 +314,7 @@ describe('nothing torn, nothing changed that was not asked for', () => {
   test.each(['gate', 'done'])('%s --junit onto a directory exits 2 and records no allowed verdict', (cmd) => {
     const s = track(project({}, { status: 'in-progress' }));
     mkdirSync(join(s.root, 'out.xml'));
-    const r = run([cmd, 't1', '--dir', s.wgDir, '--skip-smoke', '--junit', join(s.root, 'out.xml')], { home: s.home, cwd: s.project });
+    const r = hostRun([cmd, 't1', '--dir', s.wgDir, '--skip-smoke', '--junit', join(s.root, 'out.xml')], { home: s.home, cwd: s.project });
     expectRefused(r, 'junit-write');
     const log = join(s.wgDir, 'policy-audit.jsonl');
     expect(existsSync(log) ? readFileSync(log, 'utf8') : '').not.toContain('"allowed":true');
@@ -326,7 +328,7 @@ describe('nothing torn, nothing changed that was not asked for', () => {
     const s = track(project(files as Record<string, string>));
     const graphBefore = readFileSync(join(s.wgDir, 'graph.jsonl'));
     const args = (extra as string[]).map((a) => a.replace('<wg>', s.wgDir).replace('<home>', s.home));
-    const r = run(['plan', 't1', '--dir', s.wgDir, ...args], { home: s.home });
+    const r = hostRun(['plan', 't1', '--dir', s.wgDir, ...args], { home: s.home });
     expectRefused(r, 'audit-config');
     expect(readFileSync(join(s.wgDir, 'graph.jsonl')).equals(graphBefore)).toBe(true);
   });
@@ -335,25 +337,25 @@ describe('nothing torn, nothing changed that was not asked for', () => {
 describe('unchecked input: optional policies, terminal escapes, closed pipes', () => {
   test('enable: ["../x"] cannot leave policies/optional/', () => {
     const s = track(project({ 'project/.wg/policies/e.yaml': 'field: executor\nenable: ["../spawn/executor"]\nrules: []\n' }));
-    expectRefused(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }), 'unknown-optional');
+    expectRefused(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }), 'unknown-optional');
   });
 
   test('terminal escape sequences in task data are shown escaped on stdout and stderr', () => {
     const esc = '\u001b]0;pwned\u0007\u001b[2J\u009b31m';
     const s = track(project({}, { executor: `evil${esc}` }));
     for (const cmd of ['plan', 'explain']) {
-      const r = run([cmd, 't1', '--dir', s.wgDir], { home: s.home });
+      const r = hostRun([cmd, 't1', '--dir', s.wgDir], { home: s.home });
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
       expect(r.stdout + r.stderr).toContain('evil\\u001b]0;pwned');
     }
-    const list = run(['audit', 'list', '--dir', s.wgDir], { home: s.home });
+    const list = hostRun(['audit', 'list', '--dir', s.wgDir], { home: s.home });
     expect(list.stdout + list.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
   });
 
   test('a closed pipe ends the output quietly, no EPIPE trace (audit list | head -1, --help | head -1)', () => {
     const s = track(project());
-    for (let i = 0; i < 2; i++) expect(run(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).code).toBe(0);
+    for (let i = 0; i < 2; i++) expect(hostRun(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).code).toBe(0);
     const list = pipeline(`"$NODE" "$BIN" audit list --dir "${s.wgDir}" --json | head -c 10`, { home: s.home });
     expect(list.stderr).toBe('');
     expect(list.stdout).toHaveLength(10);

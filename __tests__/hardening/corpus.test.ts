@@ -1,5 +1,6 @@
 // Runs the bad-input corpus (__tests__/corpus/*.jsonl, written by scripts/corpus.mjs): every case in process through
-// the library, a sample and every flag case through the CLI. Each asserts the error code (so the exit class), the
+// the library, a sample and every flag case through the CLI (in the CLI host; every REAL_SAMPLE-th of those CLI runs
+// as its own process through bin/). Each asserts the error code (so the exit class), the
 // file and place it names, one line without a stack trace, no secret echoed, and nothing written.
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import * as z from 'zod/mini';
 import { decideGate } from '../../src/gate/decide.js';
 import { planSpawn } from '../../src/spawn/plan.js';
 import { exitCodeFor, PolicyError } from '../../src/shared/errors.js';
-import { run } from '../support/hostile.js';
+import { hostRun, run } from '../support/hostile.js';
 import { ROOT, scratch } from '../support/project.js';
 
 const CaseSchema = z.strictObject({
@@ -47,6 +48,8 @@ const cases: Case[] = readdirSync(DIR)
   );
 /** Every this-many library case also runs through the CLI. */
 const CLI_SAMPLE = 30;
+/** Every this-many of the CLI runs (numbered: the library sample first, then the CLI cases) is a real process. */
+const REAL_SAMPLE = 16;
 
 const TASK = { kind: 'task', id: 't1', title: 'a task', status: 'in-progress' };
 
@@ -124,8 +127,8 @@ function cliArgs(c: Case, s: ReturnType<typeof setup>): string[] {
   return ['plan', 't1', '--dir', s.wgDir, ...(s.taskJson ? ['--task-json', s.taskJson] : [])];
 }
 
-function expectCli(c: Case, s: ReturnType<typeof setup>): void {
-  const r = run(cliArgs(c, s), { home: s.home, cwd: s.project });
+function expectCli(c: Case, s: ReturnType<typeof setup>, index: number): void {
+  const r = (index % REAL_SAMPLE === 0 ? run : hostRun)(cliArgs(c, s), { home: s.home, cwd: s.project });
   expect({ timedOut: r.timedOut, exit: r.code }).toEqual({ timedOut: false, exit: c.want.exit ?? exitCodeFor(c.want.code) });
   // A usage error caught by commander's own argument checks is its `error: …` line (still exit 2, one sentence).
   if (c.want.code === 'usage') expect(r.stderr).toMatch(/\[usage\]|^error: /m);
@@ -158,16 +161,17 @@ describe('bad-input corpus', () => {
         const log = readFileSync(join(s.wgDir, 'policy-audit.jsonl'), 'utf8');
         if (c.want.absent) expect(log).not.toContain(c.want.absent);
       } else expect(written(before, after)).toBe('');
-      if (i % CLI_SAMPLE === 0) expectCli(c, s);
+      if (i % CLI_SAMPLE === 0) expectCli(c, s, i / CLI_SAMPLE);
     } finally {
       s.cleanup();
     }
   });
 
-  test.each(cases.filter((c) => c.run === 'cli').map((c) => [`${c.id}: ${c.note}`, c] as const))('%s (CLI)', (_n, c) => {
+  const sampled = Math.ceil(lib.length / CLI_SAMPLE);
+  test.each(cases.filter((c) => c.run === 'cli').map((c, j) => [`${c.id}: ${c.note}`, c, sampled + j] as const))('%s (CLI)', (_n, c, index) => {
     const s = setup(c);
     try {
-      expectCli(c, s);
+      expectCli(c, s, index);
     } finally {
       s.cleanup();
     }

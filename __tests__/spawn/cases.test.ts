@@ -6,7 +6,7 @@ import { planSpawn } from '../../src/spawn/plan.js';
 import type { SpawnPlan } from '../../src/spawn/plan-schema.js';
 import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema } from '../support/cases.js';
 import { ROOT, scratch } from '../support/project.js';
-import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
+import { corpusCli } from '../support/cli-host.js';
 
 const Str = z.string();
 /** A source the field's provenance must name; with `via`, one that reached it through an earlier field. */
@@ -127,8 +127,7 @@ describe('spawn cases (library)', () => {
 });
 
 describe('spawn cases (CLI)', () => {
-  afterAll(stopCorpusCli);
-  test.each(cases.map((x, i) => [...x, i] as const))('%s', async (_name, raw, index) => {
+  test.each(cases.map((x, i) => [...x, i] as const))('%s', (_name, raw, index) => {
     const c = usable(raw);
     const s = setup(c);
     try {
@@ -147,7 +146,7 @@ describe('spawn cases (CLI)', () => {
         const v = c.args?.[k as keyof typeof flags];
         if (v !== undefined) args.push(flag, v);
       }
-      const r = await corpusCli(index, args, { home: s.home, cwd: s.project });
+      const r = corpusCli(index, args, { home: s.home, cwd: s.project });
       if (c.want_error) expectCliError(r, c.want_error);
       else {
         expect(r.code).toBe(0);

@@ -1,54 +1,99 @@
-// The CLI corpus runner: every case through the built CLI, most in one long-lived process (cli-process.cjs re-runs the
-// bundle per call), every SAMPLE-th as its own process through bin/, so both paths are checked against the same wants.
-import { fork, type ChildProcess } from 'node:child_process';
+// The CLI run without a Node process per call: a long-lived host process (cli-process.cjs) re-runs the built bundle
+// from the top for each call, with the call's argv, cwd, environment and its own stdout, stderr and exit code.
+// `hostCli` is as synchronous as `cli()` (a worker thread relays to the host while the test's thread waits on a shared
+// flag), so a test switches by name. What only a real process shows (bin/, the code cache, stdin, signals, closed pipes,
+// ulimits, processes racing) stays on `cli()`; `corpusCli` sends every SAMPLE-th case of a corpus there too.
+import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ROOT } from './project.js';
 
-type CliOptions = Parameters<typeof cli>[1];
-type CliResult = ReturnType<typeof cli>;
+type CliOptions = Parameters<typeof cli>[1] & { timeoutMs?: number };
+/** A CLI run's outcome; `timedOut` when it had to be killed. */
+export type HostResult = ReturnType<typeof cli> & { timedOut: boolean };
 
-/** One case in this many runs as a separate process through bin/wg-policy.cjs. */
-export const SAMPLE = 8;
+/** One case in this many of a corpus runs as a separate process through bin/wg-policy.cjs. */
+export const SAMPLE = 32;
 
-let host: ChildProcess | undefined;
+interface Host {
+  worker: Worker;
+  port: MessagePort;
+  flag: Int32Array;
+}
+
+let host: Host | undefined;
 let next = 0;
-const pending = new Map<number, (r: CliResult) => void>();
 
-function started(): ChildProcess {
+function started(): Host {
   if (host) return host;
-  const child = fork(join(ROOT, '__tests__', 'support', 'cli-process.cjs'), [join(ROOT, 'dist', 'cli.cjs')], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { PATH: process.env.PATH, TMPDIR: tmpdir() },
+  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(join(ROOT, '__tests__', 'support', 'cli-host-worker.cjs'), {
+    workerData: {
+      flag,
+      port: port2,
+      script: join(ROOT, '__tests__', 'support', 'cli-process.cjs'),
+      bundle: join(ROOT, 'dist', 'cli.cjs'),
+      env: { PATH: process.env.PATH, TMPDIR: tmpdir() },
+    },
+    transferList: [port2],
   });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  child.on('message', (m: CliResult & { id: number }) => {
-    pending.get(m.id)?.({ code: m.code, stdout: m.stdout, stderr: m.stderr });
-    pending.delete(m.id);
-  });
-  child.on('exit', (code) => {
-    for (const resolve of pending.values()) resolve({ code: -1, stdout: '', stderr: `cli host exited (${code})` });
-    pending.clear();
-    host = undefined;
-  });
-  host = child;
-  return child;
+  worker.unref();
+  host = { worker, port: port1, flag };
+  return host;
 }
 
-/** Runs the CLI as `cli()` does (same environment), in the host process; the `index`-th case of every SAMPLE runs as a process. */
-export function corpusCli(index: number, args: string[], opts: CliOptions = {}): Promise<CliResult> {
-  if (index % SAMPLE === 0 || opts.input !== undefined || opts.nodeArgs) return Promise.resolve(cli(args, opts));
+/** Blocks until the worker answers (or `ms` pass); the answer, or undefined. */
+function await_(h: Host, id: number, ms: number): HostResult | undefined {
+  const until = Date.now() + ms;
+  for (;;) {
+    const left = until - Date.now();
+    if (left <= 0 || Atomics.wait(h.flag, 0, 0, left) === 'timed-out') return undefined;
+    Atomics.store(h.flag, 0, 0);
+    const got = receiveMessageOnPort(h.port)?.message as (HostResult & { id: number }) | undefined;
+    if (got?.id === id) return { code: got.code, stdout: got.stdout, stderr: got.stderr, timedOut: false };
+  }
+}
+
+/**
+ * Runs the CLI as `cli()` does (same environment and defaults) in the host; with `input` or `nodeArgs`, as a real
+ * process. A run past `timeoutMs` (20 s) kills the host (the next call starts a fresh one) and reports `timedOut`.
+ */
+export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
+  if (opts.input !== undefined || opts.nodeArgs) return { ...cli(args, opts), timedOut: false };
   const env = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
+  const h = started();
   const id = ++next;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    started().send({ id, args, cwd: opts.cwd ?? ROOT, env });
-  });
+  Atomics.store(h.flag, 0, 0);
+  h.port.postMessage({ id, args, cwd: opts.cwd ?? ROOT, env });
+  const r = await_(h, id, opts.timeoutMs ?? 20_000);
+  if (r) return r;
+  const pid = Atomics.load(h.flag, 1);
+  if (pid > 0) process.kill(pid, 'SIGKILL');
+  await_(h, id, 10_000); // the worker's word that the host is gone
+  return { code: -1, stdout: '', stderr: '', timedOut: true };
 }
 
-/** Stops the host (call from afterAll). */
-export function stopCorpusCli(): void {
-  host?.kill('SIGKILL');
-  host = undefined;
+/** The `index`-th case of a corpus: every SAMPLE-th as a real process through bin/, the others in the host. */
+export function corpusCli(index: number, args: string[], opts: CliOptions = {}): HostResult {
+  return index % SAMPLE === 0 ? { ...cli(args, opts), timedOut: false } : hostCli(args, opts);
 }
+
+/** Stops the host and its worker (registered with afterAll below; callable on its own). */
+export async function stopCorpusCli(): Promise<void> {
+  const h = host;
+  host = undefined;
+  if (!h) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    h.port.on('message', (m: { stopped?: boolean }) => {
+      if (m.stopped) resolve(clearTimeout(timer));
+    });
+    h.port.postMessage({ stop: true });
+  });
+  h.port.close();
+  await h.worker.terminate();
+}
+
+// Every test file that imports this module stops its host when it ends.
+afterAll(stopCorpusCli);

@@ -1,6 +1,7 @@
 // Test helpers for hostile input: the CLI run with a deadline (a hang fails, it never stalls jest), file-size limits, FIFOs.
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { hostCli } from './cli-host.js';
 import { BIN, ROOT } from './project.js';
 
 /** One CLI run's outcome; `timedOut` when it had to be killed. */
@@ -30,6 +31,15 @@ export function run(
     killSignal: 'SIGKILL',
   });
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '', timedOut: r.error !== undefined || r.signal === 'SIGKILL' };
+}
+
+/**
+ * `run` in the CLI host (cli-host.ts) instead of a new process, with the same deadline (a hang kills the host and
+ * reports `timedOut`); `fileLimitBlocks` and `input` need a process of their own, so those still get one.
+ */
+export function hostRun(args: string[], opts: Parameters<typeof run>[1] = {}): Run {
+  if (opts.fileLimitBlocks !== undefined || opts.input !== undefined) return run(args, opts);
+  return hostCli(args, { cwd: opts.cwd, home: opts.home, env: opts.env, timeoutMs: opts.timeoutMs });
 }
 
 /** The shape every refusal of hostile input has: exit 1 or 2 in time, `[code]` on stderr, one sentence, no stack trace. */

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffPlans } from '../../src/tools/diff.js';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 const PINNED = '[dispatcher]\nexecutor = "claude"\n\n[llm_endpoints]\ninherit_global = true\n';
 const GLOBAL =
@@ -46,11 +47,11 @@ test('removing the pin shows every affected task with the rule and source behind
     expect(r.changed[0].after).toMatchObject({ executor: 'native', endpoint: 'openrouter' });
     expect(JSON.stringify(r)).not.toContain('CANARY');
 
-    const c = cli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    const c = hostCli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
     expect(c.code).toBe(1);
     expect(c.stdout).toMatch(/^3 tasks: executor claude → native/);
     expect(c.stderr).toContain('3 of 4 tasks change against HEAD');
-    const lines = cli(['diff', '--dir', s.wgDir, '--json', '--status', 'open'], { home: s.home, cwd: s.project }).stdout.trim().split('\n');
+    const lines = hostCli(['diff', '--dir', s.wgDir, '--json', '--status', 'open'], { home: s.home, cwd: s.project }).stdout.trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).task)).toEqual(['a', 'c']);
     expect(JSON.parse(lines[0]).after.rules.executor).toBe('executor.global-dispatcher');
   } finally {
@@ -62,7 +63,7 @@ test('the same change with the pin kept reports nothing (exit 0)', async () => {
   const s = incident(`${PINNED}# a comment\n`);
   try {
     expect((await diffPlans({ dir: s.wgDir, home: s.home, env: {} })).changed).toEqual([]);
-    const c = cli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    const c = hostCli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
     expect(c.code).toBe(0);
     expect(c.stdout).toBe('');
     expect(c.stderr).toContain('0 of 4 tasks change');
@@ -88,7 +89,7 @@ test('a changed global config is compared with --base-global; a task that become
 test('a base that is not a commit is bad input (exit 2)', () => {
   const s = incident(PINNED);
   try {
-    const c = cli(['diff', '--dir', s.wgDir, '--base', 'no-such-rev'], { home: s.home, cwd: s.project });
+    const c = hostCli(['diff', '--dir', s.wgDir, '--base', 'no-such-rev'], { home: s.home, cwd: s.project });
     expect(c.code).toBe(2);
     expect(c.stderr).toContain('[git-base]');
   } finally {

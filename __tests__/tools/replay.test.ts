@@ -1,7 +1,8 @@
 // audit replay: logged spawn decisions decided again from their recorded facts under the policies in effect now.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 function project() {
   const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
@@ -11,7 +12,7 @@ function project() {
     { id: 't3', title: 'c', exec: 'make' },
   ];
   writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify({ kind: 'task', ...t })).join('\n') + '\n');
-  const run = (...args: string[]) => cli([...args, '--dir', s.wgDir], { home: s.home, cwd: s.project });
+  const run = (...args: string[]) => hostCli([...args, '--dir', s.wgDir], { home: s.home, cwd: s.project });
   for (const t of ['t1', 't2', 't3']) expect(run('plan', t).code).toBe(0);
   return { ...s, run };
 }

@@ -1,7 +1,8 @@
 // The README's "Write your first rule" walkthrough, end to end: add the rule, check, test, see it in explain.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cli, ROOT, scratch } from '../support/project.js';
+import { ROOT, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 /** The code block that follows `<!-- walkthrough:<kind> <path> -->` in the README. */
 function block(kind: string): { path: string; text: string } {
@@ -23,7 +24,7 @@ test('the walkthrough rule checks clean, its tests pass, and explain shows it de
       writeFileSync(file, b.text);
     }
     writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'g1', title: 'train', model: 'nex:qwen3-coder', tags: ['gpu'] })}\n`);
-    const run = (...args: string[]) => cli([...args, '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    const run = (...args: string[]) => hostCli([...args, '--dir', s.wgDir], { home: s.home, cwd: s.project });
     const check = run('check');
     expect([check.code, check.stdout]).toEqual([0, '']);
     const test = run('test');
