@@ -1,6 +1,6 @@
 // Reads every wg file a spawn decision depends on, besides config and graph: executors, agency, registry, model cache.
 import { existsSync, readdirSync, realpathSync } from 'node:fs';
-import { sameState, stateOf, type FileState } from '../shared/file-cache.js';
+import { joinOnce, sameState, stateOf, type FileState } from '../shared/file-cache.js';
 import { dirname, join, relative } from 'node:path';
 import { loadAgency, type Agency } from '../config/agency.js';
 import { nextAgentId } from '../config/agent-registry.js';
@@ -61,7 +61,8 @@ export interface SpawnInputs {
   timeouts: { caller?: Duration; task?: Duration; local?: Duration; global?: Duration };
   wgDirReal: string;
   workingDir: string;
-  chat: { ref: string; role: string | null; journal: boolean; journalFile: string };
+  /** The chat handler's inputs (the journal's display path is `shown('chat', ref, 'conversation.jsonl')`, built when a source names it). */
+  chat: { ref: string; role: string | null; journal: boolean };
 }
 
 const duration = (raw: string): Duration | { error: string } => {
@@ -86,7 +87,7 @@ export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
   return { ...caller, site: site as (typeof SITES)[number] };
 }
 
-function chatOf(shared: SharedInputs, id: string, role: string | undefined, shown: SpawnInputs['shown']): SpawnInputs['chat'] {
+function chatOf(shared: SharedInputs, id: string, role: string | undefined): SpawnInputs['chat'] {
   const ref = id.startsWith('.chat-') ? `chat-${id.slice(6)}` : id.startsWith('.coordinator-') ? `coordinator-${id.slice(13)}` : id;
   const safe = !ref.includes('/') && ref !== '.' && ref !== '..';
   const journal = safe && journalExists(shared, ref);
@@ -94,7 +95,6 @@ function chatOf(shared: SharedInputs, id: string, role: string | undefined, show
     ref,
     role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
     journal,
-    journalFile: shown('chat', ref, 'conversation.jsonl'),
   };
 }
 
@@ -210,7 +210,7 @@ function agencyOf(shared: SharedInputs, shownDir: string, prefix: string | undef
 
 /** Whether `<wgdir>/chat/<ref>/conversation.jsonl` exists; a batch rules out refs without a folder from one listing. */
 function journalExists(shared: SharedInputs, ref: string): boolean {
-  const chat = join(shared.layers.wgDir, 'chat');
+  const chat = joinOnce(shared.layers.wgDir, 'chat');
   if (shared.agencies) {
     if (shared.chatEntries === undefined) {
       try {
@@ -272,7 +272,7 @@ export function readSpawnInputs(
     timeouts,
     wgDirReal: shared.wgDirReal,
     workingDir: shared.workingDir,
-    chat: chatOf(shared, task.id, caller.role, shown),
+    chat: chatOf(shared, task.id, caller.role),
   };
 }
 
