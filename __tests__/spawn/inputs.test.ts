@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { loadLayers } from '../../src/config/layers.js';
-import { checkCaller, readSpawnInputs } from '../../src/spawn/inputs.js';
+import { checkCaller, readSpawnInputs, sharedReader } from '../../src/spawn/inputs.js';
 import { scratch } from '../support/project.js';
 import { thrown } from '../support/thrown.js';
 
@@ -44,12 +44,27 @@ describe('readSpawnInputs', () => {
 
   test('chat handler inputs: .chat-N and .coordinator-N refs, the coordinator role, the journal', () => {
     const { inputs, s } = inputsFor({ id: '.coordinator-2' });
-    expect(inputs.chat).toMatchObject({ ref: 'coordinator-2', role: 'coordinator', journal: false, journalFile: '.wg/chat/coordinator-2/conversation.jsonl' });
+    expect(inputs.chat).toMatchObject({ ref: 'coordinator-2', role: 'coordinator', journal: false });
+    expect(inputs.shown('chat', inputs.chat.ref, 'conversation.jsonl')).toBe('.wg/chat/coordinator-2/conversation.jsonl');
     mkdirSync(join(s.wgDir, 'chat', 'chat-5'), { recursive: true });
     writeFileSync(join(s.wgDir, 'chat', 'chat-5', 'conversation.jsonl'), '');
     const layers = loadLayers({ wgDir: s.wgDir, home: s.home });
     const chat = readSpawnInputs(layers, { task: { id: '.chat-5', priority: 10 } as never, file: 'g' }, { role: 'evaluator' }, () => {}).chat;
     expect(chat).toMatchObject({ ref: 'chat-5', role: 'evaluator', journal: true });
+  });
+
+  test('a batch lists the chat folder once and still finds each journal', () => {
+    const { s } = inputsFor({ id: 'x' });
+    const layers = loadLayers({ wgDir: s.wgDir, home: s.home });
+    const batch = sharedReader(layers, true);
+    const journal = (id: string) => readSpawnInputs(layers, { task: { id, priority: 10 } as never, file: 'g' }, {}, () => {}, batch).chat.journal;
+    expect(journal('.chat-7')).toBe(false); // no chat folder at all
+    mkdirSync(join(s.wgDir, 'chat', 'chat-8'), { recursive: true });
+    writeFileSync(join(s.wgDir, 'chat', 'chat-8', 'conversation.jsonl'), '');
+    expect(journal('.chat-8')).toBe(false); // the batch's listing was taken before the folder existed
+    const next = sharedReader(layers, true);
+    expect(readSpawnInputs(layers, { task: { id: '.chat-8', priority: 10 } as never, file: 'g' }, {}, () => {}, next).chat.journal).toBe(true);
+    expect(readSpawnInputs(layers, { task: { id: '.chat-9', priority: 10 } as never, file: 'g' }, {}, () => {}, next).chat.journal).toBe(false);
   });
 
   test('a task id with a slash never makes the journal check leave the chat folder', () => {

@@ -1,7 +1,6 @@
 // The agent id wg would give the next spawn: `agent-<next_agent_id>` from `<wgdir>/service/registry.json` (absent: 1).
-import { join } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
-import { FileCache } from '../shared/file-cache.js';
+import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 
 type NextAgent = { next: number; file: string | null };
@@ -10,7 +9,7 @@ const registries = new FileCache<NextAgent>(16);
 
 /** `next_agent_id` of wg's agent registry (a prediction: wg reads it under its own lock when it spawns); kept while unchanged. */
 export function nextAgentId(wgDir: string, shownAs: string): NextAgent {
-  const path = join(wgDir, 'service', 'registry.json');
+  const path = joinOnce(wgDir, 'service/registry.json');
   const read = () => readTextFile(path, { shownAs, what: 'agent registry', missing: 'absent' });
   return registries.get(path, read, (text) => parseRegistry(text, shownAs), shownAs);
 }

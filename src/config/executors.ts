@@ -1,9 +1,8 @@
 // Executor configurations as wg looks them up: `<wgdir>/executors/<name>.toml` replaces the built-in wholesale.
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
-import { FileCache } from '../shared/file-cache.js';
+import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { hasCredentials, namesSecret } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
@@ -180,7 +179,7 @@ const folders = new FileCache<ReadonlySet<string>>(64);
 
 /** Every executor a plan can pick, each from `<wgdir>/executors/<name>.toml` when present, else wg's built-in. */
 export function loadExecutors(wgDir: string, shownDir: string): { list: ExecutorConfig[]; sources: Source[][] } {
-  const dir = join(wgDir, 'executors');
+  const dir = joinOnce(wgDir, 'executors');
   // One stat answers for every TOML that is not there (most projects have none); those that are, are stat'ed themselves.
   const present = folders.getIfPresent(
     dir,
@@ -189,7 +188,8 @@ export function loadExecutors(wgDir: string, shownDir: string): { list: Executor
   );
   const list = EXECUTOR_NAMES.map(
     (name) =>
-      (present?.has(`${name}.toml`) ? loadExecutorToml(join(dir, `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) : undefined) ?? builtinOf(name),
+      (present?.has(`${name}.toml`) ? loadExecutorToml(joinOnce(dir, `${name}.toml`), `${shownDir}/executors/${name}.toml`, name) : undefined) ??
+      builtinOf(name),
   );
   const key = `${wgDir}\0${shownDir}`;
   const last = lists.get(key);

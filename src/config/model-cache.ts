@@ -1,7 +1,6 @@
 // `<wgdir>/model_cache.json` as wg's spawn path reads it: only `models[].id`; and wg's short-name resolution against it.
-import { join } from 'node:path';
 import { nearest } from '../shared/did-you-mean.js';
-import { FileCache } from '../shared/file-cache.js';
+import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { parseModelSpec } from './model-spec.js';
 
@@ -17,7 +16,7 @@ const caches = new FileCache<ModelCache>(16);
 
 /** Reads `<wgdir>/model_cache.json` (kept per process while unchanged); `shownAs` is its display path. */
 export function loadModelCache(wgDir: string, shownAs: string): ModelCache {
-  const path = join(wgDir, 'model_cache.json');
+  const path = joinOnce(wgDir, 'model_cache.json');
   const read = () => readTextFile(path, { shownAs, what: 'model cache', missing: 'absent' });
   return caches.get(path, read, (text) => parseModelCache(text, shownAs), shownAs);
 }

@@ -24,6 +24,17 @@ function factReader(fact: string, path: string | undefined): (facts: Facts) => u
   };
 }
 
+/** getPath(root, key) with the key split once (`segments` null: an empty key, the root itself). */
+function pathValue(root: unknown, segments: readonly string[] | null, key: string): unknown {
+  if (segments === null) return getPath(root, key);
+  let cur = root;
+  for (const seg of segments) {
+    if (cur === null || cur === undefined || typeof cur !== 'object' || !own(cur, seg)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
 /** The parts of a template: literal text and `{{fact.path}}` placeholders, as `String.replace` with TEMPLATE sees them. */
 function compileTemplate(template: string): CompiledExpr {
   const parts: Array<string | { fact: string; path: string | undefined; read: (facts: Facts) => unknown }> = [];
@@ -77,15 +88,22 @@ function compileRef(expr: {
 }): CompiledExpr {
   const { fact, path, alias, get } = expr;
   const read = factReader(fact, path);
-  const where = expr.where ? Object.entries(expr.where).map(([k, e]) => [k, compileExpr(e)] as const) : undefined;
+  // `where` keys split once: getPath(item, key) walks the same own properties.
+  const where = expr.where ? Object.entries(expr.where).map(([k, e]) => ({ segments: k ? k.split('.') : null, k, want: compileExpr(e) })) : undefined;
   const render = expr.render ? namedRenderer(expr.render) : undefined;
   return (facts, reads) => {
     let v = read(facts);
     let at = path;
     if (where) {
-      const want = where.map(([k, e]) => [k, e(facts, reads)] as const);
-      const list = Array.isArray(v) ? v : [];
-      const i = list.findIndex((item) => want.every(([k, w]) => getPath(item, k) === w));
+      const want: unknown[] = new Array(where.length);
+      for (let j = 0; j < where.length; j++) want[j] = where[j].want(facts, reads);
+      const list: unknown[] = Array.isArray(v) ? v : [];
+      let i = -1;
+      for (let n = 0; n < list.length && i < 0; n++) {
+        let all = true;
+        for (let j = 0; j < where.length && all; j++) all = pathValue(list[n], where[j].segments, where[j].k) === want[j];
+        if (all) i = n;
+      }
       v = i >= 0 ? list[i] : undefined;
       at = i >= 0 ? `${path ? `${path}.` : ''}${i}` : path;
     }

@@ -50,6 +50,9 @@ export interface LoadedTask {
 }
 
 function validate(obj: unknown, file: string, line?: number): Task {
+  // The common case, checked by hand: what the zod parse below gives for it (a test holds the two together).
+  const o = obj as Record<string, unknown>;
+  if (!Object.prototype.hasOwnProperty.call(o, '__proto__') && fitsTaskSchema(o)) return taskOf(o);
   const r = TaskSchema.safeParse(obj);
   if (!r.success) {
     const issue = r.error.issues[0];
@@ -92,6 +95,77 @@ export function taskFromIndex(index: GraphIndex, id: string): LoadedTask {
  */
 export function readTaskFromGraph(path: string, shownAs: string, id: string): LoadedTask {
   return taskFromIndex(graphIndex(path, shownAs), id);
+}
+
+/** A deep copy of `v` when it is plain JSON data (what JSON.parse(JSON.stringify(v)) gives unchanged), else undefined. */
+function jsonCopy(v: unknown): unknown {
+  if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'object') return undefined;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  if (Array.isArray(v)) {
+    if (proto !== Array.prototype) return undefined;
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const c = i in v ? jsonCopy(v[i]) : undefined;
+      if (c === undefined) return undefined;
+      out[i] = c;
+    }
+    return out;
+  }
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__' || k === 'toJSON') return undefined;
+    const c = jsonCopy((v as Record<string, unknown>)[k]);
+    if (c === undefined) return undefined;
+    out[k] = c;
+  }
+  return out;
+}
+
+const SHAPE_KEYS = Object.keys(TaskSchema.shape);
+const isOptText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+
+/** True when TaskSchema accepts `o` (checked by hand: the common case skips zod; a failure is reported through zod). */
+function fitsTaskSchema(o: Record<string, unknown>): boolean {
+  if (typeof o.id !== 'string' || o.id.length === 0) return false;
+  for (const k of SHAPE_KEYS) {
+    if (k === 'id' || k === 'priority') continue;
+    const v = o[k];
+    if (k === 'tags') {
+      if (v !== undefined && v !== null && !(Array.isArray(v) && v.every((t) => typeof t === 'string'))) return false;
+    } else if (!isOptText(v)) return false;
+  }
+  return true;
+}
+
+/** `validate` for an object TaskSchema accepts: the same task, keys in the order zod's parse gives them (the schema's first). */
+function taskOf(o: Record<string, unknown>): Task {
+  const out: Record<string, unknown> = {};
+  for (const k of SHAPE_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+    const v = o[k];
+    if (v !== null) out[k] = k === 'priority' ? normalizePriority(v) : v;
+  }
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== null && !Object.prototype.hasOwnProperty.call(TaskSchema.shape, k)) out[k] = v;
+  }
+  if (!Object.prototype.hasOwnProperty.call(out, 'priority')) out.priority = normalizePriority(undefined);
+  return out as Task;
+}
+
+/**
+ * Reads a task given as an object (library callers), exactly as readTaskFromJson reads `JSON.stringify(obj)`: plain
+ * JSON data is copied and checked without the text round trip; anything else takes it.
+ */
+export function readTaskFromObject(obj: Record<string, unknown>, shownAs: string, id?: string): LoadedTask {
+  const copy = jsonCopy(obj) as Record<string, unknown> | undefined;
+  if (copy === undefined || Array.isArray(copy) || !fitsTaskSchema(copy)) return readTaskFromJson(JSON.stringify(obj), shownAs, id);
+  const task = taskOf(copy);
+  if (id && task.id !== id) throw new PolicyError('task-json', `task id \`${task.id}\` does not match the requested \`${id}\``, { file: shownAs, key: 'id' });
+  return { task, file: shownAs };
 }
 
 /** Reads a single task object from JSON text (`--task-json FILE`, `-` for stdin). */

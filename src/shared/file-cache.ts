@@ -1,5 +1,6 @@
 // Inputs read once per process: a parsed file is kept while a stat says it is unchanged (inode, size, mtime, ctime).
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * File timestamps tick coarsely (a kernel tick, up to 10 ms): a file rewritten twice within one tick with the same size
@@ -14,6 +15,24 @@ const OFF = process.env.WG_POLICY_NO_CACHE === '1';
 
 /** `WG_POLICY_NO_CACHE=1` (read once per process): every input is read and parsed on every use (the same output, only slower). */
 export const cachesOff = (): boolean => OFF;
+
+/** Paths joined once per process (a bounded memo: callers join the same few folders and names on every plan). */
+const joins = new Map<string, Map<string, string>>();
+
+/** `path.join(dir, name)`, computed once per pair. */
+export function joinOnce(dir: string, name: string): string {
+  let byName = joins.get(dir);
+  if (!byName) {
+    if (joins.size >= 256) joins.clear();
+    joins.set(dir, (byName = new Map()));
+  }
+  let p = byName.get(name);
+  if (p === undefined) {
+    if (byName.size >= 256) byName.clear();
+    byName.set(name, (p = path.join(dir, name)));
+  }
+  return p;
+}
 
 /** What a stat says about a file: its identity and version, `missing`, or `error` (never cached: the loader reports it). */
 export type FileState =

@@ -66,11 +66,33 @@ function tierListOf(tiers: SpawnInputs['tiers']): unknown[] {
   return l;
 }
 
+/** A fact built once per input object (kept as long as it): facts are never mutated, so tasks may share them. */
+function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) map.set(key, (v = make()));
+  return v;
+}
+
+const registryFacts = new WeakMap<object, unknown>();
+const modelCacheFacts = new WeakMap<object, unknown>();
+const executorsFacts = new WeakMap<object, unknown>();
+const profileFacts = new WeakMap<object, unknown>();
+const agencyFacts = new WeakMap<object, unknown>();
+const tagFacts = new WeakMap<object, unknown>();
+const tierFacts = new WeakMap<object, Map<string | null, unknown>>();
+const NO_AGENCY = Object.freeze({ asked: null, match: 'none', agent: null, role: null });
+const NO_TAG = Object.freeze({ match: null });
+
 /** Facts for the first stage; decide adds `plan` and `provenance` as stages run. */
 export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
-  const { layers, loaded, caller } = inp;
+  const { layers, loaded, caller, agency, modelCache, tagMatch } = inp;
   const shared = factsOfLayers(layers);
-  const tierSpec = inp.taskTier ? inp.tiers.find((t) => t.tier === inp.taskTier)!.spec : null;
+  const tiersByTask = memo(tierFacts, inp.tiers, () => new Map<string | null, unknown>());
+  let tiers = tiersByTask.get(inp.taskTier);
+  if (tiers === undefined) {
+    const tierSpec = inp.taskTier ? inp.tiers.find((t) => t.tier === inp.taskTier)!.spec : null;
+    tiersByTask.set(inp.taskTier, (tiers = { list: tierListOf(inp.tiers), task: tierSpec, taskTier: inp.taskTier }));
+  }
   return {
     task: loaded.task,
     cli: caller,
@@ -85,13 +107,16 @@ export function buildFacts(inp: SpawnInputs): Record<string, unknown> {
       chatRole: inp.chat.role,
       chatJournal: inp.chat.journal,
     },
-    agency: { asked: inp.agency.asked, match: inp.agency.match, agent: inp.agency.agent, role: inp.agency.role },
-    tiers: { list: tierListOf(inp.tiers), task: tierSpec, taskTier: inp.taskTier },
-    tagRouting: { match: inp.tagMatch ? { tag: inp.tagMatch.tag, model: inp.tagMatch.model } : null },
-    registry: { list: inp.registry.list },
-    modelCache: { file: inp.modelCache.file, present: inp.modelCache.ids !== null, ids: inp.modelCache.ids ?? [] },
-    executors: { list: inp.executors.list },
+    agency:
+      agency.match === 'none' && agency.asked === null
+        ? NO_AGENCY
+        : memo(agencyFacts, agency, () => ({ asked: agency.asked, match: agency.match, agent: agency.agent, role: agency.role })),
+    tiers,
+    tagRouting: tagMatch ? memo(tagFacts, tagMatch, () => ({ match: { tag: tagMatch.tag, model: tagMatch.model } })) : NO_TAG,
+    registry: memo(registryFacts, inp.registry.list, () => ({ list: inp.registry.list })),
+    modelCache: memo(modelCacheFacts, modelCache, () => ({ file: modelCache.file, present: modelCache.ids !== null, ids: modelCache.ids ?? [] })),
+    executors: memo(executorsFacts, inp.executors, () => ({ list: inp.executors.list })),
     timeouts: inp.timeouts,
-    profile: { active: layers.activeProfile?.name ?? null, file: layers.activeProfile?.file ?? null },
+    profile: memo(profileFacts, layers, () => ({ active: layers.activeProfile?.name ?? null, file: layers.activeProfile?.file ?? null })),
   };
 }

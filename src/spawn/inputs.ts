@@ -1,6 +1,6 @@
 // Reads every wg file a spawn decision depends on, besides config and graph: executors, agency, registry, model cache.
-import { existsSync, realpathSync } from 'node:fs';
-import { sameState, stateOf, type FileState } from '../shared/file-cache.js';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
+import { joinOnce, sameState, stateOf, type FileState } from '../shared/file-cache.js';
 import { dirname, join, relative } from 'node:path';
 import { loadAgency, type Agency } from '../config/agency.js';
 import { nextAgentId } from '../config/agent-registry.js';
@@ -61,7 +61,8 @@ export interface SpawnInputs {
   timeouts: { caller?: Duration; task?: Duration; local?: Duration; global?: Duration };
   wgDirReal: string;
   workingDir: string;
-  chat: { ref: string; role: string | null; journal: boolean; journalFile: string };
+  /** The chat handler's inputs (the journal's display path is `shown('chat', ref, 'conversation.jsonl')`, built when a source names it). */
+  chat: { ref: string; role: string | null; journal: boolean };
 }
 
 const duration = (raw: string): Duration | { error: string } => {
@@ -86,15 +87,14 @@ export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
   return { ...caller, site: site as (typeof SITES)[number] };
 }
 
-function chatOf(wgDir: string, id: string, role: string | undefined, shown: SpawnInputs['shown']): SpawnInputs['chat'] {
+function chatOf(shared: SharedInputs, id: string, role: string | undefined): SpawnInputs['chat'] {
   const ref = id.startsWith('.chat-') ? `chat-${id.slice(6)}` : id.startsWith('.coordinator-') ? `coordinator-${id.slice(13)}` : id;
   const safe = !ref.includes('/') && ref !== '.' && ref !== '..';
-  const journal = safe && existsSync(join(wgDir, 'chat', ref, 'conversation.jsonl'));
+  const journal = safe && journalExists(shared, ref);
   return {
     ref,
     role: role ?? (id.startsWith('.coordinator-') ? 'coordinator' : null),
     journal,
-    journalFile: shown('chat', ref, 'conversation.jsonl'),
   };
 }
 
@@ -141,8 +141,97 @@ function placeOf(wgDir: string): { real: string; workingDir: string } {
   return place;
 }
 
+/**
+ * The wg files every task of a call (or of a batch) reads alike: model cache, executors, agent registry, the wg dir's
+ * place. Read once per call, or once per batch in planMany: each file revalidated by one stat when this is built.
+ */
+export interface SharedInputs {
+  layers: ConfigLayers;
+  modelCache: ModelCache;
+  executors: SpawnInputs['executors'];
+  nextAgent: SpawnInputs['nextAgent'];
+  wgDirReal: string;
+  workingDir: string;
+  /** Per agent prefix: the agency answer and the warnings it gave (a batch reads each prefix once). */
+  agencies?: Map<string, { agency: Agency; warnings: string[] }>;
+  /** A batch's listing of `<wgdir>/chat` (null: no such folder), read on first use. */
+  chatEntries?: ReadonlySet<string> | null;
+}
+
+/** Reads the inputs every task of a call or batch shares (`batch`: agency and chat lookups are kept for the batch too). */
+function readSharedInputs(layers: ConfigLayers, batch: boolean): SharedInputs {
+  const { wgDir } = layers;
+  const { modelCacheFile, registryFile, shownDir } = ofLayers(layers);
+  const modelCache = loadModelCache(wgDir, modelCacheFile);
+  const place = placeOf(wgDir);
+  return {
+    layers,
+    modelCache,
+    executors: loadExecutors(wgDir, shownDir),
+    nextAgent: nextAgentId(wgDir, registryFile),
+    wgDirReal: place.real,
+    workingDir: place.workingDir,
+    agencies: batch ? new Map() : undefined,
+  };
+}
+
+/** The shared inputs of one call or batch, read on first use; a read that failed fails again for every task that asks. */
+export type SharedReader = () => SharedInputs;
+
+/** A SharedReader over `layers` (`batch`: one for a whole planMany run, which also keeps agency and chat lookups). */
+export function sharedReader(layers: ConfigLayers, batch = false): SharedReader {
+  let done: { value: SharedInputs } | { error: unknown } | undefined;
+  return () => {
+    if (!done) {
+      try {
+        done = { value: readSharedInputs(layers, batch) };
+      } catch (error) {
+        done = { error };
+      }
+    }
+    if ('error' in done) throw done.error;
+    return done.value;
+  };
+}
+
+/** The task's agency answer: looked up once per prefix in a batch (its warnings given again for each task). */
+function agencyOf(shared: SharedInputs, shownDir: string, prefix: string | undefined, warn: (m: string) => void): Agency {
+  const { agencies, layers } = shared;
+  if (!agencies || !prefix) return loadAgency(layers.wgDir, shownDir, prefix, warn);
+  let hit = agencies.get(prefix);
+  if (!hit) {
+    const warnings: string[] = [];
+    hit = { agency: loadAgency(layers.wgDir, shownDir, prefix, (m) => warnings.push(m)), warnings };
+    agencies.set(prefix, hit);
+  }
+  for (const w of hit.warnings) warn(w);
+  return hit.agency;
+}
+
+/** Whether `<wgdir>/chat/<ref>/conversation.jsonl` exists; a batch rules out refs without a folder from one listing. */
+function journalExists(shared: SharedInputs, ref: string): boolean {
+  const chat = joinOnce(shared.layers.wgDir, 'chat');
+  if (shared.agencies) {
+    if (shared.chatEntries === undefined) {
+      try {
+        shared.chatEntries = new Set(readdirSync(chat));
+      } catch {
+        shared.chatEntries = null; // no folder (or not one): no journal at all, as existsSync would say for each
+      }
+    }
+    if (shared.chatEntries === null || !shared.chatEntries.has(ref)) return false;
+  }
+  return existsSync(join(chat, ref, 'conversation.jsonl'));
+}
+
 /** Reads the wg files a decision needs besides config and graph; bad input is a PolicyError naming file and key. */
-export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, callerIn: CallerInput, warn: (m: string) => void): SpawnInputs {
+export function readSpawnInputs(
+  layers: ConfigLayers,
+  loaded: LoadedTask,
+  callerIn: CallerInput,
+  warn: (m: string) => void,
+  sharedOf: SharedReader = sharedReader(layers),
+): SpawnInputs {
   const caller = checkCaller(callerIn);
   const { wgDir, projectRoot, local, global } = layers;
   const shown = (...parts: string[]) => relative(projectRoot, join(wgDir, ...parts));
@@ -159,34 +248,46 @@ export function readSpawnInputs(layers: ConfigLayers, loaded: LoadedTask, caller
       });
     timeouts.task = d;
   }
-  for (const [name, file] of [
-    ['local', local],
-    ['global', global],
-  ] as const) {
-    const raw = file.data.dispatcher?.agent_timeout;
-    if (raw !== undefined) timeouts[name] = duration(raw) as Duration; // checked when the file loaded
-  }
-  const { tiers, registry, shownDir, modelCacheFile, registryFile } = ofLayers(layers);
-  const modelCache = loadModelCache(wgDir, modelCacheFile);
+  const lt = layerTimeouts(layers);
+  if (lt.local) timeouts.local = lt.local;
+  if (lt.global) timeouts.global = lt.global;
+  const { tiers, registry, shownDir } = ofLayers(layers);
+  const shared = sharedOf();
+  const { modelCache } = shared;
   if (modelCache.problem) warn(`${modelCache.file}: ${modelCache.problem}; wg ignores an unusable model cache, and so does this plan`);
-  const place = placeOf(wgDir);
   return {
     layers,
     loaded,
     caller,
     flags: callerIn,
     shown,
-    agency: loadAgency(wgDir, shownDir, caller.agent ?? (typeof task.agent === 'string' ? task.agent : undefined), warn),
-    executors: loadExecutors(wgDir, shownDir),
+    agency: agencyOf(shared, shownDir, caller.agent ?? (typeof task.agent === 'string' ? task.agent : undefined), warn),
+    executors: shared.executors,
     registry,
     modelCache,
     tiers,
     taskTier: taskTier(task.tier),
     tagMatch: matchTagRouting(local, global, Array.isArray(task.tags) ? task.tags : []),
-    nextAgent: nextAgentId(wgDir, registryFile),
+    nextAgent: shared.nextAgent,
     timeouts,
-    wgDirReal: place.real,
-    workingDir: place.workingDir,
-    chat: chatOf(wgDir, task.id, caller.role, shown),
+    wgDirReal: shared.wgDirReal,
+    workingDir: shared.workingDir,
+    chat: chatOf(shared, task.id, caller.role),
   };
+}
+
+/** The config layers' own timeouts (`dispatcher.agent_timeout`, checked when each file loaded), parsed once per layers object. */
+const layerTimeoutsOf = new WeakMap<ConfigLayers, { local?: Duration; global?: Duration }>();
+
+function layerTimeouts(layers: ConfigLayers): { local?: Duration; global?: Duration } {
+  let t = layerTimeoutsOf.get(layers);
+  if (!t) {
+    t = {};
+    for (const name of ['local', 'global'] as const) {
+      const raw = layers[name].data.dispatcher?.agent_timeout;
+      if (raw !== undefined) t[name] = duration(raw) as Duration;
+    }
+    layerTimeoutsOf.set(layers, t);
+  }
+  return t;
 }

@@ -7,7 +7,7 @@ import { loadLayers, type ConfigLayers } from '../config/layers.js';
 import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
-import { readTaskFromGraph, readTaskFromJson, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
+import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
 import { refuseTaskCredentials } from './task-credentials.js';
@@ -17,7 +17,7 @@ import { maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
-import { readSpawnInputs, type CallerInput } from './inputs.js';
+import { readSpawnInputs, sharedReader, type CallerInput, type SharedReader } from './inputs.js';
 import { PLAN_KEYS, PlanFieldsSchema, PROVENANCE_KEYS, type SpawnPlan } from './plan-schema.js';
 import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
@@ -61,6 +61,8 @@ interface SpawnContext {
   layers: ConfigLayers;
   graph: { path: string; shownAs: string };
   policyOptions: { projectPolicyDir: string; projectRoot: string; namespaces: typeof NAMESPACES };
+  /** The wg files every task shares (model cache, executors, agent registry), read once per call or per batch. */
+  shared: SharedReader;
 }
 
 /** Per wg dir: where its policies and graph are (path arithmetic done once per process). */
@@ -79,7 +81,7 @@ function placeOf(wgDir: string, projectRoot: string): { policyDir: string; graph
 }
 
 /** Locates the wg dir and reads the config layers, each kept per process while its files are unchanged. */
-function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): SpawnContext {
+function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>, batch = false): SpawnContext {
   const env = req.env ?? process.env;
   const where = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd(), defer: true });
   const { wgDir } = where;
@@ -93,7 +95,14 @@ function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>): Spawn
   // A local config.toml that exists proves the folder exists; otherwise check it now.
   if (!layers.local.exists) assertWgDir(where);
   const { policyDir, graph } = placeOf(wgDir, layers.projectRoot);
-  return { env, wgDir, layers, graph, policyOptions: { projectPolicyDir: policyDir, projectRoot: layers.projectRoot, namespaces: NAMESPACES } };
+  return {
+    env,
+    wgDir,
+    layers,
+    graph,
+    policyOptions: { projectPolicyDir: policyDir, projectRoot: layers.projectRoot, namespaces: NAMESPACES },
+    shared: sharedReader(layers, batch),
+  };
 }
 
 /** The spawn policy set of a context: kept per process while its files are unchanged (synchronous then), else loaded. */
@@ -102,7 +111,7 @@ function policiesOf(ctx: SpawnContext): PolicySet | Promise<PolicySet> {
 }
 
 function loadTask(req: SpawnRequest, ctx: SpawnContext): LoadedTask {
-  if (req.task) return readTaskFromJson(JSON.stringify(req.task), '(task object)', req.taskId);
+  if (req.task) return readTaskFromObject(req.task, '(task object)', req.taskId);
   if (req.taskJson) return readTaskFromJson(req.taskJson.text, req.taskJson.file, req.taskId);
   if (!req.taskId) throw new PolicyError('usage', 'a task id or a task JSON is required');
   return readTaskFromGraph(ctx.graph.path, ctx.graph.shownAs, req.taskId);
@@ -123,7 +132,7 @@ function decideTask(
   const { layers } = ctx;
   const taskId = loaded.task.id;
   refuseTaskCredentials(loaded, policies, TASK_FACT);
-  const inputs = readSpawnInputs(layers, loaded, caller, warn);
+  const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
@@ -217,7 +226,7 @@ export interface ManyItem {
  */
 export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): AsyncGenerator<ManyItem> {
   const warn = warnerOf(options);
-  const ctx = prepare(req);
+  const ctx = prepare(req, true);
   warnLayers(ctx, warn);
   const policies = await policiesOf(ctx);
   const caller = callerOf(req);

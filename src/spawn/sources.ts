@@ -59,7 +59,8 @@ export function sourceMapper(inp: SpawnInputs): SourceMapper {
       }
       case 'spawn':
         if (path === 'nextAgentId' && inp.nextAgent.file) return [{ layer: 'local', file: inp.nextAgent.file, key: 'next_agent_id', value }];
-        if (path === 'chatJournal' && value === true) return [{ layer: 'local', file: inp.chat.journalFile, key: '(exists)', value }];
+        if (path === 'chatJournal' && value === true)
+          return [{ layer: 'local', file: inp.shown('chat', inp.chat.ref, 'conversation.jsonl'), key: '(exists)', value }];
         if (path === 'chatRole' && isSet(value)) return caller.role ? given('role') : [taskSrc('id', loaded.task.id)];
         return [];
       case 'agency': {

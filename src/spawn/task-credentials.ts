@@ -28,11 +28,35 @@ function pathsRead(policies: PolicySet, fact: string): { read: Set<string>; guar
   return { read, guarded };
 }
 
-/** Every string in the task's own data with the dotted path it sits at. */
-function* strings(value: unknown, at: string): Generator<[string, string]> {
-  if (typeof value === 'string') yield [at, value];
-  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], at ? `${at}.${i}` : String(i));
-  else if (value && typeof value === 'object') for (const k of Object.keys(value)) yield* strings((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+/** Per policy set and fact: the paths to check, sorted (read by some rule, tested by none), computed once per policy revision. */
+const checked = new WeakMap<PolicySet, Map<string, readonly string[]>>();
+
+function pathsToCheck(policies: PolicySet, fact: string): readonly string[] {
+  let byFact = checked.get(policies);
+  if (!byFact) checked.set(policies, (byFact = new Map()));
+  let paths = byFact.get(fact);
+  if (!paths) {
+    const { read, guarded } = pathsRead(policies, fact);
+    byFact.set(fact, (paths = [...read].sort().filter((p) => !guarded.has(p))));
+  }
+  return paths;
+}
+
+/** The dotted path of the first string in `value` (depth first, in key order) that carries credentials, or undefined. */
+function credentialAt(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return hasCredentials(value) ? at : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = credentialAt(value[i], at ? `${at}.${i}` : String(i));
+      if (found !== undefined) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      const found = credentialAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -41,11 +65,14 @@ function* strings(value: unknown, at: string): Generator<[string, string]> {
  * names the field, never the value: the credential is not printed, planned or recorded.
  */
 export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, fact: string): void {
-  const { read, guarded } = pathsRead(policies, fact);
-  for (const path of [...read].sort()) {
-    if (guarded.has(path)) continue;
-    for (const [at, text] of strings(getPath(loaded.task, path), path)) {
-      if (!hasCredentials(text)) continue;
+  // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set stays clean under it.
+  if (clean.get(loaded) === policies) return;
+  for (const path of pathsToCheck(policies, fact)) {
+    const value = getPath(loaded.task, path);
+    // Most paths a rule reads are unset or short text: only strings, lists and objects can carry credentials.
+    if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
+    const at = credentialAt(value, path);
+    if (at !== undefined)
       throw new PolicyError(
         'task-field',
         `task \`${loaded.task.id}\` field \`${at}\` carries credentials (a URL with a user, key or token, or an authorization header); wg-policy never plans, prints or records them`,
@@ -56,6 +83,9 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
           help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task',
         },
       );
-    }
   }
+  clean.set(loaded, policies);
 }
+
+/** Tasks (as loaded, e.g. from the graph index) already found clean, with the policy set they were checked against. */
+const clean = new WeakMap<LoadedTask, PolicySet>();

@@ -49,7 +49,30 @@ function modelIdWarnings(value: unknown, _sources: unknown, facts: Readonly<Reco
 }
 
 const stage = (s: Omit<StageSpec, 'combine' | 'facts'>): StageSpec => ({ ...s, combine: 'first-match', facts: SPAWN_FACTS });
-const toModelFact = (v: unknown, facts: Readonly<Record<string, unknown>>) => modelFact(String(v), facts);
+
+/**
+ * modelFact per spec, kept per registry list and model-cache fact (both built once per input revision and never
+ * mutated): the answer depends on nothing else, so tasks with the same model share it.
+ */
+const modelFacts = new WeakMap<object, WeakMap<object, Map<string, z.infer<typeof ModelSpecSchema>>>>();
+const NO_CACHE = {};
+
+function toModelFact(v: unknown, facts: Readonly<Record<string, unknown>>): z.infer<typeof ModelSpecSchema> {
+  const spec = String(v);
+  const registry = (facts.registry as { list?: unknown } | undefined)?.list;
+  const cache = (facts.modelCache as object | undefined) ?? NO_CACHE;
+  if (!registry || typeof registry !== 'object') return modelFact(spec, facts);
+  let byCache = modelFacts.get(registry);
+  if (!byCache) modelFacts.set(registry, (byCache = new WeakMap()));
+  let bySpec = byCache.get(cache);
+  if (!bySpec) byCache.set(cache, (bySpec = new Map()));
+  let fact = bySpec.get(spec);
+  if (!fact) {
+    if (bySpec.size >= 1024) bySpec.clear();
+    bySpec.set(spec, (fact = modelFact(spec, facts)));
+  }
+  return fact;
+}
 
 /** Stages in evaluation order. A later stage sees earlier results as the fact `plan`. */
 export const SPAWN_TABLE: StageTable = {
