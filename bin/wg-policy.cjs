@@ -71,5 +71,131 @@ if (useCache && (!cachedData || script.cachedDataRejected)) {
     }
   });
 }
+if (process.argv[2] === 'plan' && !process.argv.includes('--all')) liteStdio();
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+
+/**
+ * One plan writes a few lines: when stdout or stderr is a pipe, a file or /dev/null (not a terminal), `process.stdout` /
+ * `process.stderr` start as a small stand-in that writes synchronously to the fd — as Node's own stream does there —
+ * instead of loading Node's stream, net and socket modules for it. Anything the stand-in does not do itself (another
+ * property, a write the fd refuses with EAGAIN) swaps in Node's real stream, which takes over the listeners and wrapped
+ * `write`. A closed pipe (EPIPE) is reported as Node's stream reports it: an 'error' event on the next tick.
+ */
+function liteStdio() {
+  const { EventEmitter } = require('node:events');
+  const EVENT_METHODS = new Set([
+    'on',
+    'once',
+    'off',
+    'addListener',
+    'removeListener',
+    'prependListener',
+    'prependOnceListener',
+    'emit',
+    'listeners',
+    'rawListeners',
+    'listenerCount',
+    'removeAllListeners',
+    'eventNames',
+    'setMaxListeners',
+    'getMaxListeners',
+  ]);
+  const devNull = (() => {
+    try {
+      return fs.statSync('/dev/null').rdev;
+    } catch {
+      return undefined;
+    }
+  })();
+  for (const [name, fd] of [
+    ['stdout', 1],
+    ['stderr', 2],
+  ]) {
+    const original = Object.getOwnPropertyDescriptor(process, name);
+    if (!original || typeof original.get !== 'function' || !original.configurable) continue;
+    let st;
+    try {
+      st = fs.fstatSync(fd);
+    } catch {
+      continue;
+    }
+    const plain = st.isFIFO() || st.isSocket() || st.isFile() || (st.isCharacterDevice() && devNull !== undefined && st.rdev === devNull);
+    if (!plain) continue;
+    let lite;
+    Object.defineProperty(process, name, {
+      configurable: true,
+      enumerable: original.enumerable,
+      get: () => (lite ??= standIn(name, fd, original)),
+    });
+  }
+
+  function standIn(name, fd, original) {
+    const events = new EventEmitter();
+    let real;
+    let destroyed = false;
+    const own = { fd, isTTY: undefined, writable: true };
+    const upgrade = () => {
+      if (!real) {
+        Object.defineProperty(process, name, original);
+        real = original.get.call(process);
+        const write = real.write;
+        if (proxy.write !== ownWrite) real.write = proxy.write; // a wrapper installed on the stand-in (guard-output.ts)
+        ownWrite.real = write.bind(real);
+        for (const event of events.eventNames())
+          for (const l of events.rawListeners(event)) {
+            if (l.listener) real.once(event, l.listener);
+            else real.on(event, l);
+          }
+        events.removeAllListeners();
+      }
+      return real;
+    };
+    function ownWrite(chunk, encoding, cb) {
+      const done = typeof encoding === 'function' ? encoding : cb;
+      if (ownWrite.real) return ownWrite.real(chunk, encoding, cb);
+      if (destroyed) {
+        const err = Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' });
+        if (done) process.nextTick(done, err);
+        return false;
+      }
+      const data = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk;
+      let off = 0;
+      try {
+        while (off < data.length) off += fs.writeSync(fd, data, off, data.length - off);
+      } catch (e) {
+        if (e.code === 'EAGAIN') return upgrade().write(data.subarray(off), done);
+        destroyed = true;
+        own.writable = false;
+        process.nextTick(() => events.emit('error', e));
+        if (done) process.nextTick(done, e);
+        return false;
+      }
+      if (done) process.nextTick(done, null);
+      return true;
+    }
+    const target = { write: ownWrite };
+    const proxy = new Proxy(target, {
+      get(t, key) {
+        if (real) return key === 'write' ? t.write : Reflect.get(real, key);
+        if (key === 'write') return t.write;
+        if (key === 'destroyed') return destroyed;
+        if (Object.prototype.hasOwnProperty.call(own, key)) return own[key];
+        if (typeof key === 'string' && EVENT_METHODS.has(key)) {
+          const method = events[key];
+          return (...args) => {
+            const r = method.apply(events, args);
+            return r === events ? proxy : r;
+          };
+        }
+        return Reflect.get(upgrade(), key);
+      },
+      set(t, key, value) {
+        if (key === 'write') t.write = value;
+        else Reflect.set(upgrade(), key, value);
+        return true;
+      },
+    });
+    return proxy;
+  }
+}

@@ -92,6 +92,8 @@ await build({
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   format: 'cjs',
+  // vm.Script (the code cache) has no dynamic import(): a lazily loaded built-in (`await import('node:readline')`) becomes require().
+  supported: { 'dynamic-import': false },
   outExtension: { '.js': '.cjs' },
   logOverride: { 'empty-import-meta': 'silent' }, // package-root.ts uses __filename in CommonJS
 });

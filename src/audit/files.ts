@@ -1,7 +1,6 @@
 // The files of a decision log: rotated siblings (winston's naming), streamed lines, the last line, locked appends.
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { PolicyError } from '../shared/errors.js';
 import { errnoReason, makeDirs, openRegular } from '../shared/read-file.js';
 
@@ -128,6 +127,8 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
 
 /** Streams the lines of the files in order, one at a time (never the whole file); blank lines are skipped. */
 export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
+  // Loaded here, not at import: appending a decision never reads lines, and the cold `plan` skips loading readline.
+  const readline = await import('node:readline');
   for (const file of files) {
     let fd: number;
     try {

@@ -20,11 +20,25 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
   const known = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SEARCHED_SECRET))].sort((a, b) => b.length - a.length);
   const masked = new Set<string>();
 
+  // Records repeat their strings (key names, files, rule ids): each distinct one is checked once per call.
+  const scrubbed = new Map<string, string>();
   const scrub = (text: string): string => {
-    if (known.includes(text)) return MASK;
-    let out = text;
-    for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return maskShown(out);
+    let out = scrubbed.get(text);
+    if (out !== undefined) return out;
+    if (known.includes(text)) out = MASK;
+    else {
+      out = text;
+      for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(MASK);
+      out = maskShown(out);
+    }
+    scrubbed.set(text, out);
+    return out;
+  };
+  const secretNames = new Map<string, boolean>();
+  const isSecretName = (name: string): boolean => {
+    let secret = secretNames.get(name);
+    if (secret === undefined) secretNames.set(name, (secret = namesSecret(name)));
+    return secret;
   };
 
   // A path is spelled out only when something at it is masked (records are mostly clean).
@@ -61,7 +75,7 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
       let secret: boolean;
       if (isKeyValue && rawName === 'key') secret = false;
       else if (isKeyValue && rawName === 'value') secret = keyPathNamesSecret(source.key as string);
-      else secret = namesSecret(rawName);
+      else secret = isSecretName(rawName);
       let next: unknown;
       if (secret && child !== null && child !== undefined) {
         masked.add(spell(childAt));

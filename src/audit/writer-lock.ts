@@ -109,7 +109,16 @@ function breakLock(lockPath: string, stale: Holder): boolean {
     fs.unlinkSync(lockPath);
     return true;
   } finally {
-    fs.rmSync(claim, { force: true });
+    removeIfThere(claim);
+  }
+}
+
+/** Unlinks a file; one already gone is fine (as `rmSync` with `force`, without loading its recursive remover). */
+function removeIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
 }
 
@@ -195,7 +204,7 @@ async function acquire(lockPath: string, options: WriterLockOptions): Promise<Ho
 
 /** Unlinks the lock file if it is still this holder's (a lock broken as stale is not someone else's to remove). */
 function release(lockPath: string, mine: Holder): void {
-  if (sameHolder(mine, holderOf(lockPath))) fs.rmSync(lockPath, { force: true });
+  if (sameHolder(mine, holderOf(lockPath))) removeIfThere(lockPath);
 }
 
 /**

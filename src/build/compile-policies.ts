@@ -32,7 +32,9 @@ export async function compileBundledPolicies(): Promise<number> {
   }
   // The shipped sets must load and pass every check on their own.
   for (const table of TABLES) await loadPolicySet(table, { namespaces: NAMESPACES });
-  writeFileSync(join(root, 'dist', 'policies.json'), JSON.stringify(out));
+  // Pure ASCII (non-ASCII as \u escapes): the cold start reads and parses it as a one-byte string, faster than UTF-16.
+  const ascii = JSON.stringify(out).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  writeFileSync(join(root, 'dist', 'policies.json'), ascii);
   // What editors validate policy files against (`# yaml-language-server: $schema=…`).
   writeFileSync(join(root, 'dist', 'policy.schema.json'), `${JSON.stringify(policyJsonSchema(TABLES), null, 2)}\n`);
   return Object.keys(out).length;
