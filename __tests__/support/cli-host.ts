@@ -44,7 +44,7 @@ function started(): Host {
 }
 
 /** Blocks until the worker answers (or `ms` pass); the answer, or undefined. */
-function await_(h: Host, id: number, ms: number): HostResult | undefined {
+function waitFor(h: Host, id: number, ms: number): HostResult | undefined {
   const until = Date.now() + ms;
   for (;;) {
     const left = until - Date.now();
@@ -66,11 +66,11 @@ export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
   const id = ++next;
   Atomics.store(h.flag, 0, 0);
   h.port.postMessage({ id, args, cwd: opts.cwd ?? ROOT, env });
-  const r = await_(h, id, opts.timeoutMs ?? 20_000);
+  const r = waitFor(h, id, opts.timeoutMs ?? 20_000);
   if (r) return r;
   const pid = Atomics.load(h.flag, 1);
   if (pid > 0) process.kill(pid, 'SIGKILL');
-  await_(h, id, 10_000); // the worker's word that the host is gone
+  waitFor(h, id, 10_000); // the worker's word that the host is gone
   return { code: -1, stdout: '', stderr: '', timedOut: true };
 }
 

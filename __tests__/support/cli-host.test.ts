@@ -1,0 +1,40 @@
+// The CLI host (cli-host.ts) answers as bin/wg-policy.cjs does, keeps nothing from one call to the next, and a call
+// past its deadline is killed, reported, and followed by a fresh host.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { hostCli } from './cli-host.js';
+import { cli, scratch } from './project.js';
+
+const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+writeFileSync(
+  join(s.wgDir, 'graph.jsonl'),
+  `${JSON.stringify({ kind: 'task', id: 't1', title: 'ok', status: 'open' })}\n${JSON.stringify({ kind: 'task', id: 't2', title: 'refused', model: 'nex:qwen3' })}\n`,
+);
+afterAll(() => s.cleanup());
+const opts = { home: s.home, cwd: s.project };
+
+test.each(
+  [
+    ['--version'],
+    ['plan', 't1', '--no-audit'],
+    ['plan', 't2', '--no-audit'],
+    ['plan', 'no-such-task'],
+    ['plan', 't1', '--bogus'],
+    ['explain', 't1', '--field', 'executor'],
+  ].map((args) => [args.join(' '), args] as const),
+)('%s: the same stdout, stderr and exit code as a process', (_name, args) => {
+  expect(hostCli(args, opts)).toEqual({ ...cli(args, opts), timedOut: false });
+});
+
+test("one call's environment and working directory do not reach the next", () => {
+  const plan = (o: Parameters<typeof hostCli>[1]) => hostCli(['plan', 't1', '--no-audit', '-q'], { home: s.home, ...o }).code;
+  expect(plan({ cwd: s.home, env: { WG_DIR: s.project } })).toBe(0);
+  expect(plan({ cwd: s.project })).toBe(0);
+  const after = hostCli(['plan', 't1', '--no-audit'], { home: s.home, cwd: s.home });
+  expect([after.code, after.stderr]).toEqual([2, expect.stringContaining('no wg directory found')]);
+});
+
+test('a call past its deadline is reported as timed out; the next call gets a fresh host', () => {
+  expect(hostCli(['plan', 't1', '--no-audit'], { ...opts, timeoutMs: 1 })).toEqual({ code: -1, stdout: '', stderr: '', timedOut: true });
+  expect(hostCli(['--version'], opts)).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '', timedOut: false });
+});
