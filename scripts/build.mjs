@@ -85,10 +85,50 @@ await build({
 writeFileSync('dist/index.cjs', "'use strict';\nmodule.exports = require('./lib.cjs').main;\n");
 writeFileSync('dist/audit.cjs', "'use strict';\nmodule.exports = require('./lib.cjs').audit;\n");
 
+// Libraries the CLI needs only on rare paths (`matches` patterns that need linear-time regexes, extra audit transports,
+// the reference rule engine) are files of their own under dist/vendor/: the cold `plan` neither reads nor
+// deserializes their code. The YAML parser, which the gate needs on every run, stays in the bundle (and in its code
+// cache) but initialises on first use rather than when config/agency.ts is imported.
+const VENDORED = ['re2js', 'winston', 'json-rules-engine'];
+const LAZY = ['yaml'];
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(VENDORED.map((name) => [name, name])),
+  outdir: 'dist/vendor',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+});
+// Each of these libraries is a stand-in whose exports are getters: the library is required when first used, not at import.
+const names = async (lib) => {
+  const ns = await import(lib);
+  const main = ns.default !== null && ['object', 'function'].includes(typeof ns.default) ? ns.default : {};
+  return [...new Set([...Object.keys(ns), ...Object.keys(main)])].filter((n) => n !== 'default' && n !== '__esModule');
+};
+const onFirstUse = {
+  name: 'on-first-use',
+  setup(b) {
+    const filter = new RegExp(`^(${[...VENDORED, ...LAZY].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.importer.includes('/node_modules/') || args.namespace === 'on-first-use' ? undefined : { path: args.path, namespace: 'on-first-use' },
+    );
+    b.onResolve({ filter: /^\.\/vendor\// }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'on-first-use' }, async (args) => {
+      const file = JSON.stringify(VENDORED.includes(args.path) ? `./vendor/${args.path}.cjs` : args.path);
+      const getters = (await names(args.path)).map((n) => `  ${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] },`);
+      return {
+        contents: `let lib;\nconst load = () => (lib ??= require(${file}));\nObject.defineProperties(module.exports, {\n${getters.join('\n')}\n});\n`,
+        loader: 'js',
+        resolveDir: process.cwd(),
+      };
+    });
+  },
+};
+
 // The CLI: one CommonJS file, which bin/wg-policy.cjs runs through V8's code cache. Commands still load
 // lazily: esbuild keeps each dynamically imported module's top-level code behind its first import.
 await build({
   ...common,
+  plugins: [...common.plugins, onFirstUse],
   entryPoints: { cli: 'src/cli/main.ts' },
   outdir: 'dist',
   format: 'cjs',
