@@ -1,12 +1,31 @@
 // jest globalSetup: a private TMPDIR per run, inherited by the workers and by every process a test starts.
 // (Self-contained: jest loads this file outside its module mapper, so it imports nothing relative.)
-import { mkdtempSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Creates the run's folder under the current temp folder; points TMPDIR (so `os.tmpdir()`) and WG_POLICY_TEST_TMP at it. */
+/** A writable memory-backed folder (Linux's `/dev/shm`), or undefined. */
+export function memoryTmp(candidate = '/dev/shm'): string | undefined {
+  try {
+    accessSync(candidate, constants.W_OK | constants.X_OK);
+    return statSync(candidate).isDirectory() ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where the run's folder goes: under `TMPDIR` when it is set; otherwise in memory when the machine has a writable
+ * `/dev/shm` (the tests write and remove thousands of small scratch projects, which a disk-backed /tmp makes slow);
+ * otherwise the system temp folder.
+ */
+export function runTmpParent(env: NodeJS.ProcessEnv = process.env): string {
+  return env.TMPDIR ? env.TMPDIR : (memoryTmp() ?? tmpdir());
+}
+
+/** Creates the run's folder (see runTmpParent); points TMPDIR (so `os.tmpdir()`) and WG_POLICY_TEST_TMP at it. */
 export function enterRunTmp(env: NodeJS.ProcessEnv = process.env): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wg-policy-test-'));
+  const dir = mkdtempSync(join(runTmpParent(env), 'wg-policy-test-'));
   env.WG_POLICY_TEST_TMP = dir;
   env.TMPDIR = dir;
   return dir;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { enterFileTmp, leaveFileTmp } from './environment.js';
-import { enterRunTmp } from './global-setup.js';
+import { enterRunTmp, memoryTmp, runTmpParent } from './global-setup.js';
 import { leaveRunTmp, leftovers } from './global-teardown.js';
 import { cli, scratch } from './project.js';
 
@@ -38,16 +38,25 @@ test('a file’s folder goes with everything in it when the file ends', () => {
 });
 
 test('the run’s folder: created under TMPDIR, and the end of the run fails naming what was left in it', () => {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { TMPDIR: tmpdir() };
   const run = enterRunTmp(env);
   expect([env.TMPDIR, env.WG_POLICY_TEST_TMP, dirname(run)]).toEqual([run, run, tmpdir()]);
   leaveRunTmp(run); // empty: fine
   expect(existsSync(run)).toBe(false);
 
-  const dirty = enterRunTmp({});
+  const dirty = enterRunTmp({ TMPDIR: tmpdir() });
   mkdirSync(join(dirty, 'wgp-x1'));
   writeFileSync(join(dirty, 'stray.log'), '');
   expect(leftovers(dirty)).toEqual(['stray.log', 'wgp-x1/']);
   expect(() => leaveRunTmp(dirty)).toThrow('the tests left 2 item(s) in $TMPDIR: stray.log, wgp-x1/');
   expect(existsSync(dirty)).toBe(false); // removed all the same
+});
+
+test('without TMPDIR the run’s folder goes to a writable /dev/shm when there is one, else the system temp folder', () => {
+  const shm = memoryTmp();
+  expect(runTmpParent({})).toBe(shm ?? tmpdir());
+  expect(runTmpParent({ TMPDIR: '/somewhere/else' })).toBe('/somewhere/else');
+  const file = join(tmpdir(), 'not-a-folder');
+  writeFileSync(file, '');
+  expect([memoryTmp(file), memoryTmp(join(tmpdir(), 'missing'))]).toEqual([undefined, undefined]);
 });
