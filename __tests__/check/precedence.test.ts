@@ -3,7 +3,8 @@ import { dot, factsRead, markdownPrecedence, mermaid } from '../../src/check/pre
 import { loadPolicySet } from '../../src/policy/load.js';
 import { GATE_TABLE, NAMESPACES, SPAWN_TABLE, TABLES } from '../../src/stages/index.js';
 import { createRequire } from 'node:module';
-import { cli, ROOT } from '../support/project.js';
+import { ROOT } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,13 +38,13 @@ test('the markdown precedence has one table per stage, in table order', () => {
 });
 
 test('wg-policy graph prints Mermaid by default and DOT on request; a bad choice is a usage error', () => {
-  const m = cli(['graph', '--bundled']);
+  const m = hostCli(['graph', '--bundled']);
   expect(m.code).toBe(0);
   expect(m.stdout.startsWith('flowchart TB\n')).toBe(true);
-  const d = cli(['graph', '--bundled', '--kind', 'gate', '--format', 'dot']);
+  const d = hostCli(['graph', '--bundled', '--kind', 'gate', '--format', 'dot']);
   expect(d.code).toBe(0);
   expect(d.stdout).toMatch(/^digraph "wg-policy gate" \{/);
-  const bad = cli(['graph', '--bundled', '--format', 'png']);
+  const bad = hostCli(['graph', '--bundled', '--format', 'png']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('Allowed choices are mermaid, dot');
 });

@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkManifest } from '../../src/gate/check-manifest.js';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 function project(manifest?: string) {
   const s = scratch();
@@ -54,18 +55,18 @@ test('checkManifest: no manifest is an empty gate, not a problem; a broken manif
 test('wg-policy check: exit 1 naming the ignored key as an error finding; the same manifest only warns on a gate run', () => {
   const s = project(TYPO);
   try {
-    const r = cli(['check', '--dir', s.wgDir], { cwd: s.project, home: s.home });
+    const r = hostCli(['check', '--dir', s.wgDir], { cwd: s.project, home: s.home });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('tests/smoke/manifest.toml:4: error manifest-unknown-key: `owner` in scenario `a` is ignored; did you mean `owners`?');
     expect(r.stdout).toContain('tests/smoke/manifest.toml:1: warning manifest-no-owners: scenario `a` has no owners and never runs for a task');
-    const json = JSON.parse(cli(['check', '--dir', s.wgDir, '--json'], { cwd: s.project, home: s.home }).stdout);
+    const json = JSON.parse(hostCli(['check', '--dir', s.wgDir, '--json'], { cwd: s.project, home: s.home }).stdout);
     expect(json.ok).toBe(false);
     expect(json.findings).toEqual([
       expect.objectContaining({ severity: 'warning', code: 'manifest-no-owners', file: 'tests/smoke/manifest.toml', line: 1 }),
       expect.objectContaining({ severity: 'error', code: 'manifest-unknown-key', file: 'tests/smoke/manifest.toml', line: 4, key: 'owner' }),
     ]);
     writeFileSync(join(s.wgDir, 'graph.jsonl'), '{"kind":"task","id":"t1","title":"t","status":"open"}\n');
-    const gate = cli(['gate', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
+    const gate = hostCli(['gate', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
     expect(gate.code).toBe(1); // b (owned by t1) has no script: an error outcome; the typo itself only warns
     expect(gate.stderr).toContain('did you mean `owners`?');
   } finally {
@@ -74,7 +75,7 @@ test('wg-policy check: exit 1 naming the ignored key as an error finding; the sa
 });
 
 test('wg-policy check --bundled does not look for a manifest', () => {
-  const r = cli(['check', '--bundled', '--json']);
+  const r = hostCli(['check', '--bundled', '--json']);
   expect(r.code).toBe(0);
   expect(JSON.parse(r.stdout).manifest).toBeUndefined();
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { decideDone, type Verdict } from '../../src/gate/decide.js';
 import { createProgress, styleFor } from '../../src/gate/report.js';
 import type { ScenarioResult } from '../../src/gate/run-scenarios.js';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 /** A project where t1 owns the scenarios (name → script body). */
 function project(bodies: Record<string, string>, owners = ['t1']) {
@@ -60,7 +61,7 @@ test('parallel and serial runs give the same verdict, results in manifest order'
 describe('CLI output', () => {
   test('stderr carries wg’s header and one plain line per scenario; stdout stays empty without --json', () => {
     const p = project({ a: 'exit 0', b: 'echo "line one" >&2; echo "line two" >&2; exit 1' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', '1'], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--jobs', '1'], { cwd: p.project, home: p.home, env: { CI: '1' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(/\x1b\[/); // no colour, no cursor movement
@@ -75,7 +76,7 @@ describe('CLI output', () => {
 
   test('the failing scenario’s log path is printed, and the log holds its whole output', () => {
     const p = project({ b: 'for i in $(seq 1 30); do echo "err line $i" >&2; done; echo out; exit 3' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
     const log = /\n {8}log: (\S+)\n/.exec(r.stderr)?.[1];
     expect(log).toBeDefined();
     const text = readFileSync(log!, 'utf8');
@@ -87,14 +88,14 @@ describe('CLI output', () => {
 
   test('an allowed verdict ends with the summary line too, skips counted', () => {
     const p = project({ a: 'exit 0', s: 'echo "no key" >&2; exit 77' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/\n1 passed, 0 failed, 1 skipped in \d+\.\d s\n$/);
   });
 
   test('plain result lines come in manifest order, not finish order', () => {
     const p = project({ slow_first: 'sleep 0.6', fast_second: 'exit 0', fast_third: 'exit 2' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', '3'], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--jobs', '3'], { cwd: p.project, home: p.home, env: { CI: '1' } });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\n {2}PASS {2}slow_first \(\S+ s\)\n {2}PASS {2}fast_second \(\S+ s\)\n {2}FAIL {2}fast_third \(exit 2, \S+ s\)\n/);
   });
@@ -102,7 +103,7 @@ describe('CLI output', () => {
   test('--json prints the verdict on stdout, valid against its schema', async () => {
     const { VerdictSchema } = await import('../../src/gate/decide.js');
     const p = project({ a: 'exit 0' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
     expect(r.code).toBe(0);
     const v = VerdictSchema.parse(JSON.parse(r.stdout));
     expect(v).toMatchObject({ task: 't1', gate: 'done', allowed: true, effect: 'allow', policyRevision: expect.stringMatching(/^sha256:[0-9a-f]{16}$/) });
@@ -113,7 +114,7 @@ describe('CLI output', () => {
   test('--jobs must be a positive whole number (exit 2, nothing runs)', () => {
     const p = project({ marks: 'touch ran' });
     for (const jobs of ['0', '-1', 'two', '1.5']) {
-      const r = cli(['gate', 't1', '--dir', p.wgDir, '--jobs', jobs], { cwd: p.project, home: p.home });
+      const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--jobs', jobs], { cwd: p.project, home: p.home });
       expect([jobs, r.code]).toEqual([jobs, 2]);
       expect(r.stderr).toContain(`\`--jobs\` must be a positive whole number, not \`${jobs}\``);
     }
@@ -122,7 +123,7 @@ describe('CLI output', () => {
 
   test('--junit into a missing folder is bad input before anything runs', () => {
     const p = project({ marks: 'touch ran' });
-    const r = cli(['gate', 't1', '--dir', p.wgDir, '--junit', join(p.root, 'nope', 'r.xml')], { cwd: p.project, home: p.home });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--junit', join(p.root, 'nope', 'r.xml')], { cwd: p.project, home: p.home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the folder');
     expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
@@ -131,7 +132,7 @@ describe('CLI output', () => {
   test('--junit writes the report for a denied gate too', () => {
     const p = project({ a: 'exit 0', b: 'exit 3' });
     const file = join(p.root, 'junit.xml');
-    const r = cli(['gate', 't1', '--dir', p.wgDir, '--junit', file], { cwd: p.project, home: p.home });
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--junit', file], { cwd: p.project, home: p.home });
     expect(r.code).toBe(1);
     const xml = readFileSync(file, 'utf8');
     expect(xml).toContain('<testsuite name="wg-policy gate done: t1" tests="2" failures="1" errors="0" skipped="0"');
@@ -142,7 +143,7 @@ describe('CLI output', () => {
 describe('standalone (no wg directory)', () => {
   test('--full-smoke with --manifest runs the whole manifest with the bundled policies', () => {
     const p = project({ a: 'exit 0', b: 'exit 0' }, ['someone-else']);
-    const r = cli(['gate', 'smoke-all', '--full-smoke', '--manifest', p.manifest, '--json'], { cwd: p.root, home: p.home });
+    const r = hostCli(['gate', 'smoke-all', '--full-smoke', '--manifest', p.manifest, '--json'], { cwd: p.root, home: p.home });
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout) as Verdict;
     expect(v.summary).toMatchObject({ selected: 2, owned: 0, passed: 2 });
@@ -151,7 +152,7 @@ describe('standalone (no wg directory)', () => {
 
   test('without --full-smoke a wg directory is required', () => {
     const p = project({ a: 'exit 0' });
-    const r = cli(['gate', 'smoke-all', '--manifest', p.manifest], { cwd: p.root, home: p.home });
+    const r = hostCli(['gate', 'smoke-all', '--manifest', p.manifest], { cwd: p.root, home: p.home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no wg directory found');
   });

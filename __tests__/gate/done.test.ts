@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeTask } from '../../src/gate/done.js';
 import { PolicyError } from '../../src/shared/errors.js';
-import { BIN, cli, scratch } from '../support/project.js';
+import { BIN, scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 const GRAPH = [
   '# a comment wg skips',
@@ -32,7 +33,7 @@ const lines = (file: string) => readFileSync(file, 'utf8').split('\n');
 
 test('test_done_blocks_when_smoke_scenario_fails', () => {
   const p = project({ passes: 'exit 0', breaks: 'echo "want claude, got native" >&2; exit 1' });
-  const r = cli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
+  const r = hostCli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home });
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("Smoke gate refused 'wg done t1': 1 scenario(s) broken — breaks (exit 1)");
   expect(r.stderr).toContain('Fix the regression or, if you understand why this is non-blocking, rerun with --skip-smoke (humans only).');
@@ -45,7 +46,7 @@ test('test_done_blocks_when_smoke_scenario_fails', () => {
 
 test('test_done_succeeds_when_all_owned_scenarios_pass', () => {
   const p = project({ first: 'exit 0', second: 'echo ok' });
-  const r = cli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home, env: { WG_AGENT_ID: 'agent-3', USER: 'carol' } });
+  const r = hostCli(['done', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home, env: { WG_AGENT_ID: 'agent-3', USER: 'carol' } });
   expect(r.code).toBe(0);
   const out = JSON.parse(r.stdout);
   expect(out).toMatchObject({
@@ -76,7 +77,7 @@ test('test_done_succeeds_when_all_owned_scenarios_pass', () => {
 test('done keeps the graph file mode and leaves no temp file', () => {
   const p = project({ ok: 'exit 0' });
   chmodSync(p.graph, 0o600);
-  expect(cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home }).code).toBe(0);
+  expect(hostCli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home }).code).toBe(0);
   expect(statSync(p.graph).mode & 0o777).toBe(0o600);
   // Besides the graph and its lock, only the decision log and its head are there (the log's writer lock is removed after the append).
   expect(readdirSync(p.wgDir).sort()).toEqual(['graph.jsonl', 'graph.lock', 'policy-audit.jsonl', 'policy-audit.jsonl.head']);
@@ -84,7 +85,7 @@ test('done keeps the graph file mode and leaves no temp file', () => {
 
 test('without --json, stdout carries exactly the line wg prints; the verdict goes to stderr', () => {
   const p = project({ ok: 'exit 0' });
-  const r = cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
+  const r = hostCli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
   expect(r).toMatchObject({ code: 0, stdout: "Marked 't1' as done\n" });
   expect(r.stderr).toMatch(/1 passed, 0 failed, 0 skipped in \d+\.\d s\n$/);
 });
@@ -97,7 +98,7 @@ test('an already-done task is wg’s no-op: exit 0, its line on stdout, nothing 
     expect(out).toMatchObject({ verdict: { allowed: true, results: [] }, transition: null, say: "Task 't1' is already done" });
     expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
     expect(readFileSync(p.graph, 'utf8')).toBe(graph);
-    const r = cli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
+    const r = hostCli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
     expect(r).toMatchObject({ code: 0, stdout: "Task 't1' is already done\n" });
     expect(readFileSync(p.graph, 'utf8')).toBe(graph);
   }
@@ -133,7 +134,7 @@ test('a status the decision read that changes while the scenarios run: nothing i
 test('test_done_uninitialized_workgraph_fails (done.rs:2730): no graph.jsonl is bad input that says to run wg init', () => {
   const s = scratch();
   try {
-    const r = cli(['done', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
+    const r = hostCli(['done', 't1', '--dir', s.wgDir], { cwd: s.project, home: s.home });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toBe(
       "wg-policy: .wg/graph.jsonl: cannot read graph `.wg/graph.jsonl`: does not exist [file-unreadable]\n  help: this wg dir has no graph yet: run 'wg init' first\n",
@@ -145,7 +146,7 @@ test('test_done_uninitialized_workgraph_fails (done.rs:2730): no graph.jsonl is 
 
 test('done without a wg directory is bad input, even with --full-smoke and --manifest', () => {
   const p = project({ ok: 'exit 0' });
-  const r = cli(['done', 'smoke-all', '--full-smoke', '--manifest', join(p.smoke, 'manifest.toml')], { cwd: p.root, home: p.home });
+  const r = hostCli(['done', 'smoke-all', '--full-smoke', '--manifest', join(p.smoke, 'manifest.toml')], { cwd: p.root, home: p.home });
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('no wg directory found');
 });

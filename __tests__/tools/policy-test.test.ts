@@ -4,7 +4,8 @@ const require = createRequire(import.meta.url);
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultTestPaths, runPolicyTests, testFiles } from '../../src/tools/policy-test.js';
-import { cli, scratch } from '../support/project.js';
+import { scratch } from '../support/project.js';
+import { hostCli } from '../support/cli-host.js';
 
 test('the bundled policies/tests suite passes and fires every bundled rule', async () => {
   const report = await runPolicyTests(testFiles(defaultTestPaths(undefined)));
@@ -30,7 +31,7 @@ cases:
 test('a failing case shows expected against actual per field; the run exits 1', () => {
   const s = scratch({ 'project/.wg/policies/tests/t.yaml': SUITE });
   try {
-    const r = cli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    const r = hostCli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('PASS .wg/policies/tests/t.yaml: codex from the task');
     expect(r.stdout).toContain(
@@ -46,18 +47,18 @@ test('a failing case shows expected against actual per field; the run exits 1', 
 test('coverage per file, a threshold, --fail-on-empty and --json', () => {
   const s = scratch({ 'project/.wg/policies/tests/t.yaml': SUITE.split('  - note: a wrong')[0] });
   try {
-    const r = cli(['test', '--dir', s.wgDir, '--coverage'], { home: s.home, cwd: s.project });
+    const r = hostCli(['test', '--dir', s.wgDir, '--coverage'], { home: s.home, cwd: s.project });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^coverage: [\d.]+% \(\d+ of \d+ rules fired\)$/m);
     expect(r.stdout).toMatch(/^ {2}policies\/spawn\/model\.yaml: 1\/21; not fired: model\.task, model\.task-tier/m);
-    expect(cli(['test', '--dir', s.wgDir, '--coverage-threshold', '90'], { home: s.home, cwd: s.project }).code).toBe(1);
-    expect(cli(['test', '--dir', s.wgDir, '--coverage-threshold', 'lots'], { home: s.home, cwd: s.project }).code).toBe(2);
-    const json = JSON.parse(cli(['test', '--dir', s.wgDir, '--json'], { home: s.home, cwd: s.project }).stdout);
+    expect(hostCli(['test', '--dir', s.wgDir, '--coverage-threshold', '90'], { home: s.home, cwd: s.project }).code).toBe(1);
+    expect(hostCli(['test', '--dir', s.wgDir, '--coverage-threshold', 'lots'], { home: s.home, cwd: s.project }).code).toBe(2);
+    const json = JSON.parse(hostCli(['test', '--dir', s.wgDir, '--json'], { home: s.home, cwd: s.project }).stdout);
     expect(json).toMatchObject({ passed: 1, failed: 0, coverage: { rules: expect.any(Number) } });
     const emptyDir = join(s.root, 'empty');
     require('node:fs').mkdirSync(emptyDir);
-    expect(cli(['test', emptyDir, '--dir', s.wgDir], { home: s.home, cwd: s.project }).code).toBe(0);
-    expect(cli(['test', emptyDir, '--dir', s.wgDir, '--fail-on-empty'], { home: s.home, cwd: s.project }).code).toBe(1);
+    expect(hostCli(['test', emptyDir, '--dir', s.wgDir], { home: s.home, cwd: s.project }).code).toBe(0);
+    expect(hostCli(['test', emptyDir, '--dir', s.wgDir, '--fail-on-empty'], { home: s.home, cwd: s.project }).code).toBe(1);
   } finally {
     s.cleanup();
   }
@@ -66,12 +67,12 @@ test('coverage per file, a threshold, --fail-on-empty and --json', () => {
 test('a test file with an unknown key is bad input naming the file', () => {
   const s = scratch({ 'project/.wg/policies/tests/t.yaml': 'kind: spawn\ncases:\n  - note: x\n    task: { id: t1 }\n    wnat: { executor: claude }\n' });
   try {
-    const r = cli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    const r = hostCli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('.wg/policies/tests/t.yaml');
     expect(r.stderr).toContain('[policy-schema]');
     writeFileSync(join(s.wgDir, 'policies', 'tests', 't.yaml'), 'kind: spawn\ncases:\n  - note: x\n    task: { id: t1 }\n');
-    expect(cli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project }).stderr).toContain('needs exactly one of `want` and `want_error`');
+    expect(hostCli(['test', '--dir', s.wgDir], { home: s.home, cwd: s.project }).stderr).toContain('needs exactly one of `want` and `want_error`');
   } finally {
     s.cleanup();
   }
