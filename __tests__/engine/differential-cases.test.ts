@@ -8,23 +8,11 @@ import { parse } from 'yaml';
 import type { EvaluatorName } from '../../src/engine/decide.js';
 import { decideGate } from '../../src/gate/decide.js';
 import { PolicyError } from '../../src/shared/errors.js';
-import { decideSpawn, type SpawnRequest } from '../../src/spawn/plan.js';
 import { gateCaseProjects, type GateCase } from '../../src/tools/gate-case.js';
 import { ROOT, scratch } from '../support/project.js';
+import { spawnBytes } from '../support/spawn-bytes.js';
 
 type Raw = Record<string, unknown> & { note: string };
-
-/** Everything a spawn decision yields, as bytes: plan, refusal, explanation, record and warnings (or the error it threw). */
-async function spawnBytes(req: SpawnRequest, evaluator: EvaluatorName): Promise<string> {
-  const warnings: string[] = [];
-  try {
-    const o = await decideSpawn(req, { evaluator, warn: (m) => warnings.push(m) });
-    return JSON.stringify({ plan: o.plan, error: o.error?.toJSON() ?? null, explanation: o.explanation, decision: o.decision, warnings });
-  } catch (e) {
-    if (!(e instanceof PolicyError)) throw e;
-    return JSON.stringify({ threw: e.toJSON(), warnings });
-  }
-}
 
 const casesIn = (dir: string, only = '.yaml') =>
   readdirSync(dir)

@@ -15,9 +15,8 @@ import { renderMessage, resolveValue, type Read } from '../../src/engine/values.
 import type { PolicySet } from '../../src/policy/load.js';
 import { OPERATORS, type LoadedRule } from '../../src/policy/schema.js';
 import type { StageTable } from '../../src/policy/stage.js';
-import { PolicyError } from '../../src/shared/errors.js';
-import { decideSpawn, type SpawnRequest } from '../../src/spawn/plan.js';
 import { sameOutcome } from '../support/canonical.js';
+import { spawnBytes } from '../support/spawn-bytes.js';
 import { sized } from '../support/stress.js';
 
 // `npm test` compares a 150-task bench graph and a fifth of the fuzz runs; `npm run differential` (run by CI) the
@@ -29,18 +28,6 @@ beforeAll(() => {
   bench = benchProject(TASKS);
 });
 afterAll(() => bench.cleanup());
-
-/** Everything a spawn decision yields, as bytes: plan, refusal, explanation and record (or the error it threw). */
-async function spawnBytes(req: SpawnRequest, evaluator: EvaluatorName): Promise<string> {
-  const warnings: string[] = [];
-  try {
-    const o = await decideSpawn(req, { evaluator, warn: (m) => warnings.push(m) });
-    return JSON.stringify({ plan: o.plan, error: o.error?.toJSON() ?? null, explanation: o.explanation, decision: o.decision, warnings });
-  } catch (e) {
-    if (!(e instanceof PolicyError)) throw e;
-    return JSON.stringify({ threw: e.toJSON(), warnings });
-  }
-}
 
 describe('the bench graph', () => {
   test(`every one of its ${TASKS} tasks: byte-identical plans, provenance, refusals, explanations and records`, async () => {

@@ -2,7 +2,7 @@
 // and the hand-written checks of task fields and graph lines accept exactly what their zod schemas accept.
 import { describe, expect, test } from '@jest/globals';
 import * as fc from 'fast-check';
-import { normalizePriority, readTaskFromJson, readTaskFromObject, TaskSchema } from '../../src/graph/read-tasks.js';
+import { readTaskFromJson, readTaskFromObject, taskFromParsed, TaskSchema } from '../../src/graph/read-tasks.js';
 import { TaskNodeSchema, taskNodeFits } from '../../src/graph/node-schema.js';
 import { benchTasks } from '../../bench/graph.mjs';
 
@@ -70,20 +70,7 @@ function zodTask(text: string): string | null {
   const obj = JSON.parse(text) as unknown;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const r = TaskSchema.safeParse(obj);
-  if (!r.success) return null;
-  const out: Record<string, unknown> = {};
-  let priority = false;
-  const data = r.data as Record<string, unknown>;
-  for (const k in data) {
-    const v = data[k];
-    if (v === null || !Object.prototype.hasOwnProperty.call(data, k)) continue;
-    if (k === 'priority') priority = true;
-    const value = k === 'priority' ? normalizePriority(v) : v;
-    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
-    else out[k] = value;
-  }
-  if (!priority) out.priority = normalizePriority(undefined);
-  return JSON.stringify(out);
+  return r.success ? JSON.stringify(taskFromParsed(r.data as Record<string, unknown>)) : null;
 }
 
 const hand = (text: string): string | null => {

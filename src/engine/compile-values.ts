@@ -1,6 +1,6 @@
 // Value expressions and message templates compiled once per policy revision into closures that resolve exactly as values.ts does.
 import { isSet } from '../shared/is-set.js';
-import { combinatorOf, getPath, isFactRef, NAMED_PLACEHOLDER, TEMPLATE } from '../policy/value-expr.js';
+import { combinatorOf, getPath, isFactRef, NAMED_PLACEHOLDER, TEMPLATE, type FactRef } from '../policy/value-expr.js';
 import { WHOLE, type Read } from './values.js';
 
 type Facts = Readonly<Record<string, unknown>>;
@@ -78,14 +78,7 @@ function namedRenderer(map: Record<string, string>): (value: unknown, facts: Fac
   return walk;
 }
 
-function compileRef(expr: {
-  fact: string;
-  path?: string;
-  where?: Record<string, unknown>;
-  get?: string;
-  alias?: Record<string, string>;
-  render?: Record<string, string>;
-}): CompiledExpr {
+function compileRef(expr: FactRef): CompiledExpr {
   const { fact, path, alias, get } = expr;
   const read = factReader(fact, path);
   // `where` keys split once: getPath(item, key) walks the same own properties.

@@ -58,10 +58,13 @@ function validate(obj: unknown, file: string, line?: number): Task {
     const issue = r.error.issues[0];
     throw new PolicyError('task-field', `task field ${issueSentence(issue, obj, { whole: 'the task' })}`, { file, line, key: issueKey(issue) });
   }
-  // Nulls read as absent, as serde's Option does; `priority` is normalised in place (or added last).
+  return taskFromParsed(r.data as Record<string, unknown>);
+}
+
+/** A task as zod read it, as wg reads it: nulls read as absent (serde's Option); `priority` normalised in place (or added last). */
+export function taskFromParsed(data: Record<string, unknown>): Task {
   const out: Record<string, unknown> = {};
   let priority = false;
-  const data = r.data as Record<string, unknown>;
   for (const k in data) {
     const v = data[k];
     if (v === null || !Object.prototype.hasOwnProperty.call(data, k)) continue;
