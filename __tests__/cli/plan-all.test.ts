@@ -49,6 +49,13 @@ describe('plan --all', () => {
     expect(lines(hostCli(['plan', '--all', '--status', 'open', '--dir', s.wgDir], { home: s.home }).stdout).map((l) => l.task)).toEqual(['t1', 't3']);
   });
 
+  test('an unknown --status is a usage error naming the allowed statuses, and nothing is planned', () => {
+    const r = hostCli(['plan', '--all', '--status', 'open,dnoe', '--dir', s.wgDir], { home: s.home });
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('unknown status `dnoe` given by --status; use open, in-progress,');
+    expect(r.stderr).toContain('[usage]');
+  });
+
   test('--record records every decision, refusals included', () => {
     const log = join(s.root, 'all.jsonl');
     expect(hostCli(['plan', '--all', '--record', '--audit-log', log, '--dir', s.wgDir], { home: s.home }).code).toBe(1);

@@ -1,5 +1,6 @@
 // `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
 import { createDiagnostics } from '../../audit/diagnostics.js';
+import { STATUSES } from '../../graph/node-schema.js';
 import { PolicyError } from '../../shared/errors.js';
 import { decideSpawn, planMany, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
 import type { CallerInput } from '../../spawn/facts.js';
@@ -86,13 +87,21 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
   };
 }
 
+/** A `--status` value: comma-separated statuses as wg spells them in graph.jsonl; anything else is a usage error naming the allowed ones. */
+export function statusFilter(text: string): string[] {
+  const list = text.split(',').map((s) => s.trim());
+  if (list.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
+  const unknown = list.find((s) => !STATUSES.includes(s));
+  if (unknown !== undefined) throw new PolicyError('usage', `unknown status \`${unknown}\` given by --status; use ${STATUSES.join(', ')}`, { key: '--status' });
+  return list;
+}
+
 /** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
 export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
   const out = chunkedStdout();
-  const status = flags.status === undefined ? undefined : flags.status.split(',').map((s) => s.trim());
-  if (status?.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
+  const status = flags.status === undefined ? undefined : statusFilter(flags.status);
   const counts = { plans: 0, refused: 0, bad: 0 };
   try {
     const { taskId: _none, taskJson: _json, ...caller } = requestFrom('', flags);
