@@ -74,6 +74,7 @@ if (useCache && (!cachedData || script.cachedDataRejected)) {
 if (process.argv[2] === 'plan' && !process.argv.includes('--all')) liteStdio();
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+mod.exports.start();
 
 /**
  * One plan writes a few lines: when stdout or stderr is a pipe, a file or /dev/null (not a terminal), `process.stdout` /

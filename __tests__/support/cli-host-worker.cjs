@@ -8,6 +8,7 @@ const { workerData } = require('node:worker_threads');
 const { flag, port, script, bundle, env } = workerData;
 let host;
 let current;
+let last;
 
 function answer(reply) {
   current = undefined;
@@ -26,7 +27,8 @@ function started() {
   });
   child.on('exit', (code, signal) => {
     if (host === child) host = undefined;
-    if (current !== undefined) answer({ id: current, code: -1, stdout: '', stderr: `cli host exited (${signal ?? code})`, died: true });
+    // Said even when the last call was answered already: a caller that killed the host waits for this word.
+    answer({ id: current ?? last, code: -1, stdout: '', stderr: `cli host exited (${signal ?? code})`, died: true });
   });
   Atomics.store(flag, 1, child.pid);
   host = child;
@@ -41,6 +43,6 @@ port.on('message', (req) => {
     else bye();
     return;
   }
-  current = req.id;
+  current = last = req.id;
   started().send(req);
 });

@@ -1,5 +1,5 @@
-// The CLI run without a Node process per call: a long-lived host process (cli-process.cjs) re-runs the built bundle
-// from the top for each call, with the call's argv, cwd, environment and its own stdout, stderr and exit code.
+// The CLI run without a Node process per call: a long-lived host process (cli-process.cjs) loads the built bundle once
+// and runs each call's command line with the call's argv, cwd, environment and its own stdout, stderr and exit code.
 // `hostCli` is as synchronous as `cli()` (a worker thread relays to the host while the test's thread waits on a shared
 // flag), so a test switches by name. What only a real process shows (bin/, the code cache, stdin, signals, closed pipes,
 // ulimits, processes racing) stays on `cli()`; `corpusCli` sends every SAMPLE-th case of a corpus there too.
@@ -43,15 +43,15 @@ function started(): Host {
   return host;
 }
 
-/** Blocks until the worker answers (or `ms` pass); the answer, or undefined. */
-function waitFor(h: Host, id: number, ms: number): HostResult | undefined {
+/** Blocks until the worker answers call `id` (or `ms` pass); the answer, or undefined. With `died`, waits for the word that the host is gone. */
+function waitFor(h: Host, id: number, ms: number, died = false): HostResult | undefined {
   const until = Date.now() + ms;
   for (;;) {
     const left = until - Date.now();
     if (left <= 0 || Atomics.wait(h.flag, 0, 0, left) === 'timed-out') return undefined;
     Atomics.store(h.flag, 0, 0);
-    const got = receiveMessageOnPort(h.port)?.message as (HostResult & { id: number }) | undefined;
-    if (got?.id === id) return { code: got.code, stdout: got.stdout, stderr: got.stderr, timedOut: false };
+    const got = receiveMessageOnPort(h.port)?.message as (HostResult & { id: number; died?: boolean }) | undefined;
+    if (got?.id === id && (!died || got.died)) return { code: got.code, stdout: got.stdout, stderr: got.stderr, timedOut: false };
   }
 }
 
@@ -70,7 +70,7 @@ export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
   if (r) return r;
   const pid = Atomics.load(h.flag, 1);
   if (pid > 0) process.kill(pid, 'SIGKILL');
-  waitFor(h, id, 10_000); // the worker's word that the host is gone
+  waitFor(h, id, 10_000, true); // the worker's word that the host is gone (the call's own answer may come first)
   return { code: -1, stdout: '', stderr: '', timedOut: true };
 }
 

@@ -1,14 +1,23 @@
 'use strict';
-// Test support: runs the built CLI many times in one process. Each request re-runs the bundle from the top (a fresh
-// program, fresh module state) with its own argv, cwd, environment and captured stdout/stderr.
+// Test support: runs the built CLI many times in one process. The bundle is loaded once; each request runs one command
+// line through its `runCommandLine` (a fresh program, output guarded for that command) with its own argv, cwd,
+// environment and captured stdout/stderr. Module state — the input caches — carries over between requests, as it does
+// in `wg-policy serve`.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
 const bundle = process.argv[2];
-const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle });
-const requireFromBundle = createRequire(bundle);
+const loaded = { exports: {} };
+new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle }).runInThisContext()(
+  loaded.exports,
+  createRequire(bundle),
+  loaded,
+  bundle,
+  path.dirname(bundle),
+);
+const { runCommandLine } = loaded.exports;
 process.setMaxListeners(0);
 process.stdout.setMaxListeners(0);
 process.stderr.setMaxListeners(0);
@@ -47,11 +56,6 @@ process.on('message', (req) => {
     done = null;
     process.send({ id: req.id, code, stdout: out.join(''), stderr: err.join('') });
   };
-  const mod = { exports: {} };
-  try {
-    script.runInThisContext()(mod.exports, requireFromBundle, mod, bundle, path.dirname(bundle));
-  } catch (e) {
-    crash(e);
-  }
+  runCommandLine(process.argv, process.env).then((code) => done && done(code), crash);
 });
 process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));

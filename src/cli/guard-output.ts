@@ -23,15 +23,19 @@ export function neutralizeControls(text: string, keepOwn: boolean): string {
 
 /**
  * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized; colour sequences survive only
- * where colour is on (`--color`, `FORCE_COLOR`, a terminal without `NO_COLOR`).
+ * where colour is on (`--color`, `FORCE_COLOR`, a terminal without `NO_COLOR`). Returns the function that unwraps them.
  */
-export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): void {
+export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): () => void {
+  const restore: Array<() => void> = [];
   for (const stream of [process.stdout, process.stderr]) {
     const keepOwn = colorFor(stream, argv, env);
-    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    const own = stream.write;
+    const write = own.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    restore.push(() => (stream.write = own));
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
       return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
     }) as typeof stream.write;
   }
+  return () => restore.forEach((undo) => undo());
 }

@@ -1,5 +1,6 @@
-// Bin entry: runs one command and maps the outcome to an exit code. A plain `plan` runs without loading commander (the
-// cold-start fast path, read by plan-args.ts); every other command line goes to commander (program.ts, loaded on demand).
+// CLI entry: runs one command line and maps the outcome to an exit code (`start` for bin/, `runCommandLine` for a
+// process that runs many). A plain `plan` runs without loading commander (the cold-start fast path, read by
+// plan-args.ts); every other command line goes to commander (program.ts, loaded on demand).
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
 import { guardOutput } from './guard-output.js';
 import { guardPipes, reportError } from './output.js';
@@ -21,11 +22,27 @@ async function main(argv: string[]): Promise<number> {
 
 const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write('', () => resolve()));
 
-guardPipes();
-guardOutput();
-void main(process.argv).then(async (code) => {
-  // Every decision is on disk by now (the commands await the log). Exit explicitly once stdout and stderr are
-  // flushed, so a handle some transport left open can never keep wg waiting on a finished command.
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  process.exit(code);
-});
+/** The process entry (bin/wg-policy.cjs): runs `process.argv` with stdout and stderr guarded for good, then exits. */
+export function start(): void {
+  guardPipes();
+  guardOutput();
+  void main(process.argv).then(async (code) => {
+    // Every decision is on disk by now (the commands await the log). Exit explicitly once stdout and stderr are
+    // flushed, so a handle some transport left open can never keep wg waiting on a finished command.
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
+  });
+}
+
+/**
+ * One command line in a process that runs many (the tests' CLI host): `argv` as `start` runs it, with stdout and
+ * stderr guarded for this command only; the exit code. Module state (the input caches) carries over, as in `serve`.
+ */
+export async function runCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const unguard = guardOutput(argv, env);
+  try {
+    return await main(argv);
+  } finally {
+    unguard();
+  }
+}
