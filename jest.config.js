@@ -15,4 +15,5 @@ export default {
   globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60000,
+  workerIdleMemoryLimit: '300MB',
 };

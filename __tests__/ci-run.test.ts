@@ -13,9 +13,9 @@ test('the README keeps its two set-up commands, and every script it names exists
   for (const [, name] of readme.matchAll(/`npm run ([\w:-]+)`/g)) expect([name, scripts[name] !== undefined]).toEqual([name, true]);
 });
 
-test('.ci/run installs from the lock file, then runs the README test command, the full differential test, the full-size stress tests, the package test and lint, stopping at the first failure', () => {
+test('.ci/run installs from the lock file, then runs the README test command, the full sweeps, the full-size stress tests, the package test and lint, stopping at the first failure', () => {
   const steps = ci.split('\n').filter((l) => /^npm /.test(l));
-  expect(steps).toEqual(['npm ci', 'npm test', 'npm run differential', 'npm run stress', 'npm run test:package', 'npm run lint']);
+  expect(steps).toEqual(['npm ci', 'npm test', 'npm run sweeps', 'npm run stress', 'npm run test:package', 'npm run lint']);
   expect(ci).toContain('set -euo pipefail');
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { PLAN_BOOLEAN_OPTIONS, PLAN_VALUE_OPTIONS, planArgs } from '../../src/cli/plan-args.js';
 import { buildProgram } from '../../src/cli/program.js';
+import { sized } from '../support/stress.js';
 
 type Parsed = { taskId: string | undefined; flags: Record<string, unknown> } | { usage: string };
 
@@ -97,7 +98,7 @@ describe('the fast path reads what commander reads', () => {
         takenCount++;
         expect(viaCommander(argv)).toEqual({ taskId: fast.taskId, flags: fast.flags });
       }),
-      { numRuns: 1500 },
+      { numRuns: sized(500, 1500) },
     );
     expect(takenCount).toBeGreaterThan(50);
   });

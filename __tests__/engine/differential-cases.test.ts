@@ -1,6 +1,7 @@
 // The compiled evaluator against json-rules-engine (the reference) on every hand-written case: each YAML spawn case
 // under __tests__/cases/spawn and every case of the bundled policies/tests suite (spawn and gate) decides byte for byte
-// the same plan, refusal, explanation, record, verdict and warnings through both evaluators.
+// the same plan, refusal, explanation, record, verdict and warnings through both evaluators. `npm run sweeps` compares
+// every case; `npm test` every 4th spawn case and every 3rd gate case of each corpus.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
@@ -11,6 +12,7 @@ import { PolicyError } from '../../src/shared/errors.js';
 import { gateCaseProjects, type GateCase } from '../../src/tools/gate-case.js';
 import { ROOT, scratch } from '../support/project.js';
 import { spawnBytes } from '../support/spawn-bytes.js';
+import { sweep } from '../support/stress.js';
 
 type Raw = Record<string, unknown> & { note: string };
 
@@ -26,7 +28,7 @@ const casesIn = (dir: string, only = '.yaml') =>
 describe('YAML spawn cases (__tests__/cases/spawn)', () => {
   const cases = casesIn(join(ROOT, '__tests__', 'cases', 'spawn'));
   test('there are cases to compare', () => expect(cases.length).toBeGreaterThan(100));
-  test.each(cases.map((x) => [x.name, x.c] as const))('%s', async (_name, c) => {
+  test.each(sweep(cases, 4).map((x) => [x.name, x.c] as const))('%s', async (_name, c) => {
     const s = scratch(c.files as Record<string, string> | undefined);
     try {
       const task = c.task as Record<string, unknown> | undefined;
@@ -52,7 +54,7 @@ describe('the bundled policy test suite (policies/tests)', () => {
   const gate = all.filter((x) => x.kind === 'gate');
   test('both kinds are there', () => expect([spawn.length > 50, gate.length > 10]).toEqual([true, true]));
 
-  test.each(spawn.map((x) => [x.name, x.c] as const))('%s', async (_name, c) => {
+  test.each(sweep(spawn, 4).map((x) => [x.name, x.c] as const))('%s', async (_name, c) => {
     const s = scratch();
     try {
       mkdirSync(join(s.home, '.wg'), { recursive: true });
@@ -74,7 +76,7 @@ describe('the bundled policy test suite (policies/tests)', () => {
   // Both evaluators judge copies of one project: the same files and the same git history.
   const projects = gateCaseProjects();
   afterAll(() => projects.cleanup());
-  test.each(gate.map((x) => [x.name, x.c] as const))('%s', async (_name, raw) => {
+  test.each(sweep(gate, 3).map((x) => [x.name, x.c] as const))('%s', async (_name, raw) => {
     const c = raw as unknown as GateCase;
     const run = async (evaluator: EvaluatorName) => {
       const s = projects.setup(c);

@@ -1,4 +1,5 @@
-// Runs every YAML case under __tests__/cases/gate through the library (decideDone / completeTask) and through the CLI (`gate` / `done`).
+// Runs every YAML case under __tests__/cases/gate through the CLI (`gate` / `done`) and through the library
+// (decideDone / completeTask): all of them under `npm run sweeps`, a sample in `npm test` (see below).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideDone, type Verdict } from '../../src/gate/decide.js';
@@ -7,6 +8,7 @@ import { gateCaseProjects, GateCaseSchema, verdictMismatches, type GateCase, typ
 import { expectCliError, expectLibraryError, loadCases, usable } from '../support/cases.js';
 import { ROOT } from '../support/project.js';
 import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
+import { sweep } from '../support/stress.js';
 
 const dir = join(ROOT, '__tests__', 'cases', 'gate');
 export const gateCases = loadCases(dir, GateCaseSchema);
@@ -56,8 +58,11 @@ function checkGraph(c: GateCase, s: GateCaseProject, say: string | null): void {
 }
 
 // The library half runs each timeout_seconds in half the time (the runner's test knob); the CLI half in real seconds.
+// Every case runs through the CLI, which checks the verdict, the graph and stderr. Through the library, `npm test` runs
+// every 4th case and every error case (errors are the library's own shape); `npm run sweeps` runs them all.
+const libraryCases = sweep(gateCases, 4, ([, raw]) => (raw as { want_error?: unknown }).want_error !== undefined);
 describe('gate cases (library)', () => {
-  test.each(gateCases)('%s', async (_name, raw) => {
+  test.each(libraryCases)('%s', async (_name, raw) => {
     const c = usable(raw);
     const s = projects.setup(c);
     try {

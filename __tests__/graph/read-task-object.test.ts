@@ -5,6 +5,7 @@ import * as fc from 'fast-check';
 import { readTaskFromJson, readTaskFromObject, taskFromParsed, TaskSchema } from '../../src/graph/read-tasks.js';
 import { TaskNodeSchema, taskNodeFits } from '../../src/graph/node-schema.js';
 import { benchTasks } from '../../bench/graph.mjs';
+import { sized } from '../support/stress.js';
 
 /** What reading `obj` gives, or the error it throws (code, message, key), as JSON text: key order included. */
 function outcome(read: () => unknown): string {
@@ -60,7 +61,7 @@ describe('readTaskFromObject', () => {
         same({ id, ...o });
         same(o);
       }),
-      { numRuns: 3000 },
+      { numRuns: sized(600, 3000) },
     );
   });
 });
@@ -125,7 +126,7 @@ describe('hand-written checks equal the zod schemas', () => {
         const text = JSON.stringify(o);
         expect(hand(text)).toBe(zodTask(text));
       }),
-      { numRuns: 5000 },
+      { numRuns: sized(1000, 5000) },
     );
     const proto = '{"id":"t","__proto__":{"model":"x"},"model":"m"}';
     expect(hand(proto)).toBe(zodTask(proto));
@@ -142,7 +143,7 @@ describe('hand-written checks equal the zod schemas', () => {
             expect(TaskNodeSchema.safeParse(parsed).success).toBe(false);
         }
       }),
-      { numRuns: 5000 },
+      { numRuns: sized(1000, 5000) },
     );
   });
 });
