@@ -15,5 +15,7 @@ export default {
   globalTeardown: '<rootDir>/__tests__/support/global-teardown.ts',
   cacheDirectory: '<rootDir>/node_modules/.cache/jest',
   testTimeout: 60000,
+  // A worker whose heap passed 300 MB after a file is replaced: a worker's exit takes time in proportion to its heap
+  // (~0.3 s at 500 MB here), and jest force-exits (with a warning) any worker not gone 500 ms after the run.
   workerIdleMemoryLimit: '300MB',
 };
