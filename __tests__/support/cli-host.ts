@@ -56,11 +56,12 @@ function waitFor(h: Host, id: number, ms: number, died = false): HostResult | un
 }
 
 /**
- * Runs the CLI as `cli()` does (same environment and defaults) in the host; with `input` or `nodeArgs`, as a real
- * process. A run past `timeoutMs` (20 s) kills the host (the next call starts a fresh one) and reports `timedOut`.
+ * Runs the CLI as `cli()` does (same environment and defaults) in the host; with `input`, `nodeArgs` or
+ * `WG_POLICY_NO_CACHE=1` (which the bundle reads once per process), as a real process. A run past `timeoutMs` (20 s)
+ * kills the host (the next call starts a fresh one) and reports `timedOut`.
  */
 export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
-  if (opts.input !== undefined || opts.nodeArgs) return { ...cli(args, opts), timedOut: false };
+  if (opts.input !== undefined || opts.nodeArgs || opts.env?.WG_POLICY_NO_CACHE === '1') return { ...cli(args, opts), timedOut: false };
   const env = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
   const h = started();
   const id = ++next;
