@@ -19,9 +19,9 @@ import { sameOutcome } from '../support/canonical.js';
 import { spawnBytes } from '../support/spawn-bytes.js';
 import { sized } from '../support/stress.js';
 
-// `npm test` compares a 150-task bench graph and a fifth of the fuzz runs; `npm run sweeps` (run by CI) the
+// `npm test` compares a 60-task bench graph and a fifth of the fuzz runs; `npm run sweeps` (run by CI) the
 // 10,000-task graph the bench uses and every fuzz run (`runs(n)`: n there, n / 5 in `npm test`).
-const TASKS = Number(process.env.WG_POLICY_DIFFERENTIAL_TASKS ?? 150);
+const TASKS = Number(process.env.WG_POLICY_DIFFERENTIAL_TASKS ?? 60);
 const runs = (full: number) => sized(full / 5, full);
 let bench: ReturnType<typeof benchProject>;
 beforeAll(() => {
