@@ -1,6 +1,7 @@
 // `plan` gives the same bytes with every cache and without any (WG_POLICY_NO_CACHE=1: no code cache, no precompiled
-// policies, no per-process input caches, json-rules-engine instead of the compiled rules), cold and warm. Both sides
-// run bin/wg-policy.cjs as a process (the code cache is bin's; WG_POLICY_NO_CACHE is read once per process).
+// policies, no per-process input caches, json-rules-engine instead of the compiled rules), cold and warm. The cached
+// side runs bin/wg-policy.cjs (the code cache is bin's); the uncached side runs in a CLI host started with
+// WG_POLICY_NO_CACHE=1, which has none.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';

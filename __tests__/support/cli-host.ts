@@ -21,11 +21,14 @@ interface Host {
   flag: Int32Array;
 }
 
-let host: Host | undefined;
+/** The hosts by what the bundle reads once per process: one as usual, one with `WG_POLICY_NO_CACHE=1`. */
+const hosts = new Map<string, Host>();
 let next = 0;
 
-function started(): Host {
-  if (host) return host;
+function started(noCache: boolean): Host {
+  const key = noCache ? 'no-cache' : 'cached';
+  const running = hosts.get(key);
+  if (running) return running;
   const flag = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(join(ROOT, '__tests__', 'support', 'cli-host-worker.cjs'), {
@@ -34,12 +37,13 @@ function started(): Host {
       port: port2,
       script: join(ROOT, '__tests__', 'support', 'cli-process.cjs'),
       bundle: join(ROOT, 'dist', 'cli.cjs'),
-      env: { PATH: process.env.PATH, TMPDIR: tmpdir() },
+      env: { PATH: process.env.PATH, TMPDIR: tmpdir(), ...(noCache ? { WG_POLICY_NO_CACHE: '1' } : {}) },
     },
     transferList: [port2],
   });
   worker.unref();
-  host = { worker, port: port1, flag };
+  const host = { worker, port: port1, flag };
+  hosts.set(key, host);
   return host;
 }
 
@@ -56,14 +60,14 @@ function waitFor(h: Host, id: number, ms: number, died = false): HostResult | un
 }
 
 /**
- * Runs the CLI as `cli()` does (same environment and defaults) in the host; with `input`, `nodeArgs` or
- * `WG_POLICY_NO_CACHE=1` (which the bundle reads once per process), as a real process. A run past `timeoutMs` (20 s)
- * kills the host (the next call starts a fresh one) and reports `timedOut`.
+ * Runs the CLI as `cli()` does (same environment and defaults) in a host; with `input` or `nodeArgs`, as a real
+ * process. `WG_POLICY_NO_CACHE=1`, which the bundle reads once per process, picks a host started with it. A run past
+ * `timeoutMs` (20 s) kills the host (the next call starts a fresh one) and reports `timedOut`.
  */
 export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
-  if (opts.input !== undefined || opts.nodeArgs || opts.env?.WG_POLICY_NO_CACHE === '1') return { ...cli(args, opts), timedOut: false };
+  if (opts.input !== undefined || opts.nodeArgs) return { ...cli(args, opts), timedOut: false };
   const env = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
-  const h = started();
+  const h = started(env.WG_POLICY_NO_CACHE === '1');
   const id = ++next;
   Atomics.store(h.flag, 0, 0);
   h.port.postMessage({ id, args, cwd: opts.cwd ?? ROOT, env });
@@ -80,11 +84,14 @@ export function corpusCli(index: number, args: string[], opts: CliOptions = {}):
   return index % SAMPLE === 0 ? { ...cli(args, opts), timedOut: false } : hostCli(args, opts);
 }
 
-/** Stops the host and its worker (registered with afterAll below; callable on its own). */
+/** Stops the hosts and their workers (registered with afterAll below; callable on its own). */
 export async function stopCorpusCli(): Promise<void> {
-  const h = host;
-  host = undefined;
-  if (!h) return;
+  const all = [...hosts.values()];
+  hosts.clear();
+  await Promise.all(all.map(stopHost));
+}
+
+async function stopHost(h: Host): Promise<void> {
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 5000);
     h.port.on('message', (m: { stopped?: boolean }) => {
