@@ -1,4 +1,5 @@
-// The git fixture: a history in one fast-import is what `git add -A && git commit` per step would have made.
+// The git fixture: a history written straight into .git is what `git fast-import` (and so `git add -A && git commit`
+// per step) would have made of it.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -61,4 +62,34 @@ test('commit ids are reproducible, and anything but a plain file is refused by n
   expect(git('rev-parse', 'HEAD')).toBe(first);
   symlinkSync('f', path.join(dir, 'link'));
   expect(() => snapshot(dir)).toThrow('`link` in a scratch project cannot be committed by the git fixture');
+});
+
+test('the objects are the ones git fast-import makes of the same history: the same id for every branch', () => {
+  write('README', 'base\n');
+  write('tests/smoke/a.sh', 'exit 0\n');
+  write('tests/smoke-x', 'sorts between the folder and its files\n');
+  chmodSync(path.join(dir, 'tests/smoke/a.sh'), 0o755);
+  const history = [{ branch: 'main', message: 'base', files: snapshot(dir) }];
+  write('tests/smoke/b.sh', 'exit 1\n');
+  history.push({ branch: 'feature/x', message: 'more', files: snapshot(dir) });
+  rmSync(path.join(dir, 'README'));
+  history.push({ branch: 'feature/x', message: 'less\n', files: snapshot(dir) });
+  history.push({ branch: 'main', message: 'on main', files: new Map() });
+  commitHistory(dir, history, 'agent');
+  const ours = git('for-each-ref', '--format=%(refname) %(objectname)');
+  expect(git('fsck', '--strict')).toBe('');
+
+  // The reference: the same history through `git fast-import` in a fresh repository.
+  rmSync(path.join(dir, '.git'), { recursive: true });
+  git('init', '-q', '--template=', '--initial-branch=agent');
+  const stream = history.flatMap((c, i) => [
+    `commit refs/heads/${c.branch}\nmark :${i + 1}\ncommitter wg-policy tests <tests@example.invalid> ${1_700_000_000 + 60 * i} +0000\n`,
+    `data ${Buffer.byteLength(c.message)}\n${c.message}\n`,
+    i > 0 && !history.slice(0, i).some((p) => p.branch === c.branch) ? `from :${i}\n` : '',
+    'deleteall\n',
+    ...[...c.files].map(([p, f]) => `M ${f.mode} inline ${p}\ndata ${f.data.length}\n${f.data.toString()}\n`),
+    '\n',
+  ]);
+  execFileSync('git', ['fast-import', '--quiet', '--done'], { cwd: dir, input: `${stream.join('')}reset refs/heads/agent\nfrom :${history.length}\n\ndone\n` });
+  expect(ours).toBe(git('for-each-ref', '--format=%(refname) %(objectname)'));
 });

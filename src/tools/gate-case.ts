@@ -131,7 +131,7 @@ function withCaseFields(s: ScratchProject, c: GateCase) {
 
 /**
  * Writes the case's project: graph and `files`; a git base commit when asked (with `base` / `base_files`), then
- * `branch`, `remove`, `edit`, manifest and scripts, and `commit` of all of that (see git-fixture.ts: two git processes).
+ * `branch`, `remove`, `edit`, manifest and scripts, and `commit` of all of that (see git-fixture.ts: written without a git process).
  */
 export function setupGateCase(c: GateCase): GateCaseProject {
   const s = scratchProject('wgp-case-');

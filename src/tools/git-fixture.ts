@@ -1,7 +1,9 @@
-// Git history for scratch projects in two git processes (`init`, then one `fast-import` for every commit), not one per step.
-import { spawnSync } from 'node:child_process';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+// Git history for scratch projects written straight into `.git` (loose objects, refs, HEAD), without a git process:
+// the gate only reads commits, so no index or work-tree checkout is needed.
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { PolicyError } from '../shared/errors.js';
 
 /** Every file of a work tree (`.git` left out) as git would record it: path → mode and bytes. */
@@ -36,40 +38,72 @@ export function snapshot(dir: string): Snapshot {
   return out;
 }
 
-function git(cwd: string, args: string[], input?: Buffer): void {
-  const r = spawnSync('git', args, { cwd, input, stdio: ['pipe', 'pipe', 'pipe'], encoding: 'utf8' });
-  if (r.status !== 0) throw new PolicyError('git-base', `git ${args[0]} failed in a scratch project: ${(r.stderr || r.error?.message || '').trim()}`);
+/** Writes one loose object (`<type> <size>\0<content>`, zlib-deflated, named by its sha1) unless it is there; its id. */
+function writeObject(gitDir: string, type: 'blob' | 'tree' | 'commit', content: Buffer): Buffer {
+  const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
+  const id = createHash('sha1').update(raw).digest();
+  const hex = id.toString('hex');
+  const file = join(gitDir, 'objects', hex.slice(0, 2), hex.slice(2));
+  if (!existsSync(file)) {
+    mkdirSync(join(gitDir, 'objects', hex.slice(0, 2)), { recursive: true });
+    writeFileSync(file, deflateSync(raw));
+  }
+  return id;
+}
+
+type Dir = Map<string, { mode: string; data: Buffer } | Dir>;
+
+/** The tree object of a folder: entries in git's order (a folder sorts as if its name ended in `/`). */
+function writeTree(gitDir: string, dir: Dir): Buffer {
+  const key = (name: string) => (dir.get(name) instanceof Map ? `${name}/` : name);
+  const names = [...dir.keys()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const parts: Buffer[] = [];
+  for (const name of names) {
+    const entry = dir.get(name)!;
+    const [mode, id] = entry instanceof Map ? ['40000', writeTree(gitDir, entry)] : [entry.mode, writeObject(gitDir, 'blob', entry.data)];
+    parts.push(Buffer.from(`${mode} ${name}\0`), id);
+  }
+  return writeObject(gitDir, 'tree', Buffer.concat(parts));
+}
+
+function folders(files: Snapshot): Dir {
+  const root: Dir = new Map();
+  for (const [path, file] of files) {
+    const names = path.split('/');
+    let here = root;
+    for (const name of names.slice(0, -1)) {
+      let next = here.get(name);
+      if (!(next instanceof Map)) here.set(name, (next = new Map()));
+      here = next;
+    }
+    here.set(names.at(-1)!, file);
+  }
+  return root;
 }
 
 /**
  * Makes `dir` a git repository whose history is `commits`, in order, each on its branch (a branch's first commit
  * starts from the one before it), with HEAD on `head` (a new branch at the last commit when none of them is on it).
- * The work tree is left as it is; no index is written (the gate reads commits, never the index).
+ * The objects are what `git fast-import` makes of the same history (the same commit ids). The work tree is left as
+ * it is; no index is written (the gate reads commits, never the index).
  */
 export function commitHistory(dir: string, commits: readonly FixtureCommit[], head: string): void {
-  git(dir, ['init', '-q', '--template=', `--initial-branch=${head}`]);
-  if (commits.length === 0) return;
-  const parts: Buffer[] = [];
-  const text = (s: string) => parts.push(Buffer.from(s));
-  const data = (b: Buffer) => {
-    text(`data ${b.length}\n`);
-    parts.push(b);
-    text('\n');
-  };
-  const tips = new Set<string>();
+  const gitDir = join(dir, '.git');
+  for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, sub), { recursive: true });
+  writeFileSync(join(gitDir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n');
+  writeFileSync(join(gitDir, 'HEAD'), `ref: refs/heads/${head}\n`);
+  const tips = new Map<string, string>();
+  let last = '';
   commits.forEach((c, i) => {
-    text(`commit refs/heads/${c.branch}\nmark :${i + 1}\ncommitter ${IDENTITY} ${EPOCH + 60 * i} +0000\n`);
-    data(Buffer.from(c.message));
-    if (i > 0 && !tips.has(c.branch)) text(`from :${i}\n`);
-    tips.add(c.branch);
-    text('deleteall\n');
-    for (const [path, f] of c.files) {
-      text(`M ${f.mode} inline ${path}\n`);
-      data(f.data);
-    }
-    text('\n');
+    const parent = tips.get(c.branch) ?? (i > 0 ? last : undefined);
+    const who = `${IDENTITY} ${EPOCH + 60 * i} +0000`;
+    const text = `tree ${writeTree(gitDir, folders(c.files)).toString('hex')}\n${parent ? `parent ${parent}\n` : ''}author ${who}\ncommitter ${who}\n\n${c.message}`;
+    last = writeObject(gitDir, 'commit', Buffer.from(text)).toString('hex');
+    tips.set(c.branch, last);
   });
-  if (!tips.has(head)) text(`reset refs/heads/${head}\nfrom :${commits.length}\n\n`);
-  text('done\n');
-  git(dir, ['fast-import', '--quiet', '--done'], Buffer.concat(parts));
+  if (commits.length && !tips.has(head)) tips.set(head, last);
+  for (const [branch, id] of tips) {
+    mkdirSync(join(gitDir, 'refs', 'heads', ...branch.split('/').slice(0, -1)), { recursive: true });
+    writeFileSync(join(gitDir, 'refs', 'heads', branch), `${id}\n`);
+  }
 }
