@@ -1,5 +1,6 @@
 // The credential detector: secret-named keys, and credentials in URLs (userinfo, query, matrix) found and masked.
 import { describe, expect, test } from '@jest/globals';
+import * as fc from 'fast-check';
 import { hasCredentials, keyPathNamesSecret, MASK, maskCredentials, maskShown, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
 
 describe('namesSecret', () => {
@@ -85,6 +86,31 @@ describe('maskUrlCredentials', () => {
     { note: 'an empty secret parameter is unchanged', text: 'https://h/?token=', want: 'https://h/?token=' },
   ])('$note', ({ text, want }) => {
     expect(maskUrlCredentials(text)).toBe(want);
+  });
+
+  test('gives what the two replaces it stands for give (userinfo, then parameters), on random text', () => {
+    // The masking as two regex replaces: maskUrlCredentials finds userinfo from each `://` instead (faster on long output).
+    const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+    const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
+    const byRegex = (text: string) =>
+      !text.includes('://') && !/[?&;#][^=\s]*=/.test(text)
+        ? text
+        : text
+            .replace(USERINFO, (all, scheme: string, info: string) =>
+              info === MASK ? all : `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':') + 1)}${MASK}` : MASK}@`,
+            )
+            .replace(PARAM, (all, sep: string, name: string, value: string) =>
+              value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
+            );
+    const unit = fc.constantFrom(...'ab:/@?#&;=.-+_ 1Z*\t\u00a0\u2028\u3000\ufeff"é', ':', '//', '://', '***', 'http', 'token');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(maskUrlCredentials(text)).toBe(byRegex(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['x-https://a@b', '_https://a@b', '1https://a@b', 'é.https://u:p@h', 'a://***@h', 'https://a@b://c@d', 'h://@x', 'https://a b@c'])
+      expect(maskUrlCredentials(text)).toBe(byRegex(text));
   });
 
   test('masking is idempotent', () => {

@@ -39,9 +39,54 @@ export function hasCredentials(text: string): boolean {
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {
   if (!text.includes('://') && !/[?&;#][^=\s]*=/.test(text)) return text;
-  return text
-    .replace(USERINFO, (all, scheme: string, info: string) => (info === MASK || info === '' ? all : `${scheme}${maskUserinfo(info)}@`))
-    .replace(PARAM, (all, sep: string, name: string, value: string) => (value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all));
+  const urls = maskUserinfos(text);
+  // PARAM needs one of its separators: most output (a plan, a JSON line) has none, and four searches beat one scan.
+  if (!urls.includes('?') && !urls.includes('&') && !urls.includes(';') && !urls.includes('#')) return urls;
+  return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
+    value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
+  );
+}
+
+// Character classes of USERINFO, by char code (its `i` flag without `u`: ASCII letters only; `\s` as JavaScript has it).
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isSchemeChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 43 || c === 46 || c === 45;
+const isWordChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95;
+const isSpace = (c: number) =>
+  (c >= 9 && c <= 13) ||
+  c === 32 ||
+  c === 0xa0 ||
+  c === 0x1680 ||
+  (c >= 0x2000 && c <= 0x200a) ||
+  c === 0x2028 ||
+  c === 0x2029 ||
+  c === 0x202f ||
+  c === 0x205f ||
+  c === 0x3000 ||
+  c === 0xfeff;
+const endsUserinfo = (c: number) => isSpace(c) || c === 47 || c === 63 || c === 35 || c === 64; // whitespace / ? # @
+
+/**
+ * `text.replace(USERINFO, …)`, found from each `://` instead of trying the pattern at every word: the same matches (a
+ * test compares the two on random text), at a fraction of the cost on long output. A match is the leftmost letter at
+ * a word boundary in the scheme characters before `://`, then the characters up to `@` (none of whitespace, / ? # @).
+ */
+function maskUserinfos(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let p = text.indexOf('://'); p >= 0; p = text.indexOf('://', p + 1)) {
+    let start = p;
+    while (start > copied && isSchemeChar(text.charCodeAt(start - 1))) start--;
+    while (start < p && !(isLetter(text.charCodeAt(start)) && (start === 0 || !isWordChar(text.charCodeAt(start - 1))))) start++;
+    if (start === p) continue;
+    let end = p + 3;
+    while (end < text.length && !endsUserinfo(text.charCodeAt(end))) end++;
+    if (end === p + 3 || text.charCodeAt(end) !== 64) continue;
+    const info = text.slice(p + 3, end);
+    out += text.slice(copied, start) + (info === MASK ? text.slice(start, end + 1) : `${text.slice(start, p + 3)}${maskUserinfo(info)}@`);
+    copied = end + 1;
+    p = end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /**
