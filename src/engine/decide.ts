@@ -217,14 +217,14 @@ class Decision {
     }
     const earlier = out.provenance[stage.field];
     // A later stage that confirms a field leaves the deciding rule's provenance in place.
-    if (!earlier || JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    if (!earlier || (earlier.value !== value && JSON.stringify(earlier.value) !== JSON.stringify(value))) {
       if (earlier) shadowed.push({ rule: earlier.rule, value: earlier.value, policy: earlier.policy });
       out.provenance[stage.field] = { value, rule: winner.id, policy: policyOf(winner), sources, shadowed };
     }
     out.values[stage.field] = value;
     const fact = stage.toFact ? stage.toFact(value, live) : value;
     const entry = out.provenance[stage.field];
-    const shown = { rule: entry.rule, from: describeAll(entry.sources, this.describe) };
+    const shown = shownOf(entry, this.describe);
     this.results[stage.field] = fact;
     this.shown[stage.field] = shown;
     this.assigned[this.index - 1] = { field: stage.field, fact, shown };
@@ -292,6 +292,17 @@ function viaEarlier(
   let c = copies.get(field);
   if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => Object.assign({}, s, { via: s.via ?? field })) }));
   return c.via;
+}
+
+/** What later stages read of a decided field (`provenance.<field>`): its rule, and its sources as one phrase, worked out when first read. */
+function shownOf(entry: ProvenanceEntry, describe: (s: Source) => string): { rule: string; readonly from: string } {
+  let from: string | undefined;
+  return {
+    rule: entry.rule,
+    get from() {
+      return (from ??= describeAll(entry.sources, describe));
+    },
+  };
 }
 
 function describeAll(sources: readonly Source[], describe: (s: Source) => string): string {
