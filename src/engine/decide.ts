@@ -227,7 +227,7 @@ class Decision {
     out.values[stage.field] = value;
     const fact = stage.toFact ? stage.toFact(value, live) : value;
     const entry = out.provenance[stage.field];
-    const shown = shownOf(entry, this.describe);
+    const shown = { rule: entry.rule, from: describeAll(entry.sources, this.describe) };
     this.results[stage.field] = fact;
     this.shown[stage.field] = shown;
     this.assigned[this.index - 1] = { field: stage.field, fact, shown };
@@ -293,24 +293,28 @@ function viaEarlier(
   if (!entry) return [];
   // INVARIANT: an entry's sources never change once recorded, so its copies are shared until the field is decided anew.
   let c = copies.get(field);
-  if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => Object.assign({}, s, { via: s.via ?? field })) }));
+  if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => viaCopy(s, field)) }));
   return c.via;
 }
 
-/** What later stages read of a decided field (`provenance.<field>`): its rule, and its sources as one phrase, worked out when first read. */
-function shownOf(entry: ProvenanceEntry, describe: (s: Source) => string): { rule: string; readonly from: string } {
-  let from: string | undefined;
-  return {
-    rule: entry.rule,
-    get from() {
-      return (from ??= describeAll(entry.sources, describe));
-    },
-  };
+/** `Object.assign({}, s, { via: s.via ?? field })`, without the second object. */
+function viaCopy(s: Source, field: string): Source {
+  const copy = Object.assign({}, s);
+  copy.via = s.via ?? field;
+  return copy;
 }
 
 function describeAll(sources: readonly Source[], describe: (s: Source) => string): string {
-  const direct = sources.filter((s) => !s.via);
-  return (direct.length ? direct : sources).map(describe).join(', ');
+  // (the direct sources, else all of them).map(describe).join(', '), without building the two arrays.
+  const all = !sources.some((s) => !s.via);
+  let out = '';
+  let first = true;
+  for (const s of sources) {
+    if (!all && s.via) continue;
+    out = first ? describe(s) : `${out}, ${describe(s)}`;
+    first = false;
+  }
+  return out;
 }
 
 /** Any matching deny wins and lists every matching deny; else matching allows allow; else deny with no determining rule. */
