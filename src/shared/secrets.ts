@@ -40,8 +40,7 @@ export function hasCredentials(text: string): boolean {
 export function maskUrlCredentials(text: string): string {
   if (!text.includes('://') && !/[?&;#][^=\s]*=/.test(text)) return text;
   const urls = maskUserinfos(text);
-  // PARAM needs one of its separators: most output (a plan, a JSON line) has none, and four searches beat one scan.
-  if (!urls.includes('?') && !urls.includes('&') && !urls.includes(';') && !urls.includes('#')) return urls;
+  if (!mayHaveParam(urls)) return urls;
   return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
     value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
   );
@@ -64,6 +63,37 @@ const isSpace = (c: number) =>
   c === 0x3000 ||
   c === 0xfeff;
 const endsUserinfo = (c: number) => isSpace(c) || c === 47 || c === 63 || c === 35 || c === 64; // whitespace / ? # @
+
+const isParamSeparator = (c: number) => c === 63 || c === 38 || c === 59 || c === 35; // ? & ; #
+const endsParamName = (c: number) => isParamSeparator(c) || c === 61 || c === 47 || isSpace(c); // … = /
+
+/**
+ * True when some `=` has a parameter name right before it and one of PARAM's separators before that, which any PARAM
+ * match needs: long output (a plan, a JSON line) mostly has none, and looking back from each `=` beats a regex scan.
+ */
+function mayHaveParam(text: string): boolean {
+  for (let eq = text.indexOf('='); eq >= 0; eq = text.indexOf('=', eq + 1)) {
+    let i = eq - 1;
+    while (i >= 0 && !endsParamName(text.charCodeAt(i))) i--;
+    if (i >= 0 && i < eq - 1 && isParamSeparator(text.charCodeAt(i))) return true;
+  }
+  return false;
+}
+
+/**
+ * True when `text` holds `authorization` (any case) or an `x-` with no word character or `-` before it, which any
+ * CREDENTIAL_HEADER match needs (a cheaper test on long output, where `x-` mostly sits inside words).
+ */
+function mayHaveHeader(text: string): boolean {
+  if (AUTHORIZATION.test(text)) return true;
+  for (const x of ['x-', 'X-'])
+    for (let i = text.indexOf(x); i >= 0; i = text.indexOf(x, i + 1)) {
+      const before = i === 0 ? -1 : text.charCodeAt(i - 1);
+      if (before === -1 || !(isWordChar(before) || before === 45)) return true;
+    }
+  return false;
+}
+const AUTHORIZATION = /authorization/i;
 
 /**
  * `text.replace(USERINFO, …)`, found from each `://` instead of trying the pattern at every word: the same matches (a
@@ -113,7 +143,7 @@ const HEADER_VALUE =
  */
 export function maskShown(text: string): string {
   const urls = maskUrlCredentials(text);
-  if (!CREDENTIAL_HEADER.test(urls)) return urls;
+  if (!mayHaveHeader(urls) || !CREDENTIAL_HEADER.test(urls)) return urls;
   return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
     auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
   );
