@@ -1,5 +1,6 @@
 // The credential detector: secret-named keys, and credentials in URLs (userinfo, query, matrix) found and masked.
 import { describe, expect, test } from '@jest/globals';
+import * as fc from 'fast-check';
 import { hasCredentials, keyPathNamesSecret, MASK, maskCredentials, maskShown, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
 
 describe('namesSecret', () => {
@@ -85,6 +86,60 @@ describe('maskUrlCredentials', () => {
     { note: 'an empty secret parameter is unchanged', text: 'https://h/?token=', want: 'https://h/?token=' },
   ])('$note', ({ text, want }) => {
     expect(maskUrlCredentials(text)).toBe(want);
+  });
+
+  test('gives what the regex replaces it stands for give (userinfo, parameters, then headers for maskShown), on random text', () => {
+    // The masking as regex replaces: the code finds userinfo from each `://` and tests cheaply whether parameters or
+    // headers can occur at all before running their patterns (faster on long output such as `plan --all`).
+    const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
+    const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
+    const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`]+/i;
+    const HEADER_VALUE =
+      /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`]+/gi;
+    const urlsByRegex = (text: string) =>
+      !text.includes('://') && !/[?&;#][^=\s]*=/.test(text)
+        ? text
+        : text
+            .replace(USERINFO, (all, scheme: string, info: string) =>
+              info === MASK ? all : `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':') + 1)}${MASK}` : MASK}@`,
+            )
+            .replace(PARAM, (all, sep: string, name: string, value: string) =>
+              value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
+            );
+    const shownByRegex = (text: string) => {
+      const urls = urlsByRegex(text);
+      if (!HEADER.test(urls)) return urls;
+      return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
+        auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
+      );
+    };
+    const unit = fc.constantFrom(
+      ...'ab:/@?#&;=.-+_ 1Z*\t\u00a0\u2028\u3000\ufeff"é',
+      ':',
+      '//',
+      '://',
+      '***',
+      'http',
+      'token',
+      'key',
+      'x-',
+      'X-Api-',
+      'Authorization',
+      'proxy-',
+      ': ',
+      'bearer ',
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(maskUrlCredentials(text)).toBe(urlsByRegex(text));
+        expect(maskShown(text)).toBe(shownByRegex(text));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const text of ['x-https://a@b', '_https://a@b', '1https://a@b', 'é.https://u:p@h', 'a://***@h', 'https://a@b://c@d', 'h://@x', 'https://a b@c'])
+      expect(maskUrlCredentials(text)).toBe(urlsByRegex(text));
+    for (const text of ['a?token=1', 'a?/token=1', '?=1', 'h/?k;token=t', 'prefix-x-token: 1', 'x-token: 1', '-x-token: 1', 'AUTHORIZATION: Basic z'])
+      expect(maskShown(text)).toBe(shownByRegex(text));
   });
 
   test('masking is idempotent', () => {

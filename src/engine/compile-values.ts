@@ -5,8 +5,8 @@ import { WHOLE, type Read } from './values.js';
 
 type Facts = Readonly<Record<string, unknown>>;
 
-/** A value expression compiled once: resolves as resolveValue does, pushing what it read onto `reads` in the same order. */
-export type CompiledExpr = (facts: Facts, reads: Read[]) => unknown;
+/** A value expression compiled once: resolves as resolveValue does, pushing what it read onto `reads` in the same order (null: not recorded). */
+export type CompiledExpr = (facts: Facts, reads: Read[] | null) => unknown;
 
 const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
@@ -53,7 +53,7 @@ function compileTemplate(template: string): CompiledExpr {
         continue;
       }
       const v = p.read(facts);
-      reads.push({ fact: p.fact, path: p.path, value: v });
+      reads?.push({ fact: p.fact, path: p.path, value: v });
       out += v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
     return out;
@@ -61,10 +61,10 @@ function compileTemplate(template: string): CompiledExpr {
 }
 
 /** `render`: fills `{{name}}` placeholders named in the map inside every string of a value read at run time, once. */
-function namedRenderer(map: Record<string, string>): (value: unknown, facts: Facts, reads: Read[]) => unknown {
+function namedRenderer(map: Record<string, string>): (value: unknown, facts: Facts, reads: Read[] | null) => unknown {
   const fills = new Map<string, CompiledExpr>();
   for (const name of Object.keys(map)) fills.set(name, compileTemplate(map[name]));
-  const walk = (value: unknown, facts: Facts, reads: Read[]): unknown => {
+  const walk = (value: unknown, facts: Facts, reads: Read[] | null): unknown => {
     if (typeof value === 'string') {
       return value.replace(NAMED_PLACEHOLDER, (all, name: string) => {
         const fill = own(map, name) ? fills.get(name) : undefined;
@@ -104,7 +104,7 @@ function compileRef(expr: FactRef): CompiledExpr {
       v = getPath(v, get);
       at = at ? `${at}.${get}` : get;
     }
-    reads.push({ fact, path: at, value: v });
+    reads?.push({ fact, path: at, value: v });
     if (alias && typeof v === 'string' && own(alias, v)) v = alias[v];
     if (render) v = render(v, facts, reads);
     return v ?? null;
@@ -153,7 +153,7 @@ export function compileExpr(expr: unknown): CompiledExpr {
       const read = factReader(fact, path);
       return (facts, reads) => {
         const v = read(facts);
-        reads.push({ fact, path, value: v });
+        reads?.push({ fact, path, value: v });
         return v ?? null;
       };
     }
@@ -182,5 +182,5 @@ export function compileExpr(expr: unknown): CompiledExpr {
 /** Compiles a message template with exactly renderMessage()'s semantics. */
 export function compileMessage(template: string): (facts: Facts) => string {
   const t = compileTemplate(template);
-  return (facts) => t(facts, []) as string;
+  return (facts) => t(facts, null) as string;
 }

@@ -109,6 +109,14 @@ class Decision {
   private readonly subject: string;
   private index = 0;
   private stopped = false;
+  /** The sources the current stage's winner read, before dedupeSources (one array per decision, refilled per stage). */
+  private readonly found: Source[] = [];
+  /** Adds the sources behind one read of the current stage's winner to `found`. */
+  private readonly addSources = (fact: string, path: string | undefined, v: unknown): void => {
+    // A read of an earlier result carries that result's sources, plus any the mapper knows for the path below it.
+    if (fact === this.table.resultsFact && path) for (const s of viaEarlier(this.out.provenance, path, this.viaCopies)) this.found.push(s);
+    for (const s of this.sourcesOf(fact, path, v, this.live)) this.found.push(s);
+  };
 
   constructor(
     private readonly table: StageTable,
@@ -196,28 +204,23 @@ class Decision {
       const at = { rule: winner.id, file: winner.file, line: winner.line };
       return this.stop(new PolicyError('rule-value', `rule \`${winner.id}\` gave \`${stage.name}\` the invalid value ${JSON.stringify(value)}`, at));
     }
-    const found: Source[] = [];
-    const add = (fact: string, path: string | undefined, v: unknown) => {
-      // A read of an earlier result carries that result's sources, plus any the mapper knows for the path below it.
-      if (fact === this.table.resultsFact && path) for (const s of viaEarlier(out.provenance, path, this.viaCopies)) found.push(s);
-      for (const s of this.sourcesOf(fact, path, v, live)) found.push(s);
-    };
-    for (const r of reads) add(r.fact, r.path, r.value);
-    run.eachTrue(matched[0], add);
-    let sources = dedupeSources(found);
+    this.found.length = 0;
+    for (const r of reads) this.addSources(r.fact, r.path, r.value);
+    run.eachTrue(matched[0], this.addSources);
+    let sources = dedupeSources(this.found);
     if (sources.length === 0) sources = [{ layer: 'default', file: winner.file, key: `${winner.id}.then.value`, value }];
     const shadowed: ProvenanceEntry['shadowed'] = [];
     for (let k = 1; k < matched.length; k++) {
       const t = rules[matched[k]];
       shadowed.push({
         rule: t.id,
-        value: t.then.reject !== undefined ? { reject: ev.message(t, 'reject', live) } : ev.value(t, live).value,
+        value: t.then.reject !== undefined ? { reject: ev.message(t, 'reject', live) } : ev.valueOnly(t, live),
         policy: policyOf(t),
       });
     }
     const earlier = out.provenance[stage.field];
     // A later stage that confirms a field leaves the deciding rule's provenance in place.
-    if (!earlier || JSON.stringify(earlier.value) !== JSON.stringify(value)) {
+    if (!earlier || (earlier.value !== value && JSON.stringify(earlier.value) !== JSON.stringify(value))) {
       if (earlier) shadowed.push({ rule: earlier.rule, value: earlier.value, policy: earlier.policy });
       out.provenance[stage.field] = { value, rule: winner.id, policy: policyOf(winner), sources, shadowed };
     }
@@ -290,13 +293,28 @@ function viaEarlier(
   if (!entry) return [];
   // INVARIANT: an entry's sources never change once recorded, so its copies are shared until the field is decided anew.
   let c = copies.get(field);
-  if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => Object.assign({}, s, { via: s.via ?? field })) }));
+  if (!c || c.entry !== entry) copies.set(field, (c = { entry, via: entry.sources.map((s) => viaCopy(s, field)) }));
   return c.via;
 }
 
+/** `Object.assign({}, s, { via: s.via ?? field })`, without the second object. */
+function viaCopy(s: Source, field: string): Source {
+  const copy = Object.assign({}, s);
+  copy.via = s.via ?? field;
+  return copy;
+}
+
 function describeAll(sources: readonly Source[], describe: (s: Source) => string): string {
-  const direct = sources.filter((s) => !s.via);
-  return (direct.length ? direct : sources).map(describe).join(', ');
+  // (the direct sources, else all of them).map(describe).join(', '), without building the two arrays.
+  const all = !sources.some((s) => !s.via);
+  let out = '';
+  let first = true;
+  for (const s of sources) {
+    if (!all && s.via) continue;
+    out = first ? describe(s) : `${out}, ${describe(s)}`;
+    first = false;
+  }
+  return out;
 }
 
 /** Any matching deny wins and lists every matching deny; else matching allows allow; else deny with no determining rule. */

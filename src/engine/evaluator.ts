@@ -17,6 +17,8 @@ export interface Evaluator {
   run(rules: readonly LoadedRule[], facts: Facts, replay?: () => Facts | null): StageRun | Promise<StageRun>;
   /** The rule's `then.value` and the fact paths it read. */
   value(rule: LoadedRule, facts: Facts): { value: unknown; reads: Read[] };
+  /** The rule's `then.value` alone (a losing rule's value, shown in provenance without its sources). */
+  valueOnly(rule: LoadedRule, facts: Facts): unknown;
   /** One of the rule's message templates, filled in. */
   message(rule: LoadedRule, key: MessageKey, facts: Facts): string;
 }
@@ -36,6 +38,7 @@ export const REFERENCE: Evaluator = {
     };
   },
   value: (rule, facts) => resolveValue(rule.then.value, facts),
+  valueOnly: (rule, facts) => resolveValue(rule.then.value, facts).value,
   message: (rule, key, facts) => renderMessage(rule.then[key] ?? '', facts),
 };
 
@@ -65,6 +68,7 @@ export const COMPILED: SyncEvaluator = {
     const reads: Read[] = [];
     return { value: thenOf(rule).value(facts, reads), reads };
   },
+  valueOnly: (rule, facts) => thenOf(rule).value(facts, null),
   message(rule, key, facts) {
     const m = thenOf(rule).messages;
     return (m[key] ??= compileMessage(rule.then[key] ?? ''))(facts);

@@ -4,10 +4,11 @@ import { FileCache } from '../shared/file-cache.js';
 import { readFileBytes } from '../shared/read-file.js';
 import { scanGraph } from './scan.js';
 
-/** One version of graph.jsonl: its lines, the line of each task id (the last one: a duplicate id's later line wins, as in wg), and its first malformed line. */
+/** One version of graph.jsonl: its task records, the line of each task id (the last one: a duplicate id's later line wins, as in wg), and its first malformed line. */
 export interface GraphIndex {
   shownAs: string;
-  lines: string[];
+  /** The record the scan parsed, by 0-based line index of the task's last line (shared: readers copy, never change it). */
+  records: Map<number, Record<string, unknown>>;
   /** Task id → 0-based line index, in the order ids first appear. */
   ids: Map<string, number>;
   /** The first malformed line, if any: wg refuses the whole graph, and so does every lookup. */
@@ -17,9 +18,15 @@ export interface GraphIndex {
 const indexes = new FileCache<GraphIndex>(32);
 
 function build(text: string, shownAs: string): GraphIndex {
-  const index: GraphIndex = { shownAs, lines: text.split('\n'), ids: new Map() };
+  const index: GraphIndex = { shownAs, records: new Map(), ids: new Map() };
   try {
-    for (const l of scanGraph(text, shownAs)) if (l.record.kind === 'task' && typeof l.record.id === 'string') index.ids.set(l.record.id, l.index);
+    for (const l of scanGraph(text, shownAs)) {
+      if (l.record.kind !== 'task' || typeof l.record.id !== 'string') continue;
+      const earlier = index.ids.get(l.record.id);
+      if (earlier !== undefined) index.records.delete(earlier);
+      index.ids.set(l.record.id, l.index);
+      index.records.set(l.index, l.record);
+    }
   } catch (e) {
     if (!(e instanceof PolicyError)) throw e;
     index.error = e;
@@ -45,8 +52,8 @@ export function findIndexedTask(index: GraphIndex, id: string): { record: Record
   if (index.error) throw index.error;
   const i = index.ids.get(id);
   if (i === undefined) return undefined;
-  // INVARIANT: the scan parsed this line once already, so it is one JSON object.
-  return { record: JSON.parse(index.lines[i].trim()) as Record<string, unknown>, line: i + 1 };
+  // INVARIANT: the record is shared by every lookup of this graph version; readers copy what they keep and change nothing.
+  return { record: index.records.get(i)!, line: i + 1 };
 }
 
 /** Every task id of the graph with its 1-based line, in file order of the line that defines it. */

@@ -30,14 +30,18 @@ const plain = (s: Source) =>
 /** Sources without repeats (same layer, file, key and via), first occurrence kept. */
 export function dedupeSources(sources: readonly Source[]): Source[] {
   const out: Source[] = [];
+  const plainOut: boolean[] = []; // plain(out[j]), worked out once per kept source
   next: for (const s of sources) {
     const fast = plain(s);
-    for (const o of out) {
+    for (let j = 0; j < out.length; j++) {
+      const o = out[j];
+      if (o === s) continue next; // shared source objects (config keys, earlier fields) repeat often
       const same =
-        fast && plain(o) ? o.layer === s.layer && o.file === s.file && o.key === s.key && (o.via ?? '') === (s.via ?? '') : identity(o) === identity(s);
+        fast && plainOut[j] ? o.layer === s.layer && o.file === s.file && o.key === s.key && (o.via ?? '') === (s.via ?? '') : identity(o) === identity(s);
       if (same) continue next;
     }
     out.push(s);
+    plainOut.push(fast);
   }
   return out;
 }
