@@ -67,7 +67,7 @@ function waitFor(h: Host, id: number, ms: number, died = false): HostResult | un
 export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
   if (opts.input !== undefined || opts.nodeArgs) return { ...cli(args, opts), timedOut: false };
   const env = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
-  const h = started(env.WG_POLICY_NO_CACHE === '1');
+  const h = started(opts.env?.WG_POLICY_NO_CACHE === '1');
   const id = ++next;
   Atomics.store(h.flag, 0, 0);
   h.port.postMessage({ id, args, cwd: opts.cwd ?? ROOT, env });
