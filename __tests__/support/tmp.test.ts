@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { enterFileTmp, leaveFileTmp } from './environment.js';
-import { enterRunTmp, memoryTmp, runTmpParent } from './global-setup.js';
+import { enterRunTmp, leaveOutOfRun, memoryTmp, runTmpParent } from './global-setup.js';
 import { leaveRunTmp, leftovers } from './global-teardown.js';
 import { cli, scratch } from './project.js';
 
@@ -59,4 +59,11 @@ test('without TMPDIR the run’s folder goes to a writable /dev/shm when there i
   const file = join(tmpdir(), 'not-a-folder');
   writeFileSync(file, '');
   expect([memoryTmp(file), memoryTmp(join(tmpdir(), 'missing'))]).toEqual([undefined, undefined]);
+});
+
+test('the run leaves NODE_EXTRA_CA_CERTS out of the workers’ environment, and so out of every process they start', () => {
+  expect(process.env.NODE_EXTRA_CA_CERTS).toBeUndefined();
+  const env: NodeJS.ProcessEnv = { NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', PATH: '/bin' };
+  leaveOutOfRun(env);
+  expect(env).toEqual({ PATH: '/bin' });
 });
