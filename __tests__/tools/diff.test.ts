@@ -54,6 +54,17 @@ test('removing the pin shows every affected task with the rule and source behind
     const lines = hostCli(['diff', '--dir', s.wgDir, '--json', '--status', 'open'], { home: s.home, cwd: s.project }).stdout.trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).task)).toEqual(['a', 'c']);
     expect(JSON.parse(lines[0]).after.rules.executor).toBe('executor.global-dispatcher');
+    // --status takes a list, as plan --all does; a status wg does not have is a usage error naming wg's.
+    const both = hostCli(['diff', '--dir', s.wgDir, '--json', '--status', 'open,in-progress'], { home: s.home, cwd: s.project });
+    expect(
+      both.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).task),
+    ).toEqual(['a', 'b', 'c']);
+    const bad = hostCli(['diff', '--dir', s.wgDir, '--status', 'opne'], { home: s.home, cwd: s.project });
+    expect([bad.code, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/unknown status `opne` given by --status; use open, .*in-progress/);
   } finally {
     s.cleanup();
   }

@@ -159,14 +159,14 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
       .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
       .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
-      .option('--status <status>', 'only tasks with this status (e.g. open)')
+      .option('--status <list>', 'only tasks with these statuses (comma-separated, as plan --all; a task without one is open)')
       .option('--json', 'one JSON line per changed task, with both plans')
       .addHelpText('after', '\nExit: 0 nothing changes, 1 something changes, 2 bad input.')
       .action(async (opts) => (await import('./commands/diff.js')).runDiff(opts));
     examples(quiet(diff, 'no summary line on stderr'), [
       'wg-policy diff                                              # uncommitted config/policy edits against HEAD',
       'wg-policy diff --base origin/main                           # a pull request against its target',
-      'wg-policy diff --base-global ~/old-global.toml --status open',
+      'wg-policy diff --base-global ~/old-global.toml --status open,blocked',
     ]);
   },
   graph: (program) => {

@@ -22,8 +22,8 @@ export interface DiffRequest {
   base?: string;
   /** The global config.toml to plan the base with (default: the current global config). */
   baseGlobal?: string;
-  /** Only tasks with this status. */
-  status?: string;
+  /** Only tasks with one of these statuses (a task without one is `open`). */
+  status?: readonly string[];
   git?: GitRunner;
 }
 
@@ -128,7 +128,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const text = readTextFile(graphPath, { shownAs: shownGraph, what: 'graph' });
   const tasks = [...scanGraph(text, shownGraph)]
     .map((l) => l.record)
-    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || (r.status ?? 'open') === req.status));
+    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || req.status.includes(String(r.status ?? 'open'))));
   const scratch = mkdtempSync(join(tmpdir(), 'wg-policy-diff-'));
   try {
     // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config.

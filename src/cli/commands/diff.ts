@@ -1,8 +1,10 @@
 // `wg-policy diff`: what a config or policy change would do to every task's plan, before it ships. Exit 1 when anything changes.
 import { diffPlans } from '../../tools/diff.js';
+import { statusFilter } from './plan.js';
 
 export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean; quiet?: boolean }): Promise<void> {
-  const report = await diffPlans({ dir: opts.dir, base: opts.base, baseGlobal: opts.baseGlobal, status: opts.status });
+  const status = opts.status === undefined ? undefined : statusFilter(opts.status);
+  const report = await diffPlans({ dir: opts.dir, base: opts.base, baseGlobal: opts.baseGlobal, status });
   if (opts.json) {
     // JSON Lines: one line per changed task, both sides' fields and rules.
     for (const c of report.changed) process.stdout.write(`${JSON.stringify(c)}\n`);

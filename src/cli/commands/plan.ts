@@ -87,7 +87,7 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
   };
 }
 
-/** A `--status` value: comma-separated statuses as wg spells them in graph.jsonl; anything else is a usage error naming the allowed ones. */
+/** A `--status` value (`plan --all`, `diff`): comma-separated statuses as wg spells them in graph.jsonl; anything else is a usage error naming the allowed ones. */
 export function statusFilter(text: string): string[] {
   const list = text.split(',').map((s) => s.trim());
   if (list.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
