@@ -28,6 +28,8 @@ const outcome = (list) => {
   return failed === 0 ? `all ${list.length} held` : `**${failed} of ${list.length} failed**`;
 };
 const rows = [];
+/** A test as the table names it: its describe block, then its own title (a test outside any block: the title alone). */
+const named = (t) => (t.ancestorTitles.length ? `${t.ancestorTitles[0]}: ${t.title}` : t.title);
 
 // Inputs tried: the corpus, per family, counted from its data files and judged by its test results.
 const corpusDir = join(root, '__tests__', 'corpus');
@@ -54,13 +56,13 @@ for (const f of readdirSync(corpusDir)
 
 // Attacks attempted: every class of the issue through the CLI, and the fuzzed properties.
 for (const t of tests.filter((x) => x.file.endsWith('classes.test.ts')))
-  rows.push(['attack', `${t.ancestorTitles[0]}: ${t.title}`, 'CLI run with a deadline', outcome([t])]);
+  rows.push(['attack', named(t), 'CLI run with a deadline', outcome([t])]);
 for (const t of tests.filter((x) => x.file.endsWith('fuzz.test.ts')))
   rows.push(['attack', `fast-check, ${fuzzRuns} generated projects: ${t.title}`, 'config, task, policy and manifest inputs generated', outcome([t])]);
 
 // Faults injected.
 for (const t of tests.filter((x) => x.file.endsWith('faults.test.ts')))
-  rows.push(['fault', `${t.ancestorTitles[0]}: ${t.title}`, 'injected while the CLI runs', outcome([t])]);
+  rows.push(['fault', named(t), 'injected while the CLI runs', outcome([t])]);
 
 const cell = (s) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
 const total = rows.length;

@@ -2,9 +2,9 @@
 // in the CLI host (a hang still fails: the host is killed at the deadline), and as real processes where the process
 // itself is the point (file-size limits, closed pipes).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectRefused, hostRun, pipeline, run } from '../support/hostile.js';
+import { expectRefused, hostRun, pipeline } from '../support/hostile.js';
 import { scratch } from '../support/project.js';
 
 const CANARY = 'CANARY-7d1f0c9e5b';
@@ -94,18 +94,6 @@ describe('crashes: object-property fact names, alias bombs, list operands, task 
       expectRefused(r, 'not-a-regular-file');
       expect(r.stderr).toContain('is a directory');
     }
-  });
-
-  test('done --no-audit on a disk that is full (a file size limit) exits 2 and leaves graph.jsonl as it was', () => {
-    const big = { ...TASK, status: 'in-progress', description: 'x'.repeat(2000) };
-    const s = track(project());
-    writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify(big)}\n`);
-    const before = readFileSync(join(s.wgDir, 'graph.jsonl'));
-    const r = run(['done', 't1', '--dir', s.wgDir, '--no-audit', '--skip-smoke'], { home: s.home, cwd: s.project, fileLimitBlocks: 1 });
-    expectRefused(r, 'write-failed');
-    expect(r.stderr).toContain('graph.jsonl');
-    expect(readFileSync(join(s.wgDir, 'graph.jsonl')).equals(before)).toBe(true);
-    expect(readdirSync(s.wgDir).filter((f) => f.startsWith('.graph.tmp'))).toEqual([]);
   });
 });
 
@@ -266,21 +254,6 @@ test('the canary key of both config layers appears in no command, no output stre
 });
 
 describe('nothing torn, nothing changed that was not asked for', () => {
-  test('a full disk leaves no half record; the log verifies and later records chain on', () => {
-    const s = track(project());
-    expect(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
-    const log = join(s.wgDir, 'policy-audit.jsonl');
-    const before = readFileSync(log);
-    const r = run(['plan', 't1', '--dir', s.wgDir], { home: s.home, fileLimitBlocks: Math.floor(before.length / 1024) + 1 });
-    expectRefused(r, 'audit-unrecordable');
-    expect(r.stdout).toBe('');
-    expect(readFileSync(log).equals(before)).toBe(true);
-    expect(hostRun(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
-    const v = hostRun(['audit', 'verify', '--dir', s.wgDir], { home: s.home });
-    expect(v.code).toBe(0);
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
-  });
-
   test('done rewrites only its task line: other lines keep their exact bytes (escapes, spacing, CRLF, numbers)', () => {
     const s = track(project({}, { status: 'in-progress' }));
     const graph = join(s.wgDir, 'graph.jsonl');

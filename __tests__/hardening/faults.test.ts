@@ -42,7 +42,7 @@ function readOnlyMount(dir: string, fill: (d: string) => void): boolean {
 }
 
 describe('a full disk (file size limit) and a read-only folder', () => {
-  test('decision log: plan exits 2, prints no plan, the log stays whole and verifies', () => {
+  test('decision log: plan exits 2, prints no plan, leaves no half record; the log verifies and later records chain on', () => {
     const s = project();
     expect(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
     const log = join(s.wgDir, 'policy-audit.jsonl');
@@ -51,7 +51,9 @@ describe('a full disk (file size limit) and a read-only folder', () => {
     expectRefused(r, 'audit-unrecordable');
     expect(r.stdout).toBe('');
     expect(readFileSync(log).equals(before)).toBe(true);
+    expect(run(['plan', 't1', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
     expect(run(['audit', 'verify', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   test('decision log in a read-only folder: gate records nothing and allows nothing', () => {
@@ -67,12 +69,16 @@ describe('a full disk (file size limit) and a read-only folder', () => {
     expect(existsSync(join(ro, 'log.jsonl'))).toBe(false);
   });
 
-  test('graph.jsonl: done exits 2 and leaves the graph byte for byte, no temp file behind', () => {
+  test('graph.jsonl: done exits 2 naming it and leaves the graph byte for byte, no temp file behind', () => {
     const s = project();
-    const before = readFileSync(join(s.wgDir, 'graph.jsonl'));
+    // A task line longer than the one block the limit allows, so the rewrite cannot fit.
+    const graph = join(s.wgDir, 'graph.jsonl');
+    writeFileSync(graph, `${JSON.stringify(OTHER)}\n${JSON.stringify({ ...TASK, description: 'x'.repeat(2000) })}\n`);
+    const before = readFileSync(graph);
     const r = run(['done', 't1', '--dir', s.wgDir, '--skip-smoke', '--no-audit'], { home: s.home, cwd: s.project, fileLimitBlocks: 1 });
     expectRefused(r, 'write-failed');
-    expect(readFileSync(join(s.wgDir, 'graph.jsonl')).equals(before)).toBe(true);
+    expect(r.stderr).toContain('graph.jsonl');
+    expect(readFileSync(graph).equals(before)).toBe(true);
     expect(spawnSync('ls', ['-A', s.wgDir], { encoding: 'utf8' }).stdout).not.toMatch(/graph\.tmp/);
   });
 
