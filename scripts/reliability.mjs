@@ -55,14 +55,12 @@ for (const f of readdirSync(corpusDir)
 }
 
 // Attacks attempted: every class of the issue through the CLI, and the fuzzed properties.
-for (const t of tests.filter((x) => x.file.endsWith('classes.test.ts')))
-  rows.push(['attack', named(t), 'CLI run with a deadline', outcome([t])]);
+for (const t of tests.filter((x) => x.file.endsWith('classes.test.ts'))) rows.push(['attack', named(t), 'CLI run with a deadline', outcome([t])]);
 for (const t of tests.filter((x) => x.file.endsWith('fuzz.test.ts')))
   rows.push(['attack', `fast-check, ${fuzzRuns} generated projects: ${t.title}`, 'config, task, policy and manifest inputs generated', outcome([t])]);
 
 // Faults injected.
-for (const t of tests.filter((x) => x.file.endsWith('faults.test.ts')))
-  rows.push(['fault', named(t), 'injected while the CLI runs', outcome([t])]);
+for (const t of tests.filter((x) => x.file.endsWith('faults.test.ts'))) rows.push(['fault', named(t), 'injected while the CLI runs', outcome([t])]);
 
 const cell = (s) => String(s).replaceAll('|', '\\|').replaceAll('\n', ' ');
 const total = rows.length;
