@@ -1,7 +1,7 @@
 // The git fixture: a history written straight into .git is what `git fast-import` (and so `git add -A && git commit`
 // per step) would have made of it.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commitHistory, snapshot } from '../../src/tools/git-fixture.js';
@@ -92,4 +92,23 @@ test('the objects are the ones git fast-import makes of the same history: the sa
   ]);
   execFileSync('git', ['fast-import', '--quiet', '--done'], { cwd: dir, input: `${stream.join('')}reset refs/heads/agent\nfrom :${history.length}\n\ndone\n` });
   expect(ours).toBe(git('for-each-ref', '--format=%(refname) %(objectname)'));
+});
+
+test('a branch name git would refuse is refused by name, and nothing is written outside the project', () => {
+  write('f', '1\n');
+  const files = snapshot(dir);
+  for (const bad of ['../../outside', 'a b', 'a..b', '', 'x.lock', '-x', 'a/', 'a\\b']) {
+    expect(() => commitHistory(dir, [{ branch: bad, message: 'base', files }], 'main')).toThrow(/cannot name a git branch in a scratch project/);
+    expect(() => commitHistory(dir, [{ branch: 'main', message: 'base', files }], bad)).toThrow(/cannot name a git branch/);
+  }
+  expect(existsSync(path.join(dir, '..', '..', 'outside'))).toBe(false);
+});
+
+test('tree entries are in git’s byte order, also for names beyond the Basic Multilingual Plane', () => {
+  write('a\u{ff71}', 'half-width katakana\n');
+  write('a\u{1f600}', 'an emoji\n');
+  write('a\u{e000}/x', 'a private-use folder\n');
+  commitHistory(dir, [{ branch: 'main', message: 'base', files: snapshot(dir) }], 'main');
+  expect(git('fsck', '--strict')).toBe('');
+  expect(git('ls-tree', '-r', '--name-only', '-z', 'main').split('\0').filter(Boolean)).toHaveLength(3);
 });

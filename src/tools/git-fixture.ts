@@ -53,10 +53,10 @@ function writeObject(gitDir: string, type: 'blob' | 'tree' | 'commit', content: 
 
 type Dir = Map<string, { mode: string; data: Buffer } | Dir>;
 
-/** The tree object of a folder: entries in git's order (a folder sorts as if its name ended in `/`). */
+/** The tree object of a folder: entries in git's order (UTF-8 bytes; a folder sorts as if its name ended in `/`). */
 function writeTree(gitDir: string, dir: Dir): Buffer {
-  const key = (name: string) => (dir.get(name) instanceof Map ? `${name}/` : name);
-  const names = [...dir.keys()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const key = (name: string) => Buffer.from(dir.get(name) instanceof Map ? `${name}/` : name);
+  const names = [...dir.keys()].sort((a, b) => Buffer.compare(key(a), key(b)));
   const parts: Buffer[] = [];
   for (const name of names) {
     const entry = dir.get(name)!;
@@ -66,6 +66,7 @@ function writeTree(gitDir: string, dir: Dir): Buffer {
   return writeObject(gitDir, 'tree', Buffer.concat(parts));
 }
 
+/** A snapshot's paths as nested folders. */
 function folders(files: Snapshot): Dir {
   const root: Dir = new Map();
   for (const [path, file] of files) {
@@ -81,6 +82,15 @@ function folders(files: Snapshot): Dir {
   return root;
 }
 
+// What git's check-ref-format refuses in a branch name (and so what could not name a file under refs/heads).
+const BAD_REF = /(^|\/)[.-]|\.\.|\/\/|\/$|\.lock(\/|$)|\.$|@\{|^@$|[\x00-\x20\x7f~^:?*[\\]/;
+
+/** Throws `git-base` for a branch name git would refuse. */
+function checkBranchName(name: string): void {
+  if (name === '' || BAD_REF.test(name))
+    throw new PolicyError('git-base', `\`${name}\` cannot name a git branch in a scratch project (git check-ref-format refuses it)`, { key: 'branch' });
+}
+
 /**
  * Makes `dir` a git repository whose history is `commits`, in order, each on its branch (a branch's first commit
  * starts from the one before it), with HEAD on `head` (a new branch at the last commit when none of them is on it).
@@ -88,6 +98,7 @@ function folders(files: Snapshot): Dir {
  * it is; no index is written (the gate reads commits, never the index).
  */
 export function commitHistory(dir: string, commits: readonly FixtureCommit[], head: string): void {
+  for (const branch of [head, ...commits.map((c) => c.branch)]) checkBranchName(branch);
   const gitDir = join(dir, '.git');
   for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags']) mkdirSync(join(gitDir, sub), { recursive: true });
   writeFileSync(join(gitDir, 'config'), '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n\tlogallrefupdates = true\n');
