@@ -1,5 +1,5 @@
 // CI runs what the README promises: its test command, the pack-and-install test and the linters, on a fresh install.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/project.js';
 
@@ -21,4 +21,13 @@ test('.ci/run installs from the lock file, then runs the README test command, th
 
 test('npm ci may run esbuild’s install script: it is approved as npm 11 expects, not left as a warning', () => {
   expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).allowScripts).toEqual({ esbuild: true });
+});
+
+test('every test file that shrinks a size or samples a sweep for npm test runs at full size in npm run sweeps or npm run stress', () => {
+  const files = readdirSync(join(ROOT, '__tests__'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts') && f !== join('support', 'stress.test.ts'))
+    .filter((f) => /from '(\.\.\/support|\.)\/stress\.js'/.test(readFileSync(join(ROOT, '__tests__', f), 'utf8')));
+  expect(files.length).toBeGreaterThan(8);
+  const full = `${scripts.sweeps} ${scripts.stress}`;
+  expect(files.filter((f) => !full.includes(`__tests__/${f}`))).toEqual([]);
 });

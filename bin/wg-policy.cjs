@@ -74,6 +74,10 @@ if (useCache && (!cachedData || script.cachedDataRejected)) {
 if (process.argv[2] === 'plan' && !process.argv.includes('--all')) liteStdio();
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, path.dirname(bundle));
+if (typeof mod.exports.start !== 'function') {
+  process.stderr.write('wg-policy: dist/cli.cjs is from an older build; run `npm run build` in the wg-policy folder\n');
+  process.exit(3);
+}
 mod.exports.start();
 
 /**

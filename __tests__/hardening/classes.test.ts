@@ -1,6 +1,6 @@
 // Every class of hostile input that once crashed, hung, leaked or tore (issue 10's list), reproduced through the CLI:
 // in the CLI host (a hang still fails: the host is killed at the deadline), and as real processes where the process
-// itself is the point (file-size limits, closed pipes).
+// itself is the point (closed pipes; the file-size limits are in faults.test.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

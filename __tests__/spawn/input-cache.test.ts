@@ -39,7 +39,7 @@ let round = 0;
 
 /**
  * Every task as this (warm) process plans it, and as a fresh `plan --all` with every cache off prints it (the built CLI
- * run from the top in the long-lived CLI host, every SAMPLE-th round as its own process: see cli-host.ts).
+ * run afresh for each call by the uncached CLI host, every SAMPLE-th round as its own process: see cli-host.ts).
  */
 async function both(): Promise<[string[], string[]]> {
   const warm: string[] = [];

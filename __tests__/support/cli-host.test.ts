@@ -1,5 +1,6 @@
-// The CLI host (cli-host.ts) answers as bin/wg-policy.cjs does, keeps nothing from one call to the next, and a call
-// past its deadline is killed, reported, and followed by a fresh host.
+// The CLI host (cli-host.ts) answers as bin/wg-policy.cjs does, no call's environment or working directory reaches the
+// next, and a call past its deadline is killed, reported, and followed by a fresh host.
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostCli } from './cli-host.js';
@@ -12,6 +13,13 @@ writeFileSync(
 );
 afterAll(() => s.cleanup());
 const opts = { home: s.home, cwd: s.project };
+
+async function waitUntil(ok: () => boolean): Promise<void> {
+  for (const until = Date.now() + 10_000; !ok();) {
+    if (Date.now() > until) throw new Error('gave up waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 test.each(
   [
@@ -32,6 +40,21 @@ test("one call's environment and working directory do not reach the next", () =>
   expect(plan({ cwd: s.project })).toBe(0);
   const after = hostCli(['plan', 't1', '--no-audit'], { home: s.home, cwd: s.home });
   expect([after.code, after.stderr]).toEqual([2, expect.stringContaining('no wg directory found')]);
+});
+
+test('a call that waits past its deadline (on graph.lock, held by another process) is killed and reported; the next call works', async () => {
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't3', title: 'busy', status: 'in-progress' })}\n`, { flag: 'a' });
+  const holder = spawn('flock', [join(s.wgDir, 'graph.lock'), 'sleep', '30'], { stdio: 'ignore' });
+  try {
+    await waitUntil(() => spawnSync('flock', ['-n', join(s.wgDir, 'graph.lock'), 'true']).status === 1); // held
+    const started = Date.now();
+    const r = hostCli(['done', 't3', '--skip-smoke', '--no-audit'], { ...opts, timeoutMs: 1000 });
+    expect(r).toEqual({ code: -1, stdout: '', stderr: '', timedOut: true });
+    expect(Date.now() - started).toBeLessThan(15_000); // killed at its deadline, not after done's own 30 s wait
+  } finally {
+    holder.kill();
+  }
+  expect(hostCli(['--version'], opts)).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '', timedOut: false });
 });
 
 test('a call past its deadline is reported as timed out; the next call gets a fresh host', () => {

@@ -54,8 +54,11 @@ function waitFor(h: Host, id: number, ms: number, died = false): HostResult | un
     const left = until - Date.now();
     if (left <= 0 || Atomics.wait(h.flag, 0, 0, left) === 'timed-out') return undefined;
     Atomics.store(h.flag, 0, 0);
-    const got = receiveMessageOnPort(h.port)?.message as (HostResult & { id: number; died?: boolean }) | undefined;
-    if (got?.id === id && (!died || got.died)) return { code: got.code, stdout: got.stdout, stderr: got.stderr, timedOut: false };
+    // Every message queued since the last wake-up (an earlier call's late word may be among them), not just one.
+    for (let m = receiveMessageOnPort(h.port); m; m = receiveMessageOnPort(h.port)) {
+      const got = m.message as HostResult & { id: number; died?: boolean };
+      if (got.id === id && (!died || got.died)) return { code: got.code, stdout: got.stdout, stderr: got.stderr, timedOut: false };
+    }
   }
 }
 

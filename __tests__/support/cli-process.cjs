@@ -1,23 +1,25 @@
 'use strict';
-// Test support: runs the built CLI many times in one process. The bundle is loaded once; each request runs one command
-// line through its `runCommandLine` (a fresh program, output guarded for that command) with its own argv, cwd,
-// environment and captured stdout/stderr. Module state — the input caches — carries over between requests, as it does
-// in `wg-policy serve`.
+// Test support: runs the built CLI many times in one process. The bundle is loaded once (afresh per request in the
+// uncached host, see below); each request runs one command line through its `runCommandLine` (a fresh program, output
+// guarded for that command) with its own argv, cwd, environment and captured stdout/stderr. Module state — the input
+// caches — carries over between requests, as it does in `wg-policy serve`.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const { createRequire, wrap } = require('node:module');
 
 const bundle = process.argv[2];
-const loaded = { exports: {} };
-new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle }).runInThisContext()(
-  loaded.exports,
-  createRequire(bundle),
-  loaded,
-  bundle,
-  path.dirname(bundle),
-);
-const { runCommandLine } = loaded.exports;
+const script = new vm.Script(wrap(fs.readFileSync(bundle, 'utf8')), { filename: bundle });
+/** The bundle's `runCommandLine`, from a fresh run of the bundle (fresh module state). */
+function load() {
+  const loaded = { exports: {} };
+  script.runInThisContext()(loaded.exports, createRequire(bundle), loaded, bundle, path.dirname(bundle));
+  return loaded.exports.runCommandLine;
+}
+// The host started with WG_POLICY_NO_CACHE=1 is the uncached reference: it runs the bundle afresh for every call, so
+// no module state (no input cache, no per-path memo) carries over. The other host loads it once.
+const fresh = process.env.WG_POLICY_NO_CACHE === '1';
+const kept = fresh ? undefined : load();
 process.setMaxListeners(0);
 process.stdout.setMaxListeners(0);
 process.stderr.setMaxListeners(0);
@@ -56,6 +58,8 @@ process.on('message', (req) => {
     done = null;
     process.send({ id: req.id, code, stdout: out.join(''), stderr: err.join('') });
   };
-  runCommandLine(process.argv, process.env).then((code) => done && done(code), crash);
+  Promise.resolve()
+    .then(() => (kept ?? load())(process.argv, process.env))
+    .then((code) => done && done(code), crash);
 });
 process.on('disconnect', () => process.kill(process.pid, 'SIGKILL'));

@@ -36,7 +36,9 @@ export function start(): void {
 
 /**
  * One command line in a process that runs many (the tests' CLI host): `argv` as `start` runs it, with stdout and
- * stderr guarded for this command only; the exit code. Module state (the input caches) carries over, as in `serve`.
+ * stderr guarded for this command only; the exit code. `env` decides colour, as `process.env` does for `start`; the
+ * command itself reads `process.env`, which the caller sets. Module state (the input caches) carries over, as in
+ * `serve`.
  */
 export async function runCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const unguard = guardOutput(argv, env);
