@@ -22,6 +22,11 @@ export const LEGACY_STATUSES: Readonly<Record<string, string>> = { 'pending-revi
 /** Every status spelling wg's loader accepts. */
 export const STATUSES = [...Object.keys(WG_STATUSES), ...Object.keys(LEGACY_STATUSES)] as [string, ...string[]];
 
+/** A task's status as wg reads it: a task without one is `open`. */
+export function statusOf(task: { status?: unknown }): string {
+  return task.status === undefined || task.status === null ? 'open' : String(task.status);
+}
+
 const optStr = z.optional(z.nullable(z.string()));
 const strList = z.optional(z.array(z.string()));
 const u32 = z.optional(z.int().check(z.nonnegative(), z.maximum(4294967295)));

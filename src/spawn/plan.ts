@@ -7,6 +7,7 @@ import { loadLayers, type ConfigLayers } from '../config/layers.js';
 import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
+import { statusOf } from '../graph/node-schema.js';
 import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
@@ -245,7 +246,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
       if (!(typeof raw === 'string' && !wanted!.has(raw))) yield { task: id, plan: null, error: e };
       continue;
     }
-    if (wanted && !wanted.has(loaded.task.status ?? 'open')) continue;
+    if (wanted && !wanted.has(statusOf(loaded.task))) continue;
     try {
       const pending = decideTask(ctx, policies, loaded, caller, options, warn);
       const outcome = pending instanceof Promise ? await pending : pending;

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { globalConfigPath, locateWgDir } from '../config/locate.js';
+import { statusOf } from '../graph/node-schema.js';
 import { scanGraph } from '../graph/scan.js';
 import { PolicyError } from '../shared/errors.js';
 import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
@@ -128,7 +129,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const text = readTextFile(graphPath, { shownAs: shownGraph, what: 'graph' });
   const tasks = [...scanGraph(text, shownGraph)]
     .map((l) => l.record)
-    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || req.status.includes(String(r.status ?? 'open'))));
+    .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || req.status.includes(statusOf(r))));
   const scratch = mkdtempSync(join(tmpdir(), 'wg-policy-diff-'));
   try {
     // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config.

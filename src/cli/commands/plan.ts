@@ -1,12 +1,11 @@
 // `wg-policy plan`: the SpawnPlan as JSON on stdout, one provenance line on stderr, the decision in the log.
 import { createDiagnostics } from '../../audit/diagnostics.js';
-import { STATUSES } from '../../graph/node-schema.js';
-import { PolicyError } from '../../shared/errors.js';
 import { decideSpawn, planMany, readTaskJsonArg, type SpawnRequest } from '../../spawn/plan.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
+import { statusFilter } from '../status-filter.js';
 
 /** Flags shared by plan and explain: where the task is, and what the caller passes (the request's caller input). */
 export interface SpawnFlags extends CallerInput {
@@ -85,15 +84,6 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
     },
     flush,
   };
-}
-
-/** A `--status` value (`plan --all`, `diff`): comma-separated statuses as wg spells them in graph.jsonl; anything else is a usage error naming the allowed ones. */
-export function statusFilter(text: string): string[] {
-  const list = text.split(',').map((s) => s.trim());
-  if (list.some((s) => s === '')) throw new PolicyError('usage', '`--status` needs a comma-separated list of statuses', { key: '--status' });
-  const unknown = list.find((s) => !STATUSES.includes(s));
-  if (unknown !== undefined) throw new PolicyError('usage', `unknown status \`${unknown}\` given by --status; use ${STATUSES.join(', ')}`, { key: '--status' });
-  return list;
 }
 
 /** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
