@@ -1,23 +1,14 @@
 // One wg config.toml: errors by code with line and key, [coordinator] as [dispatcher], secrets set aside, warnings.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { emptyConfig, loadConfigFile } from '../../src/config/load-toml.js';
+import { tempFiles } from '../support/temp-files.js';
 import { thrown } from '../support/thrown.js';
 
-let dir: string;
-let n = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'wgp-config-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const configFile = tempFiles('c', '.toml');
 
 /** Loads `lines` as a config file shown as `c.toml`. */
 function load(...lines: string[]) {
-  const path = join(dir, `c${n++}.toml`);
-  writeFileSync(path, lines.join('\n'));
-  return loadConfigFile(path, 'c.toml');
+  return loadConfigFile(configFile.write(lines), 'c.toml');
 }
 
 describe('errors', () => {
@@ -165,7 +156,7 @@ describe('errors', () => {
 
 describe('a loaded file', () => {
   test('a missing file is an empty layer', () => {
-    const missing = loadConfigFile(join(dir, 'none.toml'), '.wg/config.toml');
+    const missing = loadConfigFile(configFile.at('none.toml'), '.wg/config.toml');
     expect(missing).toMatchObject({ file: '.wg/config.toml', exists: false, data: {}, endpoints: undefined, secrets: [], warnings: [] });
     expect(missing.positionOf(['dispatcher'])).toBeUndefined();
     expect(emptyConfig('x.toml')).toMatchObject({ file: 'x.toml', exists: false });

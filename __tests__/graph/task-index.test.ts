@@ -1,23 +1,14 @@
 // The graph index: the record the scan parsed for each task id (the later of duplicates), every id in file order, a bad line refused.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { findIndexedTask, graphIndex, indexedTasks } from '../../src/graph/task-index.js';
+import { tempFiles } from '../support/temp-files.js';
 import { thrown } from '../support/thrown.js';
 
-let dir: string;
-let n = 0;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'wgp-index-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const graphFile = tempFiles('graph', '.jsonl');
 
 /** The index of a new graph file holding `lines`. */
 function indexOf(...lines: string[]) {
-  const path = join(dir, `graph${n++}.jsonl`);
-  writeFileSync(path, lines.join('\n'));
-  return graphIndex(path, '.wg/graph.jsonl');
+  return graphIndex(graphFile.write(lines), '.wg/graph.jsonl');
 }
 
 describe('graphIndex', () => {

@@ -32,9 +32,12 @@ const examples = (cmd: Command, lines: string[]) => cmd.addHelpText('after', `\n
 /** `-q` on every command: nothing but warnings and errors on stderr. */
 const quiet = (cmd: Command, what = 'no informational lines on stderr (warnings and errors still print)') => cmd.option('-q, --quiet', what);
 
+/** `--dir`: `what` the command reads there, found as every command finds it when not given. */
+const dirOption = (cmd: Command, what = 'wg directory') =>
+  cmd.option('--dir <dir>', `${what} (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)`);
+
 const spawnOptions = (cmd: Command) =>
-  cmd
-    .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
+  dirOption(cmd)
     .option('--task-json <file>', 'read the task from a JSON file instead of graph.jsonl (- for stdin)')
     .option('--agent-executor <name>', "the caller's executor (wg's agency executor): claude, native, codex or shell")
     .option('--default-model <spec>', "the caller's default model (the dispatcher's model), e.g. claude:opus")
@@ -51,8 +54,7 @@ const auditOptions = (cmd: Command) =>
     .option('--no-audit', 'do not record this decision in the decision log');
 
 const gateOptions = (cmd: Command) =>
-  cmd
-    .option('--dir <dir>', 'wg directory (default: $WG_DIR, else .wg or .workgraph found walking up from cwd)')
+  dirOption(cmd)
     .option('--manifest <path>', "smoke manifest (default: $WG_SMOKE_MANIFEST, then wg's search: tests/smoke/manifest.toml)")
     .option('--full-smoke', 'run every scenario of the manifest, not only the ones the task owns')
     .option('--skip-smoke', 'bypass the scenarios (humans only; agents need WG_SMOKE_AGENT_OVERRIDE=1)')
@@ -122,10 +124,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     ]);
   },
   check: (program) => {
-    const check = program
-      .command('check')
-      .description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)")
-      .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+    const check = dirOption(
+      program.command('check').description("validate the bundled and the project's policy files (facts, paths, operators, ids, unreachable rules)"),
+    )
       .option('--bundled', 'check only the bundled policies')
       .option('--json', 'print the report as JSON')
       .action(async (opts) => (await import('./commands/check.js')).runCheck(opts));
@@ -135,10 +136,10 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     ]);
   },
   test: (program) => {
-    const testCmd = program
-      .command('test [paths...]')
-      .description('run policy test cases (YAML) against the policy set in effect: pass/fail with diffs, and rule coverage')
-      .option('--dir <dir>', 'wg directory whose policies are in effect (default: $WG_DIR, else found from cwd)')
+    const testCmd = dirOption(
+      program.command('test [paths...]').description('run policy test cases (YAML) against the policy set in effect: pass/fail with diffs, and rule coverage'),
+      'wg directory whose policies are in effect',
+    )
       .option('--bundled', 'test the bundled policies only (default paths: the bundled policies/tests)')
       .option('--coverage', 'report the rules no case fired, per file, and the percentage')
       .option('--coverage-threshold <percent>', 'fail (exit 1) when coverage is below this percentage')
@@ -153,10 +154,9 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     ]);
   },
   diff: (program) => {
-    const diff = program
-      .command('diff')
-      .description("plan every task under the project's config and policies at a git revision and as they are now; report what changes")
-      .option('--dir <dir>', 'wg directory (default: $WG_DIR, else found walking up from cwd)')
+    const diff = dirOption(
+      program.command('diff').description("plan every task under the project's config and policies at a git revision and as they are now; report what changes"),
+    )
       .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
       .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
       .option('--status <list>', 'only tasks with these statuses (comma-separated, as plan --all; a task without one is open)')
@@ -170,10 +170,10 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     ]);
   },
   graph: (program) => {
-    const graph = program
-      .command('graph')
-      .description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read')
-      .option('--dir <dir>', 'wg directory whose project policies to include (default: $WG_DIR, else found from cwd)')
+    const graph = dirOption(
+      program.command('graph').description('draw the precedence of a policy set: per stage, the rules in priority order and the facts they read'),
+      'wg directory whose project policies to include',
+    )
       .option('--bundled', 'draw the bundled policies only')
       .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
       .addOption(new Option('--kind <set>', 'which policy set').choices(['spawn', 'gate']).default('spawn'))
@@ -191,10 +191,12 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     examples(quiet(schema), ['wg-policy schema > .wg/policy.schema.json                    # then: # yaml-language-server: $schema=../policy.schema.json']);
   },
   serve: (program) => {
-    const serve = auditOptions(program.command('serve'))
-      .description('answer plan, explain and gate requests (JSON Lines on stdin, one answer per line on stdout, in order) until stdin ends')
-      .option('--stdio', 'serve on stdin/stdout (the only transport)')
-      .option('--dir <dir>', 'wg directory for requests that name none (default: $WG_DIR, else found walking up from cwd)')
+    const serve = dirOption(
+      auditOptions(program.command('serve'))
+        .description('answer plan, explain and gate requests (JSON Lines on stdin, one answer per line on stdout, in order) until stdin ends')
+        .option('--stdio', 'serve on stdin/stdout (the only transport)'),
+      'wg directory for requests that name none',
+    )
       .addHelpText('after', '\nThe protocol is in the README ("Serving").')
       .action(async (opts) => (await import('./commands/serve.js')).runServe(opts));
     examples(quiet(serve, 'no informational lines on stderr (warnings and errors still print)'), [
@@ -210,8 +212,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       'wg-policy audit show 01JZ3K                                 # one decision in full, by a unique id prefix',
     ]);
     const logOptions = (cmd: Command) =>
-      cmd
-        .option('--dir <dir>', 'wg directory whose decision log to read (default: found from cwd)')
+      dirOption(cmd, 'wg directory whose decision log to read')
         .option('--audit-log <path>', 'the decision log (default: $WG_POLICY_AUDIT_LOG, [policy] audit_log, <wgdir>/policy-audit.jsonl)')
         .option('--json', 'machine-readable output');
 
