@@ -31,3 +31,7 @@ test('every test file that shrinks a size or samples a sweep for npm test runs a
   const full = `${scripts.sweeps} ${scripts.stress}`;
   expect(files.filter((f) => !full.includes(`__tests__/${f}`))).toEqual([]);
 });
+
+test('the full runs pick whole files, not tests by name: jest would report every other test of those files as skipped', () => {
+  for (const name of ['test', 'sweeps', 'stress']) expect([name, /\s(-t|--testNamePattern)[\s=]/.test(scripts[name])]).toEqual([name, false]);
+});
