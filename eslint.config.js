@@ -35,7 +35,7 @@ export default tseslint.config(
           message: "use `import * as z from 'zod/mini'` (a named import defeats tree-shaking)",
         },
         {
-          selector: "ObjectExpression > Property[kind=/^(get|set)$/]",
+          selector: 'ObjectExpression > Property[kind=/^(get|set)$/]',
           message:
             'use a class with a getter: V8 builds an object literal with accessors in the old generation, where it keeps every object it refers to through minor GCs (the spawn outcome promoted a fifth of each plan that way)',
         },
