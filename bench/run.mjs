@@ -98,7 +98,7 @@ try {
     const big = await benchServe({ bin, wgDir: graph.wgDir, home: graph.home, ids, plans: servePlans, warmup: 20_000 });
     out.serveRss = { plans: servePlans, warmMb: +big.warmRss.toFixed(1), endMb: +big.endRss.toFixed(1), growthMb: +(big.endRss - big.warmRss).toFixed(1) };
     say(
-      `serve RSS: ${out.serveRss.warmMb} MB after 20,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: +${out.serveRss.growthMb} MB (bar < 20 MB)`,
+      `serve RSS: ${out.serveRss.warmMb} MB after 20,000 plans → ${out.serveRss.endMb} MB after ${servePlans.toLocaleString('en')} more: ${out.serveRss.growthMb >= 0 ? '+' : '−'}${Math.abs(out.serveRss.growthMb)} MB (bar < 20 MB)`,
     );
   }
 
