@@ -1,7 +1,7 @@
 // Named tests for planSpawn: the original regression, executor scoping, provenance completeness, one decider.
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { planSpawn } from '../../src/spawn/plan.js';
+import { decideSpawn, planSpawn } from '../../src/spawn/plan.js';
 import { SpawnPlanSchema, type SpawnPlan } from '../../src/spawn/plan-schema.js';
 import { SPAWN_TABLE, TABLES } from '../../src/stages/index.js';
 import { cli, ROOT, scratch } from '../support/project.js';
@@ -172,4 +172,16 @@ test('a library caller that asks for the decision log records exactly what the C
   } finally {
     s.cleanup();
   }
+});
+
+test('an outcome builds its explanation and its record once, on first read, and carries no copy of its inputs as data', async () => {
+  const s = floorProject();
+  const outcome = await decideSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {} });
+  expect(Object.keys(outcome)).toEqual(['plan', 'error']);
+  const explanation = outcome.explanation;
+  expect(outcome.explanation).toBe(explanation);
+  const decision = outcome.decision;
+  expect(outcome.decision).toBe(decision);
+  expect(decision).toMatchObject({ kind: 'spawn', taskId: 't1', policyRevision: explanation.policyRevision, result: outcome.plan });
+  expect(JSON.stringify(decision)).not.toContain(CANARY);
 });
