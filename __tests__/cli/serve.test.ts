@@ -136,6 +136,29 @@ test('edited config, policy and graph files are picked up before the next answer
   expect((await srv.end()).code).toBe(0);
 }, 60_000);
 
+test('requests sent together (one stat of each input for the batch) are answered as when sent one at a time', async () => {
+  const s = project();
+  const requests = Array.from({ length: 12 }, (_, i) => ({ id: i, op: i % 3 === 2 ? 'explain' : 'plan', task: i % 2 ? 't2' : 't1' }));
+  const one = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const alone: Answer[] = [];
+  for (const r of requests) alone.push(await one.ask(r));
+  expect((await one.end()).code).toBe(0);
+  const all = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  all.send(requests.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  const together: Answer[] = [];
+  for (const _r of requests) together.push(JSON.parse(await all.next()) as Answer);
+  expect(together).toEqual(alone);
+  // The next batch sees an edit made after the first one was answered.
+  writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "codex"\nmodel = "codex:gpt-5"\n');
+  all.send(`${JSON.stringify({ id: 'a', op: 'plan', task: 't1' })}\n${JSON.stringify({ id: 'b', op: 'plan', task: 't1' })}\n`);
+  const after = [JSON.parse(await all.next()), JSON.parse(await all.next())] as Answer[];
+  expect(after.map((a) => [a.id, a.plan?.executor])).toEqual([
+    ['a', 'codex'],
+    ['b', 'codex'],
+  ]);
+  expect((await all.end()).code).toBe(0);
+}, 60_000);
+
 test('decisions are recorded as the CLI records them (plans and refusals; not explanations, not with audit:false)', async () => {
   const s = project();
   const log = join(s.root, 'decisions.jsonl');

@@ -41,16 +41,42 @@ export type FileState =
 const MISSING: FileState = { kind: 'missing' };
 const ERROR: FileState = { kind: 'error' };
 
+/** While a batch of requests is answered (see `oneCheckPerBatch`): the state each path had when first looked at. */
+let batchStates: Map<string, FileState> | null = null;
+
+/**
+ * Runs `answer` (which answers requests that had all been received before it started) with one stat per input file
+ * for all of them: an edit finished before a request was sent is finished before the batch's first stat, so every
+ * answer still sees it. `renewChecks()` (after a request that may have changed files itself) stats afresh.
+ */
+export async function oneCheckPerBatch<T>(answer: () => Promise<T>): Promise<T> {
+  const outer = batchStates;
+  batchStates = OFF ? null : new Map();
+  try {
+    return await answer();
+  } finally {
+    batchStates = outer;
+  }
+}
+
+/** Forgets the states the current batch has seen: the next use of each file stats it again. */
+export function renewChecks(): void {
+  batchStates?.clear();
+}
+
 /** One stat of `path` (a folder works too: its mtime changes when an entry is added, removed or renamed). */
 export function stateOf(path: string): FileState {
+  const seen = batchStates?.get(path);
+  if (seen) return seen;
   let st: fs.Stats | undefined;
   try {
     st = fs.statSync(path, { throwIfNoEntry: false });
   } catch {
-    return ERROR; // ENOTDIR and the like
+    return ERROR; // ENOTDIR and the like: never kept
   }
-  if (!st) return MISSING;
-  return { kind: 'file', dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, mode: st.mode };
+  const state: FileState = st ? { kind: 'file', dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, mode: st.mode } : MISSING;
+  batchStates?.set(path, state);
+  return state;
 }
 
 /** True when two states say the file is the same version (an error is never the same as anything). */

@@ -1,7 +1,9 @@
 // `wg-policy serve --stdio`: a resolver that stays running. JSON Lines in, one answer per request, in order, with the
-// CLI's plans, explanations, verdicts and errors; inputs are re-checked before every answer; decisions are recorded.
+// CLI's plans, explanations, verdicts and errors; inputs are re-checked for every batch of requests read together (an
+// edit made before a request was sent is always in its answer); decisions are recorded.
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { PolicyError } from '../../shared/errors.js';
+import { oneCheckPerBatch, renewChecks } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
@@ -112,10 +114,14 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     gone = true;
   });
   const reply = async (line: string) => {
+    let req: Request | undefined;
     try {
-      return await answer(parseRequest(line), flags, warn);
+      req = parseRequest(line);
+      return await answer(req, flags, warn);
     } catch (e) {
       return failure(idOf(line), e);
+    } finally {
+      if (req?.op === 'gate') renewChecks(); // its scenarios may have changed files: the next request stats afresh
     }
   };
   let pending = '';
@@ -127,15 +133,18 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   try {
     for await (const chunk of process.stdin.setEncoding('utf8')) {
       pending += chunk as string;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0 && !gone) {
-        const line = pending.slice(0, nl).trim();
-        pending = pending.slice(nl + 1);
-        if (!line) continue;
-        out.push(`${JSON.stringify(await reply(line))}\n`);
-        // Answers go out together when requests came together; a lone request is answered at once.
-        if (pending.indexOf('\n') < 0) flush();
-      }
+      // The requests read together share one stat of each input file (all were sent before the first stat).
+      await oneCheckPerBatch(async () => {
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0 && !gone) {
+          const line = pending.slice(0, nl).trim();
+          pending = pending.slice(nl + 1);
+          if (!line) continue;
+          out.push(`${JSON.stringify(await reply(line))}\n`);
+          // Answers go out together when requests came together; a lone request is answered at once.
+          if (pending.indexOf('\n') < 0) flush();
+        }
+      });
       if (gone) break;
     }
     const last = pending.trim();
