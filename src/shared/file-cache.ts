@@ -47,7 +47,7 @@ let batchStates: Map<string, FileState> | null = null;
 /**
  * Runs `answer` (which answers requests that had all been received before it started) with one stat per input file
  * for all of them: an edit finished before a request was sent is finished before the batch's first stat, so every
- * answer still sees it. `renewChecks()` (after a request that may have changed files itself) stats afresh.
+ * answer still sees it.
  */
 export async function oneCheckPerBatch<T>(answer: () => Promise<T>): Promise<T> {
   const outer = batchStates;
@@ -59,9 +59,18 @@ export async function oneCheckPerBatch<T>(answer: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Forgets the states the current batch has seen: the next use of each file stats it again. */
-export function renewChecks(): void {
-  batchStates?.clear();
+/**
+ * Runs `fn` inside a batch as if there were none (every use stats afresh), and starts the batch's checks anew after
+ * it: for a request that may change files itself while it runs (a gate's scenarios).
+ */
+export async function outsideTheBatch<T>(fn: () => Promise<T>): Promise<T> {
+  const outer = batchStates;
+  batchStates = null;
+  try {
+    return await fn();
+  } finally {
+    batchStates = outer && new Map();
+  }
 }
 
 /** One stat of `path` (a folder works too: its mtime changes when an entry is added, removed or renamed). */

@@ -3,7 +3,7 @@
 // edit made before a request was sent is always in its answer); decisions are recorded.
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { PolicyError } from '../../shared/errors.js';
-import { oneCheckPerBatch, renewChecks } from '../../shared/file-cache.js';
+import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
@@ -114,14 +114,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     gone = true;
   });
   const reply = async (line: string) => {
-    let req: Request | undefined;
     try {
-      req = parseRequest(line);
-      return await answer(req, flags, warn);
+      const req = parseRequest(line);
+      // A gate's scenarios may change files while it runs: it checks every file afresh, and so does the next request.
+      return await (req.op === 'gate' ? outsideTheBatch(() => answer(req, flags, warn)) : answer(req, flags, warn));
     } catch (e) {
       return failure(idOf(line), e);
-    } finally {
-      if (req?.op === 'gate') renewChecks(); // its scenarios may have changed files: the next request stats afresh
     }
   };
   let pending = '';
