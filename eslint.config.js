@@ -2,6 +2,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const ZOD_NAMED_IMPORT = {
+  selector: "ImportDeclaration[importKind!='type'][source.value='zod/mini'] > ImportSpecifier",
+  message: "use `import * as z from 'zod/mini'` (a named import defeats tree-shaking)",
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -28,16 +33,20 @@ export default tseslint.config(
       eqeqeq: ['error', 'always', { null: 'ignore' }],
       // Control characters are matched on purpose (XML 1.0 filtering, terminal escapes).
       'no-control-regex': 'off',
+      'no-restricted-syntax': ['error', ZOD_NAMED_IMPORT],
+    },
+  },
+  {
+    // The shipped code's hot paths: an object literal with accessors made each spawn outcome keep its plan's objects
+    // through minor GCs (22 % of a plan's allocation promoted; 0.3 % with a class instance).
+    files: ['src/**/*.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
-        {
-          selector: "ImportDeclaration[importKind!='type'][source.value='zod/mini'] > ImportSpecifier",
-          message: "use `import * as z from 'zod/mini'` (a named import defeats tree-shaking)",
-        },
+        ZOD_NAMED_IMPORT,
         {
           selector: 'ObjectExpression > Property[kind=/^(get|set)$/]',
-          message:
-            'use a class with a getter: V8 builds an object literal with accessors in the old generation, where it keeps every object it refers to through minor GCs (the spawn outcome promoted a fifth of each plan that way)',
+          message: "use a class with a getter: an object literal with accessors kept every spawn outcome's objects alive through minor GCs",
         },
       ],
     },

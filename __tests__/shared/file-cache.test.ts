@@ -60,7 +60,7 @@ test('within a batch a file changed just before it was read is still compared by
   await oneCheckPerBatch(async () => {
     writeFileSync(path, 'five');
     expect(load(path)).toBe('parsed five');
-    writeFileSync(path, 'six!'); // same size, same tick: only the content tells
+    writeFileSync(path, 'six!'); // the batch reuses its stat: only the content tells
     expect(load(path)).toBe('parsed six!');
   });
 });

@@ -157,10 +157,8 @@ function decideTask(
 }
 
 /**
- * A decision's outcome, its explanation and record built on first read. A class rather than an object literal with
- * getters: V8 builds such a literal in the old generation, and there each outcome, dead or alive, kept its plan's
- * objects through every minor GC until the next full one (a fifth of all a plan allocated was promoted, and minor GCs
- * took a fifth of a warm plan's time). ESLint refuses accessors in object literals for this reason.
+ * A decision's outcome, its explanation and record built on first read. A class, not an object literal with getters:
+ * with the literal, each outcome kept its plan's objects alive through minor GCs (see eslint.config.js).
  */
 class Outcome implements SpawnOutcome {
   #explanation?: SpawnExplanation;

@@ -1,6 +1,4 @@
-// `wg-policy serve --stdio`: a resolver that stays running. JSON Lines in, one answer per request, in order, with the
-// CLI's plans, explanations, verdicts and errors; inputs are re-checked for every batch of requests read together (an
-// edit made before a request was sent is always in its answer); decisions are recorded.
+// `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
