@@ -1,7 +1,7 @@
 // `wg-policy serve --stdio`: one answer per request, in order; the CLI's plans and errors; edited inputs picked up before
 // the next answer (a half-written file is an error answer, then the good version is used); decisions recorded.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from '@jest/globals';
@@ -157,6 +157,35 @@ test('requests sent together (one stat of each input for the batch) are answered
     ['b', 'codex'],
   ]);
   expect((await all.end()).code).toBe(0);
+}, 60_000);
+
+test('a gate request in a batch checks its files afresh, and so does the request after it: a scenario that edits the config is seen', async () => {
+  const s = project();
+  const config = join(s.wgDir, 'config.toml');
+  const past = new Date(Date.now() - 60_000);
+  utimesSync(config, past, past); // settled: within a batch only a new stat (not a content check) can see an edit
+  const smoke = join(s.project, 'tests', 'smoke');
+  mkdirSync(smoke, { recursive: true });
+  writeFileSync(join(smoke, 'manifest.toml'), '[[scenario]]\nname = "edits"\nscript = "edits.sh"\nowners = ["t1"]\n');
+  writeFileSync(join(smoke, 'edits.sh'), `printf '[dispatcher]\\nexecutor = "codex"\\nmodel = "codex:gpt-5"\\n' > '${config}'\n`);
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  srv.send(
+    [
+      { id: 1, op: 'plan', task: 't1' },
+      { id: 2, op: 'gate', task: 't1' },
+      { id: 3, op: 'plan', task: 't1' },
+    ]
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join(''),
+  );
+  const answers = [JSON.parse(await srv.next()), JSON.parse(await srv.next()), JSON.parse(await srv.next())] as Answer[];
+  expect(answers.map((a) => [a.id, a.ok, a.plan?.executor ?? (a.verdict ? 'verdict' : undefined)])).toEqual([
+    [1, true, 'claude'],
+    [2, true, 'verdict'],
+    [3, true, 'codex'],
+  ]);
+  expect(readFileSync(config, 'utf8')).toContain('codex');
+  expect((await srv.end()).code).toBe(0);
 }, 60_000);
 
 test('decisions are recorded as the CLI records them (plans and refusals; not explanations, not with audit:false)', async () => {
