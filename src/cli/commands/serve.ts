@@ -122,9 +122,17 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   };
   let pending = '';
   let out: string[] = [];
+  let outChars = 0;
   const flush = () => {
     if (out.length && !gone) process.stdout.write(out.join(''));
     out = [];
+    outChars = 0;
+  };
+  /** Queues an answer; they go out in pieces of ~64 KB (one string for a whole batch costs more to build than to write). */
+  const queue = (answer: Record<string, unknown>) => {
+    const text = `${JSON.stringify(answer)}\n`;
+    out.push(text);
+    if ((outChars += text.length) >= 65_536) flush();
   };
   try {
     for await (const chunk of process.stdin.setEncoding('utf8')) {
@@ -136,7 +144,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
           const line = pending.slice(0, nl).trim();
           pending = pending.slice(nl + 1);
           if (!line) continue;
-          out.push(`${JSON.stringify(await reply(line))}\n`);
+          queue(await reply(line));
           // Answers go out together when requests came together; a lone request is answered at once.
           if (pending.indexOf('\n') < 0) flush();
         }
@@ -145,7 +153,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     }
     const last = pending.trim();
     if (last && !gone) {
-      out.push(`${JSON.stringify(await reply(last))}\n`); // the last request may lack its newline
+      queue(await reply(last)); // the last request may lack its newline
     }
     flush();
   } finally {
