@@ -57,6 +57,13 @@ function serve(args: string[], home: string) {
       p.stdin.write(`${JSON.stringify(req)}\n`);
       return JSON.parse(await next()) as Answer;
     },
+    /** Sends the requests in one write and reads their answers. */
+    async askTogether(reqs: Array<Record<string, unknown>>): Promise<Answer[]> {
+      p.stdin.write(reqs.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const answers: Answer[] = [];
+      for (const _r of reqs) answers.push(JSON.parse(await next()) as Answer);
+      return answers;
+    },
     async end(): Promise<{ code: number | null; stderr: string }> {
       p.stdin.end();
       return { code: await exited, stderr };
@@ -144,14 +151,13 @@ test('requests sent together (one stat of each input for the batch) are answered
   for (const r of requests) alone.push(await one.ask(r));
   expect((await one.end()).code).toBe(0);
   const all = serve(['--dir', s.wgDir, '--no-audit'], s.home);
-  all.send(requests.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const together: Answer[] = [];
-  for (const _r of requests) together.push(JSON.parse(await all.next()) as Answer);
-  expect(together).toEqual(alone);
+  expect(await all.askTogether(requests)).toEqual(alone);
   // The next batch sees an edit made after the first one was answered.
   writeFileSync(join(s.wgDir, 'config.toml'), '[dispatcher]\nexecutor = "codex"\nmodel = "codex:gpt-5"\n');
-  all.send(`${JSON.stringify({ id: 'a', op: 'plan', task: 't1' })}\n${JSON.stringify({ id: 'b', op: 'plan', task: 't1' })}\n`);
-  const after = [JSON.parse(await all.next()), JSON.parse(await all.next())] as Answer[];
+  const after = await all.askTogether([
+    { id: 'a', op: 'plan', task: 't1' },
+    { id: 'b', op: 'plan', task: 't1' },
+  ]);
   expect(after.map((a) => [a.id, a.plan?.executor])).toEqual([
     ['a', 'codex'],
     ['b', 'codex'],
@@ -169,16 +175,11 @@ test('a gate request in a batch checks its files afresh, and so does the request
   writeFileSync(join(smoke, 'manifest.toml'), '[[scenario]]\nname = "edits"\nscript = "edits.sh"\nowners = ["t1"]\n');
   writeFileSync(join(smoke, 'edits.sh'), `printf '[dispatcher]\\nexecutor = "codex"\\nmodel = "codex:gpt-5"\\n' > '${config}'\n`);
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
-  srv.send(
-    [
-      { id: 1, op: 'plan', task: 't1' },
-      { id: 2, op: 'gate', task: 't1' },
-      { id: 3, op: 'plan', task: 't1' },
-    ]
-      .map((r) => `${JSON.stringify(r)}\n`)
-      .join(''),
-  );
-  const answers = [JSON.parse(await srv.next()), JSON.parse(await srv.next()), JSON.parse(await srv.next())] as Answer[];
+  const answers = await srv.askTogether([
+    { id: 1, op: 'plan', task: 't1' },
+    { id: 2, op: 'gate', task: 't1' },
+    { id: 3, op: 'plan', task: 't1' },
+  ]);
   expect(answers.map((a) => [a.id, a.ok, a.plan?.executor ?? (a.verdict ? 'verdict' : undefined)])).toEqual([
     [1, true, 'claude'],
     [2, true, 'verdict'],
