@@ -1,20 +1,26 @@
-// jest transformer: TypeScript to JavaScript with esbuild, one file at a time (types are tsc's job in `npm test`).
+// jest transformer: TypeScript (and the ES modules of ESM-only packages) to CommonJS with esbuild, one file at a time.
+// Types are tsc's job (`npm test` type-checks before jest runs). `import.meta.url` becomes the file's own URL and a
+// dynamic `import()` a `require`, which is what they are in CommonJS.
 'use strict';
 const { createHash } = require('node:crypto');
+const { readFileSync } = require('node:fs');
+const { pathToFileURL } = require('node:url');
 const { transformSync, version } = require('esbuild');
 
+/** This file's own text is part of every cache key, so a change to the options below invalidates jest's cache. */
+const SELF = readFileSync(__filename);
+
 module.exports = {
-  getCacheKey(source, path, options) {
-    return createHash('sha256')
-      .update(`${version}\0${path}\0${options.supportsStaticESM ? 'esm' : 'cjs'}\0`)
-      .update(source)
-      .digest('hex');
+  getCacheKey(source, path) {
+    return createHash('sha256').update(`${version}\0${path}\0`).update(SELF).update(source).digest('hex');
   },
-  process(source, path, options) {
+  process(source, path) {
     const { code, map } = transformSync(source, {
-      loader: 'ts',
-      format: options.supportsStaticESM ? 'esm' : 'cjs',
+      loader: path.endsWith('.ts') ? 'ts' : 'js',
+      format: 'cjs',
       target: 'node20',
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(path).href) },
+      supported: { 'dynamic-import': false },
       sourcefile: path,
       sourcemap: 'external',
     });

@@ -14,11 +14,11 @@ const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio:
 if (build.status !== 0) process.exit(build.status ?? 1);
 const tmp = mkdtempSync(join(tmpdir(), 'wgp-reliability-'));
 const out = join(tmp, 'results.json');
-const jest = spawnSync(
-  process.execPath,
-  ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '__tests__/hardening', '--json', `--outputFile=${out}`, '--silent'],
-  { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, FUZZ_RUNS: String(fuzzRuns) } },
-);
+const jest = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', '__tests__/hardening', '--json', `--outputFile=${out}`, '--silent'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, FUZZ_RUNS: String(fuzzRuns) },
+});
 const results = JSON.parse(readFileSync(out, 'utf8'));
 rmSync(tmp, { recursive: true, force: true });
 

@@ -8,7 +8,10 @@ import { hostCli } from '../support/cli-host.js';
 
 const require = createRequire(import.meta.url);
 
-const sets = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t.kind, await loadPolicySet(t, { namespaces: NAMESPACES })] as const)));
+let sets: Record<string, Awaited<ReturnType<typeof loadPolicySet>>>;
+beforeAll(async () => {
+  sets = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t.kind, await loadPolicySet(t, { namespaces: NAMESPACES })] as const)));
+});
 
 test.each(TABLES.map((t) => [t.kind, t] as const))('%s: mermaid and dot name every rule, chained in priority order', (_kind, table) => {
   const set = sets[table.kind];

@@ -7,8 +7,8 @@ import { completeTask } from '../../src/gate/done.js';
 import { gateCaseProjects, GateCaseSchema, verdictMismatches, type GateCase, type GateCaseProject } from '../../src/tools/gate-case.js';
 import { expectCliError, expectLibraryError, loadCases, usable } from '../support/cases.js';
 import { ROOT } from '../support/project.js';
-import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
-import { sweep } from '../support/stress.js';
+import { corpusCli } from '../support/cli-host.js';
+import { STRESS } from '../support/stress.js';
 
 const dir = join(ROOT, '__tests__', 'cases', 'gate');
 export const gateCases = loadCases(dir, GateCaseSchema);
@@ -58,9 +58,24 @@ function checkGraph(c: GateCase, s: GateCaseProject, say: string | null): void {
 }
 
 // The library half runs each timeout_seconds in half the time (the runner's test knob); the CLI half in real seconds.
-// Every case runs through the CLI, which checks the verdict, the graph and stderr. Through the library, `npm test` runs
-// every 4th case and every error case (errors are the library's own shape); `npm run sweeps` runs them all.
-const libraryCases = sweep(gateCases, 4, ([, raw]) => (raw as { want_error?: unknown }).want_error !== undefined);
+// `npm run sweeps` runs every case through both. `npm test` runs every case through one of them — the CLI for every
+// odd-numbered case and every case that expects something of stderr (only the CLI has one), the library for the
+// others — and every error case through both (errors are each surface's own shape).
+const indexed = gateCases.map((x, i) => [...x, i] as const);
+type Indexed = (typeof indexed)[number];
+const isError = ([, raw]: Indexed) => (raw as { want_error?: unknown }).want_error !== undefined;
+const wantsStderr = ([, raw]: Indexed) => {
+  const w = (raw as { want?: { stderr?: unknown; stderr_excludes?: unknown } }).want;
+  return w?.stderr !== undefined || w?.stderr_excludes !== undefined;
+};
+const viaCli = (c: Indexed) => STRESS || c[2] % 2 === 1 || wantsStderr(c) || isError(c);
+const cliCases = indexed.filter(viaCli);
+const libraryCases = indexed.filter((c) => STRESS || !viaCli(c) || isError(c));
+
+test('every case runs in this run, through the library or the CLI', () => {
+  expect(new Set([...cliCases, ...libraryCases].map(([, , i]) => i)).size).toBe(gateCases.length);
+  expect(cliCases.length + libraryCases.length).toBeLessThan(STRESS ? Infinity : gateCases.length * 1.5);
+});
 describe('gate cases (library)', () => {
   test.each(libraryCases)('%s', async (_name, raw) => {
     const c = usable(raw);
@@ -96,8 +111,8 @@ describe('gate cases (library)', () => {
 });
 
 describe('gate cases (CLI)', () => {
-  afterAll(stopCorpusCli);
-  test.each(gateCases.map((x, i) => [...x, i] as const))('%s', async (_name, raw, index) => {
+  // `position` (in this run's list) picks which calls run as a real process: see corpusCli.
+  test.each(cliCases.map(([name, raw], position) => [name, raw, position] as const))('%s', async (_name, raw, position) => {
     const c = usable(raw);
     const s = projects.setup(c);
     try {
@@ -107,7 +122,7 @@ describe('gate cases (CLI)', () => {
       if (c.args?.fullSmoke) args.push('--full-smoke');
       if (c.args?.base) args.push('--base', c.args.base);
       if (c.args?.manifest) args.push('--manifest', c.args.manifest);
-      const r = await corpusCli(index, args, { cwd: s.project, home: s.home, env: c.env });
+      const r = await corpusCli(position, args, { cwd: s.project, home: s.home, env: c.env });
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
       if (c.want_error) {
         expectCliError(r, c.want_error, false);

@@ -1,4 +1,5 @@
-// Runs every YAML case under __tests__/cases/spawn through the library (planSpawn) and through the CLI (`plan`).
+// Runs every YAML case under __tests__/cases/spawn through the library (planSpawn) and through the CLI (`plan`): all of
+// them under `npm run sweeps`; `npm test` runs every case through the library and a sample through the CLI (see below).
 import { realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -7,6 +8,7 @@ import type { SpawnPlan } from '../../src/spawn/plan-schema.js';
 import { expectCliError, expectLibraryError, loadCases, usable, WantErrorSchema } from '../support/cases.js';
 import { ROOT, scratch } from '../support/project.js';
 import { corpusCli } from '../support/cli-host.js';
+import { sweep } from '../support/stress.js';
 
 const Str = z.string();
 /** A source the field's provenance must name; with `via`, one that reached it through an earlier field. */
@@ -126,8 +128,13 @@ describe('spawn cases (library)', () => {
   });
 });
 
+// Every case runs through the library. Through the CLI, `npm run sweeps` runs every case and `npm test` every 4th and
+// every error case (exit codes and messages are the CLI's own); `position` in this run's list picks which calls run as
+// a real process (see corpusCli).
+const cliCases = sweep(cases, 4, ([, raw]) => (raw as { want_error?: unknown }).want_error !== undefined);
+
 describe('spawn cases (CLI)', () => {
-  test.each(cases.map((x, i) => [...x, i] as const))('%s', (_name, raw, index) => {
+  test.each(cliCases.map(([name, raw], position) => [name, raw, position] as const))('%s', (_name, raw, position) => {
     const c = usable(raw);
     const s = setup(c);
     try {
@@ -146,7 +153,7 @@ describe('spawn cases (CLI)', () => {
         const v = c.args?.[k as keyof typeof flags];
         if (v !== undefined) args.push(flag, v);
       }
-      const r = corpusCli(index, args, { home: s.home, cwd: s.project });
+      const r = corpusCli(position, args, { home: s.home, cwd: s.project });
       if (c.want_error) expectCliError(r, c.want_error);
       else {
         expect(r.code).toBe(0);

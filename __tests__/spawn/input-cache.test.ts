@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { PolicyError } from '../../src/shared/errors.js';
 import { decideSpawn } from '../../src/spawn/plan.js';
-import { corpusCli, stopCorpusCli } from '../support/cli-host.js';
+import { corpusCli } from '../support/cli-host.js';
 import { scratch } from '../support/project.js';
 
 let s: ReturnType<typeof scratch>;
@@ -30,10 +30,7 @@ beforeAll(() => {
   });
   writeFileSync(join(s.wgDir, 'graph.jsonl'), TASKS.map((t) => `${JSON.stringify(t)}\n`).join(''));
 });
-afterAll(() => {
-  stopCorpusCli();
-  s.cleanup();
-});
+afterAll(() => s.cleanup());
 
 let round = 0;
 

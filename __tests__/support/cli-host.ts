@@ -15,15 +15,23 @@ export type HostResult = ReturnType<typeof cli> & { timedOut: boolean };
 /** One case in this many of a corpus runs as a separate process through bin/wg-policy.cjs. */
 export const SAMPLE = 32;
 
-interface Host {
+export interface Host {
   worker: Worker;
   port: MessagePort;
   flag: Int32Array;
 }
 
-/** The hosts by what the bundle reads once per process: one as usual, one with `WG_POLICY_NO_CACHE=1`. */
-const hosts = new Map<string, Host>();
-let next = 0;
+/**
+ * The hosts by what the bundle reads once per process (one as usual, one with `WG_POLICY_NO_CACHE=1`) and the last
+ * call id. environment.ts hands every test file a jest worker runs the same registry, so the worker starts each host
+ * once, not once per file; a file run outside that environment gets its own.
+ */
+export interface HostRegistry {
+  hosts: Map<string, Host>;
+  lastId: number;
+}
+const registry: HostRegistry = (globalThis as { wgCliHosts?: HostRegistry }).wgCliHosts ?? { hosts: new Map(), lastId: 0 };
+const hosts = registry.hosts;
 
 function started(noCache: boolean): Host {
   const key = noCache ? 'no-cache' : 'cached';
@@ -71,7 +79,7 @@ export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
   if (opts.input !== undefined || opts.nodeArgs) return { ...cli(args, opts), timedOut: false };
   const env = { PATH: process.env.PATH, HOME: opts.home ?? tmpdir(), TMPDIR: tmpdir(), NO_COLOR: '1', ...opts.env };
   const h = started(opts.env?.WG_POLICY_NO_CACHE === '1');
-  const id = ++next;
+  const id = ++registry.lastId;
   Atomics.store(h.flag, 0, 0);
   h.port.postMessage({ id, args, cwd: opts.cwd ?? ROOT, env });
   const r = waitFor(h, id, opts.timeoutMs ?? 20_000);
@@ -86,25 +94,3 @@ export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
 export function corpusCli(index: number, args: string[], opts: CliOptions = {}): HostResult {
   return index % SAMPLE === 0 ? { ...cli(args, opts), timedOut: false } : hostCli(args, opts);
 }
-
-/** Stops the hosts and their workers (registered with afterAll below; callable on its own). */
-export async function stopCorpusCli(): Promise<void> {
-  const all = [...hosts.values()];
-  hosts.clear();
-  await Promise.all(all.map(stopHost));
-}
-
-async function stopHost(h: Host): Promise<void> {
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 5000);
-    h.port.on('message', (m: { stopped?: boolean }) => {
-      if (m.stopped) resolve(clearTimeout(timer));
-    });
-    h.port.postMessage({ stop: true });
-  });
-  h.port.close();
-  await h.worker.terminate();
-}
-
-// Every test file that imports this module stops its host when it ends.
-afterAll(stopCorpusCli);

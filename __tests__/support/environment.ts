@@ -1,6 +1,7 @@
 // jest test environment: each test file runs with its own TMPDIR inside the run's (see global-setup.ts). Whatever the
 // file's tests and the processes they start leave there (a gate keeps its scenario logs under $TMPDIR, for one) is
-// removed when the file ends. Self-contained: jest loads it outside its module mapper.
+// removed when the file ends. It also hands every file the worker's one registry of CLI hosts (cli-host.ts), so a host
+// started for one file serves the next. Self-contained: jest loads it outside its module mapper.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,12 @@ export function leaveFileTmp(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The CLI hosts of this jest worker (see cli-host.ts): this module is loaded once per worker process, each test file
+ * gets a fresh context. A host lives until the worker exits (the host kills itself when its parent goes).
+ */
+const cliHosts = { hosts: new Map<string, unknown>(), lastId: 0 };
+
 export default class PrivateTmpEnvironment extends TestEnvironment {
   private dir = '';
   private saved: string | undefined;
@@ -27,6 +34,7 @@ export default class PrivateTmpEnvironment extends TestEnvironment {
     this.saved = process.env.TMPDIR;
     // The worker's own environment (os.tmpdir(), child processes) and the test context's copy of it.
     this.dir = enterFileTmp([process.env, this.global.process.env]);
+    this.global.wgCliHosts = cliHosts;
   }
 
   async teardown(): Promise<void> {
