@@ -72,10 +72,12 @@ const viaCli = (c: Indexed) => STRESS || c[2] % 2 === 1 || wantsStderr(c) || isE
 const cliCases = indexed.filter(viaCli);
 const libraryCases = indexed.filter((c) => STRESS || !viaCli(c) || isError(c));
 
-test('every case runs in this run, through the library or the CLI', () => {
-  expect(new Set([...cliCases, ...libraryCases].map(([, , i]) => i)).size).toBe(gateCases.length);
-  expect(cliCases.length + libraryCases.length).toBeLessThan(STRESS ? Infinity : gateCases.length * 1.5);
+test('every case runs, and in npm test only the error cases run through both surfaces', () => {
+  expect(new Set([...cliCases, ...libraryCases]).size).toBe(gateCases.length);
+  const both = cliCases.filter((c) => libraryCases.includes(c));
+  expect(STRESS || both.every(isError)).toBe(true);
 });
+
 describe('gate cases (library)', () => {
   test.each(libraryCases)('%s', async (_name, raw) => {
     const c = usable(raw);

@@ -36,13 +36,6 @@ function started() {
 }
 
 port.on('message', (req) => {
-  if (req.stop) {
-    // Waits for the host's exit (so it is reaped, not left a zombie), then says so.
-    const bye = () => port.postMessage({ stopped: true });
-    if (host) host.once('exit', bye).kill('SIGKILL');
-    else bye();
-    return;
-  }
   current = last = req.id;
   started().send(req);
 });

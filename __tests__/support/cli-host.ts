@@ -15,7 +15,7 @@ export type HostResult = ReturnType<typeof cli> & { timedOut: boolean };
 /** One case in this many of a corpus runs as a separate process through bin/wg-policy.cjs. */
 export const SAMPLE = 32;
 
-export interface Host {
+interface Host {
   worker: Worker;
   port: MessagePort;
   flag: Int32Array;
@@ -26,7 +26,7 @@ export interface Host {
  * call id. environment.ts hands every test file a jest worker runs the same registry, so the worker starts each host
  * once, not once per file; a file run outside that environment gets its own.
  */
-export interface HostRegistry {
+interface HostRegistry {
   hosts: Map<string, Host>;
   lastId: number;
 }
