@@ -128,9 +128,7 @@ describe('spawn cases (library)', () => {
   });
 });
 
-// Every case runs through the library. Through the CLI, `npm run sweeps` runs every case and `npm test` every 4th and
-// every error case (exit codes and messages are the CLI's own); `position` in this run's list picks which calls run as
-// a real process (see corpusCli).
+// Through the CLI, `npm test` runs every 4th case and every error case; `npm run sweeps` runs them all.
 const cliCases = sweep(cases, 4, ([, raw]) => (raw as { want_error?: unknown }).want_error !== undefined);
 
 describe('spawn cases (CLI)', () => {

@@ -63,7 +63,7 @@ test('a call past its deadline is reported as timed out; the next call gets a fr
   expect(hostCli(['--version'], opts)).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '', timedOut: false });
 });
 
-test('the hosts live in the registry the test environment hands every file, so the next file in this worker reuses them', () => {
+test('the hosts live in the registry the test environment hands every file (which is how the next file reuses them)', () => {
   const registry = (globalThis as { wgCliHosts?: { hosts: Map<string, unknown> } }).wgCliHosts;
   expect(registry).toBeDefined();
   expect(hostCli(['--version'], opts).code).toBe(0);

@@ -7,6 +7,7 @@ import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, ROOT } from './project.js';
+import type { CliHostRegistry } from './environment.js';
 
 type CliOptions = Parameters<typeof cli>[1] & { timeoutMs?: number };
 /** A CLI run's outcome; `timedOut` when it had to be killed. */
@@ -22,22 +23,22 @@ interface Host {
 }
 
 /**
- * The hosts by what the bundle reads once per process (one as usual, one with `WG_POLICY_NO_CACHE=1`) and the last
- * call id. environment.ts hands every test file a jest worker runs the same registry, so the worker starts each host
- * once, not once per file; a file run outside that environment gets its own.
+ * The hosts by what the bundle reads once per process (one as usual, one with `WG_POLICY_NO_CACHE=1`): the registry
+ * environment.ts hands every test file of a jest worker, so a host started for one file serves the next.
  */
-interface HostRegistry {
-  hosts: Map<string, Host>;
-  lastId: number;
-}
-const registry: HostRegistry = (globalThis as { wgCliHosts?: HostRegistry }).wgCliHosts ?? { hosts: new Map(), lastId: 0 };
+const registry: CliHostRegistry<Host> = (globalThis as { wgCliHosts?: CliHostRegistry<Host> }).wgCliHosts ?? {
+  hosts: new Map(),
+  lastId: 0,
+  flag: () => new Int32Array(new SharedArrayBuffer(8)),
+  record: (fields) => fields,
+};
 const hosts = registry.hosts;
 
 function started(noCache: boolean): Host {
   const key = noCache ? 'no-cache' : 'cached';
   const running = hosts.get(key);
   if (running) return running;
-  const flag = new Int32Array(new SharedArrayBuffer(8));
+  const flag = registry.flag();
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(join(ROOT, '__tests__', 'support', 'cli-host-worker.cjs'), {
     workerData: {
@@ -50,7 +51,7 @@ function started(noCache: boolean): Host {
     transferList: [port2],
   });
   worker.unref();
-  const host = { worker, port: port1, flag };
+  const host = registry.record({ worker, port: port1, flag });
   hosts.set(key, host);
   return host;
 }

@@ -1,7 +1,7 @@
 // jest test environment: each test file runs with its own TMPDIR inside the run's (see global-setup.ts). Whatever the
 // file's tests and the processes they start leave there (a gate keeps its scenario logs under $TMPDIR, for one) is
-// removed when the file ends. It also hands every file the worker's one registry of CLI hosts (cli-host.ts), so a host
-// started for one file serves the next. Self-contained: jest loads it outside its module mapper.
+// removed when the file ends; every file also gets the worker's one registry of CLI hosts. Self-contained: jest loads it
+// outside its module mapper.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,11 +19,22 @@ export function leaveFileTmp(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/**
- * The CLI hosts of this jest worker (see cli-host.ts): this module is loaded once per worker process, each test file
- * gets a fresh context. A host lives until the worker exits (the host kills itself when its parent goes).
- */
-const cliHosts = { hosts: new Map<string, unknown>(), lastId: 0 };
+/** The CLI hosts of a jest worker and the last call id (see cli-host.ts), with what is kept for the worker's life. */
+export interface CliHostRegistry<H> {
+  hosts: Map<string, H>;
+  lastId: number;
+  /** A host's shared wake-up flag and its record, made outside any test file's context so none is kept alive. */
+  flag: () => Int32Array;
+  record: (fields: H) => H;
+}
+
+/** Loaded once per worker process, while each test file gets a fresh context: every file gets this same registry. */
+const cliHosts: CliHostRegistry<unknown> = {
+  hosts: new Map(),
+  lastId: 0,
+  flag: () => new Int32Array(new SharedArrayBuffer(8)),
+  record: (fields) => ({ ...(fields as object) }),
+};
 
 export default class PrivateTmpEnvironment extends TestEnvironment {
   private dir = '';
