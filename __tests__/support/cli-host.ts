@@ -2,7 +2,7 @@
 // and runs each call's command line with the call's argv, cwd, environment and its own stdout, stderr and exit code.
 // `hostCli` is as synchronous as `cli()` (a worker thread relays to the host while the test's thread waits on a shared
 // flag), so a test switches by name. What only a real process shows (bin/, the code cache, stdin, signals, closed pipes,
-// ulimits, processes racing) stays on `cli()`; `corpusCli` sends every SAMPLE-th case of a corpus there too.
+// ulimits, processes racing) stays on `cli()`; `corpusCli` sends every SAMPLE-th corpus call there too.
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ type CliOptions = Parameters<typeof cli>[1] & { timeoutMs?: number };
 /** A CLI run's outcome; `timedOut` when it had to be killed. */
 export type HostResult = ReturnType<typeof cli> & { timedOut: boolean };
 
-/** One case in this many of a corpus runs as a separate process through bin/wg-policy.cjs. */
+/** One in this many of the calls a run over a corpus makes through the CLI goes to a separate process through bin/. */
 export const SAMPLE = 32;
 
 interface Host {
@@ -91,7 +91,7 @@ export function hostCli(args: string[], opts: CliOptions = {}): HostResult {
   return { code: -1, stdout: '', stderr: '', timedOut: true };
 }
 
-/** The `index`-th case of a corpus: every SAMPLE-th as a real process through bin/, the others in the host. */
-export function corpusCli(index: number, args: string[], opts: CliOptions = {}): HostResult {
-  return index % SAMPLE === 0 ? { ...cli(args, opts), timedOut: false } : hostCli(args, opts);
+/** The `position`-th CLI call of a run over a corpus: every SAMPLE-th as a real process through bin/, the others in the host. */
+export function corpusCli(position: number, args: string[], opts: CliOptions = {}): HostResult {
+  return position % SAMPLE === 0 ? { ...cli(args, opts), timedOut: false } : hostCli(args, opts);
 }
