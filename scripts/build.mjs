@@ -30,7 +30,7 @@ const shims = {
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 // Declaration files for every public export (dist/types), generated from the sources while esbuild bundles.
-// `--no-types` (npm test, whose jest run needs none; its `tsc --noEmit` checks the sources) leaves them out.
+// `--no-types` (npm test, whose jest run needs none; `npm run lint`'s `tsc --noEmit` checks the sources) leaves them out.
 const withTypes = !process.argv.includes('--no-types');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const declarations = new Promise((resolve) => {

@@ -1,5 +1,5 @@
 // jest transformer: TypeScript (and the ES modules of ESM-only packages) to CommonJS with esbuild, one file at a time.
-// Types are tsc's job (`npm test` type-checks before jest runs). `import.meta.url` becomes the file's own URL and a
+// Types are tsc's job (`npm run lint` type-checks). `import.meta.url` becomes the file's own URL and a
 // dynamic `import()` a `require`, which is what they are in CommonJS.
 'use strict';
 const { createHash } = require('node:crypto');
