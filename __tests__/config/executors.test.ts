@@ -96,4 +96,32 @@ describe('a TOML replaces the built-in wholesale', () => {
     expect(e).toMatchObject({ code: 'executor-secret', key });
     expect(e.message).not.toMatch(/abc|pw@|zz/);
   });
+
+  // Each spelling a CLI or an SDK takes a key in; found in review (all reached the plan's argv and the decision log).
+  const executor = (lines: string) => `[executor]\ntype = "claude"\ncommand = "claude"\n${lines}\n`;
+  test.each([
+    ['args = ["--api-key=CANARY0123456789"]', 'executor.args'],
+    ['args = ["--api-key", "CANARY0123456789"]', 'executor.args'],
+    ['args = ["--verbose", "--token", "CANARY0123456789"]', 'executor.args'],
+    ['args = ["-HAuthorization: Bearer CANARY0123456789"]', 'executor.args'],
+    ['args = ["--header=Authorization=Bearer CANARY0123456789"]', 'executor.args'],
+    ['args = ["-H", "api-key: CANARY0123456789"]', 'executor.args'],
+    ['args = ["--clientSecret=CANARY0123456789"]', 'executor.args'],
+    ['[executor.env]\nMY_CONFIG = "apiKey=CANARY0123456789"', 'executor.env.MY_CONFIG'],
+    ['[executor.env]\nOPENAI_HEADERS = "{\\"Authorization\\": \\"Bearer CANARY0123456789\\"}"', 'executor.env.OPENAI_HEADERS'],
+    ['[executor.env]\nBASE = "https:/user:CANARY0123456789@host/v1"', 'executor.env.BASE'],
+  ])('%s → executor-secret naming %s, the value never echoed', (lines, key) => {
+    const e = thrown(() => loadExecutors(wgDir({ claude: executor(lines) }), '.wg'));
+    expect(e).toMatchObject({ code: 'executor-secret', key });
+    expect(e.message).not.toContain('CANARY');
+  });
+
+  test.each([
+    'args = ["--max-tokens", "4096", "--sort-key", "name", "--keyboard=us"]',
+    'args = ["--permission-mode", "bypassPermissions", "--output-format", "stream-json"]',
+    'args = ["--model=opus", "--author", "me", "--token-limit=100"]',
+    '[executor.env]\nMODE = "fast=1"\nURL = "https://host/v1?model=m"',
+  ])('%s is no credential: the executor loads', (lines) => {
+    expect(loadExecutors(wgDir({ claude: executor(lines) }), '.wg').list[0].name).toBe('claude');
+  });
 });

@@ -59,6 +59,14 @@ describe('hasCredentials', () => {
     { note: 'an @ in the path is not userinfo', url: 'https://h/users/@me', want: false },
     { note: 'an email address is not a URL', url: 'mail me at user@example.com', want: false },
     { note: 'empty', url: '', want: false },
+    // What a URL parser reads as userinfo although the text has no `scheme://` before it (found in review).
+    { note: 'one slash', url: 'https:/user:pw@host/v1', want: true },
+    { note: 'no slash', url: 'https:user:pw@host/v1', want: true },
+    { note: 'backslashes', url: 'https:\\\\user:pw@host/v1', want: true },
+    { note: 'a newline inside the userinfo', url: 'https://user:pw\npart@host/v1', want: true },
+    { note: 'a tab inside the userinfo', url: 'https://user:pw\tpart@host/v1', want: true },
+    { note: 'a percent-encoded secret parameter name', url: 'https://h/v1?k%65y=abc', want: true },
+    { note: 'an @ in the path of a one-slash URL', url: 'https:/host/users/@me', want: false },
   ])('$note: $url → $want', ({ url, want }) => {
     expect(hasCredentials(url)).toBe(want);
   });

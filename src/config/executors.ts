@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
-import { hasCredentials, namesSecret } from '../shared/secrets.js';
+import { carriesCredential, credentialArgument, namesSecret } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
 import { parseToml } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
@@ -147,10 +147,10 @@ function parseExecutorToml(text: string | undefined, shownAs: string, name: stri
   };
   for (const [k, v] of Object.entries(ex.env ?? {})) {
     if (namesSecret(k)) secret(`executor.env.${k}`, 'names a secret');
-    if (hasCredentials(v)) secret(`executor.env.${k}`, 'carries credentials');
+    if (carriesCredential(v)) secret(`executor.env.${k}`, 'carries credentials');
   }
-  for (const [i, a] of [ex.command, ...(ex.args ?? [])].entries())
-    if (hasCredentials(a)) secret(i === 0 ? 'executor.command' : `executor.args`, 'carries credentials');
+  const at = credentialArgument([ex.command, ...(ex.args ?? [])]);
+  if (at >= 0) secret(at === 0 ? 'executor.command' : `executor.args`, 'carries credentials');
   return configOf(name, ex, shownAs, false);
 }
 

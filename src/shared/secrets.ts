@@ -29,11 +29,81 @@ export function keyPathNamesSecret(keyPath: string): boolean {
 // USERINFO without the global flag: `test` keeps no state between calls.
 const HAS_USERINFO = new RegExp(USERINFO.source, 'i');
 
-/** True when `text` holds a URL with userinfo, a secret-named query, matrix or fragment parameter with a value, or a credential header. */
+/**
+ * True when `text` holds a URL with userinfo (as written, or as a URL parser reads it: `https:/u:p@h`, a tab or newline
+ * inside), a secret-named query, matrix or fragment parameter with a value (its name percent-decoded too), or a
+ * credential header.
+ */
 export function hasCredentials(text: string): boolean {
-  if (HAS_USERINFO.test(text)) return true;
-  for (const m of text.matchAll(PARAM)) if (m[3] !== '' && namesSecret(m[2])) return true;
+  if (HAS_USERINFO.test(text) || parsedUserinfo(text)) return true;
+  for (const m of text.matchAll(PARAM)) if (m[3] !== '' && (namesSecret(m[2]) || namesSecret(decoded(m[2])))) return true;
   return CREDENTIAL_HEADER.test(text);
+}
+
+// A text that is a URL of a scheme URL parsers read leniently (`https:/h`, `https:h`, `https:\\h` all have an authority).
+const SPECIAL_URL = /^\s*(?:https?|wss?|ftp):/i;
+
+/** True when a URL parser (WHATWG's, as Node's and wg's use) finds a user name or password in `text`. */
+function parsedUserinfo(text: string): boolean {
+  if (!text.includes('@') || !SPECIAL_URL.test(text)) return false;
+  try {
+    const url = new URL(text.trim());
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false; // not a URL at all: nothing a client would send as credentials
+  }
+}
+
+/** A percent-encoded parameter name decoded (`k%65y` → `key`); as written when it is not valid encoding. */
+function decoded(name: string): string {
+  if (!name.includes('%')) return name;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+// A name that is a credential on its own as a whole trailing word, once camelCase, `_` and leading dashes are read as
+// `-` (`--api-key`, `clientSecret`, `AUTH_TOKEN`, `Authorization`); not `--max-tokens`, `--sort-key` or `--keyboard`.
+const CREDENTIAL_NAME =
+  /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|auth|credentials?|authorization|cookie)$/;
+// Every `name=value` / `name: value` in a text (an argument, an env value), the value looked at but not consumed, so
+// `--header=Authorization=Bearer …` yields both `header` and `Authorization`.
+const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*(?:(?:bearer|basic|token)\s+)?["']?[^\s"',;}])/gi;
+
+/** True when `name` (a flag, a key in free text) names a credential by itself (see CREDENTIAL_NAME). */
+function namesCredential(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/_/g, '-')
+    .replace(/^-+/, '');
+  return CREDENTIAL_NAME.test(words);
+}
+
+/**
+ * True when one argument or environment value carries a credential: as `hasCredentials` finds them (a glued short
+ * option too: `-HAuthorization: Bearer …`), or a value under a credential name (`--api-key=…`, `apiKey=…`,
+ * `api-key: …`, `{"Authorization": "Bearer …"}`).
+ */
+export function carriesCredential(text: string): boolean {
+  if (hasCredentials(text) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2)))) return true;
+  for (const m of text.matchAll(NAMED_VALUE)) if (namesCredential(m[1])) return true;
+  return false;
+}
+
+/**
+ * The index of the first argument of an argv that carries a credential (`carriesCredential`), or of the value after a
+ * flag that names one (`--api-key VALUE`, `--token VALUE`); -1 when none does.
+ */
+export function credentialArgument(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    if (carriesCredential(args[i])) return i;
+    const flag = /^--?([A-Za-z][\w.-]*)$/.exec(args[i]);
+    if (flag && namesCredential(flag[1]) && i + 1 < args.length && args[i + 1] !== '' && !args[i + 1].startsWith('-')) return i + 1;
+  }
+  return -1;
 }
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
