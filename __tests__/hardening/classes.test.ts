@@ -326,6 +326,17 @@ describe('unchecked input: optional policies, terminal escapes, closed pipes', (
     expect(list.stdout + list.stderr).not.toMatch(/[\u001b\u0007\u009b]/);
   });
 
+  test('a line break in data (an actor an agent names) cannot forge a line of `audit show`', () => {
+    const s = track(project());
+    const forged = 'agent-7\nresult: DENIED (forged)';
+    expect(hostRun(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home, env: { WG_AGENT_ID: forged } }).code).toBe(0);
+    const { id } = JSON.parse(hostRun(['audit', 'list', '--json', '--dir', s.wgDir], { home: s.home }).stdout) as { id: string };
+    const show = hostRun(['audit', 'show', id, '--dir', s.wgDir], { home: s.home });
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain('actor agent-7\\x0aresult: DENIED (forged)');
+    expect(show.stdout.split('\n').filter((l) => l.startsWith('result:'))).toEqual([expect.stringMatching(/^result: executor=/)]);
+  });
+
   test('a closed pipe ends the output quietly, no EPIPE trace (audit list | head -1, --help | head -1)', () => {
     const s = track(project());
     for (let i = 0; i < 2; i++) expect(hostRun(['plan', 't1', '--dir', s.wgDir, '-q'], { home: s.home }).code).toBe(0);

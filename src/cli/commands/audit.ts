@@ -141,21 +141,30 @@ export async function runShow(id: string, flags: LogFlags): Promise<void> {
   const r = await showDecision(logFiles(flags), id, { onCorrupt: warnCorrupt });
   if (!r) throw new PolicyError('decision-not-found', `no decision with the id (or id prefix) \`${id}\` in the decision log`, { key: id });
   if (flags.json) return printJson(r);
+  // Task ids, actors and values come from agents: each is made printable before the lines are put together, so no
+  // terminal escape reaches the screen and no line break in the data can forge a line of its own.
+  const p = printable;
   const out = [
-    `decision ${r.id}  ${r.ts}  ${r.kind}  task ${r.task}  actor ${r.actor}`,
-    `policy revision ${r.policyRevision}; chain seq ${r.seq}, hash ${r.hash.slice(0, 16)}…`,
-    `result: ${summary(r)}`,
-    ...(r.masked.length ? [`masked: ${r.masked.join(', ')}`] : []),
+    `decision ${p(r.id)}  ${p(r.ts)}  ${p(r.kind)}  task ${p(r.task)}  actor ${p(r.actor)}`,
+    `policy revision ${p(r.policyRevision)}; chain seq ${r.seq}, hash ${p(r.hash.slice(0, 16))}…`,
+    `result: ${p(summary(r))}`,
+    ...(r.masked.length ? [`masked: ${r.masked.map(p).join(', ')}`] : []),
     'inputs:',
-    ...r.inputs.map((i) => `  ${i.layer}${i.file ? ` ${i.file}` : ''} ${i.key} = ${JSON.stringify(i.value)}`),
+    ...r.inputs.map((i) => `  ${p(i.layer)}${i.file ? ` ${p(i.file)}` : ''} ${p(i.key)} = ${p(JSON.stringify(i.value))}`),
     'rules:',
-    ...r.rules.map((x) => `  ${x.field}: ${x.rule} (${x.policy})`),
+    ...r.rules.map((x) => `  ${p(x.field)}: ${p(x.rule)} (${p(x.policy)})`),
   ];
-  // Task ids, actors and values come from agents: no terminal escapes reach the screen.
-  const safe = (text: string) => text.split('\n').map(printable).join('\n');
-  process.stdout.write(`${safe(out.join('\n'))}\n`);
+  process.stdout.write(`${out.join('\n')}\n`);
   const x = r.explanation as CompactExplanation | undefined;
-  if (x && Array.isArray(x.stages)) process.stdout.write(`\n${safe(renderExplanation(x))}`);
+  if (x && Array.isArray(x.stages)) process.stdout.write(`\n${renderExplanation(printableStrings(x))}`);
+}
+
+/** A copy of `value` with every string in it made printable (an explanation's messages carry task text). */
+function printableStrings<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(printableStrings) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableStrings(v)])) as T;
 }
 
 /** `audit replay`: logged spawn decisions decided again under the policies in effect now; exit 1 when any differs. */
@@ -172,7 +181,7 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
           ? `${c.then.refused ? `refused (${c.then.refused.rule ?? c.then.refused.code})` : 'planned'} → ${c.now.refused ? `refused (${c.now.refused.rule ?? c.now.refused.code})` : 'planned'}`
           : `${f} ${JSON.stringify(c.then.values[f])} → ${JSON.stringify(c.now.values[f])}`,
       );
-      process.stdout.write(`${c.id}  ${c.ts}  ${c.task}  ${what.join(', ')}\n`);
+      process.stdout.write(`${printable(c.id)}  ${printable(c.ts)}  ${printable(c.task)}  ${printable(what.join(', '))}\n`);
     }
   if (!flags.quiet)
     process.stderr.write(
