@@ -305,6 +305,19 @@ describe('a log rotated with maxFiles (oldest files pruned) still verifies, list
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`no decision log at \`${p.log}\``);
   });
+
+  test('a log that cannot be opened (a symlink loop) is exit 2 naming it for every audit command, no stack trace', () => {
+    const p = project();
+    const loop = join(p.root, 'loop.jsonl');
+    symlinkSync(join(p.root, 'loop2.jsonl'), loop);
+    symlinkSync(loop, join(p.root, 'loop2.jsonl'));
+    for (const cmd of [['verify'], ['list'], ['show', '01'], ['replay']]) {
+      const r = hostCli(['audit', ...cmd, '--audit-log', loop]);
+      expect([cmd[0], r.code]).toEqual([cmd[0], 2]);
+      expect(r.stderr).toContain(`cannot read audit log \`${loop}\`: too many symbolic links encountered [audit-log-missing]`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });
 
 test('audit verify reports the tail removed together with the head sidecar', () => {

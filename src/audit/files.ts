@@ -68,8 +68,18 @@ function firstSeq(file: string): number | undefined {
   }
 }
 
+/** Opens a log file for reading: a FIFO or a folder is `not-a-regular-file`, any other failure `audit-log-missing` naming it. */
+function openLog(file: string): number {
+  try {
+    return openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
+  } catch (e) {
+    if (e instanceof PolicyError) throw e;
+    throw new PolicyError('audit-log-missing', `cannot read audit log \`${file}\`: ${errnoReason(e)}`, { file });
+  }
+}
+
 function firstLine(file: string): string | undefined {
-  const fd = openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
+  const fd = openLog(file);
   try {
     const parts: Buffer[] = [];
     for (let pos = 0; ;) {
@@ -130,13 +140,7 @@ export async function* readLines(files: readonly string[]): AsyncGenerator<LogLi
   // Loaded here, not at import: appending a decision never reads lines, and the cold `plan` skips loading readline.
   const readline = await import('node:readline');
   for (const file of files) {
-    let fd: number;
-    try {
-      fd = openRegular(file, fs.constants.O_RDONLY, { what: 'audit log' });
-    } catch (e) {
-      if (e instanceof PolicyError) throw e;
-      throw new PolicyError('audit-log-missing', `cannot read audit log \`${file}\`: ${errnoReason(e)}`, { file });
-    }
+    const fd = openLog(file);
     const size = fs.fstatSync(fd).size;
     const endsWithNewline = size === 0 || readByte(fd, size - 1) === 0x0a;
     const lines = readline.createInterface({ input: fs.createReadStream('', { fd }), crlfDelay: Number.POSITIVE_INFINITY });
