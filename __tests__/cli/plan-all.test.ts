@@ -111,6 +111,18 @@ describe('plan --all', () => {
     expect(r.stdout).toHaveLength(10);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
+
+  test('a task id that looks like a secret parameter (`report?token=…`) leaves every line valid JSON', () => {
+    const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
+    try {
+      const ids = ['report?token=', 'x?api_key=v', 'https://u@h'];
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), ids.map((id) => JSON.stringify({ kind: 'task', id, title: 'x', status: 'open' })).join('\n') + '\n');
+      const r = hostCli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      expect(lines(r.stdout).map((l) => l.task)).toEqual(['report?token=', 'x?api_key=***', 'https://***@h']);
+    } finally {
+      t.cleanup();
+    }
+  });
 });
 
 describe('planMany', () => {

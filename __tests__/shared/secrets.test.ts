@@ -100,11 +100,11 @@ describe('maskUrlCredentials', () => {
   test('gives what the regex replaces it stands for give (userinfo, parameters, then headers for maskShown), on random text', () => {
     // The masking as regex replaces: the code finds userinfo from each `://` and tests cheaply whether parameters or
     // headers can occur at all before running their patterns (faster on long output such as `plan --all`).
-    const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
-    const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
-    const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`]+/i;
+    const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/gi;
+    const PARAM = /([?&;#])([^=&;#\s?/"'`\\]+)=([^&;#\s"'`\\]*)/g;
+    const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
     const HEADER_VALUE =
-      /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`]+/gi;
+      /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`\\]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`\\]+/gi;
     const urlsByRegex = (text: string) =>
       !text.includes('://') && !/[?&;#][^=\s]*=/.test(text)
         ? text
@@ -123,7 +123,7 @@ describe('maskUrlCredentials', () => {
       );
     };
     const unit = fc.constantFrom(
-      ...'ab:/@?#&;=.-+_ 1Z*\t\u00a0\u2028\u3000\ufeff"é',
+      ...'ab:/@?#&;=.-+_ 1Z*\t\u00a0\u2028\u3000\ufeff"é\'`\\',
       ':',
       '//',
       '://',
@@ -149,6 +149,19 @@ describe('maskUrlCredentials', () => {
       expect(maskUrlCredentials(text)).toBe(urlsByRegex(text));
     for (const text of ['a?token=1', 'a?/token=1', '?=1', 'h/?k;token=t', 'prefix-x-token: 1', 'x-token: 1', '-x-token: 1', 'AUTHORIZATION: Basic z'])
       expect(maskShown(text)).toBe(shownByRegex(text));
+  });
+
+  test('masking keeps JSON valid: a userinfo or parameter value ends at a quote or a backslash (found in review)', () => {
+    for (const v of ['report?token=', 'x?token=S3cret', 'https://u:p@h', 'a?api_key=v"q', 'https://x', 'a@b', 'c:\\d?key=1'])
+      expect(() => JSON.parse(maskShown(JSON.stringify({ task: v, list: [v, 'a@b'] })))).not.toThrow();
+    expect(JSON.parse(maskShown(JSON.stringify({ id: 'x?token=S3cret' }))).id).toBe(`x?token=${MASK}`);
+    const unit = fc.constantFrom(...'ab:/@?#&;=.-_ "\\\'`', '://', 'token', 'key', 'Authorization: ', 'bearer ');
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit, maxLength: 30 }), { maxLength: 4 }), (values) => {
+        expect(() => JSON.parse(maskShown(JSON.stringify(values)))).not.toThrow();
+      }),
+      { numRuns: sized(2_000, 20_000) },
+    );
   });
 
   test('masking is idempotent', () => {

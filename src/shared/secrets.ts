@@ -7,14 +7,16 @@ export const MASK = '***';
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
 // it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`.
 const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
-// `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@]+)@/gi;
-// `?name=value`, `&name=value` (query), `;name=value` (matrix parameters), `#name=value` (fragment, OAuth's implicit flow).
-const PARAM = /([?&;#])([^=&;#\s?/]+)=([^&;#\s]*)/g;
+// `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo. A quote, backtick or backslash
+// ends it (as whitespace does): a URL never holds one unescaped, and masking must not run across a JSON string's end.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/gi;
+// `?name=value`, `&name=value` (query), `;name=value` (matrix parameters), `#name=value` (fragment, OAuth's implicit
+// flow); a quote, backtick or backslash ends the name and the value, as for USERINFO.
+const PARAM = /([?&;#])([^=&;#\s?/"'`\\]+)=([^&;#\s"'`\\]*)/g;
 // A header line or a `name: value` / `name = value` / `NAME=value` pair in free text (scenario output, env dumps).
 const ASSIGNMENT = /(^|[\s"'{,(])(["']?)([A-Za-z_][\w.-]*)\2(\s*[:=]\s*)(?:(bearer|basic|token)\s+)?("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/gim;
 // Header names that carry a credential whatever follows.
-const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`]+/i;
+const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
 
 /** True when a key or parameter name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
@@ -132,10 +134,11 @@ const isSpace = (c: number) =>
   c === 0x205f ||
   c === 0x3000 ||
   c === 0xfeff;
-const endsUserinfo = (c: number) => isSpace(c) || c === 47 || c === 63 || c === 35 || c === 64; // whitespace / ? # @
+const isQuoteOrEscape = (c: number) => c === 34 || c === 39 || c === 96 || c === 92; // quote, apostrophe, backtick, backslash
+const endsUserinfo = (c: number) => isSpace(c) || c === 47 || c === 63 || c === 35 || c === 64 || isQuoteOrEscape(c); // whitespace / ? # @
 
 const isParamSeparator = (c: number) => c === 63 || c === 38 || c === 59 || c === 35; // ? & ; #
-const endsParamName = (c: number) => isParamSeparator(c) || c === 61 || c === 47 || isSpace(c); // … = /
+const endsParamName = (c: number) => isParamSeparator(c) || c === 61 || c === 47 || isSpace(c) || isQuoteOrEscape(c); // … = /
 
 /**
  * True when some `=` has a parameter name right before it and one of PARAM's separators before that, which any PARAM
@@ -205,7 +208,7 @@ export function maskCredentials(text: string): string {
 }
 
 const HEADER_VALUE =
-  /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`]+/gi;
+  /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`\\]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`\\]+/gi;
 
 /**
  * A message or a line of output with credentials in URLs and credential headers masked; other text unchanged (a
