@@ -2,7 +2,17 @@
 import { describe, expect, test } from '@jest/globals';
 import * as fc from 'fast-check';
 import { sized } from '../support/stress.js';
-import { hasCredentials, keyPathNamesSecret, MASK, maskCredentials, maskShown, maskUrlCredentials, namesSecret } from '../../src/shared/secrets.js';
+import {
+  carriesCredential,
+  credentialArgument,
+  hasCredentials,
+  keyPathNamesSecret,
+  MASK,
+  maskCredentials,
+  maskShown,
+  maskUrlCredentials,
+  namesSecret,
+} from '../../src/shared/secrets.js';
 
 describe('namesSecret', () => {
   test.each([
@@ -79,6 +89,46 @@ describe('hasCredentials', () => {
   test('answers the same on repeated calls (no global regex state)', () => {
     const url = 'https://u:p@h';
     expect([hasCredentials(url), hasCredentials(url), hasCredentials(url)]).toEqual([true, true, true]);
+  });
+});
+
+describe('carriesCredential and credentialArgument (arguments, env values, command lines)', () => {
+  test.each([
+    '--api-key=S',
+    'apiKey=S',
+    'api-key: S',
+    '-HAuthorization: Bearer S',
+    '--header=Authorization=Bearer S',
+    '{"Authorization": "Bearer S"}',
+    'OPENAI_API_KEY=S make',
+    'my-cli --api-key S run',
+    'curl --token S https://h',
+    'AUTH_TOKEN=S',
+    'https://u:p@h',
+  ])('%p carries one', (text) => {
+    expect(carriesCredential(text)).toBe(true);
+  });
+
+  test.each([
+    '--max-tokens 4096',
+    '--sort-key name',
+    '--keyboard=us',
+    'make test',
+    'model=claude:opus',
+    'TOKEN_LIMIT=5',
+    '--author me',
+    'https://h/v1',
+    'token-count: 3',
+    '',
+  ])('%p carries none', (text) => {
+    expect(carriesCredential(text)).toBe(false);
+  });
+
+  test('credentialArgument names the argument, or the value after a credential flag', () => {
+    expect(credentialArgument(['claude', '--api-key', 'S'])).toBe(2);
+    expect(credentialArgument(['claude', '--verbose', '--token=S'])).toBe(2);
+    expect(credentialArgument(['claude', '--token', '--verbose'])).toBe(-1); // a flag, not a value, follows
+    expect(credentialArgument(['claude', '--max-tokens', '4096'])).toBe(-1);
   });
 });
 

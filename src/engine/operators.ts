@@ -1,7 +1,7 @@
 // The condition operators: json-rules-engine's built-ins as it defines them, and the ones wg-policy adds or makes safe.
 import { isSet } from '../shared/is-set.js';
 import { testPattern } from '../shared/regex.js';
-import { hasCredentials } from '../shared/secrets.js';
+import { carriesCredential } from '../shared/secrets.js';
 
 /** `(fact value, condition value) → matched`; a throw fails the whole evaluation, as in json-rules-engine. */
 export type OperatorFn = (actual: unknown, expected: unknown) => boolean;
@@ -13,7 +13,7 @@ const asList = (v: unknown): { indexOf(x: unknown): number } | null =>
 /** Operators wg-policy adds, and safe versions of json-rules-engine's list operators (same results on lists). */
 export const ADDED_OPERATORS: ReadonlyArray<readonly [string, OperatorFn]> = [
   ['isSet', (a, e) => isSet(a) === (e !== false)],
-  ['hasCredentials', (a, e) => (typeof a === 'string' && hasCredentials(a)) === (e !== false)],
+  ['hasCredentials', (a, e) => (typeof a === 'string' && carriesCredential(a)) === (e !== false)],
   ['matches', (a, pattern) => testPattern(pattern, a)],
   ['in', (a, b) => (asList(b)?.indexOf(a) ?? -1) > -1],
   [

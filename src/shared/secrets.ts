@@ -85,25 +85,32 @@ function namesCredential(name: string): boolean {
 }
 
 /**
- * True when one argument or environment value carries a credential: as `hasCredentials` finds them (a glued short
- * option too: `-HAuthorization: Bearer …`), or a value under a credential name (`--api-key=…`, `apiKey=…`,
- * `api-key: …`, `{"Authorization": "Bearer …"}`).
+ * True when a text (an argument, an environment value, a task's command line) carries a credential: as
+ * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), a value under a
+ * credential name (`--api-key=…`, `apiKey=…`, `api-key: …`, `{"Authorization": "Bearer …"}`, `OPENAI_API_KEY=…`), or
+ * a word after a flag that names one (`--api-key VALUE`).
  */
 export function carriesCredential(text: string): boolean {
+  return carriesNamedCredential(text) || (/\s/.test(text.trim()) && valueAfterFlag(text.trim().split(/\s+/)) >= 0);
+}
+
+/** The index of the first argument of an argv that carries a credential (see `carriesCredential`); -1 when none does. */
+export function credentialArgument(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) if (carriesCredential(args[i])) return i;
+  return valueAfterFlag(args);
+}
+
+function carriesNamedCredential(text: string): boolean {
   if (hasCredentials(text) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2)))) return true;
   for (const m of text.matchAll(NAMED_VALUE)) if (namesCredential(m[1])) return true;
   return false;
 }
 
-/**
- * The index of the first argument of an argv that carries a credential (`carriesCredential`), or of the value after a
- * flag that names one (`--api-key VALUE`, `--token VALUE`); -1 when none does.
- */
-export function credentialArgument(args: readonly string[]): number {
-  for (let i = 0; i < args.length; i++) {
-    if (carriesCredential(args[i])) return i;
-    const flag = /^--?([A-Za-z][\w.-]*)$/.exec(args[i]);
-    if (flag && namesCredential(flag[1]) && i + 1 < args.length && args[i + 1] !== '' && !args[i + 1].startsWith('-')) return i + 1;
+/** The index of the word after a flag that names a credential (`--api-key VALUE`, `--token VALUE`), or -1. */
+function valueAfterFlag(words: readonly string[]): number {
+  for (let i = 0; i + 1 < words.length; i++) {
+    const flag = /^--?([A-Za-z][\w.-]*)$/.exec(words[i]);
+    if (flag && namesCredential(flag[1]) && words[i + 1] !== '' && !words[i + 1].startsWith('-')) return i + 1;
   }
   return -1;
 }

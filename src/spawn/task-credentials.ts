@@ -3,7 +3,7 @@ import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
 import { PolicyError } from '../shared/errors.js';
-import { hasCredentials } from '../shared/secrets.js';
+import { carriesCredential } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -44,7 +44,7 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly string[] {
 
 /** The dotted path of the first string in `value` (depth first, in key order) that carries credentials, or undefined. */
 function credentialAt(value: unknown, at: string): string | undefined {
-  if (typeof value === 'string') return hasCredentials(value) ? at : undefined;
+  if (typeof value === 'string') return carriesCredential(value) ? at : undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = credentialAt(value[i], at ? `${at}.${i}` : String(i));
@@ -75,7 +75,7 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
     if (at !== undefined)
       throw new PolicyError(
         'task-field',
-        `task \`${loaded.task.id}\` field \`${at}\` carries credentials (a URL with a user, key or token, or an authorization header); wg-policy never plans, prints or records them`,
+        `task \`${loaded.task.id}\` field \`${at}\` carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them`,
         {
           file: loaded.file,
           line: loaded.line,
