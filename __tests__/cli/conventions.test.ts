@@ -1,5 +1,6 @@
 // CLI conventions: a closed pipe ends quietly, invalid values list what is allowed, -q everywhere, colour switches.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticBody, writeSyntheticLog } from '../audit/helpers.js';
@@ -44,6 +45,21 @@ describe('a reader that goes away', () => {
   test('`wg-policy --help | head -1` under pipefail', () => {
     const r = spawnSync('bash', ['-c', `set -o pipefail; ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --help | head -1`], { encoding: 'utf8' });
     expect([r.status, r.stdout, r.stderr]).toEqual([0, 'Usage: wg-policy [options] [command]\n', '']);
+  });
+});
+
+// Linux's /dev/full refuses every write with ENOSPC: output that cannot be written is exit 2, one line, no stack trace.
+describe.each([existsSync('/dev/full') ? '/dev/full' : []].flat())('stdout that cannot be written (%s)', (full) => {
+  test.each([[['plan', 't1', '--no-audit']], [['plan', '--all']], [['serve', '--stdio', '--no-audit']]])('%j is write-failed, exit 2', (args) => {
+    const r = spawnSync('sh', ['-c', `"$NODE" "$BIN" "$@" --dir .wg > ${full}`, 'sh', ...args], {
+      cwd: s.project,
+      env: { PATH: process.env.PATH, HOME: s.home, TMPDIR: tmpdir(), NODE: process.execPath, BIN },
+      input: '{"id":1,"op":"plan","task":"t1"}\n',
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('wg-policy: cannot write to stdout: no space left on device [write-failed]');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

@@ -1,18 +1,25 @@
 // Shared CLI output: JSON on stdout, errors as one sentence on stderr (and as data with --json), never a stack trace for
 // user errors, and a quiet end when the reader of a pipe goes away (`wg-policy audit list | head -1`).
 import { PolicyError } from '../shared/errors.js';
+import { errnoReason } from '../shared/read-file.js';
 
 let stdoutGone = false;
 
 /**
  * A closed pipe (EPIPE) ends that stream's output quietly: later writes are dropped, the command still finishes
- * (a decision already recorded, a graph write under way) and exits with its own code.
+ * (a decision already recorded, a graph write under way) and exits with its own code. Any other failure to write (a
+ * full disk, an I/O error) ends the command with exit 2 and one `write-failed` line on stderr (when stderr still works):
+ * output that did not arrive must not pass for a plan or a refusal.
  */
 export function guardPipes(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-      if (stream === process.stdout) stdoutGone = true;
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
+        if (stream === process.stdout) stdoutGone = true;
+        return;
+      }
+      if (stream === process.stdout) reportError(new PolicyError('write-failed', `cannot write to stdout: ${errnoReason(e)}`));
+      process.exit(2);
     });
   }
 }

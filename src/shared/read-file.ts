@@ -125,9 +125,9 @@ export function makeDirs(dir: string, what = 'folder', mode = 0o777): void {
   }
 }
 
-/** `ENOENT: no such file or directory, mkdir '/x'` → `no such file or directory`. */
+/** `ENOENT: no such file or directory, mkdir '/x'` (or `…, write`) → `no such file or directory`. */
 export function errnoReason(e: unknown): string {
-  return (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
 }
 
 /** The names in a folder (unsorted); [] when it is missing; `file-unreadable` naming it when it is not a folder. */

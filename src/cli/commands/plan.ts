@@ -66,9 +66,9 @@ const CHUNK = 64 * 1024;
 function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Promise<boolean> } {
   let buffer = '';
   let closed = false;
+  // Any other write error ends the command (guardPipes: write-failed, exit 2).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') closed = true;
-    else throw e;
   });
   const flush = async () => {
     if (closed) return false;

@@ -107,9 +107,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
   let gone = false;
+  // Any other write error ends the command (guardPipes: write-failed, exit 2).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    gone = true;
+    if (e.code === 'EPIPE') gone = true;
   });
   const reply = async (line: string) => {
     try {
