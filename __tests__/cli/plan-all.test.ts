@@ -112,6 +112,22 @@ describe('plan --all', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 
+  test('a reader gone early still gets the exit code of what was decided before it left (1: a refusal was printed)', () => {
+    const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
+    try {
+      const tasks = [{ kind: 'task', id: 'refused', title: 'x', model: 'codex:gpt-5' }];
+      for (let i = 0; i < 2000; i++) tasks.push({ kind: 'task', id: `t${i}`, title: 'x', model: 'claude:opus' });
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), tasks.map((x) => JSON.stringify(x)).join('\n') + '\n');
+      const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" plan --all --dir "${t.wgDir}" | head -c 10`], {
+        env: { PATH: process.env.PATH, HOME: t.home },
+        encoding: 'utf8',
+      });
+      expect([r.status, r.stdout, r.stderr]).toEqual([1, '{"task":"r', '']);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   test('a task id that looks like a secret parameter (`report?token=…`) leaves every line valid JSON', () => {
     const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
     try {

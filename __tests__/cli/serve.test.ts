@@ -235,3 +235,39 @@ test('serve without --stdio is a usage error', () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('`serve` needs `--stdio`');
 });
+
+test('an id is always echoed (null when the request has none); a number JSON would not give back exactly is refused', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  expect(await srv.ask({ op: 'plan', task: 't1' })).toMatchObject({ id: null, ok: true });
+  srv.send('{"id":12345678901234567891,"op":"plan","task":"t1"}\n{"id":1e400,"op":"plan","task":"t1"}\n');
+  for (let i = 0; i < 2; i++) expect(JSON.parse(await srv.next())).toMatchObject({ id: null, ok: false, error: { code: 'usage', key: 'id' } });
+  expect(await srv.ask({ id: 9007199254740991, op: 'plan', task: 't1' })).toMatchObject({ id: 9007199254740991, ok: true });
+  expect((await srv.end()).code).toBe(0);
+});
+
+test('a request line longer than 8 MiB is a usage answer and is skipped to its end; the next request is answered', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  srv.send(`{"id":1,"op":"plan","task":"${'a'.repeat(9 * 1024 * 1024)}"}\n{"id":2,"op":"plan","task":"t1"}\n`);
+  expect(JSON.parse(await srv.next())).toMatchObject({ id: null, ok: false, error: { code: 'usage', message: expect.stringContaining('longer than 8 MiB') } });
+  expect(JSON.parse(await srv.next())).toMatchObject({ id: 2, ok: true });
+  expect((await srv.end()).code).toBe(0);
+});
+
+test('a reader that falls behind holds the server back: it stops reading requests until its answers are taken', async () => {
+  const s = project();
+  const p = spawn(process.execPath, [BIN, 'serve', '--stdio', '--dir', s.wgDir, '--no-audit'], { env: { PATH: process.env.PATH, HOME: s.home } });
+  cleanups.push(() => p.kill('SIGKILL'));
+  p.stdout.pause(); // nobody reads the answers yet
+  const n = 20_000;
+  let consumed = false;
+  p.stdin.write(Array.from({ length: n }, (_, i) => `{"id":${i},"op":"nope","task":"t1"}\n`).join(''), () => (consumed = true));
+  p.stdin.end();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  // ~700 KB of requests: without backpressure all of them are read (and their answers buffered) well within that time.
+  expect(consumed).toBe(false);
+  const ids: number[] = [];
+  for await (const line of createInterface({ input: p.stdout })) ids.push((JSON.parse(line) as Answer).id as number);
+  expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));
+});

@@ -24,6 +24,17 @@ export function guardPipes(): void {
   }
 }
 
+/** Resolves when `stream` drains, errs or closes, whichever comes first (after a closed pipe, no drain ever comes). */
+export function drainedOrFailed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'error', 'close']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'error', 'close']) stream.once(event, done);
+  });
+}
+
 /** True once the reader of stdout has gone away: streaming commands stop producing output. */
 export function stdoutClosed(): boolean {
   return stdoutGone || process.stdout.destroyed;

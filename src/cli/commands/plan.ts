@@ -4,7 +4,7 @@ import { decideSpawn, planMany, readTaskJsonArg, type SpawnRequest } from '../..
 import type { CallerInput } from '../../spawn/facts.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
-import { printJson } from '../output.js';
+import { drainedOrFailed, printJson } from '../output.js';
 import { statusFilter } from '../status-filter.js';
 
 /** Flags shared by plan and explain: where the task is, and what the caller passes (the request's caller input). */
@@ -74,7 +74,8 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
     if (closed) return false;
     const text = buffer;
     buffer = '';
-    if (text && !process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    // Waits for the reader, or for the error that says it is gone (a drain never comes then).
+    if (text && !process.stdout.write(text)) await drainedOrFailed(process.stdout);
     return !closed;
   };
   return {
@@ -85,6 +86,9 @@ function chunkedStdout(): { write(line: string): Promise<boolean>; flush(): Prom
     flush,
   };
 }
+
+/** 2 when a task had bad input, else 1 when one was refused, else 0. */
+const exitFor = (counts: { refused: number; bad: number }) => (counts.bad > 0 ? 2 : counts.refused > 0 ? 1 : 0);
 
 /** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
 export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
@@ -101,11 +105,12 @@ export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: bool
       else if (item.error!.exit === 1) counts.refused++;
       else counts.bad++;
       const line = item.plan ? JSON.stringify(item.plan) : JSON.stringify({ task: item.task, error: item.error!.toJSON() });
-      if (!(await out.write(`${line}\n`))) return;
+      // A reader gone early still gets the exit code of what was decided up to then.
+      if (!(await out.write(`${line}\n`))) return void (process.exitCode = exitFor(counts));
     }
     await out.flush();
     log.info(`planned ${counts.plans + counts.refused + counts.bad} tasks: ${counts.plans} plans, ${counts.refused} refused, ${counts.bad} with bad input`);
-    process.exitCode = counts.bad > 0 ? 2 : counts.refused > 0 ? 1 : 0;
+    process.exitCode = exitFor(counts);
   } finally {
     await closeDecisionLog(warn);
     await log.close();

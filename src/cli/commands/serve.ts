@@ -6,6 +6,7 @@ import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
+import { drainedOrFailed } from '../output.js';
 
 /** Server flags: defaults for every request. */
 export interface ServeFlags extends AuditFlags {
@@ -33,6 +34,12 @@ const OPS = new Set(['plan', 'explain', 'gate']);
 
 const bad = (message: string, key?: string) => new PolicyError('usage', message, { key });
 
+/** The longest request line read (a longer one is answered with a `usage` error and skipped up to its newline). */
+const MAX_LINE_CHARS = 8 * 1024 * 1024;
+
+/** A number JSON would not give back as sent (beyond 2^53, or not finite): an id the answer could not echo exactly. */
+const lossyId = (id: unknown) => typeof id === 'number' && !Number.isSafeInteger(id);
+
 /** Parses and checks one request line; a bad one is a `usage` error naming the key. */
 function parseRequest(line: string): Request {
   let raw: unknown;
@@ -43,6 +50,7 @@ function parseRequest(line: string): Request {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a request must be one JSON object per line');
   const r = raw as Record<string, unknown>;
+  if (lossyId(r.id)) throw bad('a numeric `id` must be a whole number of at most 2^53 (send a larger one as a string)', 'id');
   const unknown = Object.keys(r).find((k) => !KEYS.has(k));
   if (unknown !== undefined) throw bad(`unknown request key \`${unknown}\` (known: ${[...KEYS].join(', ')})`, unknown);
   if (typeof r.op !== 'string' || !OPS.has(r.op)) throw bad('`op` must be `plan`, `explain` or `gate`', 'op');
@@ -68,7 +76,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     const jobs = req.jobs === undefined ? undefined : String(req.jobs);
     const request = { ...gate.gateRequest(req.task as string, { ...req, jobs, dir, json: true, ...flags }), env };
     const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit }), warn });
-    return { id: req.id, ok: true, exit: verdict.allowed ? 0 : 1, verdict };
+    return { id: req.id ?? null, ok: true, exit: verdict.allowed ? 0 : 1, verdict };
   }
   const spawn: SpawnRequest = {
     ...(typeof req.task === 'string' ? { taskId: req.task } : { task: req.task }),
@@ -78,15 +86,16 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
   for (const k of CALLER) if (req[k] !== undefined) spawn[k] = req[k];
   if (req.op === 'explain') {
     const outcome = await decideSpawn(spawn, { warn, decisionLog: false });
-    return { id: req.id, ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
+    return { id: req.id ?? null, ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
   }
   const outcome = await decideSpawn(spawn, { warn, decisionLog: decisionLogOption(flags) });
   if (outcome.error) throw outcome.error;
-  return { id: req.id, ok: true, exit: 0, plan: outcome.plan };
+  return { id: req.id ?? null, ok: true, exit: 0, plan: outcome.plan };
 }
 
 /** The error answer: the CLI's error as data (a bug is `internal`, exit 3, and the server keeps serving). */
 function failure(id: unknown, e: unknown): Record<string, unknown> {
+  id = id === undefined || lossyId(id) ? null : id;
   if (e instanceof PolicyError) return { id, ok: false, error: e.toJSON() };
   return { id, ok: false, error: { code: 'internal', message: (e as Error)?.message ?? String(e), exit: 3 } };
 }
@@ -95,7 +104,7 @@ function failure(id: unknown, e: unknown): Record<string, unknown> {
 function idOf(line: string): unknown {
   try {
     const r = JSON.parse(line) as { id?: unknown } | null;
-    return r && typeof r === 'object' && !Array.isArray(r) ? (r.id ?? null) : null;
+    return r && typeof r === 'object' && !Array.isArray(r) ? (r.id ?? null) : null; // failure() nulls a lossy one
   } catch {
     return null;
   }
@@ -120,42 +129,61 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       return failure(idOf(line), e);
     }
   };
-  let pending = '';
   let out: string[] = [];
   let outChars = 0;
-  const flush = () => {
-    if (out.length && !gone) process.stdout.write(out.join(''));
+  /** Writes the queued answers; waits while the reader is behind (a slow reader must not make the server buffer without end). */
+  const flush = async () => {
+    const text = out.join('');
     out = [];
     outChars = 0;
+    if (text && !gone && !process.stdout.write(text)) await drainedOrFailed(process.stdout);
   };
   /** Queues an answer; they go out in pieces of ~64 KB (one string for a whole batch costs more to build than to write). */
-  const queue = (answer: Record<string, unknown>) => {
+  const queue = async (answer: Record<string, unknown>) => {
     const text = `${JSON.stringify(answer)}\n`;
     out.push(text);
-    if ((outChars += text.length) >= 65_536) flush();
+    if ((outChars += text.length) >= 65_536) await flush();
+  };
+  const tooLong = () => failure(null, bad(`a request line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB; it was skipped up to its end`));
+  // The unfinished last line: its pieces (joined once its newline comes), or `overlong` once it passed MAX_LINE_CHARS.
+  let head: string[] = [];
+  let headChars = 0;
+  let overlong = false;
+  const hold = (text: string) => {
+    if (overlong || !text) return;
+    head.push(text);
+    if ((headChars += text.length) > MAX_LINE_CHARS) [head, headChars, overlong] = [[], 0, true];
   };
   try {
     for await (const chunk of process.stdin.setEncoding('utf8')) {
-      pending += chunk as string;
+      const text = chunk as string;
+      const first = text.indexOf('\n');
+      if (first < 0) {
+        hold(text);
+        continue;
+      }
+      // Only the new piece is searched for line ends, and the pieces of a long line are joined once.
+      const lines = overlong ? text.slice(first + 1) : head.join('') + text;
+      if (overlong) await queue(tooLong());
+      [head, headChars, overlong] = [[], 0, false];
+      let start = 0;
       // The requests read together share one stat of each input file (all were sent before the first stat).
       await oneCheckPerBatch(async () => {
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0 && !gone) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (!line) continue;
-          queue(await reply(line));
+        for (let nl = lines.indexOf('\n', start); nl >= 0 && !gone; nl = lines.indexOf('\n', start)) {
+          const line = lines.slice(start, nl).trim();
+          start = nl + 1;
+          if (line) await queue(line.length > MAX_LINE_CHARS ? tooLong() : await reply(line));
           // Answers go out together when requests came together; a lone request is answered at once.
-          if (pending.indexOf('\n') < 0) flush();
+          if (lines.indexOf('\n', start) < 0) await flush();
         }
       });
       if (gone) break;
+      hold(lines.slice(start));
     }
-    const last = pending.trim();
-    if (last && !gone) {
-      queue(await reply(last)); // the last request may lack its newline
-    }
-    flush();
+    const last = head.join('').trim();
+    if (overlong && !gone) await queue(tooLong());
+    else if (last && !gone) await queue(await reply(last)); // the last request may lack its newline
+    await flush();
   } finally {
     await closeDecisionLog(warn);
     await log.close();
