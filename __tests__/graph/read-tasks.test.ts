@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { normalizePriority, readTaskFromGraph, readTaskFromJson } from '../../src/graph/read-tasks.js';
+import { normalizePriority, readTaskFromGraph, readTaskFromJson, readTaskFromObject } from '../../src/graph/read-tasks.js';
 import { thrown } from '../support/thrown.js';
 
 let dir: string;
@@ -135,5 +135,31 @@ describe('readTaskFromJson', () => {
       key: 'id',
       message: 'task id `other` does not match the requested `t`',
     });
+  });
+});
+
+// serde_json (wg's JSON reader) stops at 128 levels; deeper task data is bad input, whichever way it arrives (found in
+// review: an object task 5,000 levels deep was an internal error in serve and the library, the same JSON text a plan).
+describe('a task nested deeper than wg reads is task-field naming the field, by every path', () => {
+  const nest = (levels: number) => {
+    let v: unknown = 1;
+    for (let i = 0; i < levels; i++) v = { a: v };
+    return v;
+  };
+  const task = (levels: number) => ({ id: 't', title: 'x', extra: nest(levels) });
+
+  test.each([200, 5_000, 200_000])('%i levels', (levels) => {
+    const want = { code: 'task-field', key: 'extra', message: 'task field `extra` nests deeper than 128 levels, which wg cannot read' };
+    expect(thrown(() => readTaskFromObject(task(levels), '(task object)'))).toMatchObject(want);
+    // The JSON text of it (built by hand: JSON.stringify itself recurses).
+    const text = `{"id":"t","title":"x","extra":${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}}`;
+    expect(thrown(() => readTaskFromJson(text, 'task.json'))).toMatchObject({ ...want, file: 'task.json' });
+  });
+
+  test('127 levels below the task (128 with it) are read; one more is refused', () => {
+    expect(readTaskFromObject(task(127), '(task object)').task.id).toBe('t');
+    expect(readTaskFromJson(JSON.stringify(task(127)), 'task.json').task.id).toBe('t');
+    expect(thrown(() => readTaskFromObject(task(128), '(task object)'))).toMatchObject({ code: 'task-field' });
+    expect(thrown(() => readTaskFromJson(JSON.stringify(task(128)), 'task.json'))).toMatchObject({ code: 'task-field' });
   });
 });

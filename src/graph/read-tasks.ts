@@ -52,6 +52,7 @@ export interface LoadedTask {
 function validate(obj: unknown, file: string, line?: number): Task {
   // The common case, checked by hand: what the zod parse below gives for it (a test holds the two together).
   const o = obj as Record<string, unknown>;
+  refuseDeepNesting(o, file, line);
   if (!Object.prototype.hasOwnProperty.call(o, '__proto__') && fitsTaskSchema(o)) return taskOf(o);
   const r = TaskSchema.safeParse(obj);
   if (!r.success) {
@@ -100,8 +101,31 @@ export function readTaskFromGraph(path: string, shownAs: string, id: string): Lo
   return taskFromIndex(graphIndex(path, shownAs), id);
 }
 
+/**
+ * How deep a task's values may nest: serde_json, which wg reads tasks with, stops at 128 levels. Deeper is bad input
+ * (wg could not load the task), refused before anything recurses into it.
+ */
+export const MAX_TASK_DEPTH = 128;
+
+/** Throws `task-field` naming the top-level field whose value nests deeper than MAX_TASK_DEPTH (walked without recursion). */
+function refuseDeepNesting(task: Record<string, unknown>, file: string, line?: number): void {
+  for (const key of Object.keys(task)) {
+    const top = task[key];
+    if (top === null || typeof top !== 'object') continue;
+    const stack: Array<[unknown, number]> = [[top, 2]];
+    while (stack.length > 0) {
+      const [v, depth] = stack.pop()!;
+      if (depth > MAX_TASK_DEPTH)
+        throw new PolicyError('task-field', `task field \`${key}\` nests deeper than ${MAX_TASK_DEPTH} levels, which wg cannot read`, { file, line, key });
+      for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+}
+
 /** A deep copy of `v` when it is plain JSON data (what JSON.parse(JSON.stringify(v)) gives unchanged), else undefined. */
-function jsonCopy(v: unknown): unknown {
+function jsonCopy(v: unknown, depth = 1): unknown {
+  // Deeper than a task may nest: the JSON path below reports it (and this recursion stays bounded).
+  if (depth > MAX_TASK_DEPTH) return undefined;
   if (typeof v === 'string' || typeof v === 'boolean' || v === null) return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'object') return undefined;
@@ -110,7 +134,7 @@ function jsonCopy(v: unknown): unknown {
     if (proto !== Array.prototype) return undefined;
     const out: unknown[] = new Array(v.length);
     for (let i = 0; i < v.length; i++) {
-      const c = i in v ? jsonCopy(v[i]) : undefined;
+      const c = i in v ? jsonCopy(v[i], depth + 1) : undefined;
       if (c === undefined) return undefined;
       out[i] = c;
     }
@@ -120,7 +144,7 @@ function jsonCopy(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (k === '__proto__' || k === 'toJSON') return undefined;
-    const c = jsonCopy((v as Record<string, unknown>)[k]);
+    const c = jsonCopy((v as Record<string, unknown>)[k], depth + 1);
     if (c === undefined) return undefined;
     out[k] = c;
   }
@@ -165,7 +189,10 @@ function taskOf(o: Record<string, unknown>): Task {
  */
 export function readTaskFromObject(obj: Record<string, unknown>, shownAs: string, id?: string): LoadedTask {
   const copy = jsonCopy(obj) as Record<string, unknown> | undefined;
-  if (copy === undefined || Array.isArray(copy) || !fitsTaskSchema(copy)) return readTaskFromJson(JSON.stringify(obj), shownAs, id);
+  if (copy === undefined || Array.isArray(copy) || !fitsTaskSchema(copy)) {
+    refuseDeepNesting(obj, shownAs); // before JSON.stringify recurses into it
+    return readTaskFromJson(JSON.stringify(obj), shownAs, id);
+  }
   const task = taskOf(copy);
   if (id && task.id !== id) throw new PolicyError('task-json', `task id \`${task.id}\` does not match the requested \`${id}\``, { file: shownAs, key: 'id' });
   return { task, file: shownAs };
