@@ -112,6 +112,21 @@ describe('plan --all', () => {
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
   });
 
+  test.each([
+    ['service/registry.json', '{"next_agent_id": ', 'agent-registry'],
+    ['executors/claude.toml', '[executor', 'toml-syntax'],
+  ])('a broken shared file (%s) is one error on stderr, exit 2, not the same error once per task', (file, text, code) => {
+    const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n', [`project/.wg/${file}`]: text });
+    try {
+      writeFileSync(join(t.wgDir, 'graph.jsonl'), TASKS.map((x) => JSON.stringify(x)).join('\n') + '\n');
+      const r = hostCli(['plan', '--all', '--dir', t.wgDir], { home: t.home });
+      expect([r.code, r.stdout]).toEqual([2, '']);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^wg-policy: \\.wg/${file.replace('.', '\\.')}.*\\[${code}\\]$`))]);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   test('a reader gone early still gets the exit code of what was decided before it left (1: a refusal was printed)', () => {
     const t = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
     try {

@@ -245,6 +245,22 @@ export interface ManyItem {
 }
 
 /**
+ * What a file every task may read says when it is bad (the agent registry, an executor TOML, an agency file, the
+ * model cache): one error for the whole batch, not the same error once per task.
+ */
+const SHARED_INPUT_ERRORS: ReadonlySet<string> = new Set([
+  'agent-registry',
+  'executor-toml',
+  'executor-secret',
+  'toml-syntax',
+  'toml-too-deep',
+  'yaml-syntax',
+  'yaml-aliases',
+  'file-unreadable',
+  'not-a-regular-file',
+]);
+
+/**
  * Plans many tasks with the shared inputs read once: one item per task, in graph order (or the order given). A task
  * that is refused or has bad fields is an item with its error; bad shared input (config, policies, a malformed graph)
  * throws. Records each decision when `decisionLog` is given (`wg-policy plan --all` records only with `--record`).
@@ -276,7 +292,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
       const outcome = pending instanceof Promise ? await pending : pending;
       yield { task: id, plan: outcome.plan, error: outcome.error };
     } catch (e) {
-      if (!(e instanceof PolicyError) || e.code === 'audit-unrecordable') throw e;
+      if (!(e instanceof PolicyError) || e.code === 'audit-unrecordable' || SHARED_INPUT_ERRORS.has(e.code)) throw e;
       yield { task: id, plan: null, error: e };
     }
   }
