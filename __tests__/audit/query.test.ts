@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { verifyLog } from '../../src/audit/chain.js';
 import { listDecisions, showDecision, type CorruptLine, type DecisionFilter } from '../../src/audit/query.js';
 import { syntheticBody, tempDir, writeSyntheticLog } from './helpers.js';
 
@@ -73,5 +74,41 @@ describe('showDecision', () => {
   test('finds a record by id, or undefined', async () => {
     expect(await showDecision(log, 'id-00000017')).toMatchObject({ seq: 17, task: 'task-7' });
     expect(await showDecision(log, 'no-such-id')).toBeUndefined();
+  });
+});
+
+// Found in review: a huge line made every audit command throw (readline has no limit), and bytes that are not UTF-8
+// were read as U+FFFD, so a record whose bytes were edited that way still verified.
+describe('lines that cannot be records: longer than any record, or not UTF-8', () => {
+  let bad: string;
+  beforeAll(() => {
+    bad = path.join(tmp.dir, 'bad.jsonl');
+    writeSyntheticLog(bad, 4, (seq) => syntheticBody(seq, { task: seq === 2 ? 'a\ufffdb' : `task-${seq}` }));
+    const [r0, r1, r2, r3] = fs.readFileSync(bad, 'utf8').trim().split('\n');
+    const notUtf8 = Buffer.from(r2.replace('a\ufffdb', 'a\u0000b')).map((b) => (b === 0 ? 0xff : b));
+    fs.writeFileSync(bad, Buffer.concat([Buffer.from(`${r0}\n${'a'.repeat(17 * 1024 * 1024)}\n${r1}\r\n`), notUtf8, Buffer.from(`\n${r3}\n`)]));
+  });
+
+  test('listDecisions reports each line, names why, and still lists every readable record after it', async () => {
+    const corrupt: CorruptLine[] = [];
+    expect(await seqs({}, bad, (c) => corrupt.push(c))).toEqual([0, 1, 3]);
+    expect(corrupt.map((c) => [c.line, c.message.replace(/`.*`/, 'F')])).toEqual([
+      [2, 'line 2 of F is longer than any record (16 MiB)'],
+      [4, 'line 4 of F is not UTF-8'],
+    ]);
+  });
+
+  test('verifyLog stops at the first of them as corrupt, naming it; an edit to bytes that are not UTF-8 is found', async () => {
+    expect(await verifyLog(bad)).toMatchObject({
+      ok: false,
+      problem: { kind: 'corrupt', line: 2, message: expect.stringContaining('longer than any record') },
+    });
+    const edited = path.join(tmp.dir, 'edited.jsonl');
+    writeSyntheticLog(edited, 3, (seq) => syntheticBody(seq, { task: seq === 1 ? 'a\ufffdb' : `task-${seq}` }));
+    expect(await verifyLog(edited)).toMatchObject({ ok: true, records: 3 });
+    const bytes = fs.readFileSync(edited);
+    const at = bytes.indexOf(Buffer.from('a\ufffdb'));
+    fs.writeFileSync(edited, Buffer.concat([bytes.subarray(0, at + 1), Buffer.from([0xff]), bytes.subarray(at + 4)]));
+    expect(await verifyLog(edited)).toMatchObject({ ok: false, problem: { kind: 'corrupt', line: 2, message: expect.stringContaining('is not UTF-8') } });
   });
 });

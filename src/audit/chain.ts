@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { AuditRecordSchema, ChainHeadSchema, type AuditRecord, type ChainHead, type UnsealedRecord } from './event.js';
-import { headPathFor, readLines } from './files.js';
+import { headPathFor, readLines, unreadable } from './files.js';
 import { readTextFile } from '../shared/read-file.js';
 
 /** `prev` of the first record of a chain. */
@@ -171,6 +171,8 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       }
       continue;
     }
+    const why = unreadable(l);
+    if (why) return fail(records, { file: l.file, line: l.line, kind: 'corrupt', message: `line ${l.line} of \`${l.file}\` ${why}` });
     let raw: unknown;
     try {
       raw = JSON.parse(l.text);

@@ -7,8 +7,16 @@ import { errnoReason, makeDirs, openRegular } from '../shared/read-file.js';
 /** Rotation of the chained log; same option names and file naming as winston's File transport. */
 export type Rotation = { maxsize?: number; maxFiles?: number; tailable?: boolean };
 
-/** One line of a log file; `torn` when it is the file's last line and lacks its newline. */
-export type LogLine = { file: string; line: number; text: string; torn: boolean };
+/**
+ * One line of a log file; `torn` when it is the file's last line and lacks its newline; `tooLong` (longer than any
+ * record) or `notUtf8` (bytes that are not UTF-8) with empty text.
+ */
+export type LogLine = { file: string; line: number; text: string; torn: boolean; tooLong?: true; notUtf8?: true };
+
+/** Why a line cannot be a record before it is even parsed (too long, not UTF-8), or undefined. */
+export function unreadable(l: LogLine): string | undefined {
+  return l.tooLong ? `is longer than any record (${MAX_LINE / 1024 / 1024} MiB)` : l.notUtf8 ? 'is not UTF-8' : undefined;
+}
 
 const CHUNK = 64 * 1024;
 // INVARIANT: no single line is read whole beyond this; a longer line counts as unreadable (records are small).
@@ -135,23 +143,60 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
   }
 }
 
-/** Streams the lines of the files in order, one at a time (never the whole file); blank lines are skipped. */
+/**
+ * Streams the lines of the files in order, one at a time (never the whole file, never more than MAX_LINE of one line);
+ * blank lines are skipped. A line longer than any record (`tooLong`) or whose bytes are not UTF-8 (`notUtf8`) comes
+ * with empty text: the readers report it as they report any line that is not a record.
+ */
 export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
-  // Loaded here, not at import: appending a decision never reads lines, and the cold `plan` skips loading readline.
-  const readline = await import('node:readline');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buf = Buffer.allocUnsafe(CHUNK);
   for (const file of files) {
     const fd = openLog(file);
-    const size = fs.fstatSync(fd).size;
-    const endsWithNewline = size === 0 || readByte(fd, size - 1) === 0x0a;
-    const lines = readline.createInterface({ input: fs.createReadStream('', { fd }), crlfDelay: Number.POSITIVE_INFINITY });
-    let held: LogLine | undefined;
-    let n = 0;
-    for await (const text of lines) {
-      n++;
+    try {
+      let parts: Buffer[] = [];
+      let partBytes = 0;
+      let tooLong = false;
+      let n = 0;
+      let held: LogLine | undefined;
+      /** The line made of `parts` and `tail`, or undefined when it is blank. */
+      const lineOf = (tail: Buffer, torn: boolean): LogLine | undefined => {
+        n++;
+        if (tooLong) return { file, line: n, text: '', torn, tooLong: true };
+        let text: string;
+        try {
+          text = decoder.decode(parts.length ? Buffer.concat([...parts, tail]) : tail);
+        } catch {
+          return { file, line: n, text: '', torn, notUtf8: true };
+        }
+        if (text.endsWith('\r')) text = text.slice(0, -1);
+        return text.trim() === '' ? undefined : { file, line: n, text, torn };
+      };
+      for (let pos = 0; ;) {
+        const got = fs.readSync(fd, buf, 0, CHUNK, pos);
+        if (got === 0) break;
+        pos += got;
+        const chunk = buf.subarray(0, got);
+        let start = 0;
+        for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
+          const line = lineOf(chunk.subarray(start, nl), false);
+          [parts, partBytes, tooLong, start] = [[], 0, false, nl + 1];
+          if (!line) continue;
+          if (held) yield held;
+          held = line;
+        }
+        if (start < got && !tooLong) {
+          parts.push(Buffer.from(chunk.subarray(start))); // a copy: `buf` is read into again
+          if ((partBytes += got - start) > MAX_LINE) [parts, tooLong] = [[], true];
+        }
+      }
+      // The last line, when the file does not end with a newline, is torn.
+      const last = parts.length || tooLong ? lineOf(Buffer.alloc(0), true) : undefined;
       if (held) yield held;
-      held = text.trim() === '' ? undefined : { file, line: n, text, torn: false };
+      if (last) yield last;
+    } finally {
+      fs.closeSync(fd);
     }
-    if (held) yield { ...held, torn: held.line === n && !endsWithNewline };
   }
 }
 

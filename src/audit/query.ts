@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { AuditRecordSchema, DecisionKindSchema, type AuditRecord } from './event.js';
-import { readLines } from './files.js';
+import { readLines, unreadable } from './files.js';
 
 /** Which records to list; every given filter must match. `since` / `until` take anything Date.parse accepts. */
 export const DecisionFilterSchema = z.object({
@@ -29,9 +29,16 @@ export async function* listDecisions(paths: string | string[], filter: DecisionF
   for await (const l of readLines(typeof paths === 'string' ? [paths] : paths)) {
     let raw: unknown;
     try {
-      raw = JSON.parse(l.text);
+      raw = unreadable(l) ? undefined : JSON.parse(l.text);
     } catch {
-      options.onCorrupt?.({ file: l.file, line: l.line, message: `line ${l.line} of \`${l.file}\` is ${l.torn ? 'torn (cut off mid-record)' : 'not JSON'}` });
+      // (below)
+    }
+    if (raw === undefined) {
+      options.onCorrupt?.({
+        file: l.file,
+        line: l.line,
+        message: `line ${l.line} of \`${l.file}\` ${unreadable(l) ?? (l.torn ? 'is torn (cut off mid-record)' : 'is not JSON')}`,
+      });
       continue;
     }
     const parsed = AuditRecordSchema.safeParse(raw);
