@@ -28,7 +28,7 @@ test('usage errors are exit 2 with one sentence and no stack trace', () => {
     const r = hostCli(args);
     expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).toMatch(/^wg-policy: .+ \[usage\]\n/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   }
 });

@@ -65,14 +65,14 @@ describe.each([existsSync('/dev/full') ? '/dev/full' : []].flat())('stdout that 
 
 describe('an invalid value is exit 2 and says what is allowed', () => {
   test.each([
-    [['audit', 'list', '--kind', 'gatee'], "error: option '--kind <kind>' argument 'gatee' is invalid. Allowed choices are spawn, gate."],
-    [['completion', 'tcsh'], "error: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish."],
+    [['audit', 'list', '--kind', 'gatee'], "wg-policy: option '--kind <kind>' argument 'gatee' is invalid. Allowed choices are spawn, gate. [usage]"],
+    [['completion', 'tcsh'], "wg-policy: command-argument value 'tcsh' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish. [usage]"],
     [
       ['audit', 'list', '--since', '2 hours'],
-      "error: option '--since <time>' argument '2 hours' is invalid. Use a duration back from now (30m, 2h, 3d, 1w; units s, m, h, d, w) or an ISO time",
+      "wg-policy: option '--since <time>' argument '2 hours' is invalid. Use a duration back from now (30m, 2h, 3d, 1w; units s, m, h, d, w) or an ISO time",
     ],
     [['audit', 'list', '--until', 'yesterday'], "argument 'yesterday' is invalid. Use a duration back from now"],
-    [['audit', 'list', '--limit', '0'], "error: option '--limit <n>' argument '0' is invalid. Use a whole number of at least 1."],
+    [['audit', 'list', '--limit', '0'], "wg-policy: option '--limit <n>' argument '0' is invalid. Use a whole number of at least 1. [usage]"],
     [
       ['audit', 'list', '--field', 'exector'],
       'wg-policy: `--field` must be one of launch, exec-mode, model, executor, compat, executor-config, model-override, model-id, provider, endpoint, agent-id, prompt-file, timeout, env, argv, allow, warn, deny, not `exector`; did you mean `executor`? [audit-filter]',
@@ -83,6 +83,13 @@ describe('an invalid value is exit 2 and says what is allowed', () => {
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+test('a usage error reads as every other error (its code last), and with --json is also data on stdout', () => {
+  const r = run(['audit', 'list', '--kind', 'gatee', '--json']);
+  expect(r.code).toBe(2);
+  expect(r.stderr.split('\n')[0]).toBe("wg-policy: option '--kind <kind>' argument 'gatee' is invalid. Allowed choices are spawn, gate. [usage]");
+  expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'usage', message: expect.stringContaining('Allowed choices are spawn, gate.'), exit: 2 } });
 });
 
 describe('-q', () => {

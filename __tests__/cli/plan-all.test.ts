@@ -98,7 +98,7 @@ describe('plan --all', () => {
     ]) {
       const r = hostCli([...args, '--dir', s.wgDir], { home: s.home });
       expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);
-      expect(r.stderr).toMatch(/^error: /);
+      expect(r.stderr).toMatch(/^wg-policy: .+ \[usage\]\n/);
     }
   });
 

@@ -173,6 +173,8 @@ export async function* readLines(files: readonly string[]): AsyncGenerator<LogLi
         return text.trim() === '' ? undefined : { file, line: n, text, torn };
       };
       for (let pos = 0; ;) {
+        // A turn of the event loop per chunk, as a stream would give: a reader of stdout gone away is heard of (EPIPE).
+        if (pos > 0) await new Promise((resolve) => setImmediate(resolve));
         const got = fs.readSync(fd, buf, 0, CHUNK, pos);
         if (got === 0) break;
         pos += got;

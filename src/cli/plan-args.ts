@@ -36,9 +36,9 @@ const looksLikeOption = (arg: string) => arg.length > 1 && arg[0] === '-';
 
 /** The usage error of a `plan` command line that parsed (commander prints it as its own), or undefined. */
 export function planUsageError(taskId: string | undefined, flags: PlanFlags): string | undefined {
-  if (flags.all && taskId !== undefined) return 'error: give a task id or --all, not both';
-  if (flags.all && flags.taskJson) return 'error: --task-json plans one task; it cannot be combined with --all';
-  if (!flags.all && (flags.status !== undefined || flags.record)) return 'error: --status and --record go with --all';
+  if (flags.all && taskId !== undefined) return 'give a task id or --all, not both';
+  if (flags.all && flags.taskJson) return '--task-json plans one task; it cannot be combined with --all';
+  if (!flags.all && (flags.status !== undefined || flags.record)) return '--status and --record go with --all';
   if (!flags.all && taskId === undefined) return "error: missing required argument 'task-id'";
   return undefined;
 }

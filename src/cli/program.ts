@@ -1,8 +1,10 @@
 // The full CLI: every command's commander definition (only the invoked one is built), run, and commander's usage errors.
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { DecisionKindSchema } from '../audit/event.js';
+import { PolicyError } from '../shared/errors.js';
 import { positiveInt, timeArg } from './arg-parsers.js';
 import { colorFor } from './color.js';
+import { printJson } from './output.js';
 import { planUsageError } from './plan-args.js';
 
 /** The program with the commands `argv` needs defined (all of them for `--help`, `completion` and anything unknown). */
@@ -19,6 +21,12 @@ export function buildProgram(argv: readonly string[]): Command {
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s),
+      // A usage error reads as every other error: one sentence with its code (and as data with --json).
+      outputError: (s, write) => {
+        const e = new PolicyError('usage', s.replace(/^error: /, '').trim());
+        write(`wg-policy: ${e.format()} [${e.code}]\n`);
+        if (argv.includes('--json')) printJson({ error: e.toJSON() });
+      },
       getOutHasColors: () => colorFor(process.stdout),
       getErrHasColors: () => colorFor(process.stderr),
     });
