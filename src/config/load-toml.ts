@@ -10,6 +10,8 @@ import { parseTimeoutSecs } from './duration.js';
 import { deprecationWarning } from './model-spec.js';
 import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
 
+/** The shortest secret value a planned value may not repeat (shorter ones are placeholders such as `none`). */
+const MIN_REPEATED_SECRET = 8;
 export { ConfigSchema, type WgConfig } from './schema.js';
 /** One parsed config file. */
 export interface ConfigFile {
@@ -133,8 +135,14 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
   const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).map(([, v]) => v);
   // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
+  // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
+  // like `none`) that a planned value repeats counts as a credential there too.
+  const keys = strings
+    .filter(([where, v]) => v.length >= MIN_REPEATED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
+    .map(([, v]) => v);
   for (const [where, value] of strings) {
-    if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '') || !hasCredentials(value)) continue;
+    if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
+    if (!hasCredentials(value) && !keys.some((k) => value.includes(k))) continue;
     const key = aliases.get(where) ?? where;
     const pos = at(
       where
@@ -142,12 +150,16 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
         .filter((x) => x !== undefined && x !== '')
         .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
     );
-    throw new PolicyError('config-credential-url', `\`${key}\` carries credentials; put the key in api_key_env, api_key_file or api_key_ref`, {
-      file: shownAs,
-      line: pos?.line,
-      column: pos?.column,
-      key,
-    });
+    throw new PolicyError(
+      'config-credential-url',
+      `\`${key}\` carries credentials (or repeats a key's value); put the key in api_key_env, api_key_file or api_key_ref`,
+      {
+        file: shownAs,
+        line: pos?.line,
+        column: pos?.column,
+        key,
+      },
+    );
   }
   const endpoints = data.llm_endpoints?.endpoints?.map((ep): PublicEndpoint => {
     const provider = ep.provider ?? 'anthropic';
