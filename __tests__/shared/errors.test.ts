@@ -1,6 +1,16 @@
 // Errors as data: codes map to exit classes; location is composed only when printed; messages stay one line.
 import { describe, expect, test } from '@jest/globals';
-import { ERROR_CODES, type ErrorCode, exitCodeFor, formatError, inputError, PolicyError, PolicyProblems, where } from '../../src/shared/errors.js';
+import {
+  ERROR_CODES,
+  type ErrorCode,
+  exitCodeFor,
+  formatError,
+  inputError,
+  jsonSyntaxReason,
+  PolicyError,
+  PolicyProblems,
+  where,
+} from '../../src/shared/errors.js';
 
 describe('exit classes', () => {
   test.each([
@@ -117,4 +127,18 @@ describe('PolicyProblems', () => {
     expect(e).toMatchObject({ code: 'unknown-fact', file: 'p.yaml', line: 1, rule: 'r.1' });
     expect(e).toBeInstanceOf(PolicyError);
   });
+});
+
+test('jsonSyntaxReason keeps why JSON.parse failed, never the piece of input it quotes', () => {
+  const reason = (text: string) => {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return jsonSyntaxReason(e);
+    }
+    throw new Error('parsed');
+  };
+  expect(reason('{"OPENAI_API_KEY":sk-proj-SECRET123456}')).toBe("Unexpected token 's'");
+  expect(reason('sk-proj-S')).toBe("Unexpected token 's'");
+  expect(reason('{"a":1')).toBe("Expected ',' or '}' after property value in JSON at position 6");
 });

@@ -1,5 +1,5 @@
 // The agent id wg would give the next spawn: `agent-<next_agent_id>` from `<wgdir>/service/registry.json` (absent: 1).
-import { PolicyError } from '../shared/errors.js';
+import { jsonSyntaxReason, PolicyError } from '../shared/errors.js';
 import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 
@@ -20,7 +20,7 @@ function parseRegistry(text: string | undefined, shownAs: string): NextAgent {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new PolicyError('agent-registry', `invalid JSON: ${(e as Error).message}; wg cannot load its agent registry and refuses to spawn`, { file: shownAs });
+    throw new PolicyError('agent-registry', `invalid JSON: ${jsonSyntaxReason(e)}; wg cannot load its agent registry and refuses to spawn`, { file: shownAs });
   }
   const agents = (data as { agents?: unknown } | null)?.agents;
   if (!agents || typeof agents !== 'object' || Array.isArray(agents))

@@ -1,5 +1,6 @@
 // `<wgdir>/model_cache.json` as wg's spawn path reads it: only `models[].id`; and wg's short-name resolution against it.
 import { nearest } from '../shared/did-you-mean.js';
+import { jsonSyntaxReason } from '../shared/errors.js';
 import { FileCache, joinOnce } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
 import { parseModelSpec } from './model-spec.js';
@@ -27,7 +28,7 @@ function parseModelCache(text: string | undefined, shownAs: string): ModelCache 
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { file: shownAs, ids: null, problem: `invalid JSON (${(e as Error).message})` };
+    return { file: shownAs, ids: null, problem: `invalid JSON (${jsonSyntaxReason(e)})` };
   }
   const models = (data as { models?: unknown } | null)?.models;
   if (!Array.isArray(models)) return { file: shownAs, ids: null, problem: 'no `models` list' };

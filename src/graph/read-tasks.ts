@@ -1,6 +1,6 @@
 // Reads tasks from wg's graph.jsonl (or a task JSON file) the way wg deserializes them.
 import * as z from 'zod/mini';
-import { PolicyError } from '../shared/errors.js';
+import { jsonSyntaxReason, PolicyError } from '../shared/errors.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { findIndexedTask, graphIndex, type GraphIndex } from './task-index.js';
 
@@ -204,7 +204,7 @@ export function readTaskFromJson(text: string, shownAs: string, id?: string): Lo
   try {
     obj = JSON.parse(text);
   } catch (e) {
-    throw new PolicyError('task-json', `invalid JSON: ${(e as Error).message}`, { file: shownAs });
+    throw new PolicyError('task-json', `invalid JSON: ${jsonSyntaxReason(e)}`, { file: shownAs });
   }
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new PolicyError('task-json', 'the task must be a JSON object', { file: shownAs });
   const task = validate(obj, shownAs);

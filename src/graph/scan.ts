@@ -1,5 +1,5 @@
 // The one graph.jsonl scanner: one node per line, checked as wg deserializes it; blank and `#` lines skipped; a bad line is an error.
-import { PolicyError } from '../shared/errors.js';
+import { jsonSyntaxReason, PolicyError } from '../shared/errors.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { ResourceNodeSchema, TaskNodeSchema, taskNodeFits } from './node-schema.js';
 
@@ -42,7 +42,7 @@ export function* scanGraph(text: string, shownAs: string): Generator<GraphLine> 
     try {
       record = JSON.parse(raw);
     } catch (e) {
-      throw new PolicyError('graph-line', `invalid JSON: ${(e as Error).message}; ${WG_FAILS}`, { file: shownAs, line: i + 1 });
+      throw new PolicyError('graph-line', `invalid JSON: ${jsonSyntaxReason(e)}; ${WG_FAILS}`, { file: shownAs, line: i + 1 });
     }
     if (!record || typeof record !== 'object' || Array.isArray(record))
       throw new PolicyError('graph-line', `each line must be a JSON object; ${WG_FAILS}`, { file: shownAs, line: i + 1 });

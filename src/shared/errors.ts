@@ -152,3 +152,11 @@ export class PolicyProblems extends PolicyError {
     this.problems = problems;
   }
 }
+
+/**
+ * A JSON.parse error's reason without the piece of input V8 quotes (`Unexpected token 's', ..."_API_KEY":sk-pro"... is
+ * not valid JSON` → `Unexpected token 's'`): the input may be a secret, and a message never echoes one.
+ */
+export function jsonSyntaxReason(e: unknown): string {
+  return (e as Error).message.replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+}

@@ -1,6 +1,6 @@
 // `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
 import { createDiagnostics } from '../../audit/diagnostics.js';
-import { PolicyError } from '../../shared/errors.js';
+import { jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
@@ -46,7 +46,7 @@ function parseRequest(line: string): Request {
   try {
     raw = JSON.parse(line);
   } catch (e) {
-    throw bad(`a request must be one JSON object per line: ${(e as Error).message}`);
+    throw bad(`a request must be one JSON object per line: ${jsonSyntaxReason(e)}`);
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a request must be one JSON object per line');
   const r = raw as Record<string, unknown>;
