@@ -95,6 +95,7 @@ describe('plan --all', () => {
       ['plan', 't1', '--status', 'open'],
       ['plan', 't1', '--record'],
       ['plan', '--all', '--task-json', 'x.json'],
+      ['plan', '--all', '--record', '--no-audit'],
     ]) {
       const r = hostCli([...args, '--dir', s.wgDir], { home: s.home });
       expect([args.join(' '), r.code, r.stdout]).toEqual([args.join(' '), 2, '']);

@@ -39,7 +39,8 @@ export function planUsageError(taskId: string | undefined, flags: PlanFlags): st
   if (flags.all && taskId !== undefined) return 'give a task id or --all, not both';
   if (flags.all && flags.taskJson) return '--task-json plans one task; it cannot be combined with --all';
   if (!flags.all && (flags.status !== undefined || flags.record)) return '--status and --record go with --all';
-  if (!flags.all && taskId === undefined) return "error: missing required argument 'task-id'";
+  if (flags.record && flags.audit === false) return '--record records the decisions and --no-audit records none: give one of them';
+  if (!flags.all && taskId === undefined) return "missing required argument 'task-id'";
   return undefined;
 }
 
