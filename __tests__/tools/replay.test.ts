@@ -54,3 +54,19 @@ test('a policy change shows the logged decisions it would change, and only those
     p.cleanup();
   }
 });
+
+test('a logged decision whose facts are damaged is reported as such, never replayed into a refusal a rule is blamed for', async () => {
+  const { replayDecisions } = await import('../../src/tools/replay.js');
+  const { syntheticBody, tempDir, writeSyntheticLog } = await import('../audit/helpers.js');
+  const tmp = tempDir();
+  try {
+    const log = join(tmp.dir, 'log.jsonl');
+    const facts = [{}, { task: 5 }];
+    writeSyntheticLog(log, 2, (seq) => syntheticBody(seq, { kind: 'spawn', facts: facts[seq] as Record<string, unknown> }));
+    const report = await replayDecisions([log], {}, {});
+    expect({ replayed: report.replayed, changed: report.changed }).toEqual({ replayed: 0, changed: [] });
+    expect(report.unreadable.map((u) => u.why)).toEqual([expect.stringMatching(/^its facts lack `\w+`$/), expect.stringMatching(/^its fact `task` /)]);
+  } finally {
+    tmp.cleanup();
+  }
+});

@@ -111,10 +111,27 @@ export function pruneToSchema(value: unknown, schema: z.ZodMiniType): unknown {
   }
 }
 
-/** The facts a stage table's rules can read, pruned to their schemas (what a decision record keeps for replay). */
-export function factsForRecord(table: StageTable, facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
+/** The facts a stage table's rules read from the caller (not the results and provenance facts decide makes), with their schemas. */
+function inputFacts(table: StageTable): Map<string, z.ZodMiniType> {
   const schemas = new Map<string, z.ZodMiniType>();
   for (const s of table.stages)
     for (const [name, schema] of Object.entries(s.facts)) if (name !== table.resultsFact && name !== table.provenanceFact) schemas.set(name, schema);
+  return schemas;
+}
+
+/** The facts a stage table's rules can read, pruned to their schemas (what a decision record keeps for replay). */
+export function factsForRecord(table: StageTable, facts: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const schemas = inputFacts(table);
   return Object.fromEntries([...schemas].filter(([name]) => Object.hasOwn(facts, name)).map(([name, schema]) => [name, pruneToSchema(facts[name], schema)]));
+}
+
+/** Why recorded facts cannot be decided on again (a fact missing, or not of its schema's shape), or undefined when they can. */
+export function factsProblem(table: StageTable, facts: unknown): string | undefined {
+  if (!facts || typeof facts !== 'object' || Array.isArray(facts)) return 'its facts are not an object';
+  for (const [name, schema] of inputFacts(table)) {
+    if (!Object.hasOwn(facts, name)) return `its facts lack \`${name}\``;
+    const r = schema.safeParse((facts as Record<string, unknown>)[name]);
+    if (!r.success) return `its fact \`${[name, ...r.error.issues[0].path].join('.')}\` ${r.error.issues[0].message.toLowerCase()}`;
+  }
+  return undefined;
 }

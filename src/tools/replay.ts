@@ -5,6 +5,7 @@ import type { AuditRecord } from '../audit/event.js';
 import { listDecisions, type DecisionFilter, type QueryOptions } from '../audit/query.js';
 import { decide } from '../engine/decide.js';
 import { loadPolicySet } from '../policy/load.js';
+import { factsProblem } from '../policy/stage.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 
 /** What a spawn decision decided, for comparing: per field its value and rule, or the refusal. */
@@ -29,6 +30,8 @@ export interface ReplayReport {
   replayed: number;
   /** Logged spawn decisions that carry no facts (written before the log recorded them), so cannot be replayed. */
   skipped: number;
+  /** Logged spawn decisions whose facts are there but cannot be decided on (edited or damaged): why, per decision id. */
+  unreadable: Array<{ id: string; why: string }>;
   changed: Replayed[];
 }
 
@@ -51,10 +54,16 @@ export async function replayDecisions(
     projectRoot: opts.wgDir && join(opts.wgDir, '..'),
     namespaces: NAMESPACES,
   });
-  const report: ReplayReport = { policyRevision: set.revision, replayed: 0, skipped: 0, changed: [] };
+  const report: ReplayReport = { policyRevision: set.revision, replayed: 0, skipped: 0, unreadable: [], changed: [] };
   for await (const r of listDecisions(files, { ...filter, kind: 'spawn' }, { onCorrupt: opts.onCorrupt })) {
     if (!r.facts) {
       report.skipped++;
+      continue;
+    }
+    // A damaged record is reported as such, never replayed into a refusal a rule would be blamed for.
+    const why = factsProblem(SPAWN_TABLE, r.facts);
+    if (why) {
+      report.unreadable.push({ id: r.id, why });
       continue;
     }
     report.replayed++;

@@ -173,6 +173,7 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
   const wgDir = flags.auditLog && !flags.dir ? undefined : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
   const filter: DecisionFilter = { task: flags.task, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
   const report = await replayDecisions(logFiles(flags), filter, { wgDir, onCorrupt: warnCorrupt });
+  for (const u of report.unreadable) process.stderr.write(`warning: decision ${printable(u.id)}: ${u.why}; not replayed\n`);
   if (flags.json) for (const c of report.changed) process.stdout.write(`${JSON.stringify(c)}\n`);
   else
     for (const c of report.changed) {
