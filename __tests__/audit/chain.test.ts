@@ -59,6 +59,14 @@ const cases: { note: string; edit: (ls: string[]) => void; torn?: boolean; want:
   { note: 'the last line torn', edit: (ls) => (ls[9] = ls[9].slice(0, 57)), torn: true, want: { kind: 'truncated', line: 10 } },
   { note: 'garbage in the middle', edit: (ls) => (ls[5] = '{"not": json'), want: { kind: 'corrupt', line: 6 } },
   { note: 'JSON that is not a record', edit: (ls) => (ls[6] = '{"hello":"world"}'), want: { kind: 'corrupt', line: 7 } },
+  // The same value in other bytes (found in review: a duplicate key a first-wins reader or grep would see verified).
+  {
+    note: 'a duplicate key inserted before the real one',
+    edit: (ls) => (ls[2] = ls[2].replace('"actor":', '"actor":"mallory","actor":')),
+    want: { kind: 'edited', line: 3, seq: 2 },
+  },
+  { note: 'spacing added', edit: (ls) => (ls[4] = ls[4].replace('","', '", "')), want: { kind: 'edited', line: 5, seq: 4 } },
+  { note: 'a letter written as an escape', edit: (ls) => (ls[1] = ls[1].replace('"kind"', '"\\u006bind"')), want: { kind: 'edited', line: 2, seq: 1 } },
 ];
 
 describe('verifyLog', () => {

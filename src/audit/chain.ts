@@ -200,6 +200,15 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
         message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: its hash does not match its content`,
       });
     }
+    // The log writes each record as JSON.stringify gives it: other bytes for the same value (a duplicate key that a
+    // reader taking the first one would see, changed spacing or escapes) are an edit the hash cannot see.
+    if (JSON.stringify(raw) !== l.text) {
+      return fail(records, {
+        ...at,
+        kind: 'edited',
+        message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited: its bytes are not those the log wrote (a duplicate key, spacing or escapes)`,
+      });
+    }
     if (records === 0 && options.allowPrunedStart) {
       expected = rec.seq;
       lastHash = rec.prev;
