@@ -1,6 +1,6 @@
 // `wg-policy serve --stdio`: one answer per request, in order; the CLI's plans and errors; edited inputs picked up before
 // the next answer (a half-written file is an error answer, then the good version is used); decisions recorded.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -270,4 +270,14 @@ test('a reader that falls behind holds the server back: it stops reading request
   const ids: number[] = [];
   for await (const line of createInterface({ input: p.stdout })) ids.push((JSON.parse(line) as Answer).id as number);
   expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));
+});
+
+test('a directory as stdin is file-unreadable, exit 2 (Node reads it as an empty stream: nothing would be served)', () => {
+  const s = project();
+  const r = spawnSync('sh', ['-c', `"$NODE" "$BIN" serve --stdio --dir "$DIR" < "$DIR"`], {
+    env: { PATH: process.env.PATH, HOME: s.home, NODE: process.execPath, BIN, DIR: s.wgDir },
+    encoding: 'utf8',
+  });
+  expect([r.status, r.stdout]).toEqual([2, '']);
+  expect(r.stderr).toBe('wg-policy: stdin is a directory; `serve --stdio` reads JSON Lines requests from stdin [file-unreadable]\n');
 });

@@ -1,4 +1,5 @@
 // `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
+import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
@@ -110,9 +111,20 @@ function idOf(line: string): unknown {
   }
 }
 
+/** True when fd 0 is a directory (a closed or odd stdin is left to the stream to report). */
+function stdinIsDirectory(): boolean {
+  try {
+    return fstatSync(0).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Serves requests from stdin until it ends; answers go to stdout (nothing else does), diagnostics to stderr. */
 export async function runServe(flags: ServeFlags): Promise<void> {
   if (!flags.stdio) throw new PolicyError('usage', '`serve` needs `--stdio` (the only transport)', { key: '--stdio' });
+  // Node reads a directory given as stdin as an empty stream: say so instead of serving nothing.
+  if (stdinIsDirectory()) throw new PolicyError('file-unreadable', 'stdin is a directory; `serve --stdio` reads JSON Lines requests from stdin');
   const log = createDiagnostics({ quiet: flags.quiet });
   const warn = (m: string) => log.warn(m);
   let gone = false;
