@@ -94,21 +94,22 @@ describe('hasCredentials', () => {
 
 describe('carriesCredential and credentialArgument (arguments, env values, command lines)', () => {
   test.each([
-    '--api-key=S',
-    'apiKey=S',
-    'api-key: S',
-    '-HAuthorization: Bearer S',
-    '--header=Authorization=Bearer S',
-    '{"Authorization": "Bearer S"}',
-    'OPENAI_API_KEY=S make',
-    'my-cli --api-key S run',
-    'curl --token S https://h',
-    'AUTH_TOKEN=S',
+    '--api-key=sk-S3cret99',
+    'apiKey=sk-S3cret99',
+    'api-key: sk-S3cret99',
+    '-HAuthorization: Bearer x',
+    '--header=Authorization=Bearer sk-S3cret99',
+    '{"Authorization": "Bearer sk-S3cret99"}',
+    'OPENAI_API_KEY=sk-proj-1234abcd make',
+    'my-cli --api-key sk-S3cret99 run',
+    'curl --token "sk-S3cret99" https://h',
+    'AUTH_TOKEN=ghp_0123456789',
     'https://u:p@h',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
 
+  // Words after a credential's name are not key material (found in review: these refused ordinary tasks and args).
   test.each([
     '--max-tokens 4096',
     '--sort-key name',
@@ -120,15 +121,32 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'https://h/v1',
     'token-count: 3',
     '',
+    'Fix auth: login fails',
+    'cargo test auth::login',
+    'Token: rotate on expiry',
+    'Password: reset flow broken',
+    'Document the --token flag in README',
+    'grep -rn password: config/',
+    'npm test -- --grep "cookie: parse"',
+    'make test SECRET_KEY=test',
+    'export TOKEN=$GITHUB_TOKEN_2024',
+    '--secret file.txt',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
 
-  test('credentialArgument names the argument, or the value after a credential flag', () => {
-    expect(credentialArgument(['claude', '--api-key', 'S'])).toBe(2);
-    expect(credentialArgument(['claude', '--verbose', '--token=S'])).toBe(2);
+  test('credentialArgument names the argument, or the key after a credential flag', () => {
+    expect(credentialArgument(['claude', '--api-key', 'sk-S3cret99'])).toBe(2);
+    expect(credentialArgument(['claude', '--verbose', '--token=sk-S3cret99'])).toBe(2);
     expect(credentialArgument(['claude', '--token', '--verbose'])).toBe(-1); // a flag, not a value, follows
     expect(credentialArgument(['claude', '--max-tokens', '4096'])).toBe(-1);
+    for (const args of [
+      ['claude', '--no-auth', 'run'],
+      ['claude', '--auth', 'none'],
+      ['x', '--secret', 'file.txt'],
+      ['x', '-p', 'Please handle the auth: flow'],
+    ])
+      expect([args, credentialArgument(args)]).toEqual([args, -1]);
   });
 });
 

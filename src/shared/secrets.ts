@@ -70,9 +70,19 @@ function decoded(name: string): string {
 // `-` (`--api-key`, `clientSecret`, `AUTH_TOKEN`, `Authorization`); not `--max-tokens`, `--sort-key` or `--keyboard`.
 const CREDENTIAL_NAME =
   /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|auth|credentials?|authorization|cookie)$/;
-// Every `name=value` / `name: value` in a text (an argument, an env value), the value looked at but not consumed, so
-// `--header=Authorization=Bearer …` yields both `header` and `Authorization`.
-const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*(?:(?:bearer|basic|token)\s+)?["']?[^\s"',;}])/gi;
+// Every `name=value` / `name: value` in a text (an argument, an env value), the value (after an auth scheme) looked
+// at but not consumed, so `--header=Authorization=Bearer …` yields both `header` and `Authorization`.
+const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
+
+/**
+ * True when a value after a credential's name looks like key material rather than words: at least 8 characters
+ * without a space, a digit among them, not a variable (`$TOKEN`), a path (`::login`) or another option. So
+ * `OPENAI_API_KEY=sk-proj-1x…` and `--api-key Zx81…` are credentials; `Fix auth: login fails`, `--auth none`,
+ * `--secret file.txt` and `SECRET_KEY=test` are not.
+ */
+function looksLikeKey(value: string): boolean {
+  return value.length >= 8 && /\d/.test(value) && !/^[$:-]/.test(value) && !/\s/.test(value);
+}
 
 /** True when `name` (a flag, a key in free text) names a credential by itself (see CREDENTIAL_NAME). */
 function namesCredential(name: string): boolean {
@@ -86,9 +96,9 @@ function namesCredential(name: string): boolean {
 
 /**
  * True when a text (an argument, an environment value, a task's command line) carries a credential: as
- * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), a value under a
- * credential name (`--api-key=…`, `apiKey=…`, `api-key: …`, `{"Authorization": "Bearer …"}`, `OPENAI_API_KEY=…`), or
- * a word after a flag that names one (`--api-key VALUE`).
+ * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), or key material (see
+ * looksLikeKey) under a credential name (`--api-key=…`, `apiKey=…`, `api-key: …`, `{"Authorization": "Bearer …"}`,
+ * `OPENAI_API_KEY=…`) or after a flag that names one (`--api-key VALUE`).
  */
 export function carriesCredential(text: string): boolean {
   return carriesNamedCredential(text) || (/\s/.test(text.trim()) && valueAfterFlag(text.trim().split(/\s+/)) >= 0);
@@ -102,15 +112,15 @@ export function credentialArgument(args: readonly string[]): number {
 
 function carriesNamedCredential(text: string): boolean {
   if (hasCredentials(text) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2)))) return true;
-  for (const m of text.matchAll(NAMED_VALUE)) if (namesCredential(m[1])) return true;
+  for (const m of text.matchAll(NAMED_VALUE)) if (namesCredential(m[1]) && looksLikeKey(m[2])) return true;
   return false;
 }
 
-/** The index of the word after a flag that names a credential (`--api-key VALUE`, `--token VALUE`), or -1. */
+/** The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or -1. */
 function valueAfterFlag(words: readonly string[]): number {
   for (let i = 0; i + 1 < words.length; i++) {
     const flag = /^--?([A-Za-z][\w.-]*)$/.exec(words[i]);
-    if (flag && namesCredential(flag[1]) && words[i + 1] !== '' && !words[i + 1].startsWith('-')) return i + 1;
+    if (flag && namesCredential(flag[1]) && looksLikeKey(words[i + 1].replace(/^["']|["']$/g, ''))) return i + 1;
   }
   return -1;
 }
