@@ -111,4 +111,16 @@ describe('lines that cannot be records: longer than any record, or not UTF-8', (
     fs.writeFileSync(edited, Buffer.concat([bytes.subarray(0, at + 1), Buffer.from([0xff]), bytes.subarray(at + 4)]));
     expect(await verifyLog(edited)).toMatchObject({ ok: false, problem: { kind: 'corrupt', line: 2, message: expect.stringContaining('is not UTF-8') } });
   });
+
+  test('a byte-order mark put before a record is an edit, not dropped by the decoder (found in review)', async () => {
+    const bom = path.join(tmp.dir, 'bom.jsonl');
+    writeSyntheticLog(bom, 3, (seq) => syntheticBody(seq));
+    const ls = fs.readFileSync(bom, 'utf8').split('\n');
+    ls[1] = `\ufeff${ls[1]}`;
+    fs.writeFileSync(bom, ls.join('\n'));
+    expect(await verifyLog(bom)).toMatchObject({ ok: false, problem: { line: 2 } });
+    const corrupt: CorruptLine[] = [];
+    expect(await seqs({}, bom, (c) => corrupt.push(c))).toEqual([0, 2]);
+    expect(corrupt.map((c) => c.line)).toEqual([2]);
+  });
 });

@@ -141,4 +141,5 @@ test('jsonSyntaxReason keeps why JSON.parse failed, never the piece of input it 
   expect(reason('{"OPENAI_API_KEY":sk-proj-SECRET123456}')).toBe("Unexpected token 's'");
   expect(reason('sk-proj-S')).toBe("Unexpected token 's'");
   expect(reason('{"a":1')).toBe("Expected ',' or '}' after property value in JSON at position 6");
+  for (const text of ['undefined', 'NaN']) expect(reason(text)).toBe('not a JSON value');
 });

@@ -149,7 +149,8 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
  * with empty text: the readers report it as they report any line that is not a record.
  */
 export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // ignoreBOM: a byte-order mark is part of the line (an edit), not something to drop silently.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const buf = Buffer.allocUnsafe(CHUNK);
   for (const file of files) {
     const fd = openLog(file);

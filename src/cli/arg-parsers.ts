@@ -32,7 +32,8 @@ function isoInstant(text: string): number {
     const local = new Date(0);
     local.setFullYear(year, month - 1, day);
     local.setHours(hour, minute, second, ms);
-    return local.getTime();
+    // A time the clocks skip (the hour they go forward) comes back moved: it does not exist here.
+    return local.getHours() === hour && local.getMinutes() === minute ? local.getTime() : NaN;
   }
   const zone = /^([+-])(\d{2}):?(\d{2})$/.exec(m[8]);
   if (zone && (Number(zone[2]) > 23 || Number(zone[3]) > 59)) return NaN;

@@ -158,5 +158,6 @@ export class PolicyProblems extends PolicyError {
  * not valid JSON` → `Unexpected token 's'`): the input may be a secret, and a message never echoes one.
  */
 export function jsonSyntaxReason(e: unknown): string {
-  return (e as Error).message.replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+  // When the whole message is the quote (`"undefined" is not valid JSON`), nothing of it is left: say what is known.
+  return (e as Error).message.replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '') || 'not a JSON value';
 }
