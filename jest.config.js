@@ -67,7 +67,7 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 export default {
   testEnvironment: '<rootDir>/__tests__/support/environment.ts',
   moduleNameMapper: {
-    // zod's CommonJS build loads its ~50 locale modules with every import of zod/mini (in each test file): lazily here.
+    // zod's CommonJS build loads its ~60 locale modules with every import of zod/mini (in each test file): lazily here.
     '^\\.\\./locales/index\\.cjs$': '<rootDir>/__tests__/support/zod-locales.cjs',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     ...Object.fromEntries(Object.entries(esmOnly.mapped).map(([name, file]) => [`^${escape(name)}$`, file])),

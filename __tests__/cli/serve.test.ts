@@ -246,11 +246,15 @@ test('an id is always echoed (null when the request has none); a number JSON wou
   expect((await srv.end()).code).toBe(0);
 });
 
-test('a request line longer than 8 MiB is a usage answer and is skipped to its end; the next request is answered', async () => {
+test('a request line longer than 8,388,608 characters is a usage answer and is skipped to its end; the next request is answered', async () => {
   const s = project();
   const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   srv.send(`{"id":1,"op":"plan","task":"${'a'.repeat(9 * 1024 * 1024)}"}\n{"id":2,"op":"plan","task":"t1"}\n`);
-  expect(JSON.parse(await srv.next())).toMatchObject({ id: null, ok: false, error: { code: 'usage', message: expect.stringContaining('longer than 8 MiB') } });
+  expect(JSON.parse(await srv.next())).toMatchObject({
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: expect.stringContaining('longer than 8,388,608 characters') },
+  });
   expect(JSON.parse(await srv.next())).toMatchObject({ id: 2, ok: true });
   expect((await srv.end()).code).toBe(0);
 });
@@ -264,9 +268,15 @@ test('a reader that falls behind holds the server back: it stops reading request
   let consumed = false;
   p.stdin.write(Array.from({ length: n }, (_, i) => `{"id":${i},"op":"nope","task":"t1"}\n`).join(''), () => (consumed = true));
   p.stdin.end();
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  // ~700 KB of requests: without backpressure all of them are read (and their answers buffered) well within that time.
-  expect(consumed).toBe(false);
+  // Waits until the server has stopped taking requests (what is still queued for its stdin stays the same for 0.5 s):
+  // without backpressure it takes all ~700 KB and buffers the answers, and the queue runs empty.
+  let queued = -1;
+  for (let same = 0, i = 0; same < 5 && i < 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    same = p.stdin.writableLength === queued ? same + 1 : 0;
+    queued = p.stdin.writableLength;
+  }
+  expect([consumed, queued > 0]).toEqual([false, true]);
   const ids: number[] = [];
   for await (const line of createInterface({ input: p.stdout })) ids.push((JSON.parse(line) as Answer).id as number);
   expect(ids).toEqual(Array.from({ length: n }, (_, i) => i));

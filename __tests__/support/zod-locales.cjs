@@ -1,6 +1,6 @@
 'use strict';
 // Test support: zod's table of error-message locales, loaded when first read. zod's CommonJS build requires all of its
-// ~50 locale modules whenever `zod/mini` is imported; no test or source reads them, and jest loads every module afresh
+// ~60 locale modules whenever `zod/mini` is imported; no test or source reads them, and jest loads every module afresh
 // in each test file, so jest.config.js maps zod's `require("../locales/index.cjs")` here.
 const path = require('node:path');
 

@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { AuditRecordSchema, DecisionKindSchema, type AuditRecord } from './event.js';
-import { readLines, unreadable } from './files.js';
+import { readLines, unreadable, type LogLine } from './files.js';
 
 /** Which records to list; every given filter must match. `since` / `until` take anything Date.parse accepts. */
 export const DecisionFilterSchema = z.object({
@@ -23,24 +23,27 @@ export type CorruptLine = z.infer<typeof CorruptLineSchema>;
 
 export type QueryOptions = { onCorrupt?: (problem: CorruptLine) => void };
 
+/** A line's JSON value, or (as a string) why it has none: too long, not UTF-8, torn, or not JSON. */
+function recordJson(l: LogLine): { value: unknown } | string {
+  const why = unreadable(l);
+  if (why) return why;
+  try {
+    return { value: JSON.parse(l.text) };
+  } catch {
+    return l.torn ? 'is torn (cut off mid-record)' : 'is not JSON';
+  }
+}
+
 /** Streams the records of the log file(s), oldest → newest, that match `filter`; corrupt lines go to `onCorrupt`. */
 export async function* listDecisions(paths: string | string[], filter: DecisionFilter = {}, options: QueryOptions = {}): AsyncGenerator<AuditRecord> {
   const matches = matcher(filter);
   for await (const l of readLines(typeof paths === 'string' ? [paths] : paths)) {
-    let raw: unknown;
-    try {
-      raw = unreadable(l) ? undefined : JSON.parse(l.text);
-    } catch {
-      // (below)
-    }
-    if (raw === undefined) {
-      options.onCorrupt?.({
-        file: l.file,
-        line: l.line,
-        message: `line ${l.line} of \`${l.file}\` ${unreadable(l) ?? (l.torn ? 'is torn (cut off mid-record)' : 'is not JSON')}`,
-      });
+    const json = recordJson(l);
+    if (typeof json === 'string') {
+      options.onCorrupt?.({ file: l.file, line: l.line, message: `line ${l.line} of \`${l.file}\` ${json}` });
       continue;
     }
+    const raw = json.value;
     const parsed = AuditRecordSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

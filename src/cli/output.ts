@@ -46,11 +46,11 @@ export function printJson(value: unknown): void {
 }
 
 /** One clear sentence with its code on stderr; with `json`, also `{"error": {code, message, exit, file, line, …}}` on stdout. */
-export function reportError(e: unknown, json = false): void {
+export function reportError(e: unknown, json = false, write: (text: string) => void = (text) => process.stderr.write(text)): void {
   if (e instanceof PolicyError) {
-    process.stderr.write(`wg-policy: ${e.format()} [${e.code}]\n`);
-    if (e.help) process.stderr.write(`  help: ${e.help}\n`);
-    if (process.env.WG_POLICY_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
+    write(`wg-policy: ${e.format()} [${e.code}]\n`);
+    if (e.help) write(`  help: ${e.help}\n`);
+    if (process.env.WG_POLICY_DEBUG === '1' && e.stack) write(`${e.stack}\n`);
     if (json) printJson({ error: e.toJSON() });
     return;
   }

@@ -4,7 +4,7 @@ import { DecisionKindSchema } from '../audit/event.js';
 import { PolicyError } from '../shared/errors.js';
 import { positiveInt, timeArg } from './arg-parsers.js';
 import { colorFor } from './color.js';
-import { printJson } from './output.js';
+import { reportError } from './output.js';
 import { planUsageError } from './plan-args.js';
 
 /** The program with the commands `argv` needs defined (all of them for `--help`, `completion` and anything unknown). */
@@ -22,11 +22,7 @@ export function buildProgram(argv: readonly string[]): Command {
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s),
       // A usage error reads as every other error: one sentence with its code (and as data with --json).
-      outputError: (s, write) => {
-        const e = new PolicyError('usage', s.replace(/^error: /, '').trim());
-        write(`wg-policy: ${e.format()} [${e.code}]\n`);
-        if (argv.includes('--json')) printJson({ error: e.toJSON() });
-      },
+      outputError: (s, write) => reportError(new PolicyError('usage', s.replace(/^error: /, '').trim()), argv.includes('--json'), write),
       getOutHasColors: () => colorFor(process.stdout),
       getErrHasColors: () => colorFor(process.stderr),
     });

@@ -9,10 +9,10 @@ import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
 import { parseTimeoutSecs } from './duration.js';
 import { deprecationWarning } from './model-spec.js';
 import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
+export { ConfigSchema, type WgConfig } from './schema.js';
 
 /** The shortest secret value a planned value may not repeat (shorter ones are placeholders such as `none`). */
 const MIN_REPEATED_SECRET = 8;
-export { ConfigSchema, type WgConfig } from './schema.js';
 /** One parsed config file. */
 export interface ConfigFile {
   /** Path as shown to users (relative to the project root, or `~/…`). */
@@ -134,12 +134,12 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   }
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
   const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).map(([, v]) => v);
-  // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
   // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
   // like `none`) that a planned value repeats counts as a credential there too.
   const keys = strings
     .filter(([where, v]) => v.length >= MIN_REPEATED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
     .map(([, v]) => v);
+  // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
   for (const [where, value] of strings) {
     if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
     if (!hasCredentials(value) && !keys.some((k) => value.includes(k))) continue;

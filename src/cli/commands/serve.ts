@@ -51,7 +51,7 @@ function parseRequest(line: string): Request {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a request must be one JSON object per line');
   const r = raw as Record<string, unknown>;
-  if (lossyId(r.id)) throw bad('a numeric `id` must be a whole number of at most 2^53 (send a larger one as a string)', 'id');
+  if (lossyId(r.id)) throw bad('a numeric `id` must be a whole number of at most 2^53 − 1 (send another as a string)', 'id');
   const unknown = Object.keys(r).find((k) => !KEYS.has(k));
   if (unknown !== undefined) throw bad(`unknown request key \`${unknown}\` (known: ${[...KEYS].join(', ')})`, unknown);
   if (typeof r.op !== 'string' || !OPS.has(r.op)) throw bad('`op` must be `plan`, `explain` or `gate`', 'op');
@@ -156,7 +156,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     out.push(text);
     if ((outChars += text.length) >= 65_536) await flush();
   };
-  const tooLong = () => failure(null, bad(`a request line is longer than ${MAX_LINE_CHARS / 1024 / 1024} MiB; it was skipped up to its end`));
+  const tooLong = () => failure(null, bad(`a request line is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; it was skipped up to its end`));
   // The unfinished last line: its pieces (joined once its newline comes), or `overlong` once it passed MAX_LINE_CHARS.
   let head: string[] = [];
   let headChars = 0;
