@@ -24,27 +24,28 @@ export function timeArg(text: string, now: number = Date.now()): string {
 function isoInstant(text: string): number {
   const m = ISO_TIME.exec(text);
   if (!m) return NaN;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((x) => (x === undefined ? 0 : Number(x)));
+  const wanted = m.slice(1, 7).map((x) => (x === undefined ? 0 : Number(x)));
+  const [year, month, day, hour, minute, second] = wanted;
   const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  const daysInMonth = new Date(Date.UTC(2000, month, 0)).getUTCDate() - (month === 2 && !isLeap(year) ? 1 : 0);
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return NaN;
-  if (m[8] === undefined) {
-    const local = new Date(0);
-    local.setFullYear(year, month - 1, day);
-    local.setHours(hour, minute, second, ms);
-    // A time the clocks skip (the hour they go forward) comes back moved: it does not exist here.
-    return local.getHours() === hour && local.getMinutes() === minute ? local.getTime() : NaN;
-  }
-  const zone = /^([+-])(\d{2}):?(\d{2})$/.exec(m[8]);
+  const zone = m[8] === undefined ? undefined : /^([+-])(\d{2}):?(\d{2})$/.exec(m[8]);
   if (zone && (Number(zone[2]) > 23 || Number(zone[3]) > 59)) return NaN;
+  const utc = m[8] !== undefined;
+  const date = new Date(0);
+  if (utc) {
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, ms);
+  } else {
+    date.setFullYear(year, month - 1, day);
+    date.setHours(hour, minute, second, ms);
+  }
+  // A field out of range (2025-02-30, 24:00) or a local time the clocks skip comes back moved: it does not exist.
+  const got = utc
+    ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+    : [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
+  if (got.some((v, k) => v !== wanted[k])) return NaN;
   const offsetMin = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
-  const utc = new Date(0);
-  utc.setUTCFullYear(year, month - 1, day);
-  utc.setUTCHours(hour, minute, second, ms);
-  return utc.getTime() - offsetMin * 60_000;
+  return date.getTime() - offsetMin * 60_000;
 }
-
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 /** A whole number ≥ 1. */
 export function positiveInt(text: string): number {

@@ -66,7 +66,7 @@ function parseRequest(line: string): Request {
   return r as unknown as Request;
 }
 
-/** What one request answers: `{id, ok: true, exit, plan | explanation | verdict}`, or `{id, ok: false, error}`. */
+/** What one request answers, without its id: `{ok: true, exit, plan | explanation | verdict}` (errors are thrown). */
 async function answer(req: Request, server: ServeFlags, warn: (m: string) => void): Promise<Record<string, unknown>> {
   const dir = req.dir ?? server.dir;
   const env = req.env ? { ...process.env, ...req.env } : process.env;
@@ -77,7 +77,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     const jobs = req.jobs === undefined ? undefined : String(req.jobs);
     const request = { ...gate.gateRequest(req.task as string, { ...req, jobs, dir, json: true, ...flags }), env };
     const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit }), warn });
-    return { id: req.id ?? null, ok: true, exit: verdict.allowed ? 0 : 1, verdict };
+    return { ok: true, exit: verdict.allowed ? 0 : 1, verdict };
   }
   const spawn: SpawnRequest = {
     ...(typeof req.task === 'string' ? { taskId: req.task } : { task: req.task }),
@@ -87,11 +87,11 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
   for (const k of CALLER) if (req[k] !== undefined) spawn[k] = req[k];
   if (req.op === 'explain') {
     const outcome = await decideSpawn(spawn, { warn, decisionLog: false });
-    return { id: req.id ?? null, ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
+    return { ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
   }
   const outcome = await decideSpawn(spawn, { warn, decisionLog: decisionLogOption(flags) });
   if (outcome.error) throw outcome.error;
-  return { id: req.id ?? null, ok: true, exit: 0, plan: outcome.plan };
+  return { ok: true, exit: 0, plan: outcome.plan };
 }
 
 /** The error answer: the CLI's error as data (a bug is `internal`, exit 3, and the server keeps serving). */
@@ -136,7 +136,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     try {
       const req = parseRequest(line);
       // A gate's scenarios may change files while it runs: it checks every file afresh, and so does the next request.
-      return await (req.op === 'gate' ? outsideTheBatch(() => answer(req, flags, warn)) : answer(req, flags, warn));
+      const answered = await (req.op === 'gate' ? outsideTheBatch(() => answer(req, flags, warn)) : answer(req, flags, warn));
+      return { id: req.id ?? null, ...answered };
     } catch (e) {
       return failure(idOf(line), e);
     }
