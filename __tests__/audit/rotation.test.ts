@@ -76,6 +76,14 @@ describe('shipping through other winston transports', () => {
     expect(files.flatMap(lines)).toEqual(lines(log));
   });
 
+  test('a record after which winston turns to a new file is done once the new file is open (nothing is created after close)', async () => {
+    const copy = path.join(tmp.dir, 'copy', 'decisions.jsonl');
+    // Records are about 390 bytes: the third passes maxsize, and winston starts turning just after it reports it written.
+    await appendMany(3, [{ type: 'file', filename: copy, maxsize: 1000 }]);
+    expect(logFilesInOrder(copy).map((f) => lines(f).length)).toEqual([3, 0]);
+    expect(fs.readdirSync(path.dirname(copy))).toHaveLength(2);
+  });
+
   test("winston's tailable File transport, ordered oldest → newest", async () => {
     const copy = path.join(tmp.dir, 'copy', 'decisions.jsonl');
     await appendMany(25, [{ type: 'file', filename: copy, maxsize: 1500, maxFiles: 50, tailable: true }]);

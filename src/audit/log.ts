@@ -80,8 +80,11 @@ export function send(sink: Sink, record: AuditRecord): Promise<void> {
         const onLogged = (seen: Info) => {
           if (seen[LINE] !== info[LINE]) return;
           t.off('logged', onLogged);
-          if (t._rotate || t._opening) t.once('open', () => resolve());
-          else resolve();
+          // winston reports a record written before it decides to turn to a new file: look once that decision is made.
+          queueMicrotask(() => {
+            if (t._rotate || t._opening) t.once('open', () => resolve());
+            else resolve();
+          });
         };
         t.on('logged', onLogged);
       }),
