@@ -94,6 +94,10 @@ function namesCredential(name: string): boolean {
   return CREDENTIAL_NAME.test(words);
 }
 
+/** How a refusal says what `carriesCredential` found (the value itself is never shown). */
+export const CARRIES_CREDENTIALS =
+  "carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them";
+
 /**
  * True when a text (an argument, an environment value, a task's command line) carries a credential: as
  * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), or key material (see

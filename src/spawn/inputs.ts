@@ -13,6 +13,7 @@ import { matchTagRouting } from '../config/tag-routing.js';
 import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
 import { PolicyError } from '../shared/errors.js';
+import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
 
 /** The spawn sites wg has (`--site`). */
@@ -34,6 +35,19 @@ export interface CallerInput {
   /** `wg spawn-task --role`. */
   role?: string;
 }
+
+/** Each caller input and the `plan` flag that gives it (the key a source or an error names). */
+export const CALLER_FLAGS: Readonly<Record<keyof CallerInput, string>> = {
+  agentExecutor: '--agent-executor',
+  defaultModel: '--default-model',
+  promptFile: '--prompt-file',
+  site: '--site',
+  agent: '--agent',
+  agentId: '--agent-id',
+  timeout: '--timeout',
+  role: '--role',
+};
+export const CALLER_KEYS = Object.keys(CALLER_FLAGS) as (keyof CallerInput)[];
 
 /** A timeout string with its seconds (null: the empty string, which turns the timeout off). */
 export interface Duration {
@@ -73,6 +87,12 @@ const duration = (raw: string): Duration | { error: string } => {
 
 /** Checks the caller's inputs: each bad one is a `usage` error naming its flag. */
 export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
+  // First: the messages below quote what was given.
+  for (const k of CALLER_KEYS) {
+    const value = caller[k];
+    if (typeof value === 'string' && carriesCredential(value))
+      throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${CARRIES_CREDENTIALS}`, { key: CALLER_FLAGS[k] });
+  }
   const site = caller.site ?? 'dispatcher';
   if (!(SITES as readonly string[]).includes(site))
     throw new PolicyError('usage', `unknown spawn site \`${site}\` given by --site; use ${SITES.join(', ')}`, { key: '--site' });

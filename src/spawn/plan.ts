@@ -18,7 +18,7 @@ import { maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
-import { readSpawnInputs, sharedReader, type CallerInput, type SharedReader } from './inputs.js';
+import { CALLER_KEYS, checkCaller, readSpawnInputs, sharedReader, type CallerInput, type SharedReader } from './inputs.js';
 import { PLAN_KEYS, PlanFieldsSchema, PROVENANCE_KEYS, type SpawnPlan } from './plan-schema.js';
 import { spawnDecision, spawnExplanation, type SpawnExplanation } from './record.js';
 
@@ -198,8 +198,6 @@ function callerOf(req: CallerInput): CallerInput {
   return out;
 }
 
-const CALLER_KEYS = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
-
 const stderrWarn = (m: string) => process.stderr.write(`warning: ${m}\n`);
 /** The caller's warning sink; a warning echoes task or config text, so credentials in it are masked first. */
 const warnerOf = (options: SpawnOptions) => {
@@ -271,6 +269,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   warnLayers(ctx, warn);
   const policies = await policiesOf(ctx);
   const caller = callerOf(req);
+  checkCaller(caller); // a bad flag is one error for the batch, not one per task
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
   const wanted = req.status && new Set(req.status);
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);

@@ -3,18 +3,7 @@ import { getPath } from '../policy/value-expr.js';
 import { isSet } from '../shared/is-set.js';
 import type { Source, SourceMapper } from '../shared/source.js';
 import { agencySource } from '../config/agency.js';
-import type { SpawnInputs } from './inputs.js';
-
-const CLI_FLAGS: Readonly<Record<string, string>> = {
-  agentExecutor: '--agent-executor',
-  defaultModel: '--default-model',
-  promptFile: '--prompt-file',
-  site: '--site',
-  agent: '--agent',
-  agentId: '--agent-id',
-  timeout: '--timeout',
-  role: '--role',
-};
+import { CALLER_FLAGS, type CallerInput, type SpawnInputs } from './inputs.js';
 
 /** The index after `list.` in a path, or undefined. */
 const indexIn = (path: string | undefined): number | undefined => {
@@ -27,9 +16,9 @@ export function sourceMapper(inp: SpawnInputs): SourceMapper {
   const { layers, loaded, caller } = inp;
   const taskFile = loaded.line ? `${loaded.file}:${loaded.line}` : loaded.file;
   const taskSrc = (key: string, value: unknown): Source => ({ layer: 'task', file: taskFile, key, value });
-  const given = (key: string): Source[] => {
-    const v = (inp.flags as Record<string, unknown>)[key];
-    return isSet(v) ? [{ layer: 'cli', file: null, key: CLI_FLAGS[key], value: v }] : [];
+  const given = (key: keyof CallerInput): Source[] => {
+    const v = inp.flags[key];
+    return isSet(v) ? [{ layer: 'cli', file: null, key: CALLER_FLAGS[key], value: v }] : [];
   };
   const configKey = (fact: 'local' | 'global', path: string, value: unknown): Source[] => {
     const file = layers[fact];
@@ -44,7 +33,7 @@ export function sourceMapper(inp: SpawnInputs): SourceMapper {
       case 'task':
         return isSet(value) ? [taskSrc(path ?? 'id', value)] : [];
       case 'cli':
-        return path && Object.prototype.hasOwnProperty.call(CLI_FLAGS, path) ? given(path) : [];
+        return path && Object.prototype.hasOwnProperty.call(CALLER_FLAGS, path) ? given(path as keyof CallerInput) : [];
       case 'local':
       case 'global':
         return isSet(value) && path ? configKey(fact, path, value) : [];

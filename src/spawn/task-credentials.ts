@@ -3,7 +3,7 @@ import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
 import { PolicyError } from '../shared/errors.js';
-import { carriesCredential } from '../shared/secrets.js';
+import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -73,16 +73,12 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
     const at = credentialAt(value, path);
     if (at !== undefined)
-      throw new PolicyError(
-        'task-field',
-        `task \`${loaded.task.id}\` field \`${at}\` carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them`,
-        {
-          file: loaded.file,
-          line: loaded.line,
-          key: at,
-          help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task',
-        },
-      );
+      throw new PolicyError('task-field', `task \`${loaded.task.id}\` field \`${at}\` ${CARRIES_CREDENTIALS}`, {
+        file: loaded.file,
+        line: loaded.line,
+        key: at,
+        help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task',
+      });
   }
   clean.set(loaded, policies);
 }

@@ -5,6 +5,7 @@ import { jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
+import { CALLER_KEYS } from '../../spawn/inputs.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { drainedOrFailed } from '../output.js';
@@ -27,8 +28,7 @@ interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'f
   junit?: string;
 }
 
-const CALLER = ['agentExecutor', 'defaultModel', 'promptFile', 'site', 'agent', 'agentId', 'timeout', 'role'] as const;
-const STRINGS = ['dir', ...CALLER, 'auditLog', 'manifest', 'base', 'junit'] as const;
+const STRINGS = ['dir', ...CALLER_KEYS, 'auditLog', 'manifest', 'base', 'junit'] as const;
 const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
 const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...BOOLEANS]);
 const OPS = new Set(['plan', 'explain', 'gate']);
@@ -84,7 +84,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     dir,
     env,
   };
-  for (const k of CALLER) if (req[k] !== undefined) spawn[k] = req[k];
+  for (const k of CALLER_KEYS) if (req[k] !== undefined) spawn[k] = req[k];
   if (req.op === 'explain') {
     const outcome = await decideSpawn(spawn, { warn, decisionLog: false });
     return { ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
