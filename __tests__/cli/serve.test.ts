@@ -50,8 +50,8 @@ function serve(args: string[], home: string) {
   const exited = new Promise<number | null>((resolve) => p.on('exit', (code) => resolve(code)));
   cleanups.push(() => p.kill('SIGKILL'));
   return {
-    /** Sends raw text (one or more lines). */
-    send: (text: string) => p.stdin.write(text),
+    /** Sends raw text or bytes (one or more lines). */
+    send: (text: string | Buffer) => p.stdin.write(text),
     next,
     async ask(req: Record<string, unknown>): Promise<Answer> {
       p.stdin.write(`${JSON.stringify(req)}\n`);
@@ -257,6 +257,47 @@ test('a request line longer than 8,388,608 characters is a usage answer and is s
   });
   expect(JSON.parse(await srv.next())).toMatchObject({ id: 2, ok: true });
   expect((await srv.end()).code).toBe(0);
+});
+
+test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD); a character split across writes is read whole', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  server.send(Buffer.from('{"id":1,"op":"plan","task":"t\xff1"}\n', 'latin1'));
+  expect(JSON.parse(await server.next())).toEqual({
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: 'a request line is not valid UTF-8; it was skipped', exit: 2 },
+  });
+  const line = Buffer.from('{"id":"é-2","op":"plan","task":"t1"}\n');
+  const cut = line.indexOf(0xa9); // the second byte of é
+  server.send(line.subarray(0, cut));
+  await new Promise((r) => setTimeout(r, 50));
+  server.send(line.subarray(cut));
+  expect(JSON.parse(await server.next())).toMatchObject({ id: 'é-2', ok: true });
+  expect((await server.end()).code).toBe(0);
+});
+
+test('a NUL in a request string, an env entry or a task field a plan carries is a usage or task-field answer naming the key', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const answers = await server.askTogether([
+    { id: 1, op: 'plan', task: 't1', promptFile: '/tmp/a\0b' },
+    { id: 2, op: 'plan', task: 't1', auditLog: 'x\0y' },
+    { id: 3, op: 'plan', task: 't1', env: { A: 'b\0c' } },
+    { id: 4, op: 'plan', task: { id: 'a\0b', title: 'x' } },
+    { id: 5, op: 'plan', task: { id: 'ab', title: 'x', model: 'claude:op\0us' } },
+    { id: 6, op: 'plan', task: 't1' },
+  ]);
+  expect(answers.map((a) => [a.id, a.ok, a.error?.code, a.error?.key])).toEqual([
+    [1, false, 'usage', 'promptFile'],
+    [2, false, 'usage', 'auditLog'],
+    [3, false, 'usage', 'env'],
+    [4, false, 'task-field', 'id'],
+    [5, false, 'task-field', 'model'],
+    [6, true, undefined, undefined],
+  ]);
+  expect(answers[4].error!.message).toBe('task `ab` field `model` contains a NUL character, which no path, argument or environment variable can carry');
+  expect((await server.end()).code).toBe(0);
 });
 
 test('a reader that falls behind holds the server back: it stops reading requests until its answers are taken', async () => {

@@ -54,6 +54,15 @@ test.each(Object.entries(GIVEN))('the library refuses %s carrying credentials, n
   expect(e.message).not.toContain(SECRET);
 });
 
+test('the library refuses a caller input holding a NUL (no path, argument or environment variable can carry one)', async () => {
+  const s = project();
+  await expect(planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {}, promptFile: '/tmp/a\0b' })).rejects.toMatchObject({
+    code: 'usage',
+    key: '--prompt-file',
+    message: '--prompt-file contains a NUL character, which no path, argument or environment variable can carry',
+  });
+});
+
 test('the same flag without key material is planned (a plain executor name, a plain role)', async () => {
   const s = project();
   const plan = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {}, agentExecutor: 'claude', role: 'reviewer' });

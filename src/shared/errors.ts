@@ -153,6 +153,9 @@ export class PolicyProblems extends PolicyError {
   }
 }
 
+/** How an error says a string holds a NUL (`\u0000`): wg could not launch a plan carrying it. */
+export const HAS_NUL = 'contains a NUL character, which no path, argument or environment variable can carry';
+
 /**
  * A JSON.parse error's reason without the piece of input V8 quotes (`Unexpected token 's', ..."_API_KEY":sk-pro"... is
  * not valid JSON` → `Unexpected token 's'`): the input may be a secret, and a message never echoes one.

@@ -12,7 +12,7 @@ import { effectiveRegistry, type RegistryModel } from '../config/registry.js';
 import { matchTagRouting } from '../config/tag-routing.js';
 import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
-import { PolicyError } from '../shared/errors.js';
+import { HAS_NUL, PolicyError } from '../shared/errors.js';
 import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
 
@@ -90,8 +90,9 @@ export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
   // First: the messages below quote what was given.
   for (const k of CALLER_KEYS) {
     const value = caller[k];
-    if (typeof value === 'string' && carriesCredential(value))
-      throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${CARRIES_CREDENTIALS}`, { key: CALLER_FLAGS[k] });
+    if (typeof value !== 'string') continue;
+    if (carriesCredential(value)) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${CARRIES_CREDENTIALS}`, { key: CALLER_FLAGS[k] });
+    if (value.includes('\0')) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${HAS_NUL}`, { key: CALLER_FLAGS[k] });
   }
   const site = caller.site ?? 'dispatcher';
   if (!(SITES as readonly string[]).includes(site))

@@ -2,7 +2,7 @@
 import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
-import { PolicyError } from '../shared/errors.js';
+import { HAS_NUL, PolicyError } from '../shared/errors.js';
 import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
@@ -42,17 +42,23 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly string[] {
   return paths;
 }
 
-/** The dotted path of the first string in `value` (depth first, in key order) that carries credentials, or undefined. */
-function credentialAt(value: unknown, at: string): string | undefined {
-  if (typeof value === 'string') return carriesCredential(value) ? at : undefined;
+/** What makes a task string unplannable: credentials in it, or a NUL no argument or environment variable can carry. */
+const flawOf = (text: string): string | undefined => (carriesCredential(text) ? CARRIES_CREDENTIALS : text.includes('\0') ? HAS_NUL : undefined);
+
+/** The dotted path of the first string in `value` (depth first, in key order) with a flaw, and the flaw; or undefined. */
+function flawAt(value: unknown, at: string): { at: string; flaw: string } | undefined {
+  if (typeof value === 'string') {
+    const flaw = flawOf(value);
+    return flaw === undefined ? undefined : { at, flaw };
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = credentialAt(value[i], at ? `${at}.${i}` : String(i));
+      const found = flawAt(value[i], at ? `${at}.${i}` : String(i));
       if (found !== undefined) return found;
     }
   } else if (value && typeof value === 'object') {
     for (const k of Object.keys(value)) {
-      const found = credentialAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
+      const found = flawAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k);
       if (found !== undefined) return found;
     }
   }
@@ -61,24 +67,25 @@ function credentialAt(value: unknown, at: string): string | undefined {
 
 /**
  * Throws `task-field` (exit 2) when a task field that a policy reads carries credentials and no rule tests it with
- * `hasCredentials` itself (free text no rule reads, such as a description, is not checked). The message
- * names the field, never the value: the credential is not printed, planned or recorded.
+ * `hasCredentials` itself, or holds a NUL (so does the task's id, which every plan's environment carries); free text
+ * no rule reads, such as a description, is not checked. The message names the field, never the value: a credential is
+ * not printed, planned or recorded.
  */
 export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, fact: string): void {
   // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set stays clean under it.
   if (clean.get(loaded) === policies) return;
+  const refuse = (at: string, flaw: string, help?: string) =>
+    new PolicyError('task-field', `task \`${loaded.task.id}\` field \`${at}\` ${flaw}`, { file: loaded.file, line: loaded.line, key: at, help });
+  if (loaded.task.id.includes('\0')) throw new PolicyError('task-field', `task field \`id\` ${HAS_NUL}`, { file: loaded.file, line: loaded.line, key: 'id' });
   for (const path of pathsToCheck(policies, fact)) {
     const value = getPath(loaded.task, path);
     // Most paths a rule reads are unset or short text: only strings, lists and objects can carry credentials.
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
-    const at = credentialAt(value, path);
-    if (at !== undefined)
-      throw new PolicyError('task-field', `task \`${loaded.task.id}\` field \`${at}\` ${CARRIES_CREDENTIALS}`, {
-        file: loaded.file,
-        line: loaded.line,
-        key: at,
-        help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task',
-      });
+    const found = flawAt(value, path);
+    if (found === undefined) continue;
+    const help =
+      found.flaw === CARRIES_CREDENTIALS ? 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task' : undefined;
+    throw refuse(found.at, found.flaw, help);
   }
   clean.set(loaded, policies);
 }

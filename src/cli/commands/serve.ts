@@ -1,7 +1,8 @@
 // `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
+import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
-import { jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
+import { HAS_NUL, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
@@ -37,6 +38,9 @@ const bad = (message: string, key?: string) => new PolicyError('usage', message,
 
 /** The longest request line read (a longer one is answered with a `usage` error and skipped up to its newline). */
 const MAX_LINE_CHARS = 8 * 1024 * 1024;
+/** The bytes held for one unfinished line: a line of MAX_LINE_CHARS characters (UTF-16 units) is at most 3 bytes each. */
+const MAX_LINE_BYTES = 3 * MAX_LINE_CHARS;
+const NEWLINE = 0x0a;
 
 /** A number JSON would not give back as sent (beyond 2^53, or not finite): an id the answer could not echo exactly. */
 const lossyId = (id: unknown) => typeof id === 'number' && !Number.isSafeInteger(id);
@@ -63,8 +67,12 @@ function parseRequest(line: string): Request {
   const env = r.env as Record<string, unknown> | undefined;
   if (env !== undefined && (!env || typeof env !== 'object' || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string')))
     throw bad('`env` must be an object of strings', 'env');
+  const withNul = [...STRINGS, 'task'].find((k) => hasNul(r[k])) ?? (env && Object.keys(env).some((k) => hasNul(k) || hasNul(env[k])) ? 'env' : undefined);
+  if (withNul !== undefined) throw bad(`\`${withNul}\` ${HAS_NUL}`, withNul);
   return r as unknown as Request;
 }
+
+const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\0');
 
 /** What one request answers, without its id: `{ok: true, exit, plan | explanation | verdict}` (errors are thrown). */
 async function answer(req: Request, server: ServeFlags, warn: (m: string) => void): Promise<Record<string, unknown>> {
@@ -158,44 +166,54 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     if ((outChars += text.length) >= 65_536) await flush();
   };
   const tooLong = () => failure(null, bad(`a request line is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; it was skipped up to its end`));
-  // The unfinished last line: its pieces (joined once its newline comes), or `overlong` once it passed MAX_LINE_CHARS.
-  let head: string[] = [];
-  let headChars = 0;
+  /** One line's answer (none for a blank line): refused when its bytes are not UTF-8 or it is too long. */
+  const answerLine = async (bytes: Buffer) => {
+    if (!isUtf8(bytes)) return failure(null, bad('a request line is not valid UTF-8; it was skipped'));
+    const line = bytes.toString('utf8').trim();
+    if (!line) return undefined;
+    return line.length > MAX_LINE_CHARS ? tooLong() : reply(line);
+  };
+  // Lines are cut on the newline byte (never part of a longer UTF-8 sequence) and decoded whole, so bytes that are not
+  // UTF-8 are refused rather than read as U+FFFD. The unfinished last line: its pieces (joined once its newline comes),
+  // or `overlong` once it passed MAX_LINE_BYTES.
+  let head: Buffer[] = [];
+  let headBytes = 0;
   let overlong = false;
-  const hold = (text: string) => {
-    if (overlong || !text) return;
-    head.push(text);
-    if ((headChars += text.length) > MAX_LINE_CHARS) [head, headChars, overlong] = [[], 0, true];
+  const hold = (piece: Buffer) => {
+    if (overlong || piece.length === 0) return;
+    head.push(piece);
+    if ((headBytes += piece.length) > MAX_LINE_BYTES) [head, headBytes, overlong] = [[], 0, true];
   };
   try {
-    for await (const chunk of process.stdin.setEncoding('utf8')) {
-      const text = chunk as string;
-      const first = text.indexOf('\n');
+    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+      const first = chunk.indexOf(NEWLINE);
       if (first < 0) {
-        hold(text);
+        hold(chunk);
         continue;
       }
-      // Only the new piece is searched for line ends, and the pieces of a long line are joined once.
-      const lines = overlong ? text.slice(first + 1) : head.join('') + text;
+      // The pieces of a long line are joined once, when its newline comes.
+      const bytes = overlong ? chunk.subarray(first + 1) : head.length ? Buffer.concat([...head, chunk]) : chunk;
       if (overlong) await queue(tooLong());
-      [head, headChars, overlong] = [[], 0, false];
+      [head, headBytes, overlong] = [[], 0, false];
       let start = 0;
       // The requests read together share one stat of each input file (all were sent before the first stat).
       await oneCheckPerBatch(async () => {
-        for (let nl = lines.indexOf('\n', start); nl >= 0 && !gone; nl = lines.indexOf('\n', start)) {
-          const line = lines.slice(start, nl).trim();
+        for (let nl = bytes.indexOf(NEWLINE, start); nl >= 0 && !gone; nl = bytes.indexOf(NEWLINE, start)) {
+          const answered = await answerLine(bytes.subarray(start, nl));
           start = nl + 1;
-          if (line) await queue(line.length > MAX_LINE_CHARS ? tooLong() : await reply(line));
+          if (answered) await queue(answered);
           // Answers go out together when requests came together; a lone request is answered at once.
-          if (lines.indexOf('\n', start) < 0) await flush();
+          if (bytes.indexOf(NEWLINE, start) < 0) await flush();
         }
       });
       if (gone) break;
-      hold(lines.slice(start));
+      hold(bytes.subarray(start));
     }
-    const last = head.join('').trim();
     if (overlong && !gone) await queue(tooLong());
-    else if (last && !gone) await queue(await reply(last)); // the last request may lack its newline
+    else if (head.length && !gone) {
+      const answered = await answerLine(Buffer.concat(head)); // the last request may lack its newline
+      if (answered) await queue(answered);
+    }
     await flush();
   } finally {
     await closeDecisionLog(warn);
