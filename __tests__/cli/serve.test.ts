@@ -259,6 +259,22 @@ test('a request line longer than 8,388,608 characters is a usage answer and is s
   expect((await srv.end()).code).toBe(0);
 });
 
+test('a line past what the server holds (3 bytes a character) is answered as soon as its newline comes, and the server keeps serving', async () => {
+  const s = project();
+  const srv = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  // Sent in pieces without a newline and a request after it (stdin stays open: the answer may not wait for its end).
+  const piece = 'a'.repeat(1024 * 1024);
+  for (let i = 0; i < 25; i++) srv.send(piece);
+  srv.send('\n');
+  expect(JSON.parse(await srv.next())).toMatchObject({
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: expect.stringContaining('skipped up to its end') },
+  });
+  expect(await srv.ask({ id: 2, op: 'plan', task: 't1' })).toMatchObject({ id: 2, ok: true });
+  expect((await srv.end()).code).toBe(0);
+});
+
 test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD); a character split across writes is read whole', async () => {
   const s = project();
   const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
@@ -277,7 +293,7 @@ test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD);
   expect((await server.end()).code).toBe(0);
 });
 
-test('a NUL in a request string, an env entry or a task field a plan carries is a usage or task-field answer naming the key', async () => {
+test('a NUL in a request string, an env entry or a task field a plan carries (one a rule tests for credentials too) is a usage or task-field answer naming the key', async () => {
   const s = project();
   const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
   const answers = await server.askTogether([
@@ -287,14 +303,16 @@ test('a NUL in a request string, an env entry or a task field a plan carries is 
     { id: 4, op: 'plan', task: { id: 'a\0b', title: 'x' } },
     { id: 5, op: 'plan', task: { id: 'ab', title: 'x', model: 'claude:op\0us' } },
     { id: 6, op: 'plan', task: 't1' },
+    { id: 7, op: 'plan', task: { id: 'tt', title: 't', endpoint: 'https://llm.example/v1\0evil' } },
   ]);
   expect(answers.map((a) => [a.id, a.ok, a.error?.code, a.error?.key])).toEqual([
-    [1, false, 'usage', 'promptFile'],
+    [1, false, 'usage', '--prompt-file'],
     [2, false, 'usage', 'auditLog'],
     [3, false, 'usage', 'env'],
     [4, false, 'task-field', 'id'],
     [5, false, 'task-field', 'model'],
     [6, true, undefined, undefined],
+    [7, false, 'task-field', 'endpoint'],
   ]);
   expect(answers[4].error!.message).toBe('task `ab` field `model` contains a NUL character, which no path, argument or environment variable can carry');
   expect((await server.end()).code).toBe(0);

@@ -63,6 +63,20 @@ test('the library refuses a caller input holding a NUL (no path, argument or env
   });
 });
 
+test('the library refuses a caller input that is not a string (no check is skipped for it)', async () => {
+  const s = project();
+  const base = { taskId: 't1', dir: s.wgDir, home: s.home, env: {} };
+  await expect(planSpawn({ ...base, timeout: 30 as unknown as string })).rejects.toMatchObject({
+    code: 'usage',
+    key: '--timeout',
+    message: '--timeout must be a string',
+  });
+  await expect(planSpawn({ ...base, agentExecutor: ['shell', GIVEN.agent] as unknown as string })).rejects.toMatchObject({
+    code: 'usage',
+    key: '--agent-executor',
+  });
+});
+
 test('the same flag without key material is planned (a plain executor name, a plain role)', async () => {
   const s = project();
   const plan = await planSpawn({ taskId: 't1', dir: s.wgDir, home: s.home, env: {}, agentExecutor: 'claude', role: 'reviewer' });

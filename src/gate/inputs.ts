@@ -8,7 +8,7 @@ import { analyzeCycles } from '../graph/cycles.js';
 import { readGraph, type GraphTask } from '../graph/graph.js';
 import { readTaskFromGraph, type Task } from '../graph/read-tasks.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { PolicyError } from '../shared/errors.js';
+import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
 import { runGit, type GitRunner } from '../shared/git.js';
 import { readTextFile } from '../shared/read-file.js';
 import { GATE_TABLE, NAMESPACES } from '../stages/index.js';
@@ -123,7 +123,6 @@ function configFacts(place: Place, env: NodeJS.ProcessEnv) {
   return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
 }
 
-/** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 /** A git runner that answers a repeated query from memory (one decision asks the same read-only questions twice). */
 function memoized(git: GitRunner): GitRunner {
   const seen = new Map<string, ReturnType<GitRunner>>();
@@ -134,7 +133,13 @@ function memoized(git: GitRunner): GitRunner {
   };
 }
 
+/** The request's text fields, named as their flags: none may hold a NUL (git and the file system would refuse it unexplained). */
+const TEXT_FIELDS = { taskId: 'the task id', dir: '--dir', cwd: '`cwd`', manifest: '--manifest', base: '--base', logDir: '`logDir`' } as const;
+
+/** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
+  for (const [k, flag] of Object.entries(TEXT_FIELDS))
+    if (hasNul(req[k as keyof typeof TEXT_FIELDS])) throw new PolicyError('usage', `${flag} ${HAS_NUL}`, { key: flag });
   const git = memoized(req.git ?? runGit);
   const place = locate(req, env, cwd);
   beforeRun?.(place.task);

@@ -155,6 +155,8 @@ export class PolicyProblems extends PolicyError {
 
 /** How an error says a string holds a NUL (`\u0000`): wg could not launch a plan carrying it. */
 export const HAS_NUL = 'contains a NUL character, which no path, argument or environment variable can carry';
+/** True when `value` is a string holding a NUL (see HAS_NUL). */
+export const hasNul = (value: unknown): boolean => typeof value === 'string' && value.includes('\0');
 
 /**
  * A JSON.parse error's reason without the piece of input V8 quotes (`Unexpected token 's', ..."_API_KEY":sk-pro"... is

@@ -12,7 +12,7 @@ import { effectiveRegistry, type RegistryModel } from '../config/registry.js';
 import { matchTagRouting } from '../config/tag-routing.js';
 import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
-import { HAS_NUL, PolicyError } from '../shared/errors.js';
+import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
 import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
 import type { Source } from '../shared/source.js';
 
@@ -85,14 +85,23 @@ const duration = (raw: string): Duration | { error: string } => {
   return 'error' in p ? p : { raw, secs: p.secs };
 };
 
+/** Callers already checked (planMany checks its caller once and passes the same object for every task). */
+const checkedCallers = new WeakMap<CallerInput, SpawnInputs['caller']>();
+
 /** Checks the caller's inputs: each bad one is a `usage` error naming its flag. */
 export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
+  let checked = checkedCallers.get(caller);
+  if (!checked) checkedCallers.set(caller, (checked = checkedCaller(caller)));
+  return checked;
+}
+
+function checkedCaller(caller: CallerInput): SpawnInputs['caller'] {
   // First: the messages below quote what was given.
   for (const k of CALLER_KEYS) {
-    const value = caller[k];
-    if (typeof value !== 'string') continue;
-    if (carriesCredential(value)) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${CARRIES_CREDENTIALS}`, { key: CALLER_FLAGS[k] });
-    if (value.includes('\0')) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${HAS_NUL}`, { key: CALLER_FLAGS[k] });
+    const value: unknown = caller[k];
+    if (value === undefined) continue;
+    const bad = typeof value !== 'string' ? 'must be a string' : carriesCredential(value) ? CARRIES_CREDENTIALS : hasNul(value) ? HAS_NUL : undefined;
+    if (bad !== undefined) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${bad}`, { key: CALLER_FLAGS[k] });
   }
   const site = caller.site ?? 'dispatcher';
   if (!(SITES as readonly string[]).includes(site))

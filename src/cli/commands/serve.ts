@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
-import { HAS_NUL, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
+import { HAS_NUL, hasNul, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
@@ -29,7 +29,8 @@ interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'f
   junit?: string;
 }
 
-const STRINGS = ['dir', ...CALLER_KEYS, 'auditLog', 'manifest', 'base', 'junit'] as const;
+const PATHS = ['dir', 'auditLog', 'manifest', 'base', 'junit'] as const;
+const STRINGS = [...PATHS, ...CALLER_KEYS] as const;
 const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
 const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...BOOLEANS]);
 const OPS = new Set(['plan', 'explain', 'gate']);
@@ -67,12 +68,11 @@ function parseRequest(line: string): Request {
   const env = r.env as Record<string, unknown> | undefined;
   if (env !== undefined && (!env || typeof env !== 'object' || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string')))
     throw bad('`env` must be an object of strings', 'env');
-  const withNul = [...STRINGS, 'task'].find((k) => hasNul(r[k])) ?? (env && Object.keys(env).some((k) => hasNul(k) || hasNul(env[k])) ? 'env' : undefined);
+  // The caller's keys are checked where every caller's are (checkCaller, which names their flags).
+  const withNul = [...PATHS, 'task'].find((k) => hasNul(r[k])) ?? (env && Object.keys(env).some((k) => hasNul(k) || hasNul(env[k])) ? 'env' : undefined);
   if (withNul !== undefined) throw bad(`\`${withNul}\` ${HAS_NUL}`, withNul);
   return r as unknown as Request;
 }
-
-const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\0');
 
 /** What one request answers, without its id: `{ok: true, exit, plan | explanation | verdict}` (errors are thrown). */
 async function answer(req: Request, server: ServeFlags, warn: (m: string) => void): Promise<Record<string, unknown>> {
@@ -173,16 +173,16 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     if (!line) return undefined;
     return line.length > MAX_LINE_CHARS ? tooLong() : reply(line);
   };
-  // Lines are cut on the newline byte (never part of a longer UTF-8 sequence) and decoded whole, so bytes that are not
-  // UTF-8 are refused rather than read as U+FFFD. The unfinished last line: its pieces (joined once its newline comes),
-  // or `overlong` once it passed MAX_LINE_BYTES.
-  let head: Buffer[] = [];
-  let headBytes = 0;
+  // Lines are cut on the newline byte (never inside a UTF-8 sequence) and decoded whole: bytes that are not UTF-8 are refused.
+  const head = new LineBytes(MAX_LINE_BYTES);
   let overlong = false;
   const hold = (piece: Buffer) => {
     if (overlong || piece.length === 0) return;
-    head.push(piece);
-    if ((headBytes += piece.length) > MAX_LINE_BYTES) [head, headBytes, overlong] = [[], 0, true];
+    if (head.length + piece.length <= MAX_LINE_BYTES) head.push(piece);
+    else {
+      overlong = true;
+      head.clear();
+    }
   };
   try {
     for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
@@ -192,9 +192,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
         continue;
       }
       // The pieces of a long line are joined once, when its newline comes.
-      const bytes = overlong ? chunk.subarray(first + 1) : head.length ? Buffer.concat([...head, chunk]) : chunk;
+      const bytes = overlong ? chunk.subarray(first + 1) : head.length ? Buffer.concat([head.take(), chunk]) : chunk;
       if (overlong) await queue(tooLong());
-      [head, headBytes, overlong] = [[], 0, false];
+      overlong = false;
       let start = 0;
       // The requests read together share one stat of each input file (all were sent before the first stat).
       await oneCheckPerBatch(async () => {
@@ -206,17 +206,54 @@ export async function runServe(flags: ServeFlags): Promise<void> {
           if (bytes.indexOf(NEWLINE, start) < 0) await flush();
         }
       });
+      await flush(); // an overlong line's answer, when no request followed it in this chunk
       if (gone) break;
       hold(bytes.subarray(start));
     }
     if (overlong && !gone) await queue(tooLong());
     else if (head.length && !gone) {
-      const answered = await answerLine(Buffer.concat(head)); // the last request may lack its newline
+      const answered = await answerLine(head.take()); // the last request may lack its newline
       if (answered) await queue(answered);
     }
     await flush();
   } finally {
     await closeDecisionLog(warn);
     await log.close();
+  }
+}
+
+/**
+ * The bytes of an unfinished line (at most `max`), in one buffer that doubles as it fills: a trickle of tiny chunks
+ * costs what one chunk does.
+ */
+class LineBytes {
+  #buf = Buffer.alloc(0);
+  #len = 0;
+  constructor(readonly max: number) {}
+
+  get length(): number {
+    return this.#len;
+  }
+
+  push(piece: Buffer): void {
+    if (this.#len + piece.length > this.#buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(2 * this.#buf.length, this.#len + piece.length, 4096), Math.max(this.max, this.#len + piece.length)));
+      this.#buf.copy(grown, 0, 0, this.#len);
+      this.#buf = grown;
+    }
+    piece.copy(this.#buf, this.#len);
+    this.#len += piece.length;
+  }
+
+  /** The bytes held, and an empty buffer from now on. */
+  take(): Buffer {
+    const bytes = this.#buf.subarray(0, this.#len);
+    this.clear();
+    return bytes;
+  }
+
+  clear(): void {
+    this.#buf = Buffer.alloc(0);
+    this.#len = 0;
   }
 }
