@@ -1,10 +1,7 @@
 // Masks secrets in an audit record: values under secret-named keys, known secret values, credentials in URLs.
-import { keyPathNamesSecret, MASK, maskShown, namesSecret } from '../shared/secrets.js';
+import { keyPathNamesSecret, MASK, maskShown, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
 
 export { MASK } from '../shared/secrets.js';
-
-/** Known secret values shorter than this (`none`, `ollama`) are masked only under secret-named keys, never searched for. */
-export const MIN_SEARCHED_SECRET = 8;
 
 const PLAIN_SEGMENT = /^[A-Za-z_$][\w$-]*$/;
 /** Properties whose string values are rule ids: never altered (a rule id is not a secret and must stay queryable). */

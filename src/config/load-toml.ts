@@ -2,7 +2,7 @@
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
-import { hasCredentials, keyPathNamesSecret, namesSecret } from '../shared/secrets.js';
+import { hasCredentials, keyPathNamesSecret, MIN_SEARCHED_SECRET, namesSecret, rememberKeys } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
@@ -12,7 +12,6 @@ import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
 export { ConfigSchema, type WgConfig } from './schema.js';
 
 /** The shortest secret value a planned value may not repeat (shorter ones are placeholders such as `none`). */
-const MIN_REPEATED_SECRET = 8;
 /** One parsed config file. */
 export interface ConfigFile {
   /** Path as shown to users (relative to the project root, or `~/…`). */
@@ -25,6 +24,8 @@ export interface ConfigFile {
   endpoints: PublicEndpoint[] | undefined;
   /** Secret values found in this file (for masking), never put in facts. */
   secrets: string[];
+  /** Key values (under secret names, not `*_env`/`*_file`/`*_ref`) long enough to be real: no plan may repeat one. */
+  keys: string[];
   warnings: string[];
   /** Line and column of a key path, for messages. */
   positionOf: Located['positionOf'];
@@ -32,7 +33,7 @@ export interface ConfigFile {
 
 /** An empty layer: what a missing file is, as in wg. */
 export function emptyConfig(file: string): ConfigFile {
-  return { file, exists: false, data: {}, aliases: new Map(), endpoints: undefined, secrets: [], warnings: [], positionOf: () => undefined };
+  return { file, exists: false, data: {}, aliases: new Map(), endpoints: undefined, secrets: [], keys: [], warnings: [], positionOf: () => undefined };
 }
 
 /** The tables whose values reach plans, explanations and records (as facts or provenance). */
@@ -137,8 +138,9 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
   // like `none`) that a planned value repeats counts as a credential there too.
   const keys = strings
-    .filter(([where, v]) => v.length >= MIN_REPEATED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
+    .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
     .map(([, v]) => v);
+  rememberKeys(keys); // the CLI's output guard masks them wherever they would appear
   // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
   for (const [where, value] of strings) {
     if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
@@ -165,5 +167,5 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     const provider = ep.provider ?? 'anthropic';
     return { name: ep.name, provider, url: ep.url ?? defaultUrlFor(provider), is_default: ep.is_default ?? false };
   });
-  return { file: shownAs, exists: true, data, aliases, endpoints, secrets, warnings, positionOf: at };
+  return { file: shownAs, exists: true, data, aliases, endpoints, secrets, keys, warnings, positionOf: at };
 }

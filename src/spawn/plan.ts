@@ -132,7 +132,7 @@ function decideTask(
 ): SpawnOutcome | Promise<SpawnOutcome> {
   const { layers } = ctx;
   const taskId = loaded.task.id;
-  refuseTaskCredentials(loaded, policies, TASK_FACT);
+  refuseTaskCredentials(loaded, policies, TASK_FACT, layers);
   const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };

@@ -2,8 +2,9 @@
 import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
+import type { ConfigLayers } from '../config/layers.js';
 import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
-import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
+import { CARRIES_CREDENTIALS, carriesCredential, REPEATS_KEY } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -46,19 +47,25 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
 }
 
 /** The dotted path of the first string in `value` (depth first, in key order) with a flaw, and the flaw; or undefined. */
-function flawAt(value: unknown, at: string, credentials: boolean): { at: string; flaw: string } | undefined {
+function flawAt(value: unknown, at: string, credentials: boolean, keys: readonly string[]): { at: string; flaw: string } | undefined {
   if (typeof value === 'string') {
-    const flaw = credentials && carriesCredential(value) ? CARRIES_CREDENTIALS : hasNul(value) ? HAS_NUL : undefined;
+    const flaw = keys.some((k) => value.includes(k))
+      ? REPEATS_KEY
+      : credentials && carriesCredential(value)
+        ? CARRIES_CREDENTIALS
+        : hasNul(value)
+          ? HAS_NUL
+          : undefined;
     return flaw === undefined ? undefined : { at, flaw };
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = flawAt(value[i], at ? `${at}.${i}` : String(i), credentials);
+      const found = flawAt(value[i], at ? `${at}.${i}` : String(i), credentials, keys);
       if (found !== undefined) return found;
     }
   } else if (value && typeof value === 'object') {
     for (const k of Object.keys(value)) {
-      const found = flawAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k, credentials);
+      const found = flawAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k, credentials, keys);
       if (found !== undefined) return found;
     }
   }
@@ -66,15 +73,17 @@ function flawAt(value: unknown, at: string, credentials: boolean): { at: string;
 }
 
 /**
- * Throws `task-field` (exit 2) when a task field that a policy reads holds a NUL (so does the task's id, which every
- * plan's environment carries), or carries credentials and no rule tests it with `hasCredentials` itself; free text no
- * rule reads, such as a description, is not checked. The message names the field, never the value: a credential is not
- * printed, planned or recorded.
+ * Throws `task-field` (exit 2) when a task field that a policy reads repeats a key read from config or holds a NUL (so
+ * does the task's id, which every plan's environment carries), or carries credentials and no rule tests it with
+ * `hasCredentials` itself; free text no rule reads, such as a description, is not checked. The message names the
+ * field, never the value: a credential is not printed, planned or recorded.
  */
-export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, fact: string): void {
-  // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set stays clean under it.
-  if (clean.get(loaded) === policies) return;
-  const found = hasNul(loaded.task.id) ? { at: 'id', flaw: HAS_NUL } : firstFlaw(loaded.task, policies, fact);
+export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, fact: string, layers: ConfigLayers): void {
+  // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set and config stays clean under them.
+  const seen = clean.get(loaded);
+  if (seen?.policies === policies && seen.layers === layers) return;
+  const keys = configKeys(layers);
+  const found = flawAt(loaded.task.id, 'id', false, keys) ?? firstFlaw(loaded.task, policies, fact, keys);
   if (found !== undefined) {
     const which = found.at === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${found.at}\``;
     throw new PolicyError('task-field', `${which} ${found.flaw}`, {
@@ -84,19 +93,28 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
       help: found.flaw === CARRIES_CREDENTIALS ? 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task' : undefined,
     });
   }
-  clean.set(loaded, policies);
+  clean.set(loaded, { policies, layers });
 }
 
-function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string): { at: string; flaw: string } | undefined {
+function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, keys: readonly string[]): { at: string; flaw: string } | undefined {
   for (const { path, credentials } of pathsToCheck(policies, fact)) {
     const value = getPath(task, path);
     // Most paths a rule reads are unset or short text: only strings, lists and objects can hold a flaw.
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
-    const found = flawAt(value, path, credentials);
+    const found = flawAt(value, path, credentials, keys);
     if (found !== undefined) return found;
   }
   return undefined;
 }
 
-/** Tasks (as loaded, e.g. from the graph index) already found clean, with the policy set they were checked against. */
-const clean = new WeakMap<LoadedTask, PolicySet>();
+/** Tasks (as loaded, e.g. from the graph index) already found clean, with the policy set and config they were checked against. */
+const clean = new WeakMap<LoadedTask, { policies: PolicySet; layers: ConfigLayers }>();
+
+/** The key values of both config layers (computed once per layers object). */
+const keysOf = new WeakMap<ConfigLayers, readonly string[]>();
+
+function configKeys(layers: ConfigLayers): readonly string[] {
+  let keys = keysOf.get(layers);
+  if (!keys) keysOf.set(layers, (keys = [...layers.local.keys, ...layers.global.keys]));
+  return keys;
+}
