@@ -1,7 +1,6 @@
-// The last line of defence on stdout and stderr: key values read from config and credentials in URLs and headers are
-// masked, and terminal control sequences from task data are shown escaped instead of acting (a closed pipe is
-// output.ts's `guardPipes`).
-import { maskKnownKeys, maskShown } from '../shared/secrets.js';
+// The last line of defence on stdout and stderr: credentials in URLs and headers are masked, and terminal control
+// sequences from task data are shown escaped instead of acting (a closed pipe is output.ts's `guardPipes`).
+import { maskShown } from '../shared/secrets.js';
 import { colorFor } from './color.js';
 
 // C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
@@ -23,9 +22,8 @@ export function neutralizeControls(text: string, keepOwn: boolean): string {
 }
 
 /**
- * Wraps `process.stdout` and `process.stderr`: every write is masked (the config keys this process read included) and
- * neutralized; colour sequences survive only where colour is on (`--color`, `FORCE_COLOR`, a terminal without
- * `NO_COLOR`). Returns the function that unwraps them.
+ * Wraps `process.stdout` and `process.stderr`: every write is masked and neutralized; colour sequences survive only
+ * where colour is on (`--color`, `FORCE_COLOR`, a terminal without `NO_COLOR`). Returns the function that unwraps them.
  */
 export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): () => void {
   const restore: Array<() => void> = [];
@@ -36,7 +34,7 @@ export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.
     restore.push(() => (stream.write = own));
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
-      return write(typeof text === 'string' ? neutralizeControls(maskShown(maskKnownKeys(text)), keepOwn) : text, ...rest);
+      return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
     }) as typeof stream.write;
   }
   return () => restore.forEach((undo) => undo());

@@ -2,7 +2,7 @@
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
-import { hasCredentials, keyPathNamesSecret, MIN_SEARCHED_SECRET, namesSecret, rememberKeys } from '../shared/secrets.js';
+import { hasCredentials, keyPathNamesSecret, MASK, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
@@ -95,6 +95,14 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   if (raw.coordinator !== undefined) warnings.push(`Deprecated: [coordinator] table is now [dispatcher]; please rename in ${shownAs}`);
   const aliases = normalizeLegacy(raw);
   const at = (path: readonly PropertyKey[]) => src.positionOf(writtenPath(path, aliases));
+  const strings: Array<[string, string]> = [];
+  walkStrings(raw, '', strings);
+  // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
+  // like `none`): no plan may repeat it, and no message about this file quotes it (a type error elsewhere may).
+  const keys = strings
+    .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
+    .map(([, v]) => v);
+  const unkeyed = (message: string) => keys.reduce((m, k) => m.split(k).join(MASK), message);
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -108,7 +116,12 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     );
     // wg-policy's own [policy] table is not wg's: wg ignores it.
     const wgs = written[0] === 'policy' ? '' : `; ${WG_IGNORES_FILE}`;
-    throw new PolicyError('config-type', message + wgs, { file: shownAs, line: pos?.line, column: pos?.column, key: issueKey({ ...issue, path: written }) });
+    throw new PolicyError('config-type', unkeyed(message + wgs), {
+      file: shownAs,
+      line: pos?.line,
+      column: pos?.column,
+      key: issueKey({ ...issue, path: written }),
+    });
   }
   const data = result.data;
   const timeout = data.dispatcher?.agent_timeout;
@@ -117,7 +130,7 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     if ('error' in parsed) {
       const pos = at(['dispatcher', 'agent_timeout']);
       const key = aliases.get('dispatcher.agent_timeout') ?? 'dispatcher.agent_timeout';
-      throw new PolicyError('bad-duration', `\`${key}\` = "${timeout}" is ${parsed.error}; wg fails every spawn that reaches this timeout`, {
+      throw new PolicyError('bad-duration', unkeyed(`\`${key}\` = "${timeout}" is ${parsed.error}; wg fails every spawn that reaches this timeout`), {
         file: shownAs,
         line: pos?.line,
         column: pos?.column,
@@ -125,8 +138,6 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
       });
     }
   }
-  const strings: Array<[string, string]> = [];
-  walkStrings(raw, '', strings);
   for (const [where, value] of strings) {
     // Model specs only: `*.model` and `[tiers]`; never a secret's value.
     if (!/(^|\.)model$/.test(where) && !where.startsWith('tiers.')) continue;
@@ -135,13 +146,7 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   }
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
   const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).map(([, v]) => v);
-  // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
-  // like `none`) that a planned value repeats counts as a credential there too.
-  const keys = strings
-    .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
-    .map(([, v]) => v);
-  rememberKeys(keys); // the CLI's output guard masks them wherever they would appear
-  // INVARIANT: no value a plan, explanation or record can show carries a credential (keys under secret names are set aside above).
+  // INVARIANT: no value a plan, explanation or record can show carries a credential or repeats a key (keys under secret names are set aside above).
   for (const [where, value] of strings) {
     if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
     if (!hasCredentials(value) && !keys.some((k) => value.includes(k))) continue;

@@ -21,28 +21,6 @@ const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|
 /** Secret values shorter than this (`none`, `ollama`) are never searched for in other text: they are not real keys. */
 export const MIN_SEARCHED_SECRET = 8;
 
-/** Key values read from config by this process, longest first (a key that contains another is masked whole). */
-const knownKeys: string[] = [];
-
-/**
- * Remembers key values read from config (those of MIN_SEARCHED_SECRET characters or more), so that no output of this
- * process shows them, whatever path they took (see maskKnownKeys).
- */
-export function rememberKeys(values: readonly string[]): void {
-  for (const v of values) {
-    if (v.length < MIN_SEARCHED_SECRET) continue;
-    // As written, and as it reads inside a JSON string.
-    for (const form of new Set([v, JSON.stringify(v).slice(1, -1)])) if (!knownKeys.includes(form)) knownKeys.push(form);
-  }
-  knownKeys.sort((a, b) => b.length - a.length);
-}
-
-/** `text` with every remembered key value masked. */
-export function maskKnownKeys(text: string): string {
-  for (const key of knownKeys) if (text.includes(key)) text = text.split(key).join(MASK);
-  return text;
-}
-
 /** True when a key or parameter name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
   return SECRET_NAME.test(name);

@@ -11,7 +11,7 @@ import { statusOf } from '../graph/node-schema.js';
 import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
-import { refuseTaskCredentials } from './task-credentials.js';
+import { configKeys, refusePlannedKeys, refuseTaskCredentials } from './task-credentials.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
 import { maskShown } from '../shared/secrets.js';
@@ -141,6 +141,7 @@ function decideTask(
     if (result.error && result.error.exit !== 1) throw result.error;
     const error = result.error ?? null;
     const plan = error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
+    if (plan) refusePlannedKeys(plan, configKeys(layers));
     const outcome = new Outcome(plan, error, taskId, policies.revision, result, facts);
     if (!options.decisionLog) return outcome;
     const dest = logDestination({

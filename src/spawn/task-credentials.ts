@@ -3,6 +3,7 @@ import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
 import type { ConfigLayers } from '../config/layers.js';
+import type { SpawnPlan } from './plan-schema.js';
 import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
 import { CARRIES_CREDENTIALS, carriesCredential, REPEATS_KEY } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
@@ -46,27 +47,56 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
   return paths;
 }
 
-/** The dotted path of the first string in `value` (depth first, in key order) with a flaw, and the flaw; or undefined. */
-function flawAt(value: unknown, at: string, credentials: boolean, keys: readonly string[]): { at: string; flaw: string } | undefined {
+/** What is wrong with a string, if anything: a flaw's sentence (see CARRIES_CREDENTIALS, HAS_NUL, REPEATS_KEY). */
+type FlawOf = (text: string) => string | undefined;
+
+function containsKey(text: string, keys: readonly string[]): boolean {
+  for (const k of keys) if (text.includes(k)) return true;
+  return false;
+}
+
+const repeatsKey =
+  (keys: readonly string[]): FlawOf =>
+  (text) =>
+    containsKey(text, keys) ? REPEATS_KEY : undefined;
+
+/** What a task string must not be: a key's value, credentials (where no rule tests for them itself), a NUL. */
+const taskFlaw =
+  (keys: readonly string[], credentials: boolean): FlawOf =>
+  (text) =>
+    containsKey(text, keys) ? REPEATS_KEY : credentials && carriesCredential(text) ? CARRIES_CREDENTIALS : hasNul(text) ? HAS_NUL : undefined;
+
+/**
+ * The first string in `value` (depth first, in key order) with a flaw: its dotted path after `at`, and the flaw; or
+ * undefined. The path is spelled out only when a flaw is found.
+ */
+function flawAt(value: unknown, at: string, flawOf: FlawOf): { at: string; flaw: string } | undefined {
+  const found = firstFlawIn(value, flawOf);
+  if (found === undefined) return undefined;
+  const inner = found.path.reverse(); // collected leaf first
+  return { at: (at ? [at, ...inner] : inner).join('.'), flaw: found.flaw };
+}
+
+function firstFlawIn(value: unknown, flawOf: FlawOf): { path: Array<string | number>; flaw: string } | undefined {
   if (typeof value === 'string') {
-    const flaw = keys.some((k) => value.includes(k))
-      ? REPEATS_KEY
-      : credentials && carriesCredential(value)
-        ? CARRIES_CREDENTIALS
-        : hasNul(value)
-          ? HAS_NUL
-          : undefined;
-    return flaw === undefined ? undefined : { at, flaw };
+    const flaw = flawOf(value);
+    return flaw === undefined ? undefined : { path: [], flaw };
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = flawAt(value[i], at ? `${at}.${i}` : String(i), credentials, keys);
-      if (found !== undefined) return found;
+      const found = firstFlawIn(value[i], flawOf);
+      if (found !== undefined) {
+        found.path.push(i);
+        return found;
+      }
     }
   } else if (value && typeof value === 'object') {
     for (const k of Object.keys(value)) {
-      const found = flawAt((value as Record<string, unknown>)[k], at ? `${at}.${k}` : k, credentials, keys);
-      if (found !== undefined) return found;
+      const found = firstFlawIn((value as Record<string, unknown>)[k], flawOf);
+      if (found !== undefined) {
+        found.path.push(k);
+        return found;
+      }
     }
   }
   return undefined;
@@ -83,7 +113,7 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
   const seen = clean.get(loaded);
   if (seen?.policies === policies && seen.layers === layers) return;
   const keys = configKeys(layers);
-  const found = flawAt(loaded.task.id, 'id', false, keys) ?? firstFlaw(loaded.task, policies, fact, keys);
+  const found = flawAt(loaded.task.id, 'id', taskFlaw(keys, false)) ?? firstFlaw(loaded.task, policies, fact, keys);
   if (found !== undefined) {
     const which = found.at === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${found.at}\``;
     throw new PolicyError('task-field', `${which} ${found.flaw}`, {
@@ -97,11 +127,12 @@ export function refuseTaskCredentials(loaded: LoadedTask, policies: PolicySet, f
 }
 
 function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, keys: readonly string[]): { at: string; flaw: string } | undefined {
+  const [withCredentials, withoutCredentials] = [taskFlaw(keys, true), taskFlaw(keys, false)];
   for (const { path, credentials } of pathsToCheck(policies, fact)) {
     const value = getPath(task, path);
     // Most paths a rule reads are unset or short text: only strings, lists and objects can hold a flaw.
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
-    const found = flawAt(value, path, credentials, keys);
+    const found = flawAt(value, path, credentials ? withCredentials : withoutCredentials);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -113,8 +144,26 @@ const clean = new WeakMap<LoadedTask, { policies: PolicySet; layers: ConfigLayer
 /** The key values of both config layers (computed once per layers object). */
 const keysOf = new WeakMap<ConfigLayers, readonly string[]>();
 
-function configKeys(layers: ConfigLayers): readonly string[] {
+export function configKeys(layers: ConfigLayers): readonly string[] {
   let keys = keysOf.get(layers);
   if (!keys) keysOf.set(layers, (keys = [...layers.local.keys, ...layers.global.keys]));
   return keys;
+}
+
+/**
+ * Throws `plan-repeats-key` (exit 2) when a key's value from config appears in what a plan launches (its fields but
+ * provenance, and the executor TOML it runs), whatever route brought it (a TOML's argument, a caller's flag, a default
+ * that equals a weak key): the plan is refused, never masked into one that would launch something else. Names where,
+ * never the value.
+ */
+export function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const { provenance, ...launched } = plan;
+  const flawOf = repeatsKey(keys);
+  const found = flawAt(launched, '', flawOf) ?? flawAt(provenance.executorConfig.value, 'provenance.executorConfig.value', flawOf);
+  if (found !== undefined)
+    throw new PolicyError('plan-repeats-key', `the plan for task \`${plan.task}\` at \`${found.at}\` ${REPEATS_KEY}`, {
+      key: found.at,
+      help: 'keep keys out of executor TOMLs, flags and task fields; a key that equals planned text (a tier or a model name) is too weak: change it',
+    });
 }
