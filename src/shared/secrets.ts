@@ -100,6 +100,12 @@ function namesCredential(name: string): boolean {
 /** How a refusal says a value repeats a key read from config (the value itself is never shown). */
 export const REPEATS_KEY = "repeats a key's value from config; wg-policy never plans, prints or records it";
 
+/** True when `text` contains one of `keys` (key values read from config). */
+export function containsKey(text: string, keys: readonly string[]): boolean {
+  for (const k of keys) if (text.includes(k)) return true;
+  return false;
+}
+
 /** How a refusal says what `carriesCredential` found (the value itself is never shown). */
 export const CARRIES_CREDENTIALS =
   "carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them";

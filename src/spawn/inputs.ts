@@ -13,7 +13,8 @@ import { matchTagRouting } from '../config/tag-routing.js';
 import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
 import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
-import { CARRIES_CREDENTIALS, carriesCredential } from '../shared/secrets.js';
+import { CARRIES_CREDENTIALS, carriesCredential, containsKey, REPEATS_KEY } from '../shared/secrets.js';
+import { configKeys } from './task-credentials.js';
 import type { Source } from '../shared/source.js';
 
 /** The spawn sites wg has (`--site`). */
@@ -115,6 +116,15 @@ function checkedCaller(caller: CallerInput): SpawnInputs['caller'] {
     if ('error' in d) throw new PolicyError('usage', `timeout \`${caller.timeout}\` given by --timeout is ${d.error}`, { key: '--timeout' });
   }
   return { ...caller, site: site as (typeof SITES)[number] };
+}
+
+/** A caller input that repeats a key's value from config is a `usage` error naming its flag (a refusal would quote it). */
+function refuseCallerKeys(caller: CallerInput, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  for (const k of CALLER_KEYS) {
+    const value = caller[k];
+    if (value !== undefined && containsKey(value, keys)) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${REPEATS_KEY}`, { key: CALLER_FLAGS[k] });
+  }
 }
 
 function chatOf(shared: SharedInputs, id: string, role: string | undefined): SpawnInputs['chat'] {
@@ -263,6 +273,7 @@ export function readSpawnInputs(
   sharedOf: SharedReader = sharedReader(layers),
 ): SpawnInputs {
   const caller = checkCaller(callerIn);
+  refuseCallerKeys(caller, configKeys(layers));
   const { wgDir, projectRoot, local, global } = layers;
   const shown = (...parts: string[]) => relative(projectRoot, join(wgDir, ...parts));
   const task = loaded.task;

@@ -5,7 +5,7 @@ import type { Condition } from '../policy/schema.js';
 import type { ConfigLayers } from '../config/layers.js';
 import type { SpawnPlan } from './plan-schema.js';
 import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
-import { CARRIES_CREDENTIALS, carriesCredential, REPEATS_KEY } from '../shared/secrets.js';
+import { CARRIES_CREDENTIALS, carriesCredential, containsKey, REPEATS_KEY } from '../shared/secrets.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -49,11 +49,6 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
 
 /** What is wrong with a string, if anything: a flaw's sentence (see CARRIES_CREDENTIALS, HAS_NUL, REPEATS_KEY). */
 type FlawOf = (text: string) => string | undefined;
-
-function containsKey(text: string, keys: readonly string[]): boolean {
-  for (const k of keys) if (text.includes(k)) return true;
-  return false;
-}
 
 const repeatsKey =
   (keys: readonly string[]): FlawOf =>
