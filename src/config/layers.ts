@@ -4,7 +4,9 @@ import { dirname, join, relative } from 'node:path';
 import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
-import { emptyConfig, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
+import { PolicyError } from '../shared/errors.js';
+import { MASK } from '../shared/secrets.js';
+import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
 /** The effective endpoint list for native spawns, and which file it came from. */
@@ -93,6 +95,24 @@ function placeOf(wgDir: string, home: string) {
 export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers {
   const home = opts.home ?? homedir();
   const place = placeOf(opts.wgDir, home);
+  try {
+    return loadBoth(opts, home, place);
+  } catch (e) {
+    throw withKeysMasked(e, [place.localPath, place.usual, globalConfigPath(home)]);
+  }
+}
+
+/** Errors that quote a config value: a key from the other file must not be in them either (each file masks its own). */
+const QUOTING_ERRORS: ReadonlySet<string> = new Set(['config-type', 'bad-duration']);
+
+function withKeysMasked(e: unknown, paths: readonly string[]): unknown {
+  if (!(e instanceof PolicyError) || !QUOTING_ERRORS.has(e.code)) return e;
+  const masked = [...new Set(paths)].flatMap(keysInConfigFile).reduce((m, k) => m.split(k).join(MASK), e.message);
+  if (masked === e.message) return e;
+  return new PolicyError(e.code, masked, { file: e.file, line: e.line, column: e.column, key: e.key, rule: e.rule, help: e.help });
+}
+
+function loadBoth(opts: { wgDir: string }, home: string, place: ReturnType<typeof placeOf>): ConfigLayers {
   const { localPath, projectRoot } = place;
   const shown = (p: string) => {
     let s = place.shown.get(p);

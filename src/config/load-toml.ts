@@ -66,6 +66,31 @@ function normalizeLegacy(raw: Record<string, unknown>): Map<string, string> {
   return aliases;
 }
 
+/**
+ * The key values among a file's strings: under secret names but not where a key is found (`api_key_env` names a
+ * variable), and long enough to be real (not a placeholder like `none`).
+ */
+function keysIn(strings: ReadonlyArray<[string, string]>): string[] {
+  return strings
+    .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
+    .map(([, v]) => v);
+}
+
+/** The key values in a config file, read afresh; none when it cannot be read or parsed (its own error says so). */
+export function keysInConfigFile(path: string): string[] {
+  try {
+    const text = readTextFile(path, { shownAs: path, what: 'config file', missing: 'absent' });
+    if (text === undefined) return [];
+    const raw = (parseToml(text, path).data ?? {}) as Record<string, unknown>;
+    normalizeLegacy(raw);
+    const strings: Array<[string, string]> = [];
+    walkStrings(raw, '', strings);
+    return keysIn(strings);
+  } catch {
+    return []; // unreadable or not TOML: nothing to mask with
+  }
+}
+
 /** The path as written in the file (`[coordinator]` keys keep their name). */
 function writtenPath(path: readonly PropertyKey[], aliases: Map<string, string>): PropertyKey[] {
   if (path[0] !== 'dispatcher' || path.length < 2) return [...path];
@@ -97,11 +122,8 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   const at = (path: readonly PropertyKey[]) => src.positionOf(writtenPath(path, aliases));
   const strings: Array<[string, string]> = [];
   walkStrings(raw, '', strings);
-  // A key's value (not where one is found: `api_key_env` names a variable) long enough to be real (not a placeholder
-  // like `none`): no plan may repeat it, and no message about this file quotes it (a type error elsewhere may).
-  const keys = strings
-    .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
-    .map(([, v]) => v);
+  // No plan may repeat a key, and no message about this file quotes one (loadLayers masks the other file's keys too).
+  const keys = keysIn(strings);
   const unkeyed = (message: string) => keys.reduce((m, k) => m.split(k).join(MASK), message);
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
