@@ -1,6 +1,6 @@
 // The last line of defence on stdout and stderr: credentials in URLs and headers are masked, and terminal control
 // sequences from task data are shown escaped instead of acting (a closed pipe is output.ts's `guardPipes`).
-import { maskShown } from '../shared/secrets.js';
+import { maskKeys, maskShown } from '../shared/secrets.js';
 import { colorFor } from './color.js';
 
 // C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
@@ -29,12 +29,14 @@ export function guardOutput(argv: readonly string[] = process.argv, env: NodeJS.
   const restore: Array<() => void> = [];
   for (const stream of [process.stdout, process.stderr]) {
     const keepOwn = colorFor(stream, argv, env);
+    // stderr is text for people: config keys are masked in it too (stdout carries data, masked before it is written).
+    const mask = stream === process.stderr ? (text: string) => maskShown(maskKeys(text)) : maskShown;
     const own = stream.write;
     const write = own.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     restore.push(() => (stream.write = own));
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : chunk;
-      return write(typeof text === 'string' ? neutralizeControls(maskShown(text), keepOwn) : text, ...rest);
+      return write(typeof text === 'string' ? neutralizeControls(mask(text), keepOwn) : text, ...rest);
     }) as typeof stream.write;
   }
   return () => restore.forEach((undo) => undo());

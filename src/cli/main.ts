@@ -2,6 +2,7 @@
 // process that runs many). A plain `plan` runs without loading commander (the cold-start fast path, read by
 // plan-args.ts); every other command line goes to commander (program.ts, loaded on demand).
 import { exitCodeFor, PolicyError } from '../shared/errors.js';
+import { useKeys } from '../shared/secrets.js';
 import { guardOutput } from './guard-output.js';
 import { guardPipes, reportError } from './output.js';
 import { planArgs } from './plan-args.js';
@@ -41,6 +42,7 @@ export function start(): void {
  * `serve`.
  */
 export async function runCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  useKeys([]); // a command line knows the keys of the config it reads, as a fresh process does
   const unguard = guardOutput(argv, env);
   try {
     return await main(argv);

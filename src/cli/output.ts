@@ -2,6 +2,7 @@
 // user errors, and a quiet end when the reader of a pipe goes away (`wg-policy audit list | head -1`).
 import { PolicyError } from '../shared/errors.js';
 import { errnoReason } from '../shared/read-file.js';
+import { maskKeys } from '../shared/secrets.js';
 
 let stdoutGone = false;
 
@@ -40,9 +41,15 @@ export function stdoutClosed(): boolean {
   return stdoutGone || process.stdout.destroyed;
 }
 
+/**
+ * A JSON.stringify replacer that masks config keys in string values: data is masked before it becomes text, never in
+ * the text (a key could match a number or a piece of structure there).
+ */
+export const keysMasked = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskKeys(value) : value);
+
 /** Writes data to stdout as JSON (stdout is protocol: nothing else goes there). */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(value, keysMasked, 2)}\n`);
 }
 
 /** One clear sentence with its code on stderr; with `json`, also `{"error": {code, message, exit, file, line, …}}` on stdout. */

@@ -5,7 +5,7 @@ import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
 import { PolicyError } from '../shared/errors.js';
-import { MASK } from '../shared/secrets.js';
+import { MASK, useKeys } from '../shared/secrets.js';
 import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
@@ -96,7 +96,9 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
   const home = opts.home ?? homedir();
   const place = placeOf(opts.wgDir, home);
   try {
-    return loadBoth(opts, home, place);
+    const layers = loadBoth(opts, home, place);
+    useKeys([...layers.local.keys, ...layers.global.keys]);
+    return layers;
   } catch (e) {
     throw withKeysMasked(e, [place.localPath, place.usual, globalConfigPath(home)]);
   }

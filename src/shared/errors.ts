@@ -1,5 +1,5 @@
 // Errors are data: a stable code, one lowercase sentence, and where in the user's input the problem is.
-import { maskShown } from './secrets.js';
+import { maskKeys, maskShown } from './secrets.js';
 
 /** Every error code wg-policy raises on purpose, with the exit class the CLI maps it to. */
 export const ERROR_CODES = {
@@ -95,11 +95,11 @@ export class PolicyError extends Error {
 
   constructor(code: ErrorCode, message: string, info: ErrorInfo = {}) {
     // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
-    super(maskShown(message).replace(/\s*\n\s*/g, ' '));
+    super(maskShown(maskKeys(message)).replace(/\s*\n\s*/g, ' '));
     this.name = 'PolicyError';
     this.code = code;
     for (const [k, v] of Object.entries(info))
-      if (v !== undefined) Object.defineProperty(this, k, { value: typeof v === 'string' ? maskShown(v) : v, enumerable: true });
+      if (v !== undefined) Object.defineProperty(this, k, { value: typeof v === 'string' ? maskShown(maskKeys(v)) : v, enumerable: true });
   }
 
   /** The exit class of this error: 1 refused or denied, 2 bad input, 3 internal. */

@@ -100,6 +100,26 @@ function namesCredential(name: string): boolean {
 /** How a refusal says a value repeats a key read from config (the value itself is never shown). */
 export const REPEATS_KEY = "repeats a key's value from config; wg-policy never plans, prints or records it";
 
+/** The key values of the config last loaded (see useKeys), longest first: one that contains another is masked whole. */
+let knownKeys: readonly string[] = [];
+
+/**
+ * Sets the key values of the config this command reads (both layers, each time they are loaded; none at the start of a
+ * command line), so that no message built from then on quotes them (see maskKeys).
+ */
+export function useKeys(keys: readonly string[]): void {
+  knownKeys = [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A message or diagnostic with every key value of the config in use masked. For text only: data (a plan, JSON) is never masked
+ * byte by byte, since a key equal to planned text would change what it says; a plan holding a key is refused instead.
+ */
+export function maskKeys(text: string): string {
+  for (const k of knownKeys) if (text.includes(k)) text = text.split(k).join(MASK);
+  return text;
+}
+
 /** True when `text` contains one of `keys` (key values read from config). */
 export function containsKey(text: string, keys: readonly string[]): boolean {
   for (const k of keys) if (text.includes(k)) return true;

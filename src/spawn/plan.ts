@@ -14,7 +14,7 @@ import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.j
 import { configKeys, refusePlannedKeys, refuseTaskCredentials } from './task-credentials.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
-import { maskShown } from '../shared/secrets.js';
+import { maskKeys, maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 import { buildFacts, describeSource, sourceMapper } from './facts.js';
@@ -203,7 +203,7 @@ const stderrWarn = (m: string) => process.stderr.write(`warning: ${m}\n`);
 /** The caller's warning sink; a warning echoes task or config text, so credentials in it are masked first. */
 const warnerOf = (options: SpawnOptions) => {
   const to = options.warn ?? stderrWarn;
-  return (m: string) => to(maskShown(m));
+  return (m: string) => to(maskShown(maskKeys(m)));
 };
 
 /** Config warnings, once per call (or per batch). */

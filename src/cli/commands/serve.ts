@@ -9,7 +9,7 @@ import type { CallerInput } from '../../spawn/facts.js';
 import { CALLER_KEYS } from '../../spawn/inputs.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
-import { drainedOrFailed } from '../output.js';
+import { drainedOrFailed, keysMasked } from '../output.js';
 
 /** Server flags: defaults for every request. */
 export interface ServeFlags extends AuditFlags {
@@ -161,7 +161,8 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   };
   /** Queues an answer; they go out in pieces of ~64 KB (one string for a whole batch costs more to build than to write). */
   const queue = async (answer: Record<string, unknown>) => {
-    const text = `${JSON.stringify(answer)}\n`;
+    // A plan never holds a config key (it is refused instead): only other answers are walked for one.
+    const text = `${JSON.stringify(answer, 'plan' in answer ? undefined : keysMasked)}\n`;
     out.push(text);
     if ((outChars += text.length) >= 65_536) await flush();
   };

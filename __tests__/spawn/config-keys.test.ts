@@ -1,0 +1,67 @@
+// Key values from config never leave the process: a plan holding one is refused (plan-repeats-key, see the spawn
+// cases), and every message, diagnostic and JSON answer built from other files (the model cache) or the environment
+// has them masked. Data is masked as data (string values), never in its JSON text.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect, test } from '@jest/globals';
+import { maskKeys, MASK, useKeys } from '../../src/shared/secrets.js';
+import { hostCli } from '../support/cli-host.js';
+import { scratch } from '../support/project.js';
+
+const KEY = 'sk-CANARY-0123456789';
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+/** A project whose global config holds KEY, and a model cache whose ids contain it (what "did you mean" quotes). */
+function project() {
+  const s = scratch({
+    'home/.wg/config.toml': `[[llm_endpoints.endpoints]]\nname = "lab"\nprovider = "oai-compat"\nurl = "http://127.0.0.1:8088"\napi_key = "${KEY}"\n`,
+    'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n',
+  });
+  writeFileSync(join(s.wgDir, 'model_cache.json'), JSON.stringify({ models: [{ id: `a/${KEY}` }, { id: `b/${KEY}x` }] }));
+  const tasks = [
+    { kind: 'task', id: 't1', title: 'plain', status: 'open' },
+    { kind: 'task', id: 't2', title: 'unknown model', status: 'open', model: 'CANARY' },
+  ];
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  cleanups.push(s.cleanup);
+  return { ...s, log: join(s.wgDir, 'policy-audit.jsonl') };
+}
+
+test('a refusal whose help quotes model-cache ids holding a key shows them masked everywhere, and records them masked', () => {
+  const p = project();
+  const plan = hostCli(['plan', 't2', '--dir', p.wgDir], { home: p.home });
+  expect(plan.code).toBe(1);
+  expect(plan.stderr).toContain(`did you mean one of: openrouter:a/${MASK}, openrouter:b/${MASK}x`);
+  const runs = [
+    plan,
+    hostCli(['explain', 't2', '--json', '--dir', p.wgDir], { home: p.home }),
+    hostCli(['explain', 't2', '--dir', p.wgDir], { home: p.home }),
+    hostCli(['plan', '--all', '--dir', p.wgDir], { home: p.home }),
+    hostCli(['serve', '--stdio', '--dir', p.wgDir], { home: p.home, input: '{"id":1,"op":"plan","task":"t2"}\n{"id":2,"op":"explain","task":"t2"}\n' }),
+  ];
+  expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1, 0]);
+  for (const r of runs) expect(r.stdout + r.stderr).not.toContain(KEY);
+  expect(JSON.parse(runs[1].stdout)).toBeTruthy(); // still JSON
+  expect(existsSync(p.log) && readFileSync(p.log, 'utf8')).not.toContain(KEY);
+});
+
+test('a gate answer echoing the environment (WG_AGENT_ID) has a key masked in its JSON, in serve and with --json', () => {
+  const p = project();
+  const serve = hostCli(['serve', '--stdio', '--dir', p.wgDir, '--no-audit'], {
+    home: p.home,
+    input: `${JSON.stringify({ id: 1, op: 'gate', task: 't1', env: { WG_AGENT_ID: KEY } })}\n`,
+  });
+  const gate = hostCli(['gate', 't1', '--json', '--no-audit', '--dir', p.wgDir], { home: p.home, env: { WG_AGENT_ID: KEY } });
+  expect([serve.code, gate.code]).toEqual([0, 0]);
+  expect(JSON.parse(serve.stdout).verdict.request.agentId).toBe(MASK);
+  expect(JSON.parse(gate.stdout).request.agentId).toBe(MASK);
+  for (const r of [serve, gate]) expect(r.stdout + r.stderr).not.toContain(KEY);
+});
+
+test('maskKeys masks the keys in use, longest first; useKeys replaces them (a command line starts with none)', () => {
+  useKeys([KEY, `${KEY}-long`, 'short']);
+  expect(maskKeys(`a ${KEY}-long b ${KEY} c short`)).toBe(`a ${MASK} b ${MASK} c short`);
+  useKeys([]);
+  expect(maskKeys(`a ${KEY}`)).toBe(`a ${KEY}`);
+});
