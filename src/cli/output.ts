@@ -47,9 +47,12 @@ export function stdoutClosed(): boolean {
  */
 export const keysMasked = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskKeys(value) : value);
 
-/** Writes data to stdout as JSON (stdout is protocol: nothing else goes there). */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, keysMasked, 2)}\n`);
+/**
+ * Writes data to stdout as JSON (stdout is protocol: nothing else goes there), config keys masked in its strings; a plan
+ * is printed as it is (`masked: false`): one holding a key is refused, and the plan is what serve and the library give.
+ */
+export function printJson(value: unknown, { masked = true } = {}): void {
+  process.stdout.write(`${JSON.stringify(value, masked ? keysMasked : undefined, 2)}\n`);
 }
 
 /** One clear sentence with its code on stderr; with `json`, also `{"error": {code, message, exit, file, line, …}}` on stdout. */

@@ -52,7 +52,7 @@ export async function runPlan(taskId: string, flags: SpawnFlags & AuditFlags & {
     // INVARIANT: the library records the decision (a refusal too) before returning, so wg never runs a plan the log does not have.
     const outcome = await decideSpawn(requestFrom(taskId, flags), { warn, decisionLog: decisionLogOption(flags) });
     if (outcome.error) throw outcome.error;
-    printJson(outcome.plan);
+    printJson(outcome.plan, { masked: false });
     log.info(provenanceLine(outcome.plan!));
   } finally {
     await closeDecisionLog(warn);
