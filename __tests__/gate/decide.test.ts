@@ -238,19 +238,22 @@ describe('progress display', () => {
 
 test('a library request whose task id, --base, --manifest or folder holds a NUL is a usage error naming it, before git or a scenario runs', async () => {
   const s = project({ ok: 'exit 0' });
-  const base = { taskId: 't1', dir: s.wgDir, manifest: s.manifest, skipVerify: true };
-  for (const [field, key] of [
-    ['base', '--base'],
-    ['manifest', '--manifest'],
-    ['dir', '--dir'],
-    ['taskId', 'the task id'],
-  ] as const) {
-    const request = { ...base, [field]: 'x\0y' };
-    await expect(decideDone(request)).rejects.toMatchObject({
-      code: 'usage',
-      key,
-      message: `${key} contains a NUL character, which no path, argument or environment variable can carry`,
-    });
+  try {
+    const base = { taskId: 't1', dir: s.wgDir, manifest: s.manifest, skipVerify: true };
+    for (const [field, key] of [
+      ['base', '--base'],
+      ['manifest', '--manifest'],
+      ['dir', '--dir'],
+      ['taskId', 'taskId'],
+    ] as const) {
+      const request = { ...base, [field]: 'x\0y' };
+      await expect(decideDone(request)).rejects.toMatchObject({
+        code: 'usage',
+        key,
+        message: `${key} contains a NUL character, which no path, argument or environment variable can carry`,
+      });
+    }
+  } finally {
+    s.cleanup();
   }
-  s.cleanup();
 });

@@ -22,16 +22,22 @@ function inputsFor(task: Record<string, unknown>, files: Record<string, string> 
 
 describe('checkCaller', () => {
   test('the site defaults to the dispatcher', () => {
-    expect(checkCaller({}).site).toBe('dispatcher');
-    expect(checkCaller({ site: 'chat', agentId: 'agent-3', timeout: '' })).toMatchObject({ site: 'chat', agentId: 'agent-3' });
+    expect(checkCaller({}, []).site).toBe('dispatcher');
+    expect(checkCaller({ site: 'chat', agentId: 'agent-3', timeout: '' }, [])).toMatchObject({ site: 'chat', agentId: 'agent-3' });
   });
   test.each([
     [{ site: 'cron' }, '--site'],
     [{ agentId: 'a/b' }, '--agent-id'],
     [{ agentId: '.hidden' }, '--agent-id'],
     [{ timeout: '1d' }, '--timeout'],
+    [{ role: 'reviewer sk-CANARY-0123456789' }, '--role'],
   ])('%j is a usage error naming %s', (caller, key) => {
-    expect(thrown(() => checkCaller(caller))).toMatchObject({ code: 'usage', key });
+    expect(thrown(() => checkCaller(caller, ['sk-CANARY-0123456789']))).toMatchObject({ code: 'usage', key });
+  });
+  test('a caller checked against one config is checked again against another (its keys)', () => {
+    const caller = { role: 'sk-CANARY-0123456789' };
+    expect(checkCaller(caller, []).role).toBe('sk-CANARY-0123456789');
+    expect(thrown(() => checkCaller(caller, ['sk-CANARY-0123456789']))).toMatchObject({ code: 'usage', key: '--role' });
   });
 });
 

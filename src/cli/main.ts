@@ -42,7 +42,7 @@ export function start(): void {
  * `serve`.
  */
 export async function runCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  useKeys([]); // a command line knows the keys of the config it reads, as a fresh process does
+  useKeys([]); // reset: no keys are masked until this command line loads a config
   const unguard = guardOutput(argv, env);
   try {
     return await main(argv);

@@ -45,7 +45,10 @@ export function stdoutClosed(): boolean {
  * A JSON.stringify replacer that masks config keys in string values: data is masked before it becomes text, never in
  * the text (a key could match a number or a piece of structure there).
  */
-export const keysMasked = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskKeys(value) : value);
+const keysMasked = (_key: string, value: unknown): unknown => (typeof value === 'string' ? maskKeys(value) : value);
+
+/** A copy of JSON data with config keys masked in its strings (a plan needs none: one holding a key is refused). */
+export const keysMaskedIn = <T>(value: T): T => JSON.parse(JSON.stringify(value, keysMasked)) as T;
 
 /**
  * Writes data to stdout as JSON (stdout is protocol: nothing else goes there), config keys masked in its strings; a plan

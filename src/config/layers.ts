@@ -5,7 +5,7 @@ import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
 import { PolicyError } from '../shared/errors.js';
-import { MASK, useKeys } from '../shared/secrets.js';
+import { maskKeys, useKeys } from '../shared/secrets.js';
 import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
@@ -97,21 +97,31 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
   const place = placeOf(opts.wgDir, home);
   try {
     const layers = loadBoth(opts, home, place);
-    useKeys([...layers.local.keys, ...layers.global.keys]);
+    useKeys(layerKeys(layers));
     return layers;
   } catch (e) {
     throw withKeysMasked(e, [place.localPath, place.usual, globalConfigPath(home)]);
   }
 }
 
-/** Errors that quote a config value: a key from the other file must not be in them either (each file masks its own). */
-const QUOTING_ERRORS: ReadonlySet<string> = new Set(['config-type', 'bad-duration']);
+/** The key values of both config layers (computed once per layers object): no plan or message may show one. */
+export function layerKeys(layers: ConfigLayers): readonly string[] {
+  let keys = keysOf.get(layers);
+  if (!keys) keysOf.set(layers, (keys = [...layers.local.keys, ...layers.global.keys]));
+  return keys;
+}
+const keysOf = new WeakMap<ConfigLayers, readonly string[]>();
 
+/**
+ * A file that failed to load masks its own keys in its error; a key of the other file may be in it too (a type error
+ * quoting it), so both files' keys are read afresh (an error path only) and the error rebuilt with them masked.
+ */
 function withKeysMasked(e: unknown, paths: readonly string[]): unknown {
-  if (!(e instanceof PolicyError) || !QUOTING_ERRORS.has(e.code)) return e;
-  const masked = [...new Set(paths)].flatMap(keysInConfigFile).reduce((m, k) => m.split(k).join(MASK), e.message);
-  if (masked === e.message) return e;
-  return new PolicyError(e.code, masked, { file: e.file, line: e.line, column: e.column, key: e.key, rule: e.rule, help: e.help });
+  if (!(e instanceof PolicyError)) return e;
+  const keys = [...new Set(paths)].flatMap(keysInConfigFile);
+  useKeys(keys);
+  const masked = maskKeys(e.message);
+  return masked === e.message ? e : new PolicyError(e.code, masked, { file: e.file, line: e.line, column: e.column, key: e.key, rule: e.rule, help: e.help });
 }
 
 function loadBoth(opts: { wgDir: string }, home: string, place: ReturnType<typeof placeOf>): ConfigLayers {

@@ -2,7 +2,7 @@
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
-import { hasCredentials, keyPathNamesSecret, MASK, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
+import { containsKey, hasCredentials, keyPathNamesSecret, maskKeys, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
@@ -11,7 +11,6 @@ import { deprecationWarning } from './model-spec.js';
 import { ConfigSchema, WG_IGNORES_FILE, type WgConfig } from './schema.js';
 export { ConfigSchema, type WgConfig } from './schema.js';
 
-/** The shortest secret value a planned value may not repeat (shorter ones are placeholders such as `none`). */
 /** One parsed config file. */
 export interface ConfigFile {
   /** Path as shown to users (relative to the project root, or `~/…`). */
@@ -124,7 +123,6 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   walkStrings(raw, '', strings);
   // No plan may repeat a key, and no message about this file quotes one (loadLayers masks the other file's keys too).
   const keys = keysIn(strings);
-  const unkeyed = (message: string) => keys.reduce((m, k) => m.split(k).join(MASK), message);
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -138,7 +136,7 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     );
     // wg-policy's own [policy] table is not wg's: wg ignores it.
     const wgs = written[0] === 'policy' ? '' : `; ${WG_IGNORES_FILE}`;
-    throw new PolicyError('config-type', unkeyed(message + wgs), {
+    throw new PolicyError('config-type', maskKeys(message + wgs, keys), {
       file: shownAs,
       line: pos?.line,
       column: pos?.column,
@@ -152,7 +150,7 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     if ('error' in parsed) {
       const pos = at(['dispatcher', 'agent_timeout']);
       const key = aliases.get('dispatcher.agent_timeout') ?? 'dispatcher.agent_timeout';
-      throw new PolicyError('bad-duration', unkeyed(`\`${key}\` = "${timeout}" is ${parsed.error}; wg fails every spawn that reaches this timeout`), {
+      throw new PolicyError('bad-duration', maskKeys(`\`${key}\` = "${timeout}" is ${parsed.error}; wg fails every spawn that reaches this timeout`, keys), {
         file: shownAs,
         line: pos?.line,
         column: pos?.column,
@@ -171,7 +169,7 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
   // INVARIANT: no value a plan, explanation or record can show carries a credential or repeats a key (keys under secret names are set aside above).
   for (const [where, value] of strings) {
     if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
-    if (!hasCredentials(value) && !keys.some((k) => value.includes(k))) continue;
+    if (!hasCredentials(value) && !containsKey(value, keys)) continue;
     const key = aliases.get(where) ?? where;
     const pos = at(
       where

@@ -133,8 +133,8 @@ function memoized(git: GitRunner): GitRunner {
   };
 }
 
-/** The request's text fields, named as their flags: none may hold a NUL (git and the file system would refuse it unexplained). */
-const TEXT_FIELDS = { taskId: 'the task id', dir: '--dir', cwd: '`cwd`', manifest: '--manifest', base: '--base', logDir: '`logDir`' } as const;
+/** The request's text fields, named as their flags (or as fields where no flag gives them): none may hold a NUL. */
+const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--manifest', base: '--base', logDir: 'logDir' } as const;
 
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {

@@ -108,15 +108,18 @@ let knownKeys: readonly string[] = [];
  * command line), so that no message built from then on quotes them (see maskKeys).
  */
 export function useKeys(keys: readonly string[]): void {
-  knownKeys = [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET).sort((a, b) => b.length - a.length);
+  knownKeys = searchable(keys);
 }
+
+/** The keys worth searching for (long enough to be real), longest first. */
+const searchable = (keys: readonly string[]): string[] => [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET).sort((a, b) => b.length - a.length);
 
 /**
  * A message or diagnostic with every key value of the config in use masked. For text only: data (a plan, JSON) is never masked
  * byte by byte, since a key equal to planned text would change what it says; a plan holding a key is refused instead.
  */
-export function maskKeys(text: string): string {
-  for (const k of knownKeys) if (text.includes(k)) text = text.split(k).join(MASK);
+export function maskKeys(text: string, keys?: readonly string[]): string {
+  for (const k of keys ? searchable(keys) : knownKeys) if (text.includes(k)) text = text.split(k).join(MASK);
   return text;
 }
 

@@ -6,15 +6,14 @@ import { loadAgency, type Agency } from '../config/agency.js';
 import { nextAgentId } from '../config/agent-registry.js';
 import { parseTimeoutSecs } from '../config/duration.js';
 import { loadExecutors, type ExecutorConfig } from '../config/executors.js';
-import type { ConfigLayers } from '../config/layers.js';
+import { layerKeys, type ConfigLayers } from '../config/layers.js';
 import { loadModelCache, type ModelCache } from '../config/model-cache.js';
 import { effectiveRegistry, type RegistryModel } from '../config/registry.js';
 import { matchTagRouting } from '../config/tag-routing.js';
 import { effectiveTiers, taskTier, type TierName, type TierSpec } from '../config/tiers.js';
 import type { LoadedTask } from '../graph/read-tasks.js';
-import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
-import { CARRIES_CREDENTIALS, carriesCredential, containsKey, REPEATS_KEY } from '../shared/secrets.js';
-import { configKeys } from './task-credentials.js';
+import { PolicyError } from '../shared/errors.js';
+import { flawOf } from '../shared/flaws.js';
 import type { Source } from '../shared/source.js';
 
 /** The spawn sites wg has (`--site`). */
@@ -86,22 +85,27 @@ const duration = (raw: string): Duration | { error: string } => {
   return 'error' in p ? p : { raw, secs: p.secs };
 };
 
-/** Callers already checked (planMany checks its caller once and passes the same object for every task). */
-const checkedCallers = new WeakMap<CallerInput, SpawnInputs['caller']>();
+/** Callers already checked, with the keys they were checked against (planMany passes one caller for every task). */
+const checkedCallers = new WeakMap<CallerInput, { keys: readonly string[]; caller: SpawnInputs['caller'] }>();
 
-/** Checks the caller's inputs: each bad one is a `usage` error naming its flag. */
-export function checkCaller(caller: CallerInput): SpawnInputs['caller'] {
-  let checked = checkedCallers.get(caller);
-  if (!checked) checkedCallers.set(caller, (checked = checkedCaller(caller)));
+/**
+ * Checks the caller's inputs against the config's `keys`: each bad one is a `usage` error naming its flag. The result
+ * is kept per caller object and keys.
+ */
+export function checkCaller(caller: CallerInput, keys: readonly string[]): SpawnInputs['caller'] {
+  const seen = checkedCallers.get(caller);
+  if (seen?.keys === keys) return seen.caller;
+  const checked = validateCaller(caller, keys);
+  checkedCallers.set(caller, { keys, caller: checked });
   return checked;
 }
 
-function checkedCaller(caller: CallerInput): SpawnInputs['caller'] {
+function validateCaller(caller: CallerInput, keys: readonly string[]): SpawnInputs['caller'] {
   // First: the messages below quote what was given.
   for (const k of CALLER_KEYS) {
     const value: unknown = caller[k];
     if (value === undefined) continue;
-    const bad = typeof value !== 'string' ? 'must be a string' : carriesCredential(value) ? CARRIES_CREDENTIALS : hasNul(value) ? HAS_NUL : undefined;
+    const bad = typeof value !== 'string' ? 'must be a string' : flawOf(value, keys)?.sentence;
     if (bad !== undefined) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${bad}`, { key: CALLER_FLAGS[k] });
   }
   const site = caller.site ?? 'dispatcher';
@@ -116,15 +120,6 @@ function checkedCaller(caller: CallerInput): SpawnInputs['caller'] {
     if ('error' in d) throw new PolicyError('usage', `timeout \`${caller.timeout}\` given by --timeout is ${d.error}`, { key: '--timeout' });
   }
   return { ...caller, site: site as (typeof SITES)[number] };
-}
-
-/** A caller input that repeats a key's value from config is a `usage` error naming its flag (a refusal would quote it). */
-function refuseCallerKeys(caller: CallerInput, keys: readonly string[]): void {
-  if (keys.length === 0) return;
-  for (const k of CALLER_KEYS) {
-    const value = caller[k];
-    if (value !== undefined && containsKey(value, keys)) throw new PolicyError('usage', `${CALLER_FLAGS[k]} ${REPEATS_KEY}`, { key: CALLER_FLAGS[k] });
-  }
 }
 
 function chatOf(shared: SharedInputs, id: string, role: string | undefined): SpawnInputs['chat'] {
@@ -272,8 +267,7 @@ export function readSpawnInputs(
   warn: (m: string) => void,
   sharedOf: SharedReader = sharedReader(layers),
 ): SpawnInputs {
-  const caller = checkCaller(callerIn);
-  refuseCallerKeys(caller, configKeys(layers));
+  const caller = checkCaller(callerIn, layerKeys(layers));
   const { wgDir, projectRoot, local, global } = layers;
   const shown = (...parts: string[]) => relative(projectRoot, join(wgDir, ...parts));
   const task = loaded.task;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { logDestination, recordDecision, type DecisionLogOption } from '../audit/destination.js';
 import type { Decision } from '../audit/event.js';
-import { loadLayers, type ConfigLayers } from '../config/layers.js';
+import { layerKeys, loadLayers, type ConfigLayers } from '../config/layers.js';
 import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
@@ -11,7 +11,8 @@ import { statusOf } from '../graph/node-schema.js';
 import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
-import { configKeys, refusePlannedKeys, refuseTaskCredentials } from './task-credentials.js';
+import { refusePlannedKeys } from './plan-keys.js';
+import { refuseTaskFlaws } from './task-flaws.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError } from '../shared/errors.js';
 import { maskKeys, maskShown } from '../shared/secrets.js';
@@ -132,7 +133,7 @@ function decideTask(
 ): SpawnOutcome | Promise<SpawnOutcome> {
   const { layers } = ctx;
   const taskId = loaded.task.id;
-  refuseTaskCredentials(loaded, policies, TASK_FACT, layers);
+  refuseTaskFlaws(loaded, policies, TASK_FACT, layers);
   const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
@@ -141,7 +142,7 @@ function decideTask(
     if (result.error && result.error.exit !== 1) throw result.error;
     const error = result.error ?? null;
     const plan = error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
-    if (plan) refusePlannedKeys(plan, configKeys(layers));
+    if (plan) refusePlannedKeys(plan, layerKeys(layers));
     const outcome = new Outcome(plan, error, taskId, policies.revision, result, facts);
     if (!options.decisionLog) return outcome;
     const dest = logDestination({
@@ -270,7 +271,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   warnLayers(ctx, warn);
   const policies = await policiesOf(ctx);
   const caller = callerOf(req);
-  checkCaller(caller); // a bad flag is one error for the batch, not one per task
+  checkCaller(caller, layerKeys(ctx.layers)); // a bad flag is one error for the batch, not one per task
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
   const wanted = req.status && new Set(req.status);
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);

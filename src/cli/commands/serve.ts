@@ -9,7 +9,7 @@ import type { CallerInput } from '../../spawn/facts.js';
 import { CALLER_KEYS } from '../../spawn/inputs.js';
 import { decideSpawn, type SpawnRequest } from '../../spawn/plan.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
-import { drainedOrFailed, keysMasked } from '../output.js';
+import { drainedOrFailed, keysMaskedIn } from '../output.js';
 
 /** Server flags: defaults for every request. */
 export interface ServeFlags extends AuditFlags {
@@ -29,10 +29,10 @@ interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'f
   junit?: string;
 }
 
-const PATHS = ['dir', 'auditLog', 'manifest', 'base', 'junit'] as const;
-const STRINGS = [...PATHS, ...CALLER_KEYS] as const;
+/** The request's own text keys; the caller's keys are checked where every caller's are (checkCaller names their flags). */
+const STRINGS = ['dir', 'auditLog', 'manifest', 'base', 'junit'] as const;
 const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
-const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...BOOLEANS]);
+const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...CALLER_KEYS, ...BOOLEANS]);
 const OPS = new Set(['plan', 'explain', 'gate']);
 
 const bad = (message: string, key?: string) => new PolicyError('usage', message, { key });
@@ -68,8 +68,7 @@ function parseRequest(line: string): Request {
   const env = r.env as Record<string, unknown> | undefined;
   if (env !== undefined && (!env || typeof env !== 'object' || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string')))
     throw bad('`env` must be an object of strings', 'env');
-  // The caller's keys are checked where every caller's are (checkCaller, which names their flags).
-  const withNul = [...PATHS, 'task'].find((k) => hasNul(r[k])) ?? (env && Object.keys(env).some((k) => hasNul(k) || hasNul(env[k])) ? 'env' : undefined);
+  const withNul = [...STRINGS, 'task'].find((k) => hasNul(r[k])) ?? (env && Object.keys(env).some((k) => hasNul(k) || hasNul(env[k])) ? 'env' : undefined);
   if (withNul !== undefined) throw bad(`\`${withNul}\` ${HAS_NUL}`, withNul);
   return r as unknown as Request;
 }
@@ -85,7 +84,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     const jobs = req.jobs === undefined ? undefined : String(req.jobs);
     const request = { ...gate.gateRequest(req.task as string, { ...req, jobs, dir, json: true, ...flags }), env };
     const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit }), warn });
-    return { ok: true, exit: verdict.allowed ? 0 : 1, verdict };
+    return { ok: true, exit: verdict.allowed ? 0 : 1, verdict: keysMaskedIn(verdict) };
   }
   const spawn: SpawnRequest = {
     ...(typeof req.task === 'string' ? { taskId: req.task } : { task: req.task }),
@@ -95,7 +94,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
   for (const k of CALLER_KEYS) if (req[k] !== undefined) spawn[k] = req[k];
   if (req.op === 'explain') {
     const outcome = await decideSpawn(spawn, { warn, decisionLog: false });
-    return { ok: true, exit: outcome.error ? 1 : 0, explanation: outcome.explanation };
+    return { ok: true, exit: outcome.error ? 1 : 0, explanation: keysMaskedIn(outcome.explanation) };
   }
   const outcome = await decideSpawn(spawn, { warn, decisionLog: decisionLogOption(flags) });
   if (outcome.error) throw outcome.error;
@@ -161,8 +160,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   };
   /** Queues an answer; they go out in pieces of ~64 KB (one string for a whole batch costs more to build than to write). */
   const queue = async (answer: Record<string, unknown>) => {
-    // A plan never holds a config key (it is refused instead): only other answers are walked for one.
-    const text = `${JSON.stringify(answer, 'plan' in answer ? undefined : keysMasked)}\n`;
+    const text = `${JSON.stringify(answer)}\n`;
     out.push(text);
     if ((outChars += text.length) >= 65_536) await flush();
   };

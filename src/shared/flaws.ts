@@ -1,0 +1,61 @@
+// What makes a string unfit to be planned — a key's value from config, credentials, a NUL — and where one sits in data.
+import { HAS_NUL, hasNul } from './errors.js';
+import { CARRIES_CREDENTIALS, carriesCredential, containsKey, REPEATS_KEY } from './secrets.js';
+
+/** A flaw: the sentence a refusal ends with (after what it names, never the value), and help where one helps. */
+export interface Flaw {
+  sentence: string;
+  help?: string;
+}
+
+export const FLAWS = {
+  key: { sentence: REPEATS_KEY },
+  credentials: { sentence: CARRIES_CREDENTIALS, help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task' },
+  nul: { sentence: HAS_NUL },
+} as const satisfies Record<string, Flaw>;
+
+/**
+ * The first flaw of a string a plan may carry, in this order: it repeats one of `keys` (key values from config), it
+ * carries credentials (looked for unless `credentials` is false: a rule tests for them itself), it holds a NUL.
+ */
+export function flawOf(text: string, keys: readonly string[], credentials = true): Flaw | undefined {
+  if (containsKey(text, keys)) return FLAWS.key;
+  if (credentials && carriesCredential(text)) return FLAWS.credentials;
+  return hasNul(text) ? FLAWS.nul : undefined;
+}
+
+/**
+ * The first string in `value` (depth first, in key order) that `flawIn` finds a flaw in: its dotted path after `at`,
+ * and the flaw; or undefined. The path is spelled out only when a flaw is found.
+ */
+export function flawAt(value: unknown, at: string, flawIn: (text: string) => Flaw | undefined): { at: string; flaw: Flaw } | undefined {
+  const found = firstFlawIn(value, flawIn);
+  if (found === undefined) return undefined;
+  const inner = found.path.reverse(); // collected leaf first
+  return { at: (at ? [at, ...inner] : inner).join('.'), flaw: found.flaw };
+}
+
+function firstFlawIn(value: unknown, flawIn: (text: string) => Flaw | undefined): { path: Array<string | number>; flaw: Flaw } | undefined {
+  if (typeof value === 'string') {
+    const flaw = flawIn(value);
+    return flaw === undefined ? undefined : { path: [], flaw };
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = firstFlawIn(value[i], flawIn);
+      if (found !== undefined) {
+        found.path.push(i);
+        return found;
+      }
+    }
+  } else if (value && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      const found = firstFlawIn((value as Record<string, unknown>)[k], flawIn);
+      if (found !== undefined) {
+        found.path.push(k);
+        return found;
+      }
+    }
+  }
+  return undefined;
+}

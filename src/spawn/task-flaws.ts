@@ -1,0 +1,83 @@
+// Task data is written by agents: a task field a plan would carry that holds a credential, a config key's value or a NUL
+// is refused before planning.
+import type { LoadedTask } from '../graph/read-tasks.js';
+import type { PolicySet } from '../policy/load.js';
+import type { Condition } from '../policy/schema.js';
+import { layerKeys, type ConfigLayers } from '../config/layers.js';
+import { PolicyError } from '../shared/errors.js';
+import { flawAt, flawOf, type Flaw } from '../shared/flaws.js';
+import { collectRefs, getPath } from '../policy/value-expr.js';
+
+const GUARD_OPERATOR = 'hasCredentials';
+
+/** The task paths rules read (conditions, values, messages), and those they test with `hasCredentials` themselves. */
+function pathsRead(policies: PolicySet, fact: string): { read: Set<string>; guarded: Set<string> } {
+  const read = new Set<string>();
+  const guarded = new Set<string>();
+  const walk = (c: unknown) => {
+    if (!c || typeof c !== 'object') return;
+    const n = c as Record<string, unknown>;
+    for (const k of ['all', 'any'] as const) if (Array.isArray(n[k])) (n[k] as Condition[]).forEach(walk);
+    if (n.not) walk(n.not);
+    if (n.fact === fact && typeof n.path === 'string') (n.operator === GUARD_OPERATOR ? guarded : read).add(n.path);
+    for (const r of collectRefs(n.value)) if (r.fact === fact && r.path) read.add(r.path);
+  };
+  for (const rules of policies.byStage.values())
+    for (const r of rules) {
+      walk(r.when);
+      for (const ref of collectRefs(r.then)) if (ref.fact === fact && ref.path) read.add(ref.path);
+    }
+  return { read, guarded };
+}
+
+/** A task path rules read, and whether to look for credentials in it (no rule tests it with `hasCredentials` itself). */
+type Checked = { path: string; credentials: boolean };
+
+/** Per policy set and fact: the paths to check, sorted, computed once per policy revision. */
+const checked = new WeakMap<PolicySet, Map<string, readonly Checked[]>>();
+
+function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
+  let byFact = checked.get(policies);
+  if (!byFact) checked.set(policies, (byFact = new Map()));
+  let paths = byFact.get(fact);
+  if (!paths) {
+    const { read, guarded } = pathsRead(policies, fact);
+    byFact.set(fact, (paths = [...new Set([...read, ...guarded])].sort().map((path) => ({ path, credentials: !guarded.has(path) }))));
+  }
+  return paths;
+}
+
+/**
+ * Throws `task-field` (exit 2) when a task field that a policy reads repeats a key read from config or holds a NUL (so
+ * does the task's id, which every plan's environment carries), or carries credentials and no rule tests it with
+ * `hasCredentials` itself; free text no rule reads, such as a description, is not checked. The message names the
+ * field, never the value: a credential is not printed, planned or recorded.
+ */
+export function refuseTaskFlaws(loaded: LoadedTask, policies: PolicySet, fact: string, layers: ConfigLayers): void {
+  // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set and config stays clean under them.
+  const seen = clean.get(loaded);
+  if (seen?.policies === policies && seen.layers === layers) return;
+  const keys = layerKeys(layers);
+  const found = flawAt(loaded.task.id, 'id', (text) => flawOf(text, keys, false)) ?? firstFlaw(loaded.task, policies, fact, keys);
+  if (found !== undefined) {
+    const which = found.at === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${found.at}\``;
+    throw new PolicyError('task-field', `${which} ${found.flaw.sentence}`, { file: loaded.file, line: loaded.line, key: found.at, help: found.flaw.help });
+  }
+  clean.set(loaded, { policies, layers });
+}
+
+function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, keys: readonly string[]): { at: string; flaw: Flaw } | undefined {
+  const withCredentials = (text: string) => flawOf(text, keys);
+  const withoutCredentials = (text: string) => flawOf(text, keys, false);
+  for (const { path, credentials } of pathsToCheck(policies, fact)) {
+    const value = getPath(task, path);
+    // Most paths a rule reads are unset or short text: only strings, lists and objects can hold a flaw.
+    if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
+    const found = flawAt(value, path, credentials ? withCredentials : withoutCredentials);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Tasks (as loaded, e.g. from the graph index) already found clean, with the policy set and config they were checked against. */
+const clean = new WeakMap<LoadedTask, { policies: PolicySet; layers: ConfigLayers }>();
