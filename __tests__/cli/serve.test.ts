@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } fr
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from '@jest/globals';
-import { BIN, scratch } from '../support/project.js';
+import { BIN, projectWithTasks } from '../support/project.js';
 import { hostCli } from '../support/cli-host.js';
 
 type Answer = {
@@ -22,12 +22,10 @@ const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 function project() {
-  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
-  const tasks = [
-    { kind: 'task', id: 't1', title: 'one', status: 'open' },
-    { kind: 'task', id: 't2', title: 'two', status: 'open', model: 'claude:haiku' },
-  ];
-  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const s = projectWithTasks([
+    { id: 't1', title: 'one' },
+    { id: 't2', title: 'two', model: 'claude:haiku' },
+  ]);
   cleanups.push(s.cleanup);
   return s;
 }

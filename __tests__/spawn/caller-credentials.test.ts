@@ -1,6 +1,6 @@
 // The caller's inputs (`plan` flags, serve request keys, the library's request fields) are refused, as task fields are,
 // when they carry credentials: a `usage` error naming the flag, with the value nowhere in output or the decision log.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from '@jest/globals';
 import { planMany, planSpawn } from '../../src/index.js';
@@ -8,18 +8,16 @@ import { PolicyError } from '../../src/shared/errors.js';
 import { CALLER_FLAGS } from '../../src/spawn/inputs.js';
 import type { CallerInput } from '../../src/spawn/facts.js';
 import { hostCli } from '../support/cli-host.js';
-import { scratch } from '../support/project.js';
+import { projectWithTasks } from '../support/project.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 function project() {
-  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
-  const tasks = [
-    { kind: 'task', id: 't1', title: 'one', status: 'open' },
-    { kind: 'task', id: 't2', title: 'two', status: 'open' },
-  ];
-  writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const s = projectWithTasks([
+    { id: 't1', title: 'one' },
+    { id: 't2', title: 'two' },
+  ]);
   cleanups.push(s.cleanup);
   return s;
 }

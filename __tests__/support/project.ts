@@ -1,5 +1,6 @@
 // Test helpers: scratch wg projects on disk and the built CLI run as a real process.
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { scratchProject } from '../../src/tools/scratch.js';
@@ -9,6 +10,14 @@ export const BIN = join(ROOT, 'bin', 'wg-policy.cjs');
 
 /** A scratch project: `<root>/project/.wg/…` and a fake `<root>/home`. Keys of `files` are relative to root. */
 export const scratch = (files: Record<string, string> = {}) => scratchProject('wgp-', files);
+
+/** A scratch project pinned to `claude:opus` whose graph holds `tasks` (each an open task named by its id and fields). */
+export function projectWithTasks(tasks: ReadonlyArray<Record<string, unknown> & { id: string }>) {
+  const s = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\nmodel = "claude:opus"\n' });
+  const lines = tasks.map((t) => JSON.stringify({ kind: 'task', title: t.id, status: 'open', ...t }));
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${lines.join('\n')}\n`);
+  return s;
+}
 
 /** Runs the built CLI (in the run's private TMPDIR, see global-setup.ts); returns exit code, stdout and stderr. */
 export function cli(args: string[], opts: { cwd?: string; home?: string; env?: NodeJS.ProcessEnv; input?: string; nodeArgs?: string[] } = {}) {

@@ -102,12 +102,16 @@ export const REPEATS_KEY = "repeats a key's value from config; wg-policy never p
 
 /** The key values of the config last loaded (see useKeys), longest first: one that contains another is masked whole. */
 let knownKeys: readonly string[] = [];
+/** The list `knownKeys` was made from: the layers' own list, the same object on every plan while config is unchanged. */
+let knownFrom: readonly string[] = knownKeys;
 
 /**
  * Sets the key values of the config this command reads (both layers, each time they are loaded; none at the start of a
  * command line), so that no message built from then on quotes them (see maskKeys).
  */
 export function useKeys(keys: readonly string[]): void {
+  if (keys === knownFrom) return; // every plan sets them: only a new list is sorted
+  knownFrom = keys;
   knownKeys = searchable(keys);
 }
 
@@ -115,8 +119,9 @@ export function useKeys(keys: readonly string[]): void {
 const searchable = (keys: readonly string[]): string[] => [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET).sort((a, b) => b.length - a.length);
 
 /**
- * A message or diagnostic with every key value of the config in use masked. For text only: data (a plan, JSON) is never masked
- * byte by byte, since a key equal to planned text would change what it says; a plan holding a key is refused instead.
+ * A message or diagnostic with every key value of the config in use (or of `keys`) masked. For text only: data (a plan,
+ * JSON) is never masked byte by byte, since a key equal to planned text would change what it says; a plan holding a key
+ * is refused instead.
  */
 export function maskKeys(text: string, keys?: readonly string[]): string {
   for (const k of keys ? searchable(keys) : knownKeys) if (text.includes(k)) text = text.split(k).join(MASK);

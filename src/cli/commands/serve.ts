@@ -236,7 +236,9 @@ class LineBytes {
 
   push(piece: Buffer): void {
     if (this.#len + piece.length > this.#buf.length) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(2 * this.#buf.length, this.#len + piece.length, 4096), Math.max(this.max, this.#len + piece.length)));
+      const needed = this.#len + piece.length;
+      // Doubling, but never past `max` (the caller holds no more than that).
+      const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(Math.max(2 * this.#buf.length, 4096), this.max)));
       this.#buf.copy(grown, 0, 0, this.#len);
       this.#buf = grown;
     }
