@@ -5,6 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from '@jest/globals';
 import { maskKeys, MASK, useKeys } from '../../src/shared/secrets.js';
+import { decideSpawn, planMany } from '../../src/spawn/plan.js';
+import { decideGate } from '../../src/gate/decide.js';
 import { hostCli } from '../support/cli-host.js';
 import { scratch } from '../support/project.js';
 
@@ -65,4 +67,47 @@ test('maskKeys masks the keys in use, longest first; useKeys replaces them (a co
   expect(maskKeys(`a ${KEY}-long b ${KEY} c short`)).toBe(`a ${MASK} b ${MASK} c short`);
   useKeys([]);
   expect(maskKeys(`a ${KEY}`)).toBe(`a ${KEY}`);
+});
+
+test('library calls for two projects interleaved: each message is masked with its own project’s keys', async () => {
+  const a = project();
+  const b = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' }); // no keys
+  cleanups.push(b.cleanup);
+  writeFileSync(join(b.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'b1', title: 'b', status: 'open' })}\n`);
+  const quiet = { warn: () => {}, decisionLog: false as const };
+  const many = planMany({ dir: a.wgDir, home: a.home, env: {}, tasks: ['t1', 't2'] }, quiet);
+  expect((await many.next()).value).toMatchObject({ task: 't1', error: null }); // project a's keys loaded
+  const other = await decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, quiet); // b loads its (no) keys
+  expect(other.error).toBeNull();
+  const refused = (await many.next()).value as { task: string; error: Error | null };
+  expect(refused.task).toBe('t2');
+  expect(JSON.stringify(refused.error)).toContain(`openrouter:a/${MASK}`); // built after b’s call, with a’s keys
+  expect(JSON.stringify(refused.error)).not.toContain(KEY);
+  // And the other way round: a decision for a made while b's refusal waits on the policy set.
+  const [first, second] = await Promise.all([
+    decideSpawn({ taskId: 't2', dir: a.wgDir, home: a.home, env: {} }, quiet),
+    decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, quiet),
+  ]);
+  expect(JSON.stringify(first.error)).toContain(`openrouter:a/${MASK}`);
+  expect(second.error).toBeNull();
+});
+
+test('a gate that waits while another project plans goes on masking its own config’s keys', async () => {
+  const a = project();
+  const b = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' }); // no keys
+  cleanups.push(b.cleanup);
+  writeFileSync(join(b.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'b1', title: 'b', status: 'open' })}\n`);
+  let inTheWait = '';
+  const { verdict } = await decideGate(
+    { taskId: 't1', dir: a.wgDir, cwd: a.project, env: { HOME: a.home, PATH: process.env.PATH } },
+    {
+      beforeRecord: async () => {
+        await decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, { warn: () => {}, decisionLog: false });
+        inTheWait = maskKeys(KEY); // b's call loaded b's keys (none)
+      },
+    },
+  );
+  expect(verdict.allowed).toBe(true);
+  expect(inTheWait).toBe(KEY);
+  expect(maskKeys(`x ${KEY}`)).toBe(`x ${MASK}`); // the gate set its own again when it went on
 });

@@ -97,7 +97,7 @@ export function loadLayers(opts: { wgDir: string; home?: string }): ConfigLayers
   const place = placeOf(opts.wgDir, home);
   try {
     const layers = loadBoth(opts, home, place);
-    useKeys(layerKeys(layers));
+    useLayerKeys(layers);
     return layers;
   } catch (e) {
     throw withKeysMasked(e, [place.localPath, place.usual, globalConfigPath(home)]);
@@ -111,6 +111,14 @@ export function layerKeys(layers: ConfigLayers): readonly string[] {
   return keys;
 }
 const keysOf = new WeakMap<ConfigLayers, readonly string[]>();
+
+/**
+ * Makes the key values of `layers` the ones messages mask (see useKeys). Loading sets them; a decision sets them again
+ * wherever it goes on after an `await` or a `yield`, since another project's call may have loaded its own meanwhile.
+ */
+export function useLayerKeys(layers: ConfigLayers): void {
+  useKeys(layerKeys(layers));
+}
 
 /**
  * A file that failed to load masks its own keys in its error; a key of the other file may be in it too (a type error

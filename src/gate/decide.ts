@@ -13,6 +13,7 @@ import type { DoneHooks, DoneRequest } from './request.js';
 import { freshRunFolder } from './run-folder.js';
 import type { ScenarioEvent, ScenarioResult } from './result.js';
 import { scrubResult } from './scrub.js';
+import { useKeys } from '../shared/secrets.js';
 import type { Verdict } from './verdict.js';
 
 export { VerdictSchema, type Verdict, type RuleDecision } from './verdict.js';
@@ -54,10 +55,17 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   const cwd = req.cwd ?? process.cwd();
   const inputs = await gatherInputs(req, env, cwd, hooks.beforeRun);
   const { place, policies } = inputs;
+  // Messages mask this config's keys: set again after each wait (a library call for another project may run meanwhile).
+  const resumed = async <T>(pending: Promise<T>): Promise<T> => {
+    const value = await pending;
+    useKeys(inputs.keys);
+    return value;
+  };
+  useKeys(inputs.keys);
   const sourcesOf = gateSourceMapper(inputs.sources);
   const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator };
 
-  const t = await decide(TRANSITION_TABLE, policies, inputs.facts, opts);
+  const t = await resumed(decide(TRANSITION_TABLE, policies, inputs.facts, opts));
   if (t.error) throw t.error;
   const transition = t.values[TRANSITION.field] as TransitionValue;
   const decidedBy = t.provenance[TRANSITION.field];
@@ -71,14 +79,14 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   let done: DecideResult | null = null;
   if (transition.gate !== false) {
     if (ran && inputs.selected.length > 0) {
-      const pre = await decide(DONE_TABLE, policies, { ...facts, summary: summaryFact([], ...count, false), results: [] }, opts);
+      const pre = await resumed(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact([], ...count, false), results: [] }, opts));
       done = earlyDenial(pre, DONE.name, RUN_FACTS);
       if (done) {
         ran = false;
         notices.push(`scenarios not run: ${done.outcomes[DONE.name].determining.map((d) => d.rule).join(', ')} denies whatever they give`);
-      } else ({ results, runMs } = await runSelected(req, inputs, env, hooks));
+      } else ({ results, runMs } = await resumed(runSelected(req, inputs, env, hooks)));
     }
-    done ??= await decide(DONE_TABLE, policies, { ...facts, summary: summaryFact(results, ...count, ran), results }, opts);
+    done ??= await resumed(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact(results, ...count, ran), results }, opts));
   }
   const summary = summaryFact(results, ...count, ran);
   const outcome: EffectOutcome = done
@@ -118,6 +126,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
     : { ...t, allowed: true };
   const decision = gateDecision(verdict, result, sourcesOf);
   await hooks.beforeRecord?.(verdict);
+  useKeys(inputs.keys);
   if (req.decisionLog) {
     const local = inputs.local;
     const dest = logDestination({

@@ -1,7 +1,8 @@
 // Everything the gate reads before a scenario runs: the place, the task and its graph, config, policies, manifest, base and
 // what changed since it, as facts with their sources.
 import path from 'node:path';
-import { loadLayers } from '../config/layers.js';
+import { layerKeys, loadLayers } from '../config/layers.js';
+import { useKeys } from '../shared/secrets.js';
 import type { ConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
 import { analyzeCycles } from '../graph/cycles.js';
@@ -52,6 +53,8 @@ export interface GateInputs {
   local?: ConfigFile;
   /** Secret values of the project and global config, masked wherever scenario output or a record could show them. */
   secrets: string[];
+  /** The config's key values, which messages mask (see useLayerKeys). */
+  keys: readonly string[];
 }
 
 /** The manifest label when none is found: it reads as the place scenarios are gone from or absent in. */
@@ -105,7 +108,7 @@ function graphFacts(place: Place) {
 
 /** The `config` fact and where each of its keys was read. */
 function configFacts(place: Place, env: NodeJS.ProcessEnv) {
-  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined, secrets: [] };
+  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined, secrets: [], keys: [] };
   const layers = loadLayers({ wgDir: place.wgDir, home: env.HOME || undefined });
   const table = (c: ConfigFile) => (c.data.dispatcher ?? {}) as Record<string, unknown>;
   const fact = doneConfigFact({ local: table(layers.local), global: table(layers.global) });
@@ -120,7 +123,7 @@ function configFacts(place: Place, env: NodeJS.ProcessEnv) {
       ? { layer: layer === layers.local ? 'local' : 'global', file: layer.file, key: layer.aliases.get(canonical) ?? canonical }
       : { layer: 'default', file: null, key: canonical };
   }
-  return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets] };
+  return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets], keys: layerKeys(layers) };
 }
 
 /** A git runner that answers a repeated query from memory (one decision asks the same read-only questions twice). */
@@ -167,6 +170,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
 
   // What changed since the base that can weaken the gate. Without a git base nothing is accepted.
   const bundled = await loadPolicySet(GATE_TABLE, { namespaces: NAMESPACES });
+  useKeys(config.keys); // messages mask this config's keys again after the wait (see decideGate)
   const baseState =
     projectPolicyDir && base.top && base.sha
       ? policyStateAt({ policyDir: projectPolicyDir, top: base.top, sha: base.sha, git, table: GATE_TABLE })
@@ -227,6 +231,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     notices,
     local: config.local,
     secrets: config.secrets,
+    keys: config.keys,
   };
 }
 

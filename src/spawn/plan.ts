@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { logDestination, recordDecision, type DecisionLogOption } from '../audit/destination.js';
 import type { Decision } from '../audit/event.js';
-import { layerKeys, loadLayers, type ConfigLayers } from '../config/layers.js';
+import { layerKeys, loadLayers, useLayerKeys, type ConfigLayers } from '../config/layers.js';
 import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
@@ -132,12 +132,14 @@ function decideTask(
   warn: (m: string) => void,
 ): SpawnOutcome | Promise<SpawnOutcome> {
   const { layers } = ctx;
+  useLayerKeys(layers); // this decision's messages are built from here on without an await (finish sets them again)
   const taskId = loaded.task.id;
   refuseTaskFlaws(loaded, policies, TASK_FACT, layers);
   const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
+    useLayerKeys(layers);
     for (const w of result.warnings) warn(w);
     if (result.error && result.error.exit !== 1) throw result.error;
     const error = result.error ?? null;
@@ -276,6 +278,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   const wanted = req.status && new Set(req.status);
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);
   for (const item of items) {
+    useLayerKeys(ctx.layers); // the caller may have planned for another project since the last yield
     const id = typeof item === 'string' ? item : String(item.id ?? '');
     let loaded: LoadedTask;
     try {
