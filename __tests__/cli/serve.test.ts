@@ -273,15 +273,19 @@ test('a line past what the server holds (3 bytes a character) is answered as soo
   expect((await srv.end()).code).toBe(0);
 });
 
-test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD); a character split across writes is read whole', async () => {
+test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD), under its id when the bad bytes are not in it; a character split across writes is read whole', async () => {
   const s = project();
   const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
-  server.send(Buffer.from('{"id":1,"op":"plan","task":"t\xff1"}\n', 'latin1'));
-  expect(JSON.parse(await server.next())).toEqual({
-    id: null,
-    ok: false,
-    error: { code: 'usage', message: 'a request line is not valid UTF-8; it was skipped', exit: 2 },
-  });
+  const refused = { ok: false, error: { code: 'usage', message: 'a request line is not valid UTF-8; it was skipped', exit: 2 } };
+  for (const [raw, id] of [
+    ['{"id":1,"op":"plan","task":"t\xff1"}', 1],
+    ['{"id":"a-1","op":"plan","task":"t\xff1"}', 'a-1'],
+    ['{"id":"a\xff1","op":"plan","task":"t1"}', null], // the bad byte is in the id: it cannot be echoed as sent
+    ['{"id":"a-1","op":"plan","task":"t1"\xff', null], // not JSON once read
+  ] as const) {
+    server.send(Buffer.from(`${raw}\n`, 'latin1'));
+    expect(JSON.parse(await server.next())).toEqual({ id, ...refused });
+  }
   const line = Buffer.from('{"id":"é-2","op":"plan","task":"t1"}\n');
   const cut = line.indexOf(0xa9); // the second byte of é
   server.send(line.subarray(0, cut));

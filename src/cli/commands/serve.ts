@@ -118,6 +118,15 @@ function idOf(line: string): unknown {
   }
 }
 
+/**
+ * The id of a line that is not UTF-8, when the bad bytes lie outside it: the line read with U+FFFD for them, and its
+ * id kept only if it holds no U+FFFD (an id with one may not be the id that was sent).
+ */
+function wholeIdOf(bytes: Buffer): unknown {
+  const id = idOf(bytes.toString('utf8').trim());
+  return typeof id === 'string' && id.includes('\uFFFD') ? null : id;
+}
+
 /** True when fd 0 is a directory (a closed or odd stdin is left to the stream to report). */
 function stdinIsDirectory(): boolean {
   try {
@@ -167,7 +176,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const tooLong = () => failure(null, bad(`a request line is longer than ${MAX_LINE_CHARS.toLocaleString('en-US')} characters; it was skipped up to its end`));
   /** One line's answer (none for a blank line): refused when its bytes are not UTF-8 or it is too long. */
   const answerLine = async (bytes: Buffer) => {
-    if (!isUtf8(bytes)) return failure(null, bad('a request line is not valid UTF-8; it was skipped'));
+    if (!isUtf8(bytes)) return failure(wholeIdOf(bytes), bad('a request line is not valid UTF-8; it was skipped'));
     const line = bytes.toString('utf8').trim();
     if (!line) return undefined;
     return line.length > MAX_LINE_CHARS ? tooLong() : reply(line);
