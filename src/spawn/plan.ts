@@ -272,6 +272,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   const ctx = prepare(req, true);
   warnLayers(ctx, warn);
   const policies = await policiesOf(ctx);
+  useLayerKeys(ctx.layers); // set again after the wait: a graph or flag error below is built with this config's keys
   const caller = callerOf(req);
   checkCaller(caller, layerKeys(ctx.layers)); // a bad flag is one error for the batch, not one per task
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
