@@ -4,6 +4,7 @@ import { logDestination, recordDecision } from '../audit/destination.js';
 import type { Decision } from '../audit/event.js';
 import { decide, type DecideResult } from '../engine/decide.js';
 import type { EffectOutcome } from '../engine/decision.js';
+import { useKeys } from '../shared/secrets.js';
 import { DONE_TABLE, RUN_FACTS, TRANSITION_TABLE, type TransitionValue } from '../stages/gate.js';
 import { earlyDenial } from './early.js';
 import { gateSourceMapper, summaryFact } from './facts.js';
@@ -13,7 +14,6 @@ import type { DoneHooks, DoneRequest } from './request.js';
 import { freshRunFolder } from './run-folder.js';
 import type { ScenarioEvent, ScenarioResult } from './result.js';
 import { scrubResult } from './scrub.js';
-import { useKeys } from '../shared/secrets.js';
 import type { Verdict } from './verdict.js';
 
 export { VerdictSchema, type Verdict, type RuleDecision } from './verdict.js';

@@ -106,9 +106,12 @@ function graphFacts(place: Place) {
   };
 }
 
+/** A gate without a wg dir reads no config, so no key values (one list: useKeys sorts only a new one). */
+const NO_KEYS: readonly string[] = [];
+
 /** The `config` fact and where each of its keys was read. */
 function configFacts(place: Place, env: NodeJS.ProcessEnv) {
-  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined, secrets: [], keys: [] };
+  if (!place.wgDir) return { fact: doneConfigFact({}), sources: {}, local: undefined, secrets: [], keys: NO_KEYS };
   const layers = loadLayers({ wgDir: place.wgDir, home: env.HOME || undefined });
   const table = (c: ConfigFile) => (c.data.dispatcher ?? {}) as Record<string, unknown>;
   const fact = doneConfigFact({ local: table(layers.local), global: table(layers.global) });
