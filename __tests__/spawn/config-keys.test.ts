@@ -90,6 +90,14 @@ test('library calls for two projects interleaved: each message is masked with it
   ]);
   expect(JSON.stringify(first.error)).toContain(`openrouter:a/${MASK}`);
   expect(second.error).toBeNull();
+  // json-rules-engine (the reference evaluator) waits inside the decision: b's plan is decided while a's rules run.
+  const [viaReference, meanwhile] = await Promise.all([
+    decideSpawn({ taskId: 't2', dir: a.wgDir, home: a.home, env: {} }, { ...quiet, evaluator: 'reference' }),
+    decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, quiet),
+  ]);
+  expect(meanwhile.error).toBeNull();
+  expect(JSON.stringify(viaReference.error)).toContain(`openrouter:a/${MASK}`);
+  expect(JSON.stringify(viaReference.error)).not.toContain(KEY);
 });
 
 test('a gate that waits while another project plans goes on masking its own config’s keys', async () => {

@@ -54,6 +54,11 @@ export interface DecideOptions {
    * (json-rules-engine itself). Both give identical decisions, provenance and traces (a differential test holds them together).
    */
   evaluator?: EvaluatorName;
+  /**
+   * Called each time the decision goes on after waiting for json-rules-engine: the caller sets again what messages
+   * depend on (its config's keys, see useKeys), since other work may have run meanwhile.
+   */
+  resumed?: () => void;
 }
 
 /** The two evaluators of the policy format; json-rules-engine (`reference`) defines its semantics. */
@@ -266,7 +271,11 @@ export async function decide(table: StageTable, set: PolicySet, facts: Readonly<
   const d = new Decision(table, set, facts, options, (options.evaluator ?? DEFAULT_EVALUATOR) === 'compiled' ? COMPILED : REFERENCE);
   for (let rules = d.next(); rules; rules = d.next()) {
     const pending = d.ev.run(rules, d.live, d.replayer());
-    d.apply(pending instanceof Promise ? await pending : pending);
+    if (pending instanceof Promise) {
+      const ran = await pending;
+      options.resumed?.();
+      d.apply(ran);
+    } else d.apply(pending);
   }
   return d.out;
 }

@@ -63,7 +63,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   };
   useKeys(inputs.keys);
   const sourcesOf = gateSourceMapper(inputs.sources);
-  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator };
+  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator, resumed: () => useKeys(inputs.keys) };
 
   const t = await resumed(decide(TRANSITION_TABLE, policies, inputs.facts, opts));
   if (t.error) throw t.error;

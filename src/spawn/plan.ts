@@ -137,7 +137,7 @@ function decideTask(
   refuseTaskFlaws(loaded, policies, TASK_FACT, layers);
   const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
-  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
+  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\``, resumed: () => useLayerKeys(layers) };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
     useLayerKeys(layers);
     for (const w of result.warnings) warn(w);
