@@ -137,7 +137,7 @@ function decideTask(
   refuseTaskFlaws(loaded, policies, TASK_FACT, layers);
   const inputs = readSpawnInputs(layers, loaded, caller, warn, ctx.shared);
   const facts = buildFacts(inputs);
-  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\``, resumed: () => useLayerKeys(layers) };
+  const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
     useLayerKeys(layers);
     for (const w of result.warnings) warn(w);
@@ -156,7 +156,8 @@ function decideTask(
     // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
     return recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn }).then(() => outcome);
   };
-  if ((options.evaluator ?? defaultEvaluator()) === 'reference') return decide(SPAWN_TABLE, policies, facts, { ...how, evaluator: 'reference' }).then(finish);
+  if ((options.evaluator ?? defaultEvaluator()) === 'reference')
+    return decide(SPAWN_TABLE, policies, facts, { ...how, evaluator: 'reference', resumed: () => useLayerKeys(layers) }).then(finish);
   return finish(decideSync(SPAWN_TABLE, policies, facts, how));
 }
 
