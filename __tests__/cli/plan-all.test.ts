@@ -49,6 +49,24 @@ describe('plan --all', () => {
     expect(lines(hostCli(['plan', '--all', '--status', 'open', '--dir', s.wgDir], { home: s.home }).stdout).map((l) => l.task)).toEqual(['t1', 't3']);
   });
 
+  test('a warning many tasks give alike is shown once, with a count of the repeats (-q keeps the warning, drops the count)', () => {
+    const w = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+    try {
+      const alike = ['a1', 'a2', 'a3'].map((id) => JSON.stringify({ kind: 'task', id, title: id, status: 'open', agent: 'zz' }));
+      writeFileSync(join(w.wgDir, 'graph.jsonl'), `${alike.join('\n')}\n`);
+      const warning = 'no agent in .wg/agency/cache/agents matches `zz`';
+      const r = hostCli(['plan', '--all', '--dir', w.wgDir], { home: w.home });
+      expect([r.code, lines(r.stdout).length]).toEqual([0, 3]);
+      expect(r.stderr.split(warning).length - 1).toBe(1);
+      expect(r.stderr).toContain('2 repeated warning(s) not shown again (1 distinct)');
+      const quiet = hostCli(['plan', '--all', '--dir', w.wgDir, '-q'], { home: w.home });
+      expect(quiet.stderr.split(warning).length - 1).toBe(1);
+      expect(quiet.stderr).not.toContain('repeated');
+    } finally {
+      w.cleanup();
+    }
+  });
+
   test('an unknown --status is a usage error naming the allowed statuses, and nothing is planned', () => {
     const r = hostCli(['plan', '--all', '--status', 'open,dnoe', '--dir', s.wgDir], { home: s.home });
     expect([r.code, r.stdout]).toEqual([2, '']);

@@ -93,7 +93,14 @@ const exitFor = (counts: { refused: number; bad: number }) => (counts.bad > 0 ? 
 /** `plan --all`: every task (or every task with a listed status) as one JSON line; exit 1 if any was refused, 2 if any had bad input. */
 export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: boolean; status?: string; record?: boolean }): Promise<void> {
   const log = createDiagnostics({ quiet: flags.quiet });
-  const warn = (m: string) => log.warn(m);
+  // Tasks alike give the same warning (an unknown agent prefix, a model outside the cache): each is shown once.
+  const warned = new Set<string>();
+  let repeats = 0;
+  const warn = (m: string) => {
+    if (warned.has(m)) return void repeats++;
+    warned.add(m);
+    log.warn(m);
+  };
   const out = chunkedStdout();
   const status = flags.status === undefined ? undefined : statusFilter(flags.status);
   const counts = { plans: 0, refused: 0, bad: 0 };
@@ -110,6 +117,7 @@ export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: bool
     }
     await out.flush();
     log.info(`planned ${counts.plans + counts.refused + counts.bad} tasks: ${counts.plans} plans, ${counts.refused} refused, ${counts.bad} with bad input`);
+    if (repeats > 0) log.info(`${repeats} repeated warning(s) not shown again (${warned.size} distinct)`);
     process.exitCode = exitFor(counts);
   } finally {
     await closeDecisionLog(warn);
