@@ -58,7 +58,7 @@ describe('plan --all', () => {
       const r = hostCli(['plan', '--all', '--dir', w.wgDir], { home: w.home });
       expect([r.code, lines(r.stdout).length]).toEqual([0, 3]);
       expect(r.stderr.split(warning).length - 1).toBe(1);
-      expect(r.stderr).toContain('2 repeated warning(s) not shown again (1 distinct)');
+      expect(r.stderr).toContain('2 repeat(s) of warnings shown above not shown again');
       const quiet = hostCli(['plan', '--all', '--dir', w.wgDir, '-q'], { home: w.home });
       expect(quiet.stderr.split(warning).length - 1).toBe(1);
       expect(quiet.stderr).not.toContain('repeated');

@@ -281,6 +281,7 @@ test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD),
     ['{"id":1,"op":"plan","task":"t\xff1"}', 1],
     ['{"id":"a-1","op":"plan","task":"t\xff1"}', 'a-1'],
     ['{"id":"a\xff1","op":"plan","task":"t1"}', null], // the bad byte is in the id: it cannot be echoed as sent
+    ['{"id":{"k":"a\xff"},"op":"plan","task":"t1"}', null], // inside an object id too
     ['{"id":"a-1","op":"plan","task":"t1"\xff', null], // not JSON once read
   ] as const) {
     server.send(Buffer.from(`${raw}\n`, 'latin1'));

@@ -1,7 +1,7 @@
 // Key values from config never leave the process: a plan holding one is refused (plan-repeats-key, see the spawn
 // cases), and every message, diagnostic and JSON answer built from other files (the model cache) or the environment
 // has them masked. Data is masked as data (string values), never in its JSON text.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from '@jest/globals';
 import { maskKeys, MASK, useKeys } from '../../src/shared/secrets.js';
@@ -83,13 +83,6 @@ test('library calls for two projects interleaved: each message is masked with it
   expect(refused.task).toBe('t2');
   expect(JSON.stringify(refused.error)).toContain(`openrouter:a/${MASK}`); // built after b’s call, with a’s keys
   expect(JSON.stringify(refused.error)).not.toContain(KEY);
-  // And the other way round: a decision for a made while b's refusal waits on the policy set.
-  const [first, second] = await Promise.all([
-    decideSpawn({ taskId: 't2', dir: a.wgDir, home: a.home, env: {} }, quiet),
-    decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, quiet),
-  ]);
-  expect(JSON.stringify(first.error)).toContain(`openrouter:a/${MASK}`);
-  expect(second.error).toBeNull();
   // json-rules-engine (the reference evaluator) waits inside the decision: b's plan is decided while a's rules run.
   const [viaReference, meanwhile] = await Promise.all([
     decideSpawn({ taskId: 't2', dir: a.wgDir, home: a.home, env: {} }, { ...quiet, evaluator: 'reference' }),
@@ -118,4 +111,27 @@ test('a gate that waits while another project plans goes on masking its own conf
   expect(verdict.allowed).toBe(true);
   expect(inTheWait).toBe(KEY);
   expect(maskKeys(`x ${KEY}`)).toBe(`x ${MASK}`); // the gate set its own again when it went on
+});
+
+test('a policy error built while the policy set loads (beside another project’s plan, or in a gate before config is read) masks its config’s keys', async () => {
+  const a = project();
+  mkdirSync(join(a.wgDir, 'policies'));
+  writeFileSync(join(a.wgDir, 'policies', 'x.yaml'), `field: ${KEY}\n`);
+  const b = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' }); // no keys
+  cleanups.push(b.cleanup);
+  writeFileSync(join(b.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 'b1', title: 'b', status: 'open' })}\n`);
+  const quiet = { warn: () => {}, decisionLog: false as const };
+  const [planA, planB] = await Promise.allSettled([
+    decideSpawn({ taskId: 't1', dir: a.wgDir, home: a.home, env: {} }, quiet),
+    decideSpawn({ taskId: 'b1', dir: b.wgDir, home: b.home, env: {} }, quiet),
+  ]);
+  expect(planB.status).toBe('fulfilled');
+  const refused = JSON.stringify((planA as PromiseRejectedResult).reason);
+  expect(refused).toContain(MASK);
+  expect(refused).not.toContain(KEY);
+  writeFileSync(join(a.wgDir, 'policies', 'x.yaml'), `gate: ${KEY}\n`);
+  const gate = hostCli(['gate', 't1', '--no-audit', '--dir', a.wgDir], { home: a.home });
+  expect(gate.code).toBe(2);
+  expect(gate.stderr).toContain(MASK);
+  expect(gate.stdout + gate.stderr).not.toContain(KEY);
 });

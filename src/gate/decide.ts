@@ -4,6 +4,7 @@ import { logDestination, recordDecision } from '../audit/destination.js';
 import type { Decision } from '../audit/event.js';
 import { decide, type DecideResult } from '../engine/decide.js';
 import type { EffectOutcome } from '../engine/decision.js';
+import { withOwnKeys } from '../shared/errors.js';
 import { useKeys } from '../shared/secrets.js';
 import { DONE_TABLE, RUN_FACTS, TRANSITION_TABLE, type TransitionValue } from '../stages/gate.js';
 import { earlyDenial } from './early.js';
@@ -56,16 +57,13 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   const inputs = await gatherInputs(req, env, cwd, hooks.beforeRun);
   const { place, policies } = inputs;
   // Messages mask this config's keys: set again after each wait (a library call for another project may run meanwhile).
-  const resumed = async <T>(pending: Promise<T>): Promise<T> => {
-    const value = await pending;
-    useKeys(inputs.keys);
-    return value;
-  };
-  useKeys(inputs.keys);
+  const ownKeys = () => useKeys(inputs.keys);
+  const afterWait = <T>(pending: Promise<T>): Promise<T> => withOwnKeys(pending, inputs.keys);
+  ownKeys();
   const sourcesOf = gateSourceMapper(inputs.sources);
-  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator, resumed: () => useKeys(inputs.keys) };
+  const opts = { sourcesOf, subject: `'wg done ${place.task.id}'`, evaluator: req.evaluator, resumed: ownKeys };
 
-  const t = await resumed(decide(TRANSITION_TABLE, policies, inputs.facts, opts));
+  const t = await afterWait(decide(TRANSITION_TABLE, policies, inputs.facts, opts));
   if (t.error) throw t.error;
   const transition = t.values[TRANSITION.field] as TransitionValue;
   const decidedBy = t.provenance[TRANSITION.field];
@@ -79,14 +77,14 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
   let done: DecideResult | null = null;
   if (transition.gate !== false) {
     if (ran && inputs.selected.length > 0) {
-      const pre = await resumed(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact([], ...count, false), results: [] }, opts));
+      const pre = await afterWait(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact([], ...count, false), results: [] }, opts));
       done = earlyDenial(pre, DONE.name, RUN_FACTS);
       if (done) {
         ran = false;
         notices.push(`scenarios not run: ${done.outcomes[DONE.name].determining.map((d) => d.rule).join(', ')} denies whatever they give`);
-      } else ({ results, runMs } = await resumed(runSelected(req, inputs, env, hooks)));
+      } else ({ results, runMs } = await afterWait(runSelected(req, inputs, env, hooks)));
     }
-    done ??= await resumed(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact(results, ...count, ran), results }, opts));
+    done ??= await afterWait(decide(DONE_TABLE, policies, { ...facts, summary: summaryFact(results, ...count, ran), results }, opts));
   }
   const summary = summaryFact(results, ...count, ran);
   const outcome: EffectOutcome = done
@@ -126,7 +124,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
     : { ...t, allowed: true };
   const decision = gateDecision(verdict, result, sourcesOf);
   await hooks.beforeRecord?.(verdict);
-  useKeys(inputs.keys);
+  ownKeys();
   if (req.decisionLog) {
     const local = inputs.local;
     const dest = logDestination({
@@ -135,7 +133,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
       wgDir: place.wgDir,
       config: local?.exists ? { data: local.data, file: local.file } : undefined,
     });
-    await recordDecision(decision, dest, { secrets: inputs.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) });
+    await afterWait(recordDecision(decision, dest, { secrets: inputs.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) }));
   }
   return { verdict, decision };
 }

@@ -2,7 +2,6 @@
 // what changed since it, as facts with their sources.
 import path from 'node:path';
 import { layerKeys, loadLayers } from '../config/layers.js';
-import { useKeys } from '../shared/secrets.js';
 import type { ConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
 import { analyzeCycles } from '../graph/cycles.js';
@@ -12,6 +11,7 @@ import { loadPolicySet, type PolicySet } from '../policy/load.js';
 import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
 import { runGit, type GitRunner } from '../shared/git.js';
 import { readTextFile } from '../shared/read-file.js';
+import { useKeys } from '../shared/secrets.js';
 import { GATE_TABLE, NAMESPACES } from '../stages/index.js';
 import type { Finding } from '../stages/gate.js';
 import { chooseBase, type BaseChoice } from './base.js';
@@ -53,7 +53,7 @@ export interface GateInputs {
   local?: ConfigFile;
   /** Secret values of the project and global config, masked wherever scenario output or a record could show them. */
   secrets: string[];
-  /** The config's key values, which messages mask (see useLayerKeys). */
+  /** The config's key values, which messages mask (see useKeys). */
   keys: readonly string[];
 }
 
@@ -150,7 +150,15 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
   const place = locate(req, env, cwd);
   beforeRun?.(place.task);
   const projectPolicyDir = place.wgDir ? path.join(place.wgDir, 'policies') : undefined;
-  const policies = await loadPolicySet(GATE_TABLE, { projectPolicyDir, projectRoot: place.projectRoot, namespaces: NAMESPACES });
+  const policies = await loadPolicySet(GATE_TABLE, { projectPolicyDir, projectRoot: place.projectRoot, namespaces: NAMESPACES }).catch((e: unknown) => {
+    // The policy error was built before the config was read: built again with its keys (a bad config set its files' own as it failed).
+    try {
+      useKeys(configFacts(place, env).keys);
+    } catch {
+      // the policy error is still the one reported
+    }
+    throw e instanceof PolicyError ? e.remasked() : e;
+  });
   const config = configFacts(place, env);
   const repoDir = place.wgDir ?? cwd;
   const base = chooseBase({ explicit: req.base, repoDir, git });

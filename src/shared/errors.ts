@@ -1,5 +1,5 @@
 // Errors are data: a stable code, one lowercase sentence, and where in the user's input the problem is.
-import { maskKeys, maskShown } from './secrets.js';
+import { maskKeys, maskShown, useKeys } from './secrets.js';
 
 /** Every error code wg-policy raises on purpose, with the exit class the CLI maps it to. */
 export const ERROR_CODES = {
@@ -112,6 +112,12 @@ export class PolicyError extends Error {
     return formatError(this);
   }
 
+  /** This error built again: its text masked with the keys in use now (see useKeys), for one built while another config's were. */
+  remasked(): PolicyError {
+    const { file, line, column, key, rule, help } = this;
+    return new PolicyError(this.code, this.message, { file, line, column, key, rule, help });
+  }
+
   /** A plain-data view for `--json` output and audit records. */
   toJSON(): Record<string, unknown> {
     const { code, message, file, line, column, key, rule, help } = this;
@@ -152,6 +158,26 @@ export class PolicyProblems extends PolicyError {
     super(first.code, first.message + more, { file: first.file, line: first.line, column: first.column, key: first.key, rule: first.rule, help: first.help });
     this.problems = problems;
   }
+
+  override remasked(): PolicyError {
+    return new PolicyProblems(this.problems.map((p) => p.remasked()));
+  }
+}
+
+/**
+ * Waits for `pending`, then makes `keys` the keys in use again (another config's may have been set meanwhile, see
+ * useKeys); an error it ends with is built again with them.
+ */
+export async function withOwnKeys<T>(pending: Promise<T>, keys: readonly string[]): Promise<T> {
+  let value: T;
+  try {
+    value = await pending;
+  } catch (e) {
+    useKeys(keys);
+    throw e instanceof PolicyError ? e.remasked() : e;
+  }
+  useKeys(keys);
+  return value;
 }
 
 /** How an error says a string holds a NUL (`\u0000`): wg could not launch a plan carrying it. */

@@ -14,7 +14,7 @@ import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.j
 import { refusePlannedKeys } from './plan-keys.js';
 import { refuseTaskFlaws } from './task-flaws.js';
 import { factsForRecord } from '../policy/stage.js';
-import { PolicyError } from '../shared/errors.js';
+import { PolicyError, withOwnKeys } from '../shared/errors.js';
 import { maskKeys, maskShown } from '../shared/secrets.js';
 import { readTextFile } from '../shared/read-file.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
@@ -154,7 +154,8 @@ function decideTask(
       config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined,
     });
     // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
-    return recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn }).then(() => outcome);
+    const recorded = recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn });
+    return withOwnKeys(recorded, layerKeys(layers)).then(() => outcome);
   };
   if ((options.evaluator ?? defaultEvaluator()) === 'reference')
     return decide(SPAWN_TABLE, policies, facts, { ...how, evaluator: 'reference', resumed: () => useLayerKeys(layers) }).then(finish);
@@ -229,7 +230,7 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   warnLayers(ctx, warn);
   const loaded = loadTask(req, ctx);
   const pending = policiesOf(ctx);
-  const policies = pending instanceof Promise ? await pending : pending;
+  const policies = pending instanceof Promise ? await withOwnKeys(pending, layerKeys(ctx.layers)) : pending;
   return decideTask(ctx, policies, loaded, callerOf(req), options, warn);
 }
 
@@ -272,8 +273,8 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   const warn = warnerOf(options);
   const ctx = prepare(req, true);
   warnLayers(ctx, warn);
-  const policies = await policiesOf(ctx);
-  useLayerKeys(ctx.layers); // set again after the wait: a graph or flag error below is built with this config's keys
+  const pending = policiesOf(ctx);
+  const policies = pending instanceof Promise ? await withOwnKeys(pending, layerKeys(ctx.layers)) : pending;
   const caller = callerOf(req);
   checkCaller(caller, layerKeys(ctx.layers)); // a bad flag is one error for the batch, not one per task
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);

@@ -117,7 +117,7 @@ export async function runPlanAll(flags: SpawnFlags & AuditFlags & { quiet?: bool
     }
     await out.flush();
     log.info(`planned ${counts.plans + counts.refused + counts.bad} tasks: ${counts.plans} plans, ${counts.refused} refused, ${counts.bad} with bad input`);
-    if (repeats > 0) log.info(`${repeats} repeated warning(s) not shown again (${warned.size} distinct)`);
+    if (repeats > 0) log.info(`${repeats} repeat(s) of warnings shown above not shown again`);
     process.exitCode = exitFor(counts);
   } finally {
     await closeDecisionLog(warn);

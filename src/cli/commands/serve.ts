@@ -124,7 +124,7 @@ function idOf(line: string): unknown {
  */
 function wholeIdOf(bytes: Buffer): unknown {
   const id = idOf(bytes.toString('utf8').trim());
-  return typeof id === 'string' && id.includes('\uFFFD') ? null : id;
+  return JSON.stringify(id).includes('\uFFFD') ? null : id; // an object id's keys and strings too
 }
 
 /** True when fd 0 is a directory (a closed or odd stdin is left to the stream to report). */
