@@ -5,7 +5,7 @@ import { readActiveProfile } from './active-profile.js';
 import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
 import { PolicyError } from '../shared/errors.js';
-import { maskKeys, useKeys } from '../shared/secrets.js';
+import { useKeys } from '../shared/secrets.js';
 import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
@@ -126,10 +126,8 @@ export function useLayerKeys(layers: ConfigLayers): void {
  */
 function withKeysMasked(e: unknown, paths: readonly string[]): unknown {
   if (!(e instanceof PolicyError)) return e;
-  const keys = [...new Set(paths)].flatMap(keysInConfigFile);
-  useKeys(keys);
-  const masked = maskKeys(e.message);
-  return masked === e.message ? e : new PolicyError(e.code, masked, { file: e.file, line: e.line, column: e.column, key: e.key, rule: e.rule, help: e.help });
+  useKeys([...new Set(paths)].flatMap(keysInConfigFile));
+  return e.remasked();
 }
 
 function loadBoth(opts: { wgDir: string }, home: string, place: ReturnType<typeof placeOf>): ConfigLayers {

@@ -8,7 +8,7 @@ import { analyzeCycles } from '../graph/cycles.js';
 import { readGraph, type GraphTask } from '../graph/graph.js';
 import { readTaskFromGraph, type Task } from '../graph/read-tasks.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { HAS_NUL, hasNul, PolicyError } from '../shared/errors.js';
+import { HAS_NUL, hasNul, PolicyError, withOwnKeys } from '../shared/errors.js';
 import { runGit, type GitRunner } from '../shared/git.js';
 import { readTextFile } from '../shared/read-file.js';
 import { useKeys } from '../shared/secrets.js';
@@ -180,8 +180,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
   });
 
   // What changed since the base that can weaken the gate. Without a git base nothing is accepted.
-  const bundled = await loadPolicySet(GATE_TABLE, { namespaces: NAMESPACES });
-  useKeys(config.keys); // messages mask this config's keys again after the wait (see decideGate)
+  const bundled = await withOwnKeys(loadPolicySet(GATE_TABLE, { namespaces: NAMESPACES }), config.keys); // see decideGate
   const baseState =
     projectPolicyDir && base.top && base.sha
       ? policyStateAt({ policyDir: projectPolicyDir, top: base.top, sha: base.sha, git, table: GATE_TABLE })

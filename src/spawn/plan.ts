@@ -109,7 +109,8 @@ function prepare(req: Omit<SpawnRequest, 'taskId' | 'task' | 'taskJson'>, batch 
 
 /** The spawn policy set of a context: kept per process while its files are unchanged (synchronous then), else loaded. */
 function policiesOf(ctx: SpawnContext): PolicySet | Promise<PolicySet> {
-  return cachedPolicySet(SPAWN_TABLE, ctx.policyOptions) ?? loadPolicySet(SPAWN_TABLE, ctx.policyOptions);
+  // A load waits: this config's keys are set again after it, and an error it built meanwhile is built again with them.
+  return cachedPolicySet(SPAWN_TABLE, ctx.policyOptions) ?? withOwnKeys(loadPolicySet(SPAWN_TABLE, ctx.policyOptions), layerKeys(ctx.layers));
 }
 
 function loadTask(req: SpawnRequest, ctx: SpawnContext): LoadedTask {
@@ -139,7 +140,7 @@ function decideTask(
   const facts = buildFacts(inputs);
   const how = { sourcesOf: sourceMapper(inputs), describe: describeSource(taskId), subject: `task \`${taskId}\`` };
   const finish = (result: DecideResult): SpawnOutcome | Promise<SpawnOutcome> => {
-    useLayerKeys(layers);
+    useLayerKeys(layers); // set where the decision goes on, not where a wait ended: other work may run between the two
     for (const w of result.warnings) warn(w);
     if (result.error && result.error.exit !== 1) throw result.error;
     const error = result.error ?? null;
@@ -230,7 +231,7 @@ export async function decideSpawn(req: SpawnRequest, options: SpawnOptions = {})
   warnLayers(ctx, warn);
   const loaded = loadTask(req, ctx);
   const pending = policiesOf(ctx);
-  const policies = pending instanceof Promise ? await withOwnKeys(pending, layerKeys(ctx.layers)) : pending;
+  const policies = pending instanceof Promise ? await pending : pending;
   return decideTask(ctx, policies, loaded, callerOf(req), options, warn);
 }
 
@@ -273,8 +274,8 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   const warn = warnerOf(options);
   const ctx = prepare(req, true);
   warnLayers(ctx, warn);
-  const pending = policiesOf(ctx);
-  const policies = pending instanceof Promise ? await withOwnKeys(pending, layerKeys(ctx.layers)) : pending;
+  const policies = await policiesOf(ctx);
+  useLayerKeys(ctx.layers); // set again after the wait: a graph or flag error below is built with this config's keys
   const caller = callerOf(req);
   checkCaller(caller, layerKeys(ctx.layers)); // a bad flag is one error for the batch, not one per task
   const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
