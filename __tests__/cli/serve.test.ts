@@ -296,6 +296,29 @@ test('a line whose bytes are not UTF-8 is a usage answer (not read with U+FFFD),
   expect((await server.end()).code).toBe(0);
 });
 
+test('an id nested too deeply to be written back is a usage answer under id null, on a good line or one that is not UTF-8; the server goes on', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  server.send(`{"id":${deep},"op":"plan","task":"t1"}\n`);
+  expect(JSON.parse(await server.next())).toEqual({
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: 'the `id` is nested too deeply to be sent back (send a string or a number)', exit: 2, key: 'id' },
+  });
+  server.send(Buffer.from(`{"id":${deep},"op":"plan","task":"t\xff1"}\n`, 'latin1'));
+  expect(JSON.parse(await server.next())).toMatchObject({
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: 'a request line is not valid UTF-8; it was skipped' },
+  });
+  server.send('{"id":2,"op":"plan","task":"t1"}\n');
+  expect(JSON.parse(await server.next())).toMatchObject({ id: 2, ok: true });
+  const end = await server.end();
+  expect(end.code).toBe(0);
+  expect(end.stderr).not.toMatch(/\n\s+at /);
+});
+
 test('a NUL in a request string, an env entry or a task field a plan carries (one a rule tests for credentials too) is a usage or task-field answer naming the key', async () => {
   const s = project();
   const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);

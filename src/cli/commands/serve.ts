@@ -43,8 +43,20 @@ const MAX_LINE_CHARS = 8 * 1024 * 1024;
 const MAX_LINE_BYTES = 3 * MAX_LINE_CHARS;
 const NEWLINE = 0x0a;
 
-/** A number JSON would not give back as sent (beyond 2^53, or not finite): an id the answer could not echo exactly. */
-const lossyId = (id: unknown) => typeof id === 'number' && !Number.isSafeInteger(id);
+/**
+ * An id the answer could not echo exactly: a number JSON would not give back as sent (beyond 2^53, or not finite), or
+ * a value nested too deeply to be written back (JSON.parse reads deeper than JSON.stringify writes).
+ */
+function lossyId(id: unknown): boolean {
+  if (typeof id === 'number') return !Number.isSafeInteger(id);
+  if (id === null || typeof id !== 'object') return false;
+  try {
+    JSON.stringify(id);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** Parses and checks one request line; a bad one is a `usage` error naming the key. */
 function parseRequest(line: string): Request {
@@ -56,7 +68,13 @@ function parseRequest(line: string): Request {
   }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw bad('a request must be one JSON object per line');
   const r = raw as Record<string, unknown>;
-  if (lossyId(r.id)) throw bad('a numeric `id` must be a whole number of at most 2^53 − 1 (send another as a string)', 'id');
+  if (lossyId(r.id))
+    throw bad(
+      typeof r.id === 'number'
+        ? 'a numeric `id` must be a whole number of at most 2^53 − 1 (send another as a string)'
+        : 'the `id` is nested too deeply to be sent back (send a string or a number)',
+      'id',
+    );
   const unknown = Object.keys(r).find((k) => !KEYS.has(k));
   if (unknown !== undefined) throw bad(`unknown request key \`${unknown}\` (known: ${[...KEYS].join(', ')})`, unknown);
   if (typeof r.op !== 'string' || !OPS.has(r.op)) throw bad('`op` must be `plan`, `explain` or `gate`', 'op');
@@ -124,7 +142,7 @@ function idOf(line: string): unknown {
  */
 function wholeIdOf(bytes: Buffer): unknown {
   const id = idOf(bytes.toString('utf8').trim());
-  return JSON.stringify(id).includes('\uFFFD') ? null : id; // an object id's keys and strings too
+  return lossyId(id) || JSON.stringify(id).includes('\uFFFD') ? null : id; // an object id's keys and strings too
 }
 
 /** True when fd 0 is a directory (a closed or odd stdin is left to the stream to report). */
