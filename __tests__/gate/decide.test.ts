@@ -86,6 +86,25 @@ describe('CLI output', () => {
     expect(log!.startsWith(join(p.home, '.local', 'state', 'wg-policy', 'runs'))).toBe(true);
   });
 
+  test('a config key the scenario prints is masked in its log (on stdout and stderr, split across writes), and nowhere shown', () => {
+    const key = 'sk-or-v1-0123456789abcdefLOGKEY';
+    const p = project({
+      leak: `printf 'key=${key.slice(0, 12)}'; sleep 0.05; printf '${key.slice(12)} end\\n'; echo "${key}" >&2; grep api_key config.toml; exit 3`,
+    });
+    const config = `[[llm_endpoints.endpoints]]\nname = "or"\nprovider = "openrouter"\napi_key = "${key}"\n`;
+    writeFileSync(join(p.wgDir, 'config.toml'), config);
+    writeFileSync(join(p.smoke, 'config.toml'), config); // what the script greps: the same value, under its name
+    const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--json'], { cwd: p.project, home: p.home, env: { CI: '1' } });
+    expect(r.code).toBe(1);
+    const log = (JSON.parse(r.stdout) as Verdict).results[0].logFile;
+    const text = readFileSync(log, 'utf8');
+    expect(text).not.toContain(key.slice(12));
+    expect(text).toContain('key=*** end\n');
+    expect(text).toContain('***\n');
+    expect(text).toContain('api_key = "***"\n');
+    expect(`${r.stdout}${r.stderr}`).not.toContain(key.slice(12));
+  });
+
   test('an allowed verdict ends with the summary line too, skips counted', () => {
     const p = project({ a: 'exit 0', s: 'echo "no key" >&2; exit 77' });
     const r = hostCli(['gate', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home, env: { CI: '1' } });

@@ -39,7 +39,7 @@ async function runSelected(req: DoneRequest, i: GateInputs, env: NodeJS.ProcessE
   // INVARIANT: what a scenario printed is masked before any hook, report or record sees it (a scenario may print the config).
   const scrub = (r: ScenarioResult) => scrubResult(r, i.secrets);
   const onEvent = hooks.onEvent && ((e: ScenarioEvent) => hooks.onEvent!(e.type === 'finish' ? { ...e, result: scrub(e.result) } : e));
-  const results = (await runScenarios(i.selected, { jobs: req.jobs, logDir, env, onEvent, ...req.run })).map(scrub);
+  const results = (await runScenarios(i.selected, { jobs: req.jobs, logDir, env, onEvent, secrets: i.secrets, ...req.run })).map(scrub);
   return { results, runMs: Math.round(performance.now() - started) };
 }
 

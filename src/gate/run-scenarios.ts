@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { makeDirs } from '../shared/read-file.js';
 import { within } from '../shared/time.js';
+import { StreamMasker } from './log-masker.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
@@ -20,6 +21,8 @@ export interface RunOptions {
   jobs?: number;
   logDir: string;
   env: NodeJS.ProcessEnv;
+  /** Secret values read from config: masked in the log files (which otherwise hold each scenario's output as it came). */
+  secrets?: readonly string[];
   graceMs?: number;
   onEvent?: (e: ScenarioEvent) => void;
   timeoutScaleMs?: number;
@@ -134,7 +137,7 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   const ended = Promise.all(streams.map((st) => new Promise<void>((res) => st.once('close', () => res()))));
   let paused = false;
   const write = (chunk: Buffer): void => {
-    if (!logOk || log.write(chunk) || paused) return;
+    if (!logOk || chunk.length === 0 || log.write(chunk) || paused) return;
     // Backpressure: a flood waits for the disk instead of piling up in memory.
     paused = true;
     for (const st of streams) st.pause();
@@ -148,13 +151,16 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     logOk = false;
     for (const st of streams) st.resume();
   });
+  // One masker per stream: a value split across two chunks of one stream is masked whole.
+  const outMasker = new StreamMasker(options.secrets ?? []);
+  const errMasker = new StreamMasker(options.secrets ?? []);
   child.stdout?.on('data', (chunk: Buffer) => {
     outTail.push(chunk);
-    write(chunk);
+    write(outMasker.push(chunk));
   });
   child.stderr?.on('data', (chunk: Buffer) => {
     tail.push(chunk);
-    write(chunk);
+    write(errMasker.push(chunk));
   });
 
   const pgid = child.pid;
@@ -187,6 +193,9 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   } finally {
     clearTimeout(timer);
     untrack();
+    // The streams are closed or destroyed by now: what the maskers held back goes last.
+    write(outMasker.end());
+    write(errMasker.end());
     await within(new Promise<void>((res) => log.end(() => res())), 5000);
   }
 }
