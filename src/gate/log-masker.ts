@@ -1,6 +1,5 @@
-// A scenario's log file holds its whole output, as bytes, except the config's secret values: a script may print the
-// config or an env dump, and the log outlives the run. Output arrives in chunks, so a value split across two chunks is
-// found too: only trailing bytes that begin a value wait for the next chunk (or the end); all else is written at once.
+// Masks the config's secret values in a scenario's log as its output streams in (a script may print the config): a
+// value split across two chunks is masked too, since only trailing bytes that begin a value wait for the next chunk.
 import { MASK, MIN_SEARCHED_SECRET } from '../shared/secrets.js';
 
 const MASK_BYTES = Buffer.from(MASK);
