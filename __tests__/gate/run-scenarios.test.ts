@@ -185,6 +185,18 @@ describe('process groups', () => {
   });
 });
 
+test('config secrets are masked in the log and in the tails, even where a tail is cut inside one', async () => {
+  const key = 'sk-or-v1-0123456789abcdefTAILKEY';
+  // stderr: one line whose last 4096 characters (the tail's limit) begin inside the key; stdout: the key split across two writes.
+  const body = `printf 'key=${key}' >&2; head -c 4080 /dev/zero | tr '\\0' y >&2; printf '${key.slice(0, 10)}'; sleep 0.05; printf '${key.slice(10)}\\n'; exit 3`;
+  const [r] = await run([scenario('leak', body)], { secrets: [key, 'short'] });
+  expect(r.outcome).toBe('fail');
+  const log = readFileSync(r.logFile, 'utf8');
+  for (const text of [r.stderrTail, r.stdoutTail, log]) expect(text).not.toContain(key.slice(-8));
+  expect(r.stdoutTail).toBe('***');
+  expect(log).toContain(`key=***${'y'.repeat(4080)}`);
+});
+
 // The flood (2 × n bytes) is three times the memory bound: a runner that kept it would fail.
 test('an output flood stays in bounded memory and the log gets all of it', async () => {
   const n = 100_000_000;

@@ -1,27 +1,26 @@
 // Masks the config's secret values in a scenario's log as its output streams in (a script may print the config): a
 // value split across two chunks is masked too, since only trailing bytes that begin a value wait for the next chunk.
-import { MASK, MIN_SEARCHED_SECRET } from '../shared/secrets.js';
+import { coveredSpans, MASK } from '../shared/mask-values.js';
+import { searchable } from '../shared/secrets.js';
 
 const MASK_BYTES = Buffer.from(MASK);
 const EMPTY = Buffer.alloc(0);
 
 /**
  * Masks known secret values in one stream of bytes written in chunks (one masker per stream): what it writes is what
- * masking the whole stream at once gives (leftmost value first; the longest of those starting there).
+ * masking the whole stream at once with maskValues gives (each span the values cover becomes `***`).
  */
 export class StreamMasker {
-  /** The values as bytes, longest first: at one position the longest value is masked whole. */
   private readonly needles: Buffer[];
   /** The most trailing bytes that can begin a value (the longest value's length − 1). */
   private readonly keep: number;
   private carry: Buffer = EMPTY;
+  /** How many bytes at the start of `carry` a span already masked (its `***` written) goes on to cover. */
+  private cover = 0;
 
   constructor(secrets: readonly string[]) {
-    this.needles = [...new Set(secrets)]
-      .filter((s) => s.length >= MIN_SEARCHED_SECRET)
-      .map((s) => Buffer.from(s, 'utf8'))
-      .sort((a, b) => b.length - a.length);
-    this.keep = this.needles.length === 0 ? 0 : this.needles[0].length - 1;
+    this.needles = searchable(secrets).map((s) => Buffer.from(s, 'utf8'));
+    this.keep = Math.max(0, ...this.needles.map((n) => n.length - 1));
   }
 
   /** What can be written of `chunk` now, masked (the chunk itself when there is nothing to mask). */
@@ -34,7 +33,7 @@ export class StreamMasker {
     return out;
   }
 
-  /** The bytes still held back, masked: call once when the stream has ended. */
+  /** The bytes still held back, masked: call when the stream has ended (again: nothing more). */
   end(): Buffer {
     const { out } = this.mask(this.carry, true);
     this.carry = EMPTY;
@@ -42,39 +41,40 @@ export class StreamMasker {
   }
 
   /**
-   * Masks, left to right, every value found whole in `data` before the first place where a value may begin that the
-   * next chunk would complete (the end of `data` when `final`). Returns the bytes up to that place, and the rest.
+   * Masks the spans of `data` that start before the first place where a value may begin that the next chunk would
+   * complete (the end of `data` when `final`). Returns the bytes up to that place, and the rest, which waits for more.
    */
   private mask(data: Buffer, final: boolean): { out: Buffer; rest: Buffer } {
-    const parts: Buffer[] = [];
-    // Per value: where it next occurs at or after `at` (-1: nowhere), searched again only once `at` has passed it.
-    const next = this.needles.map((n) => data.indexOf(n));
-    let at = 0;
-    let hold = final ? data.length : this.cutStart(data, 0);
-    for (;;) {
-      let best = -1;
-      let length = 0;
-      for (let k = 0; k < this.needles.length; k++) {
-        if (next[k] >= 0 && next[k] < at) next[k] = data.indexOf(this.needles[k], at);
-        // Longest first: at one position the first value found is the longest.
-        if (next[k] >= 0 && next[k] < hold && (best < 0 || next[k] < best)) {
-          best = next[k];
-          length = this.needles[k].length;
-        }
-      }
-      if (best < 0) break;
-      parts.push(data.subarray(at, best), MASK_BYTES);
-      at = best + length;
-      // A value found whole that ran past the held place wins (it starts first): look for the held place after it.
-      if (at > hold) hold = this.cutStart(data, at);
+    const hold = final ? data.length : this.cutStart(data);
+    const spans = coveredSpans<Uint8Array>(data, this.needles);
+    if (this.cover > 0) {
+      if (spans.length > 0 && spans[0][0] < this.cover) spans[0][1] = Math.max(spans[0][1], this.cover);
+      else spans.unshift([0, this.cover]);
     }
-    parts.push(data.subarray(at, hold));
+    const parts: Buffer[] = [];
+    let at = 0;
+    let cover = 0;
+    for (const [start, end] of spans) {
+      // A span that goes on from the last chunk had its `***` written then (so it counts even when nothing else can go).
+      const goesOn = start === 0 && this.cover > 0;
+      if (start >= hold && !goesOn) break;
+      if (start > at) parts.push(data.subarray(at, start));
+      if (!goesOn) parts.push(MASK_BYTES);
+      if (end > hold) {
+        cover = end - hold;
+        at = hold;
+        break;
+      }
+      at = end;
+    }
+    if (at < hold) parts.push(data.subarray(at, hold));
+    this.cover = final ? 0 : cover;
     return { out: parts.length === 1 ? parts[0] : Buffer.concat(parts), rest: data.subarray(hold) };
   }
 
-  /** The first position at or after `from` where the rest of `data` is a value's beginning, not the whole value; else its length. */
-  private cutStart(data: Buffer, from: number): number {
-    for (let q = Math.max(from, data.length - this.keep); q < data.length; q++) {
+  /** The first position where the rest of `data` is a value's beginning, not the whole value; else its length. */
+  private cutStart(data: Buffer): number {
+    for (let q = Math.max(0, data.length - this.keep); q < data.length; q++) {
       const left = data.length - q;
       for (const n of this.needles) if (n.length > left && n[0] === data[q] && data.compare(n, 0, left, q) === 0) return q;
     }

@@ -131,8 +131,6 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
       if (child.pid === undefined) resolve({ error: (e as NodeJS.ErrnoException).code ?? e.message });
     });
   });
-  const tail = new Tail(TAIL_BYTES);
-  const outTail = new Tail(TAIL_BYTES);
   const streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
   const ended = Promise.all(streams.map((st) => new Promise<void>((res) => st.once('close', () => res()))));
   let paused = false;
@@ -151,17 +149,21 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     logOk = false;
     for (const st of streams) st.resume();
   });
-  // One masker per stream: a value split across two chunks of one stream is masked whole.
-  const outMasker = new StreamMasker(options.secrets ?? []);
-  const errMasker = new StreamMasker(options.secrets ?? []);
-  child.stdout?.on('data', (chunk: Buffer) => {
-    outTail.push(chunk);
-    write(outMasker.push(chunk));
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    tail.push(chunk);
-    write(errMasker.push(chunk));
-  });
+  // Per stream: a masker (a value split across two of its chunks is masked whole) and the tail of what it wrote (so a
+  // tail cut inside a value shows none of it).
+  const out = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
+  const err = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
+  const take = (s: typeof out, masked: Buffer): void => {
+    s.tail.push(masked);
+    write(masked);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => take(out, out.masker.push(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => take(err, err.masker.push(chunk)));
+  // What the maskers held back, once the streams are done (again: nothing more).
+  const flushMaskers = () => {
+    take(out, out.masker.end());
+    take(err, err.masker.end());
+  };
 
   const pgid = child.pid;
   let timedOut = false;
@@ -189,13 +191,18 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
     for (const st of streams) st.destroy();
     await within(settled, STREAM_LINGER_MS);
     if ('error' in ex) return ex;
-    return { code: ex.code, signal: ex.signal, timedOut, stderrTail: tail.lines(TAIL_LINES, TAIL_CHARS), stdoutTail: outTail.lines(TAIL_LINES, TAIL_CHARS) };
+    flushMaskers();
+    return {
+      code: ex.code,
+      signal: ex.signal,
+      timedOut,
+      stderrTail: err.tail.lines(TAIL_LINES, TAIL_CHARS),
+      stdoutTail: out.tail.lines(TAIL_LINES, TAIL_CHARS),
+    };
   } finally {
     clearTimeout(timer);
     untrack();
-    // The streams are closed or destroyed by now: what the maskers held back goes last.
-    write(outMasker.end());
-    write(errMasker.end());
+    flushMaskers(); // on the way out of an error too
     await within(new Promise<void>((res) => log.end(() => res())), 5000);
   }
 }

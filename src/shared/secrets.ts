@@ -1,8 +1,8 @@
 // The one credential detector: secret-named keys, credentials in URLs (userinfo, query, matrix and fragment
 // parameters), in headers (`Authorization: Bearer …`) and in `name = value` text under secret-named names.
+import { MASK, maskValues } from './mask-values.js';
 
-/** What a masked value is replaced with. */
-export const MASK = '***';
+export { MASK };
 
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
 // it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`.
@@ -100,7 +100,7 @@ function namesCredential(name: string): boolean {
 /** How a refusal says a value repeats a key read from config (the value itself is never shown). */
 export const REPEATS_KEY = "repeats a key's value from config; wg-policy never plans, prints or records it";
 
-/** The key values of the config last loaded (see useKeys), longest first: one that contains another is masked whole. */
+/** The key values of the config last loaded (see useKeys), those worth searching for. */
 let knownKeys: readonly string[] = [];
 /** The list `knownKeys` was made from: the layers' own list, the same object on every plan while config is unchanged. */
 let knownFrom: readonly string[] = knownKeys;
@@ -110,22 +110,22 @@ let knownFrom: readonly string[] = knownKeys;
  * command line), so that no message built from then on quotes them (see maskKeys).
  */
 export function useKeys(keys: readonly string[]): void {
-  if (keys === knownFrom) return; // every plan sets them: only a new list is sorted
+  if (keys === knownFrom) return; // every plan sets them: only a new list is filtered
   knownFrom = keys;
   knownKeys = searchable(keys);
 }
 
-/** The keys worth searching for (long enough to be real), longest first. */
-const searchable = (keys: readonly string[]): string[] => [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET).sort((a, b) => b.length - a.length);
+/** The keys worth searching for: long enough to be real, each once. */
+export const searchable = (keys: readonly string[]): string[] => [...new Set(keys)].filter((k) => k.length >= MIN_SEARCHED_SECRET);
 
 /**
- * A message or diagnostic with every key value of the config in use (or of `keys`) masked. For text only: data (a plan,
+ * A message or diagnostic with every key value of the config in use (or of `keys`) masked, no part of one left where two
+ * overlap (see maskValues). For text only: data (a plan,
  * JSON) is never masked byte by byte, since a key equal to planned text would change what it says; a plan holding a key
  * is refused instead.
  */
 export function maskKeys(text: string, keys?: readonly string[]): string {
-  for (const k of keys ? searchable(keys) : knownKeys) if (text.includes(k)) text = text.split(k).join(MASK);
-  return text;
+  return maskValues(text, keys ? searchable(keys) : knownKeys);
 }
 
 /** True when `text` contains one of `keys` (key values read from config). */
