@@ -197,6 +197,13 @@ test('config secrets are masked in the log and in the tails, even where a tail i
   expect(log).toContain(`key=***${'y'.repeat(4080)}`);
 });
 
+test('a credential after its name is masked in a tail even where the cut falls between the two', async () => {
+  // One line whose last 4096 characters (the tail's limit) begin at `= zq81…`: cut first, nothing would name it a key.
+  const body = `printf 'api_key = zq81Vx7Kp2Lm9Nt4 ' >&2; head -c 4077 /dev/zero | tr '\\0' y >&2; exit 3`;
+  const [r] = await run([scenario('form', body)]);
+  expect(r.stderrTail).toMatch(/^api_key = \*\*\* y+$/);
+});
+
 // The flood (2 × n bytes) is three times the memory bound: a runner that kept it would fail.
 test('an output flood stays in bounded memory and the log gets all of it', async () => {
   const n = 100_000_000;

@@ -13,6 +13,7 @@ import { StreamMasker } from './log-masker.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
+import { scrubText } from './scrub.js';
 
 export { OutcomeSchema, ScenarioEventSchema, ScenarioResultSchema, renderResultLine, type Outcome, type ScenarioEvent, type ScenarioResult } from './result.js';
 
@@ -159,6 +160,8 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   };
   child.stdout?.on('data', (chunk: Buffer) => take(out, out.masker.push(chunk)));
   child.stderr?.on('data', (chunk: Buffer) => take(err, err.masker.push(chunk)));
+  // The tails' text, masked whole (known values and credential forms) before it is cut to size.
+  const scrub = (text: string) => scrubText(text, options.secrets ?? []);
   // What the maskers held back, once the streams are done (again: nothing more).
   const flushMaskers = () => {
     take(out, out.masker.end());
@@ -196,8 +199,8 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
       code: ex.code,
       signal: ex.signal,
       timedOut,
-      stderrTail: err.tail.lines(TAIL_LINES, TAIL_CHARS),
-      stdoutTail: out.tail.lines(TAIL_LINES, TAIL_CHARS),
+      stderrTail: err.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
+      stdoutTail: out.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
     };
   } finally {
     clearTimeout(timer);
@@ -293,10 +296,11 @@ class Tail {
     const joined = chunk.length >= this.cap ? chunk : Buffer.concat([this.buf, chunk]);
     this.buf = joined.length > this.cap ? Buffer.from(joined.subarray(joined.length - this.cap)) : joined;
   }
-  /** The last `n` non-empty-trailing lines, at most `chars` characters. */
-  lines(n: number, chars: number): string {
+  /** The last `n` non-empty-trailing lines, masked by `mask` before they are cut to at most `chars` characters. */
+  lines(n: number, chars: number, mask: (text: string) => string): string {
     const text = this.buf.toString('utf8').replace(/\s+$/, '');
-    const out = text.split('\n').slice(-n).join('\n');
+    // INVARIANT: masked before the cut, so a cut between a credential's name and its value cannot hide the name.
+    const out = mask(text.split('\n').slice(-n).join('\n'));
     return out.length > chars ? `…${out.slice(out.length - chars)}` : out;
   }
 }
