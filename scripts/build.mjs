@@ -15,8 +15,8 @@ if (offenders.length) {
   process.exit(1);
 }
 
-// Swap two dependencies for smaller equivalents in the bundle (see scripts/shims/): jsonpath-plus is never
-// called (plain dotted paths only) and readable-stream duplicates Node's built-in streams.
+// Swap dependencies for smaller equivalents in the bundle (see scripts/shims/): jsonpath-plus is never called (plain
+// dotted paths only), readable-stream duplicates Node's built-in streams, yoctocolors colours only execa's verbose output.
 const shim = (f) => ({ path: new URL(`./shims/${f}`, import.meta.url).pathname });
 const shims = {
   name: 'shims',
@@ -24,6 +24,7 @@ const shims = {
     b.onResolve({ filter: /^jsonpath-plus$/ }, () => shim('no-jsonpath.mjs'));
     b.onResolve({ filter: /^readable-stream\/lib\/_stream_writable(\.js)?$/ }, () => shim('stream-writable.cjs'));
     b.onResolve({ filter: /^readable-stream$/ }, () => shim('readable-stream.cjs'));
+    b.onResolve({ filter: /^yoctocolors$/ }, () => shim('no-colors.mjs'));
   },
 };
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticBody, writeSyntheticLog } from '../audit/helpers.js';
-import { BIN, scratch } from '../support/project.js';
+import { BIN, cli, scratch } from '../support/project.js';
 import { hostCli } from '../support/cli-host.js';
 
 const s = scratch({
@@ -124,6 +124,14 @@ describe('colour', () => {
     const env = { NO_COLOR: '', FORCE_COLOR: '1' };
     expect(run(['gate', 't2'], env).stderr).toContain('\x1b[31;1mSmoke gate refused');
     expect(run(['--no-color', 'gate', 't2'], env).stderr).not.toContain('\x1b[');
+  });
+
+  test('NO_COLOR and FORCE_COLOR both set: no colour, and no Node warning about the pair (a real process)', () => {
+    const r = cli(['gate', 't2'], { cwd: s.project, home: s.home, env: { CI: '1', NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Smoke gate refused 'wg done t2'");
+    expect(r.stderr).not.toContain('\x1b[');
+    expect(r.stderr).not.toMatch(/Warning|node:\d+/);
   });
 
   test('help titles are bold only when colour is on', () => {
