@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { benchProject } from '../../bench/graph.mjs';
 import { diffPlans } from '../../src/tools/diff.js';
 import { scratch } from '../support/project.js';
 import { hostCli } from '../support/cli-host.js';
@@ -94,6 +95,22 @@ test('a changed global config is compared with --base-global; a task that become
     expect(r.changed.map((c) => [c.task, c.summary])).toEqual([['n', 'refused (endpoint.none-configured) → planned']]);
   } finally {
     s.cleanup();
+  }
+});
+
+test('an unchanged project that reads every kind of input (agency, registry, model cache, profile, native tasks) diffs to nothing', async () => {
+  const b = benchProject(300);
+  try {
+    const project = join(b.wgDir, '..');
+    git(project, 'init', '-q');
+    git(project, 'add', '-A');
+    git(project, 'commit', '-q', '-m', 'all of it');
+    const r = await diffPlans({ dir: b.wgDir, home: b.home, env: {} });
+    expect(r.tasks).toBe(300);
+    expect(r.changed.filter((c) => c.after.executor === 'native').length).toBe(0); // the case that showed it: native's prompt path
+    expect(r.changed).toEqual([]);
+  } finally {
+    b.cleanup();
   }
 });
 

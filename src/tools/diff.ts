@@ -1,6 +1,6 @@
 // Impact analysis: every task of graph.jsonl planned under a base state (config and policies at a git revision, another
 // global config) and under the current state; what changes, grouped by change.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { globalConfigPath, locateWgDir } from '../config/locate.js';
@@ -117,6 +117,24 @@ function materializeBase(wgDir: string, rev: string, to: string, git: GitRunner)
   }
 }
 
+/** Links every entry of folder `from` but `except` into `to`: the base reads the same graph, agency, registry and caches. */
+function linkOthers(from: string, to: string, except: readonly string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(from);
+  } catch {
+    return; // no such folder: nothing of it to read
+  }
+  for (const name of names) if (!except.includes(name)) symlinkSync(join(from, name), join(to, name));
+}
+
+/** `side` with every path under the scratch folders written as the real one (a prompt file, a global config). */
+function relocated(side: Side, moves: ReadonlyArray<[string, string]>): Side {
+  let text = JSON.stringify(side);
+  for (const [from, to] of moves) text = text.split(JSON.stringify(from).slice(1, -1)).join(JSON.stringify(to).slice(1, -1));
+  return JSON.parse(text) as Side;
+}
+
 /** Plans every task (matching `status`) under the base and the current state and reports what changes. Records nothing. */
 export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const env = req.env ?? process.env;
@@ -132,17 +150,24 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
     .filter((r) => r.kind === 'task' && typeof r.id === 'string' && (!req.status || req.status.includes(statusOf(r))));
   const scratch = mkdtempSync(join(tmpdir(), 'wg-policy-diff-'));
   try {
-    // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config.
+    // The base state: a wg dir with the same name (provenance reads alike) and a home holding the base global config;
+    // everything else they hold is the current one, linked, so only config, policies and executors differ.
     const baseWg = join(scratch, 'project', basename(wgDir));
     const baseHome = join(scratch, 'home');
     mkdirSync(baseWg, { recursive: true });
     materializeBase(wgDir, base, baseWg, git);
+    linkOthers(wgDir, baseWg, ['config.toml', 'policies', 'executors']);
     const globalText = req.baseGlobal
       ? readTextFile(req.baseGlobal, { what: 'base global config' })
       : readTextFile(globalConfigPath(home), { what: 'global config', missing: 'absent' });
     const baseGlobalPath = join(baseHome, relative(home, globalConfigPath(home)));
     mkdirSync(dirname(baseGlobalPath), { recursive: true });
     if (globalText !== undefined) writeFileSync(baseGlobalPath, globalText);
+    linkOthers(dirname(globalConfigPath(home)), dirname(baseGlobalPath), [basename(baseGlobalPath)]);
+    const moves: Array<[string, string]> = [
+      [dirname(baseWg), dirname(wgDir)],
+      [baseHome, home],
+    ];
     const quiet = () => undefined;
     const changed: TaskChange[] = [];
     for (const task of tasks) {
@@ -150,7 +175,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
         const o = await decideSpawn({ task, dir, home: h, env: {} }, { warn: quiet, decisionLog: false });
         return side(o.plan, o.error);
       };
-      const c = compare(String(task.id), await plan(baseWg, baseHome), await plan(wgDir, home));
+      const c = compare(String(task.id), relocated(await plan(baseWg, baseHome), moves), await plan(wgDir, home));
       if (c) changed.push(c);
     }
     const groups = new Map<string, string[]>();
