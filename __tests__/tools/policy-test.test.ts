@@ -58,7 +58,9 @@ test('coverage per file, a threshold, --fail-on-empty and --json', () => {
     const emptyDir = join(s.root, 'empty');
     require('node:fs').mkdirSync(emptyDir);
     expect(hostCli(['test', emptyDir, '--dir', s.wgDir], { home: s.home, cwd: s.project }).code).toBe(0);
-    expect(hostCli(['test', emptyDir, '--dir', s.wgDir, '--fail-on-empty'], { home: s.home, cwd: s.project }).code).toBe(1);
+    const failed = hostCli(['test', emptyDir, '--dir', s.wgDir, '--fail-on-empty'], { home: s.home, cwd: s.project });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toBe('no test cases found; --fail-on-empty makes that a failure\n'); // a failed run, not a usage error
   } finally {
     s.cleanup();
   }
