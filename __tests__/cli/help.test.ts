@@ -145,6 +145,8 @@ describe('completion scripts are generated from the same commands', () => {
         ['plan', 't1', '--dir', 'p'],
         ['plan', 't1', '--task-json', 'n'],
         ['plan', 't1', '--default-model', ''],
+        ['plan', 't1', '--site', 's'],
+        ['plan', '--all', '--status', 'bl'],
       ];
       const driver = [
         `source ${JSON.stringify(file)}`,
@@ -168,6 +170,8 @@ describe('completion scripts are generated from the same commands', () => {
         'plans proj',
         'notes.json',
         '',
+        'spawn spawn-task', // checked by the library, not commander, and offered all the same
+        'blocked',
       ]);
       expect(spawnSync('bash', ['-n', file]).status).toBe(0);
     } finally {

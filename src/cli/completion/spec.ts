@@ -1,5 +1,7 @@
 // The command tree as plain data for completion scripts, read from the commander definitions (nothing listed by hand).
 import type { Command, Option } from 'commander';
+import { STATUSES } from '../../graph/node-schema.js';
+import { SITES } from '../../spawn/inputs.js';
 
 /** What an option's value is, so a shell can offer folders, files, a fixed list, or nothing. */
 export type ValueKind = 'none' | 'dir' | 'file' | 'choice' | 'other';
@@ -24,10 +26,15 @@ export interface CommandSpec {
   argChoices: string[][];
 }
 
+/** Values the library checks (with its own messages) rather than commander: offered all the same (a list's first item). */
+const CHECKED_LATER: Readonly<Record<string, readonly string[]>> = { '--site': SITES, '--status': STATUSES };
+
+const choicesOf = (o: Option): readonly string[] => o.argChoices ?? (o.long ? CHECKED_LATER[o.long] : undefined) ?? [];
+
 /** `<dir>` → dir; `<file>`, `<path>` → file; anything else a value that cannot be listed. */
 function valueKind(o: Option): ValueKind {
   if (!o.required && !o.optional) return 'none';
-  if (o.argChoices?.length) return 'choice';
+  if (choicesOf(o).length) return 'choice';
   const arg = /[<[]([^>\]]+)[>\]]/.exec(o.flags)?.[1] ?? '';
   return arg === 'dir' ? 'dir' : arg === 'file' || arg === 'path' ? 'file' : 'other';
 }
@@ -37,7 +44,7 @@ function optionSpec(o: Option): OptionSpec {
     names: [o.short, o.long].filter((n): n is string => !!n),
     description: o.description,
     value: valueKind(o),
-    choices: o.argChoices ? [...o.argChoices] : [],
+    choices: [...choicesOf(o)],
   };
 }
 
