@@ -203,6 +203,16 @@ describe('under graph.lock', () => {
     ]);
   });
 
+  test('with -q, done waits for graph.lock without saying so', async () => {
+    const p = project({ ok: 'exit 0' });
+    const holder = holdLock(join(p.wgDir, 'graph.lock'), 'sleep 0.6'); // past the 200 ms after which done says it waits
+    await holder.held;
+    const r = await runCli(['done', 't1', '--dir', p.wgDir, '-q'], p.project, p.home);
+    expect(await holder.exited).toBe(0);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+    expect(JSON.parse(lines(p.graph)[1]).status).toBe('done');
+  });
+
   test('while done writes, the lock is held exclusively and released afterwards', async () => {
     const { withFileLock } = await import('../../src/shared/lock.js');
     const p = project({});

@@ -14,7 +14,7 @@ export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Pr
       ...hooks,
       // INVARIANT: the verdict is in the log (decideGate records it) before the graph changes.
       afterVerdict: (v) => printVerdict(v, style, flags.quiet),
-      onWait: () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
+      onWait: flags.quiet ? undefined : () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
     });
   } finally {
     hooks.stop();
