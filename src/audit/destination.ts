@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
 import { auditConfigFrom, type AuditConfig } from './config.js';
-import type { Decision } from './event.js';
+import { defaultActor, type Decision } from './event.js';
 import { appendDecision } from './append.js';
 
 /** A library caller's or the CLI's wish: record (default location or `path`), or `false` not to record. */
@@ -71,14 +71,20 @@ const WAY_OUT = 'pass --audit-log PATH, or --no-audit to skip the decision log';
 export async function recordDecision(
   decision: Decision,
   dest: LogDestination,
-  o: { secrets?: readonly string[]; warn: (m: string) => void },
+  o: { secrets?: readonly string[]; warn: (m: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<boolean> {
   if (!dest.path) {
     o.warn('no wg directory and no --audit-log: this decision is not recorded');
     return false;
   }
   try {
-    await appendDecision(decision, { path: dest.path, secrets: o.secrets, transports: dest.config.transports, replaceDefault: dest.config.replaceDefault });
+    await appendDecision(decision, {
+      path: dest.path,
+      secrets: o.secrets,
+      transports: dest.config.transports,
+      replaceDefault: dest.config.replaceDefault,
+      actor: defaultActor(o.env), // the request's WG_AGENT_ID: a library caller or serve request may not share the process's
+    });
     return true;
   } catch (e) {
     // Input errors that already name their place (a [policy] key) stay as they are.

@@ -85,8 +85,8 @@ export function newDecisionId(time: number = Date.now()): string {
 }
 
 /** `$WG_AGENT_ID` when set, else the OS user name. */
-export function defaultActor(): string {
-  const agent = process.env.WG_AGENT_ID;
+export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
+  const agent = env.WG_AGENT_ID;
   if (agent) return agent;
   try {
     return os.userInfo().username;

@@ -133,7 +133,7 @@ export async function decideGate(req: DoneRequest, hooks: DoneHooks = {}): Promi
       wgDir: place.wgDir,
       config: local?.exists ? { data: local.data, file: local.file } : undefined,
     });
-    await afterWait(recordDecision(decision, dest, { secrets: inputs.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)) }));
+    await afterWait(recordDecision(decision, dest, { secrets: inputs.secrets, warn: hooks.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)), env }));
   }
   return { verdict, decision };
 }

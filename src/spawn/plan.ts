@@ -155,7 +155,7 @@ function decideTask(
       config: layers.local.exists ? { data: layers.local.data, file: layers.local.file } : undefined,
     });
     // INVARIANT: recorded before it is returned, so wg never runs a plan the log does not have.
-    const recorded = recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn });
+    const recorded = recordDecision(outcome.decision, dest, { secrets: [...layers.local.secrets, ...layers.global.secrets], warn, env: ctx.env });
     return withOwnKeys(recorded, layerKeys(layers)).then(() => outcome);
   };
   if ((options.evaluator ?? defaultEvaluator()) === 'reference')
