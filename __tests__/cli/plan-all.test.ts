@@ -194,4 +194,23 @@ describe('planMany', () => {
       ['missing', 'task-not-found'],
     ]);
   });
+
+  test('a malformed graph is one error for the batch when tasks are named by id; given task objects need no graph', async () => {
+    const b = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
+    try {
+      writeFileSync(join(b.wgDir, 'graph.jsonl'), `${JSON.stringify(TASKS[0])}\n{"kind":"task",\n`);
+      const base = { dir: b.wgDir, home: b.home, env: {} };
+      const seen: string[] = [];
+      const run = async (tasks?: Array<string | Record<string, unknown>>) => {
+        for await (const item of planMany({ ...base, tasks }, { warn: () => {} })) seen.push(item.task);
+      };
+      for (const tasks of [undefined, ['t1', 'nope'], ['t1', { id: 'inline', exec: 'ls' }]])
+        await expect(run(tasks)).rejects.toMatchObject({ code: 'graph-line', line: 2 });
+      expect(seen).toEqual([]);
+      await run([{ id: 'inline', exec: 'ls' }]);
+      expect(seen).toEqual(['inline']);
+    } finally {
+      b.cleanup();
+    }
+  });
 });

@@ -278,7 +278,9 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   useLayerKeys(ctx.layers); // set again after the wait: a graph or flag error below is built with this config's keys
   const caller = callerOf(req);
   checkCaller(caller, layerKeys(ctx.layers)); // a bad flag is one error for the batch, not one per task
-  const index = req.tasks ? undefined : graphIndex(ctx.graph.path, ctx.graph.shownAs);
+  // Tasks named by id are found in the graph, read once here: a malformed graph is one error for the batch.
+  const index = !req.tasks || req.tasks.some((t) => typeof t === 'string') ? graphIndex(ctx.graph.path, ctx.graph.shownAs) : undefined;
+  if (index?.error) throw index.error;
   const wanted = req.status && new Set(req.status);
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);
   for (const item of items) {
@@ -286,7 +288,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
     const id = typeof item === 'string' ? item : String(item.id ?? '');
     let loaded: LoadedTask;
     try {
-      loaded = typeof item === 'string' ? (index ? taskFromIndex(index, item) : loadTask({ taskId: item }, ctx)) : loadTask({ task: item }, ctx);
+      loaded = typeof item === 'string' ? taskFromIndex(index!, item) : loadTask({ task: item }, ctx);
     } catch (e) {
       if (!(e instanceof PolicyError)) throw e;
       // A task outside the asked statuses is skipped even when its other fields are bad.
