@@ -195,6 +195,13 @@ describe('planMany', () => {
     ]);
   });
 
+  test('a status wg does not have is a usage error, as --status is (not an empty batch)', async () => {
+    const run = async () => {
+      for await (const _item of planMany({ dir: s.wgDir, home: s.home, env: {}, status: ['open', 'in_progress'] }, { warn: () => {} }));
+    };
+    await expect(run()).rejects.toMatchObject({ code: 'usage', key: '--status', message: expect.stringContaining('`in_progress`') });
+  });
+
   test('a malformed graph is one error for the batch when tasks are named by id; given task objects need no graph', async () => {
     const b = scratch({ 'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n' });
     try {

@@ -140,6 +140,16 @@ describe('CLI output', () => {
     expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
   });
 
+  test('the library refuses the same jobs (0, negative, fractional, NaN) before anything runs', async () => {
+    const p = project({ marks: 'touch ran' });
+    for (const jobs of [0, -1, 1.5, Number.NaN])
+      await expect(decideDone({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, jobs })).rejects.toMatchObject({
+        code: 'usage',
+        key: '--jobs',
+      });
+    expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
+  });
+
   test('--junit into a missing folder is bad input before anything runs', () => {
     const p = project({ marks: 'touch ran' });
     const r = hostCli(['gate', 't1', '--dir', p.wgDir, '--junit', join(p.root, 'nope', 'r.xml')], { cwd: p.project, home: p.home });

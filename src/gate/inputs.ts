@@ -146,6 +146,8 @@ const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--m
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
   for (const [k, flag] of Object.entries(TEXT_FIELDS))
     if (hasNul(req[k as keyof typeof TEXT_FIELDS])) throw new PolicyError('usage', `${flag} ${HAS_NUL}`, { key: flag });
+  if (req.jobs !== undefined && !(Number.isInteger(req.jobs) && req.jobs >= 1))
+    throw new PolicyError('usage', `\`--jobs\` must be a positive whole number, not \`${String(req.jobs)}\``, { key: '--jobs' });
   const git = memoized(req.git ?? runGit);
   const place = locate(req, env, cwd);
   beforeRun?.(place.task);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { globalConfigPath, locateWgDir } from '../config/locate.js';
-import { statusOf } from '../graph/node-schema.js';
+import { checkStatuses, statusOf } from '../graph/node-schema.js';
 import { scanGraph } from '../graph/scan.js';
 import { PolicyError } from '../shared/errors.js';
 import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
@@ -140,6 +140,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const env = req.env ?? process.env;
   const git = req.git ?? runGit;
   const base = req.base ?? 'HEAD';
+  if (req.status) checkStatuses(req.status);
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
   const home = req.home || env.HOME || homedir();
   const graphPath = join(wgDir, 'graph.jsonl');
