@@ -1,4 +1,6 @@
 // Errors as data: codes map to exit classes; location is composed only when printed; messages stay one line.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import {
   ERROR_CODES,
@@ -11,6 +13,7 @@ import {
   PolicyProblems,
   where,
 } from '../../src/shared/errors.js';
+import { ROOT } from '../support/project.js';
 
 describe('exit classes', () => {
   test.each([
@@ -142,4 +145,28 @@ test('jsonSyntaxReason keeps why JSON.parse failed, never the piece of input it 
   expect(reason('sk-proj-S')).toBe("Unexpected token 's'");
   expect(reason('{"a":1')).toBe("Expected ',' or '}' after property value in JSON at position 6");
   for (const text of ['undefined', 'NaN']) expect(reason(text)).toBe('not a JSON value');
+});
+
+test('the bundles keep the class names, and an error from either build is instanceof the other build’s PolicyError', () => {
+  const script = `
+    import { createRequire } from 'node:module';
+    import { inspect } from 'node:util';
+    const esm = await import(${JSON.stringify(join(ROOT, 'dist', 'index.mjs'))});
+    const cjs = createRequire(import.meta.url)(${JSON.stringify(join(ROOT, 'dist', 'index.cjs'))});
+    const fromCjs = new cjs.PolicyError('usage', 'x');
+    const fromEsm = new esm.PolicyError('usage', 'y');
+    console.log(JSON.stringify({
+      names: [esm.PolicyError.name, cjs.PolicyError.name, fromCjs.constructor.name],
+      shown: inspect(fromEsm).split(':')[0],
+      across: [fromCjs instanceof esm.PolicyError, fromEsm instanceof cjs.PolicyError],
+      others: [new Error('z') instanceof esm.PolicyError, { code: 'usage' } instanceof cjs.PolicyError, null instanceof esm.PolicyError],
+    }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(JSON.parse(r.stdout)).toEqual({
+    names: ['PolicyError', 'PolicyError', 'PolicyError'],
+    shown: 'PolicyError',
+    across: [true, true],
+    others: [false, false, false],
+  });
 });

@@ -83,6 +83,9 @@ export interface ErrorInfo {
   help?: string;
 }
 
+/** Marks a PolicyError of either build (ES module, CommonJS): a registered symbol is the same in both. */
+const BRAND = Symbol.for('wg-policy.PolicyError');
+
 /** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
 export class PolicyError extends Error {
   readonly code: ErrorCode;
@@ -118,12 +121,24 @@ export class PolicyError extends Error {
     return new PolicyError(this.code, this.message, { file, line, column, key, rule, help });
   }
 
+  /**
+   * `instanceof PolicyError` holds for an error from either build: a process that loads the library both as an ES module
+   * and through `require()` has two PolicyError classes (subclasses keep the plain check).
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, value) || (this === PolicyError && !!value && (value as Record<symbol, unknown>)[BRAND] === true);
+  }
+
   /** A plain-data view for `--json` output and audit records. */
   toJSON(): Record<string, unknown> {
     const { code, message, file, line, column, key, rule, help } = this;
     return Object.fromEntries(Object.entries({ code, message, exit: this.exit, file, line, column, key, rule, help }).filter(([, v]) => v !== undefined));
   }
 }
+
+Object.defineProperty(PolicyError.prototype, BRAND, { value: true });
+// The bundles are minified: the classes keep their names for stack traces and util.inspect.
+Object.defineProperty(PolicyError, 'name', { value: 'PolicyError' });
 
 /** `file:line:col`, `file:line` or `file`; '' without a file. */
 export function where(file?: string, line?: number, column?: number): string {
@@ -163,6 +178,7 @@ export class PolicyProblems extends PolicyError {
     return new PolicyProblems(this.problems.map((p) => p.remasked()));
   }
 }
+Object.defineProperty(PolicyProblems, 'name', { value: 'PolicyProblems' });
 
 /**
  * Waits for `pending`, then makes `keys` the keys in use again (another config's may have been set meanwhile, see
