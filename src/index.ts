@@ -17,7 +17,7 @@ export type { ScenarioEvent, ScenarioResult } from './gate/result.js';
 export { completeTask, type CompleteHooks, type DoneOutcome } from './gate/done.js';
 export type { Transition } from './graph/transition.js';
 export { checkManifest, type ManifestCheck } from './gate/check-manifest.js';
-export { checkPolicies, type CheckReport, type Finding as CheckFinding } from './check/policies.js';
+export { checkPolicies, type CheckReport, type CheckFinding } from './check/policies.js';
 export { decide, type DecideResult, type StageTrace } from './engine/decide.js';
 export { loadPolicySet, type PolicySet } from './policy/load.js';
 export type { StageSpec, StageTable } from './policy/stage.js';

@@ -145,7 +145,7 @@ describe('CLI output', () => {
     for (const jobs of [0, -1, 1.5, Number.NaN])
       await expect(decideDone({ taskId: 't1', dir: p.wgDir, cwd: p.project, env: { PATH: process.env.PATH, HOME: p.home }, jobs })).rejects.toMatchObject({
         code: 'usage',
-        key: '--jobs',
+        key: 'jobs',
       });
     expect(existsSync(join(p.smoke, 'ran'))).toBe(false);
   });

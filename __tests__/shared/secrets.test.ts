@@ -1,13 +1,13 @@
 // The credential detector: secret-named keys, and credentials in URLs (userinfo, query, matrix) found and masked.
 import { describe, expect, test } from '@jest/globals';
 import * as fc from 'fast-check';
+import { MASK } from '../../src/shared/mask-values.js';
 import { sized } from '../support/stress.js';
 import {
   carriesCredential,
   credentialArgument,
   hasCredentials,
   keyPathNamesSecret,
-  MASK,
   maskCredentials,
   maskShown,
   maskUrlCredentials,

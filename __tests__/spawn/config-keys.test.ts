@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, test } from '@jest/globals';
-import { maskKeys, MASK, useKeys } from '../../src/shared/secrets.js';
+import { MASK } from '../../src/shared/mask-values.js';
+import { maskKeys, useKeys } from '../../src/shared/secrets.js';
 import { decideSpawn, planMany } from '../../src/spawn/plan.js';
 import { decideGate } from '../../src/gate/decide.js';
 import { hostCli } from '../support/cli-host.js';

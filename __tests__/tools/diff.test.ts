@@ -1,7 +1,7 @@
 // Impact analysis replays this project's founding incident: a local executor pin removed while the global config routes
 // to native with an openrouter endpoint marked is_default.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchProject } from '../../bench/graph.mjs';
 import { diffPlans } from '../../src/tools/diff.js';
@@ -65,7 +65,7 @@ test('removing the pin shows every affected task with the rule and source behind
     ).toEqual(['a', 'b', 'c']);
     const bad = hostCli(['diff', '--dir', s.wgDir, '--status', 'opne'], { home: s.home, cwd: s.project });
     expect([bad.code, bad.stdout]).toEqual([2, '']);
-    expect(bad.stderr).toMatch(/unknown status `opne` given by --status; use open, .*in-progress/);
+    expect(bad.stderr).toMatch(/unknown status `opne` given by --status \(wg's statuses: `open`, .*`in-progress`.*\); did you mean `open`\?/);
   } finally {
     s.cleanup();
   }
@@ -105,10 +105,14 @@ test('an unchanged project that reads every kind of input (agency, registry, mod
     git(project, 'init', '-q');
     git(project, 'add', '-A');
     git(project, 'commit', '-q', '-m', 'all of it');
+    // Native tasks showed it first (their --prompt-file path): the mix must hold some.
+    expect(b.tasks.some((t) => t.executor === 'native' || String(t.model ?? '').startsWith('nex:'))).toBe(true);
     const r = await diffPlans({ dir: b.wgDir, home: b.home, env: {} });
     expect(r.tasks).toBe(300);
-    expect(r.changed.filter((c) => c.after.executor === 'native').length).toBe(0); // the case that showed it: native's prompt path
     expect(r.changed).toEqual([]);
+    // The same through a symlinked folder: plans name the real path, the base's paths are moved to it too.
+    symlinkSync(project, join(b.root, 'linked'));
+    expect((await diffPlans({ dir: join(b.root, 'linked', '.wg'), home: b.home, env: {} })).changed).toEqual([]);
   } finally {
     b.cleanup();
   }

@@ -1,7 +1,8 @@
 // Masks secrets in an audit record: values under secret-named keys, known secret values, credentials in URLs.
-import { keyPathNamesSecret, MASK, maskShown, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
+import { MASK, maskValues } from '../shared/mask-values.js';
+import { keyPathNamesSecret, maskShown, namesSecret, searchable } from '../shared/secrets.js';
 
-export { MASK } from '../shared/secrets.js';
+export { MASK };
 
 const PLAIN_SEGMENT = /^[A-Za-z_$][\w$-]*$/;
 /** Properties whose string values are rule ids: never altered (a rule id is not a secret and must stay queryable). */
@@ -13,8 +14,7 @@ const RULE_ID_PROPERTY = 'rule';
  * they appear; credentials in URLs are masked everywhere. Rule ids (strings under `rule`) are never altered.
  */
 export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { value: T; masked: string[] } {
-  // Longest first, so a secret that contains another is replaced whole.
-  const known = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length >= MIN_SEARCHED_SECRET))].sort((a, b) => b.length - a.length);
+  const known = searchable(secrets.filter((s) => typeof s === 'string'));
   const masked = new Set<string>();
 
   // Records repeat their strings (key names, files, rule ids): each distinct one is checked once per call.
@@ -24,9 +24,7 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
     if (out !== undefined) return out;
     if (known.includes(text)) out = MASK;
     else {
-      out = text;
-      for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(MASK);
-      out = maskShown(out);
+      out = maskShown(maskValues(text, known));
     }
     scrubbed.set(text, out);
     return out;

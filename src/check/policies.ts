@@ -11,7 +11,7 @@ import { PolicyError, PolicyProblems, formatError, type ErrorCode } from '../sha
 import { NAMESPACES, TABLES } from '../stages/index.js';
 
 /** One finding: an error (decisions would be refused) or a warning (they would be made, maybe not as meant). */
-export interface Finding {
+export interface CheckFinding {
   severity: 'error' | 'warning';
   code: ErrorCode | string;
   message: string;
@@ -28,10 +28,10 @@ export interface Finding {
 export interface CheckReport {
   ok: boolean;
   sets: Array<{ kind: string; revision?: string; files: PolicySet['files']; rules: number; disabled: PolicySet['disabled']; replaced: PolicySet['replaced'] }>;
-  findings: Finding[];
+  findings: CheckFinding[];
 }
 
-function finding(e: PolicyError, severity: Finding['severity']): Finding {
+function finding(e: PolicyError, severity: CheckFinding['severity']): CheckFinding {
   const { code, message, file, line, column, key, rule } = e;
   const at = formatError({ code: 'usage', message: '', file, line, column }).replace(/: $/, '');
   return {
@@ -53,7 +53,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
   const cwd = opts.cwd ?? process.cwd();
   const wgDir = opts.bundledOnly ? undefined : locateWgDir({ dir: opts.dir, env, cwd }).wgDir;
   const report: CheckReport = { ok: true, sets: [], findings: [] };
-  const add = (e: unknown, severity: Finding['severity'] = 'error') => {
+  const add = (e: unknown, severity: CheckFinding['severity'] = 'error') => {
     if (!(e instanceof PolicyError)) throw e;
     for (const p of e instanceof PolicyProblems ? e.problems : [e]) report.findings.push(finding(p, severity));
   };

@@ -142,12 +142,19 @@ function memoized(git: GitRunner): GitRunner {
 /** The request's text fields, named as their flags (or as fields where no flag gives them): none may hold a NUL. */
 const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--manifest', base: '--base', logDir: 'logDir' } as const;
 
+/** `jobs` as given (a number, or the digits of `--jobs`): a positive whole number, else a `usage` error naming `key`. */
+export function jobsOf(given: unknown, key: string): number | undefined {
+  if (given === undefined) return undefined;
+  const n = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
+  if (typeof n === 'number' && Number.isInteger(n) && n >= 1) return n;
+  throw new PolicyError('usage', `\`${key}\` must be a positive whole number, not \`${String(given)}\``, { key });
+}
+
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
   for (const [k, flag] of Object.entries(TEXT_FIELDS))
     if (hasNul(req[k as keyof typeof TEXT_FIELDS])) throw new PolicyError('usage', `${flag} ${HAS_NUL}`, { key: flag });
-  if (req.jobs !== undefined && !(Number.isInteger(req.jobs) && req.jobs >= 1))
-    throw new PolicyError('usage', `\`--jobs\` must be a positive whole number, not \`${String(req.jobs)}\``, { key: '--jobs' });
+  jobsOf(req.jobs, 'jobs');
   const git = memoized(req.git ?? runGit);
   const place = locate(req, env, cwd);
   beforeRun?.(place.task);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { makeDirs } from '../shared/read-file.js';
 import { within } from '../shared/time.js';
-import { StreamMasker } from './log-masker.js';
+import { StreamMasker } from './stream-masker.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
@@ -152,20 +152,20 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   });
   // Per stream: a masker (a value split across two of its chunks is masked whole) and the tail of what it wrote (so a
   // tail cut inside a value shows none of it).
-  const out = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
-  const err = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
-  const take = (s: typeof out, masked: Buffer): void => {
-    s.tail.push(masked);
+  const stdoutSink = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
+  const stderrSink = { masker: new StreamMasker(options.secrets ?? []), tail: new Tail(TAIL_BYTES) };
+  const emitMasked = (sink: typeof stdoutSink, masked: Buffer): void => {
+    sink.tail.push(masked);
     write(masked);
   };
-  child.stdout?.on('data', (chunk: Buffer) => take(out, out.masker.push(chunk)));
-  child.stderr?.on('data', (chunk: Buffer) => take(err, err.masker.push(chunk)));
+  child.stdout?.on('data', (chunk: Buffer) => emitMasked(stdoutSink, stdoutSink.masker.push(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => emitMasked(stderrSink, stderrSink.masker.push(chunk)));
   // The tails' text, masked whole (known values and credential forms) before it is cut to size.
   const scrub = (text: string) => scrubText(text, options.secrets ?? []);
   // What the maskers held back, once the streams are done (again: nothing more).
   const flushMaskers = () => {
-    take(out, out.masker.end());
-    take(err, err.masker.end());
+    emitMasked(stdoutSink, stdoutSink.masker.end());
+    emitMasked(stderrSink, stderrSink.masker.end());
   };
 
   const pgid = child.pid;
@@ -199,8 +199,8 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
       code: ex.code,
       signal: ex.signal,
       timedOut,
-      stderrTail: err.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
-      stdoutTail: out.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
+      stderrTail: stderrSink.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
+      stdoutTail: stdoutSink.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
     };
   } finally {
     clearTimeout(timer);
@@ -299,7 +299,8 @@ class Tail {
   /** The last `n` non-empty-trailing lines, masked by `mask` before they are cut to at most `chars` characters. */
   lines(n: number, chars: number, mask: (text: string) => string): string {
     const text = this.buf.toString('utf8').replace(/\s+$/, '');
-    // INVARIANT: masked before the cut, so a cut between a credential's name and its value cannot hide the name.
+    // Masked before the `chars` cut; the line cut keeps whole lines (no credential form spans two). The `cap` cut can
+    // split a line, but cap ≫ chars: its start shows only after ~60 KB of trailing whitespace, which is trimmed.
     const out = mask(text.split('\n').slice(-n).join('\n'));
     return out.length > chars ? `…${out.slice(out.length - chars)}` : out;
   }

@@ -8,12 +8,7 @@ export function scrubText(text: string, secrets: readonly string[]): string {
   return maskCredentials(maskValues(text, searchable(secrets)));
 }
 
-/** A result whose printed output (tails and reason) is masked. */
+/** A result whose `reason` is masked; its tails come masked from the runner (see runScenarios' `secrets`). */
 export function scrubResult(r: ScenarioResult, secrets: readonly string[]): ScenarioResult {
-  const out: ScenarioResult = { ...r };
-  for (const k of ['stderrTail', 'stdoutTail', 'reason'] as const) {
-    const v = out[k];
-    if (typeof v === 'string') (out as Record<string, unknown>)[k] = scrubText(v, secrets);
-  }
-  return out;
+  return r.reason === undefined ? r : { ...r, reason: scrubText(r.reason, secrets) };
 }

@@ -1,6 +1,5 @@
 // A graph.jsonl line as wg's load_graph deserializes it: a task or a resource node; any line it cannot read fails the whole load.
 import * as z from 'zod/mini';
-import { PolicyError } from '../shared/errors.js';
 
 /** wg's task statuses (graph.jsonl spelling) and the Rust variant name wg prints for each (`{:?}`). */
 export const WG_STATUSES: Readonly<Record<string, string>> = {
@@ -22,12 +21,6 @@ export const LEGACY_STATUSES: Readonly<Record<string, string>> = { 'pending-revi
 
 /** Every status spelling wg's loader accepts. */
 export const STATUSES = [...Object.keys(WG_STATUSES), ...Object.keys(LEGACY_STATUSES)] as [string, ...string[]];
-
-/** Throws `usage` naming the allowed statuses when a status filter (`--status`, a library's `status`) holds one wg does not have. */
-export function checkStatuses(list: readonly string[]): void {
-  const unknown = list.find((s) => !STATUSES.includes(s));
-  if (unknown !== undefined) throw new PolicyError('usage', `unknown status \`${unknown}\` given by --status; use ${STATUSES.join(', ')}`, { key: '--status' });
-}
 
 /** A task's status as wg reads it: a task without one is `open`. */
 export function statusOf(task: { status?: unknown }): string {

@@ -2,8 +2,6 @@
 // parameters), in headers (`Authorization: Bearer …`) and in `name = value` text under secret-named names.
 import { MASK, maskValues } from './mask-values.js';
 
-export { MASK };
-
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
 // it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`.
 const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;

@@ -7,7 +7,8 @@ import { layerKeys, loadLayers, useLayerKeys, type ConfigLayers } from '../confi
 import { assertWgDir, locateWgDir } from '../config/locate.js';
 import { parseModelSpec } from '../config/model-spec.js';
 import { decide, decideSync, defaultEvaluator, type DecideResult, type EvaluatorName } from '../engine/decide.js';
-import { checkStatuses, statusOf } from '../graph/node-schema.js';
+import { statusOf } from '../graph/node-schema.js';
+import { checkStatuses } from '../graph/status-filter.js';
 import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
@@ -271,7 +272,7 @@ const SHARED_INPUT_ERRORS: ReadonlySet<string> = new Set([
  * throws. Records each decision when `decisionLog` is given (`wg-policy plan --all` records only with `--record`).
  */
 export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): AsyncGenerator<ManyItem> {
-  if (req.status) checkStatuses(req.status); // a bad filter is bad input before anything is read
+  if (req.status) checkStatuses(req.status, 'status'); // a bad filter is bad input before anything is read
   const warn = warnerOf(options);
   const ctx = prepare(req, true);
   warnLayers(ctx, warn);

@@ -1,10 +1,11 @@
 // Impact analysis: every task of graph.jsonl planned under a base state (config and policies at a git revision, another
 // global config) and under the current state; what changes, grouped by change.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { globalConfigPath, locateWgDir } from '../config/locate.js';
-import { checkStatuses, statusOf } from '../graph/node-schema.js';
+import { statusOf } from '../graph/node-schema.js';
+import { checkStatuses } from '../graph/status-filter.js';
 import { scanGraph } from '../graph/scan.js';
 import { PolicyError } from '../shared/errors.js';
 import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
@@ -101,7 +102,8 @@ function materializeBase(wgDir: string, rev: string, to: string, git: GitRunner)
   if (!top) throw new PolicyError('git-base', `\`--base ${rev}\` was given, but the wg directory is not in a git repository`, { key: '--base' });
   const commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
   if (commit.status !== 0) throw new PolicyError('git-base', `\`--base ${rev}\` is not a commit in the git repository of the wg directory`, { key: '--base' });
-  const rel = relative(top, wgDir).split('\\').join('/');
+  // git names the top level by its real path: so must the wg dir, when it is reached through a symlink.
+  const rel = relative(top, realpathSync(wgDir)).split('\\').join('/');
   const prefix = rel ? `${rel}/` : '';
   const listed = git(
     ['ls-tree', '-r', '-z', '--name-only', commit.stdout.trim(), '--', `${prefix}config.toml`, `${prefix}policies`, `${prefix}executors`],
@@ -122,8 +124,9 @@ function linkOthers(from: string, to: string, except: readonly string[]): void {
   let names: string[];
   try {
     names = readdirSync(from);
-  } catch {
-    return; // no such folder: nothing of it to read
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // no such folder: nothing of it to read
+    throw e;
   }
   for (const name of names) if (!except.includes(name)) symlinkSync(join(from, name), join(to, name));
 }
@@ -140,7 +143,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
   const env = req.env ?? process.env;
   const git = req.git ?? runGit;
   const base = req.base ?? 'HEAD';
-  if (req.status) checkStatuses(req.status);
+  if (req.status) checkStatuses(req.status, 'status');
   const { wgDir } = locateWgDir({ dir: req.dir, env, cwd: req.cwd ?? process.cwd() });
   const home = req.home || env.HOME || homedir();
   const graphPath = join(wgDir, 'graph.jsonl');
@@ -165,8 +168,11 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
     mkdirSync(dirname(baseGlobalPath), { recursive: true });
     if (globalText !== undefined) writeFileSync(baseGlobalPath, globalText);
     linkOthers(dirname(globalConfigPath(home)), dirname(baseGlobalPath), [basename(baseGlobalPath)]);
+    // Plans name the wg dir by its real path (a temp folder or a --dir may be reached through a symlink): both spellings move.
     const moves: Array<[string, string]> = [
+      [realpathSync(dirname(baseWg)), realpathSync(dirname(wgDir))],
       [dirname(baseWg), dirname(wgDir)],
+      [realpathSync(baseHome), home],
       [baseHome, home],
     ];
     const quiet = () => undefined;

@@ -1,6 +1,6 @@
 // `wg-policy diff`: what a config or policy change would do to every task's plan, before it ships. Exit 1 when anything changes.
 import { diffPlans } from '../../tools/diff.js';
-import { statusFilter } from '../status-filter.js';
+import { statusFilter } from '../../graph/status-filter.js';
 import { printable } from '../table.js';
 
 export async function runDiff(opts: { dir?: string; base?: string; baseGlobal?: string; status?: string; json?: boolean; quiet?: boolean }): Promise<void> {

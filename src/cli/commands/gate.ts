@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from '../../gate/decide.js';
+import { jobsOf } from '../../gate/inputs.js';
 import { writeJunit } from '../../gate/junit.js';
 import { createProgress, styleFor, verdictLines, type ReportStyle } from '../../gate/report.js';
 import { PolicyError } from '../../shared/errors.js';
@@ -26,12 +27,7 @@ export interface GateFlags {
 
 /** Turns CLI flags into a gate request; checks what can be checked before anything runs. */
 export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): DoneRequest {
-  let jobs: number | undefined;
-  if (flags.jobs !== undefined) {
-    if (!/^\d+$/.test(flags.jobs) || Number(flags.jobs) < 1)
-      throw new PolicyError('usage', `\`--jobs\` must be a positive whole number, not \`${flags.jobs}\``, { key: '--jobs' });
-    jobs = Number(flags.jobs);
-  }
+  const jobs = jobsOf(flags.jobs, '--jobs');
   if (flags.junit !== undefined) {
     const dir = path.dirname(path.resolve(flags.junit));
     let ok = false;

@@ -5,7 +5,7 @@ import type { CallerInput } from '../../spawn/facts.js';
 import type { SpawnPlan } from '../../spawn/plan-schema.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { drainedOrFailed, printJson } from '../output.js';
-import { statusFilter } from '../status-filter.js';
+import { statusFilter } from '../../graph/status-filter.js';
 
 /** Flags shared by plan and explain: where the task is, and what the caller passes (the request's caller input). */
 export interface SpawnFlags extends CallerInput {

@@ -1,4 +1,5 @@
 // `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
+import { jobsOf } from '../../gate/inputs.js';
 import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
@@ -82,7 +83,8 @@ function parseRequest(line: string): Request {
   if (!isTask || (r.op === 'gate' && typeof r.task !== 'string')) throw bad(`\`task\` must be a task id${r.op === 'gate' ? '' : ' or a task object'}`, 'task');
   for (const k of STRINGS) if (r[k] !== undefined && typeof r[k] !== 'string') throw bad(`\`${k}\` must be a string`, k);
   for (const k of BOOLEANS) if (r[k] !== undefined && typeof r[k] !== 'boolean') throw bad(`\`${k}\` must be true or false`, k);
-  if (r.jobs !== undefined && !(Number.isInteger(r.jobs) && (r.jobs as number) >= 1)) throw bad('`jobs` must be a positive whole number', 'jobs');
+  if (r.jobs !== undefined && typeof r.jobs !== 'number') throw bad('`jobs` must be a number', 'jobs');
+  jobsOf(r.jobs, 'jobs');
   const env = r.env as Record<string, unknown> | undefined;
   if (env !== undefined && (!env || typeof env !== 'object' || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string')))
     throw bad('`env` must be an object of strings', 'env');

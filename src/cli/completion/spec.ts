@@ -1,4 +1,4 @@
-// The command tree as plain data for completion scripts, read from the commander definitions (nothing listed by hand).
+// The command tree as plain data for completion scripts, read from the commander definitions and the library's value lists.
 import type { Command, Option } from 'commander';
 import { STATUSES } from '../../graph/node-schema.js';
 import { SITES } from '../../spawn/inputs.js';
@@ -26,10 +26,13 @@ export interface CommandSpec {
   argChoices: string[][];
 }
 
-/** Values the library checks (with its own messages) rather than commander: offered all the same (a list's first item). */
-const CHECKED_LATER: Readonly<Record<string, readonly string[]>> = { '--site': SITES, '--status': STATUSES };
+/**
+ * Options whose values the library checks with its own messages (so they have no commander choices), with the library's
+ * lists of them; `--status` takes a comma-separated list, and completion offers its first item.
+ */
+const LIBRARY_CHECKED_VALUES: Readonly<Record<string, readonly string[]>> = { '--site': SITES, '--status': STATUSES };
 
-const choicesOf = (o: Option): readonly string[] => o.argChoices ?? (o.long ? CHECKED_LATER[o.long] : undefined) ?? [];
+const choicesOf = (o: Option): readonly string[] => o.argChoices ?? (o.long ? LIBRARY_CHECKED_VALUES[o.long] : undefined) ?? [];
 
 /** `<dir>` → dir; `<file>`, `<path>` → file; anything else a value that cannot be listed. */
 function valueKind(o: Option): ValueKind {

@@ -1,7 +1,7 @@
-// The scenario log masker: config secret values are masked in a byte stream however its chunks split them.
+// StreamMasker: config secret values are masked in a byte stream however its chunks split them.
 import { describe, expect, test } from '@jest/globals';
 import * as fc from 'fast-check';
-import { StreamMasker } from '../../src/gate/log-masker.js';
+import { StreamMasker } from '../../src/gate/stream-masker.js';
 import { maskValues } from '../../src/shared/mask-values.js';
 import { sized } from '../support/stress.js';
 

@@ -1,5 +1,4 @@
-// Masks the config's secret values in a scenario's log as its output streams in (a script may print the config): a
-// value split across two chunks is masked too, since only trailing bytes that begin a value wait for the next chunk.
+// Masks the config's secret values in a scenario's output as it streams in (a script may print the config).
 import { coveredSpans, MASK } from '../shared/mask-values.js';
 import { searchable } from '../shared/secrets.js';
 
@@ -8,7 +7,8 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * Masks known secret values in one stream of bytes written in chunks (one masker per stream): what it writes is what
- * masking the whole stream at once with maskValues gives (each span the values cover becomes `***`).
+ * masking the whole stream at once with maskValues gives (each span the values cover becomes `***`). A value split
+ * across two chunks is masked too: only trailing bytes that begin a value wait for the next chunk.
  */
 export class StreamMasker {
   private readonly needles: Buffer[];
@@ -45,7 +45,7 @@ export class StreamMasker {
    * complete (the end of `data` when `final`). Returns the bytes up to that place, and the rest, which waits for more.
    */
   private mask(data: Buffer, final: boolean): { out: Buffer; rest: Buffer } {
-    const hold = final ? data.length : this.cutStart(data);
+    const hold = final ? data.length : this.heldFrom(data);
     const spans = coveredSpans<Uint8Array>(data, this.needles);
     if (this.cover > 0) {
       if (spans.length > 0 && spans[0][0] < this.cover) spans[0][1] = Math.max(spans[0][1], this.cover);
@@ -73,7 +73,7 @@ export class StreamMasker {
   }
 
   /** The first position where the rest of `data` is a value's beginning, not the whole value; else its length. */
-  private cutStart(data: Buffer): number {
+  private heldFrom(data: Buffer): number {
     for (let q = Math.max(0, data.length - this.keep); q < data.length; q++) {
       const left = data.length - q;
       for (const n of this.needles) if (n.length > left && n[0] === data[q] && data.compare(n, 0, left, q) === 0) return q;
