@@ -224,6 +224,10 @@ test('a gate request answers with the verdict `gate --json` prints', async () =>
   const timeless = (v: unknown) => ({ ...(v as Record<string, unknown>), elapsedMs: 0 });
   expect({ ...a, verdict: timeless(a.verdict) }).toEqual({ id: 'g', ok: true, exit: viaCli.code, verdict: timeless(JSON.parse(viaCli.stdout)) });
   expect(await srv.ask({ id: 'h', op: 'gate', task: { id: 'x' } })).toMatchObject({ ok: false, error: { code: 'usage', key: 'task' } });
+  // `jobs` as the CLI's --jobs takes it: a positive whole number (as a JSON number).
+  for (const jobs of [0, 1.5, '2'])
+    expect(await srv.ask({ id: 'j', op: 'gate', task: 't1', jobs })).toMatchObject({ ok: false, error: { code: 'usage', key: 'jobs' } });
+  expect(await srv.ask({ id: 'k', op: 'gate', task: 't1', jobs: 2 })).toMatchObject({ id: 'k', ok: true });
   expect((await srv.end()).code).toBe(0);
 }, 60_000);
 
