@@ -114,7 +114,7 @@ describe('-q', () => {
     expect(denied.stderr).not.toContain('Smoke gate: running');
     expect(denied.stderr).not.toContain('FAIL  broken');
     expect(denied.stderr).toContain("Smoke gate refused 'wg done t2': 1 scenario(s) broken — broken (exit 4)");
-    expect(run(['done', 't1', '-q'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(run(['done', 't1', '-q'])).toMatchObject({ code: 0, stdout: "Marked 't1' as done\n", stderr: '' }); // stdout is data: -q keeps it
   });
 });
 

@@ -25,12 +25,19 @@ const commit = (msg: string) => {
 };
 
 test('outside git: HEAD, nothing to compare', () => {
-  expect(chooseBase({ repoDir: dir })).toEqual({ rev: 'HEAD', label: 'HEAD', explicit: false, isHead: true, top: null, sha: null });
+  expect(chooseBase({ repoDir: dir })).toEqual({
+    rev: 'HEAD',
+    label: 'nothing (not in a git repository: no change counts as accepted)',
+    explicit: false,
+    isHead: true,
+    top: null,
+    sha: null,
+  });
 });
 
 test('a repository without commits: HEAD, no commit yet', () => {
   git('init', '-q');
-  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', isHead: true, sha: null });
+  expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', label: 'nothing (no commit yet: no change counts as accepted)', isHead: true, sha: null });
 });
 
 test('on main without a remote, commits on main move the base (isHead)', () => {

@@ -209,7 +209,7 @@ describe('under graph.lock', () => {
     await holder.held;
     const r = await runCli(['done', 't1', '--dir', p.wgDir, '-q'], p.project, p.home);
     expect(await holder.exited).toBe(0);
-    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, "Marked 't1' as done\n", '']);
     expect(JSON.parse(lines(p.graph)[1]).status).toBe('done');
   });
 

@@ -96,7 +96,9 @@ export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRun
       moved = `\`--base ${o.explicit}\` is not an ancestor of the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it accepts commits made since`;
     return { rev: o.explicit, label: o.explicit, explicit: true, isHead: !!sha && sha === def?.head, ...(moved ? { moved } : {}), top, sha };
   }
-  if (!def) return { rev: 'HEAD', label: 'HEAD', explicit: false, isHead: true, ...at };
+  // No commit to compare with: messages say so rather than name a HEAD that does not exist.
+  const none = top ? 'no commit yet' : 'not in a git repository';
+  if (!def) return { rev: 'HEAD', label: `nothing (${none}: no change counts as accepted)`, explicit: false, isHead: true, ...at };
   if (!def.branch)
     return {
       rev: 'HEAD',

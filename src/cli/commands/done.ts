@@ -23,6 +23,6 @@ export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Pr
   const { verdict, transition, say } = outcome;
   // stdout: the verdict as JSON with --json (`written`: what changed in graph.jsonl); else the line wg's `wg done` prints (`Marked 't1' as done`, …).
   if (flags.json) printJson({ ...verdict, written: transition, say });
-  else if (say && !flags.quiet) process.stdout.write(`${say}\n`);
+  else if (say) process.stdout.write(`${say}\n`); // data, as wg prints it: -q quiets stderr only
   if (!verdict.allowed) process.exitCode = 1;
 }
