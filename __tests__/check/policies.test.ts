@@ -125,6 +125,17 @@ describe('checkPolicies', () => {
     }
   });
 
+  test('a deprecated config table is a warning naming its file', async () => {
+    const p = scratch({ 'project/.wg/config.toml': '[coordinator]\nexecutor = "claude"\n' });
+    try {
+      const report = await checkPolicies({ dir: p.project, env: {}, cwd: p.root, home: p.home });
+      const found = report.findings.filter((f) => f.code === 'config-deprecated');
+      expect(found.map((f) => [f.severity, f.file, f.formatted.split(': warning')[0]])).toEqual([['warning', '.wg/config.toml', '.wg/config.toml']]);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   test('outside any wg project the check is wgdir-not-found', async () => {
     const p = scratch();
     try {

@@ -75,8 +75,15 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
   if (wgDir) {
     try {
       const layers = loadLayers({ wgDir, home: opts.home || env.HOME || undefined });
-      for (const w of [...layers.local.warnings, ...layers.global.warnings])
-        report.findings.push({ severity: 'warning', code: 'config-deprecated', message: w, formatted: `warning config-deprecated: ${w}` });
+      for (const f of [layers.local, layers.global])
+        for (const w of f.warnings)
+          report.findings.push({
+            severity: 'warning',
+            code: 'config-deprecated',
+            message: w,
+            file: f.file,
+            formatted: `${f.file}: warning config-deprecated: ${w}`,
+          });
     } catch (e) {
       add(e);
     }

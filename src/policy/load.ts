@@ -284,7 +284,7 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
       if (!spec.id.startsWith(`${stage}.`))
         throw new PolicyError(
           'rule-id-namespace',
-          `rule id \`${spec.id}\` must start with \`${stage}.\` (ids are namespaced by the ${table.fileKey} they decide)`,
+          `rule id \`${spec.id}\` must start with \`${stage}.\` (ids are namespaced by the stage their file names in \`${table.fileKey}:\`)`,
           at,
         );
       const rule: LoadedRule = { ...spec, stage, file: f.info.file, line, order: order++ };
