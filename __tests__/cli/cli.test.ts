@@ -151,6 +151,7 @@ test('explain --field shows every rule of the stages deciding one field', () => 
   const bad = hostCli(['explain', 't1', '--dir', s.wgDir, '--field', 'endpont'], { home: s.home });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('did you mean `endpoint`?');
+  expect(bad.stderr).toMatch(/no field or stage `endpont` \(fields and stages: launch, execMode, exec-mode, model, .*endpoint.*\)/);
 });
 
 test('explain --why-not names the first failing condition with its actual value, or the rule that beat it', () => {

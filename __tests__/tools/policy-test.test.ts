@@ -51,7 +51,9 @@ test('coverage per file, a threshold, --fail-on-empty and --json', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^coverage: [\d.]+% \(\d+ of \d+ rules fired\)$/m);
     expect(r.stdout).toMatch(/^ {2}policies\/spawn\/model\.yaml: 1\/21; not fired: model\.task, model\.task-tier/m);
-    expect(hostCli(['test', '--dir', s.wgDir, '--coverage-threshold', '90'], { home: s.home, cwd: s.project }).code).toBe(1);
+    const below = hostCli(['test', '--dir', s.wgDir, '--coverage-threshold', '90'], { home: s.home, cwd: s.project });
+    expect(below.code).toBe(1);
+    expect(below.stderr).toMatch(/^rule coverage [\d.]+% is below --coverage-threshold 90%\n$/);
     expect(hostCli(['test', '--dir', s.wgDir, '--coverage-threshold', 'lots'], { home: s.home, cwd: s.project }).code).toBe(2);
     const json = JSON.parse(hostCli(['test', '--dir', s.wgDir, '--json'], { home: s.home, cwd: s.project }).stdout);
     expect(json).toMatchObject({ passed: 1, failed: 0, coverage: { rules: expect.any(Number) } });

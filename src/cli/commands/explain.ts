@@ -30,15 +30,12 @@ export async function runExplain(
       else process.stdout.write(`${answer}\n`);
     } else {
       const stages = flags.field === undefined ? x.stages : onlyField(x.stages, flags.field);
-      if (flags.field !== undefined && stages.length === 0)
-        throw new PolicyError(
-          'usage',
-          `no field or stage \`${flags.field}\`${didYouMean(
-            flags.field,
-            x.stages.flatMap((s) => [s.stage, s.field]),
-          )}`,
-          { key: '--field' },
-        );
+      if (flags.field !== undefined && stages.length === 0) {
+        const names = [...new Set(x.stages.flatMap((s) => [s.field, s.stage]))];
+        throw new PolicyError('usage', `no field or stage \`${flags.field}\` (fields and stages: ${names.join(', ')})${didYouMean(flags.field, names)}`, {
+          key: '--field',
+        });
+      }
       const shown = { ...x, stages };
       if (flags.json) printJson(shown);
       else if (flags.all || flags.field !== undefined) process.stdout.write(renderExplanation(compactExplanation(shown)));

@@ -40,5 +40,7 @@ export async function runTest(paths: string[], flags: TestFlags): Promise<void> 
   const empty = report.cases.length === 0;
   // A failed run (exit 1), not bad input: no error code, as for failing cases.
   if (empty && flags.failOnEmpty) process.stderr.write('no test cases found; --fail-on-empty makes that a failure\n');
+  if (threshold !== undefined && report.coverage.percent < threshold)
+    process.stderr.write(`rule coverage ${report.coverage.percent}% is below --coverage-threshold ${threshold}%\n`);
   if (report.failed > 0 || (threshold !== undefined && report.coverage.percent < threshold) || (empty && flags.failOnEmpty)) process.exitCode = 1;
 }
