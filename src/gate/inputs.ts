@@ -15,6 +15,7 @@ import { useKeys } from '../shared/secrets.js';
 import { GATE_TABLE, NAMESPACES } from '../stages/index.js';
 import type { Finding } from '../stages/gate.js';
 import { chooseBase, type BaseChoice } from './base.js';
+import { jobsOf } from './jobs.js';
 import { blockersFact, cycleFact, doneConfigFact, evaluationFact, taskFact } from './done-facts.js';
 import { manifestFact, requestFact, type GateSourceFiles } from './facts.js';
 import { compareWithBase, type BaseComparison } from './grow-only.js';
@@ -141,14 +142,6 @@ function memoized(git: GitRunner): GitRunner {
 
 /** The request's text fields, named as their flags (or as fields where no flag gives them): none may hold a NUL. */
 const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--manifest', base: '--base', logDir: 'logDir' } as const;
-
-/** `jobs` as given (a number, or the digits of `--jobs`): a positive whole number, else a `usage` error naming `key`. */
-export function jobsOf(given: unknown, key: string): number | undefined {
-  if (given === undefined) return undefined;
-  const n = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
-  if (typeof n === 'number' && Number.isInteger(n) && n >= 1) return n;
-  throw new PolicyError('usage', `\`${key}\` must be a positive whole number, not \`${String(given)}\``, { key });
-}
 
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {

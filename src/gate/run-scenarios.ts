@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { makeDirs } from '../shared/read-file.js';
+import { maskCredentials } from '../shared/secrets.js';
 import { within } from '../shared/time.js';
 import { StreamMasker } from './stream-masker.js';
 import type { Scenario } from './manifest.js';
 import { guardInterrupts, newRunId, RUN_ID_VAR, terminateRun, trackRun } from './processes.js';
 import type { Outcome, ScenarioEvent, ScenarioResult } from './result.js';
-import { scrubText } from './scrub.js';
 
 export { OutcomeSchema, ScenarioEventSchema, ScenarioResultSchema, renderResultLine, type Outcome, type ScenarioEvent, type ScenarioResult } from './result.js';
 
@@ -160,8 +160,6 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   };
   child.stdout?.on('data', (chunk: Buffer) => emitMasked(stdoutSink, stdoutSink.masker.push(chunk)));
   child.stderr?.on('data', (chunk: Buffer) => emitMasked(stderrSink, stderrSink.masker.push(chunk)));
-  // The tails' text, masked whole (known values and credential forms) before it is cut to size.
-  const scrub = (text: string) => scrubText(text, options.secrets ?? []);
   // What the maskers held back, once the streams are done (again: nothing more).
   const flushMaskers = () => {
     emitMasked(stdoutSink, stdoutSink.masker.end());
@@ -199,8 +197,9 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
       code: ex.code,
       signal: ex.signal,
       timedOut,
-      stderrTail: stderrSink.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
-      stdoutTail: stdoutSink.tail.lines(TAIL_LINES, TAIL_CHARS, scrub),
+      // The tails hold masked bytes: only credential forms (`api_key = …`, URLs, headers) are left to mask.
+      stderrTail: stderrSink.tail.lines(TAIL_LINES, TAIL_CHARS, maskCredentials),
+      stdoutTail: stdoutSink.tail.lines(TAIL_LINES, TAIL_CHARS, maskCredentials),
     };
   } finally {
     clearTimeout(timer);

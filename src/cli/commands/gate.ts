@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from '../../gate/decide.js';
-import { jobsOf } from '../../gate/inputs.js';
+import { jobsOf } from '../../gate/jobs.js';
 import { writeJunit } from '../../gate/junit.js';
 import { createProgress, styleFor, verdictLines, type ReportStyle } from '../../gate/report.js';
 import { PolicyError } from '../../shared/errors.js';

@@ -1,10 +1,10 @@
 // `wg-policy serve --stdio`: a resolver that stays running, answering JSON Lines requests in order as the CLI would.
-import { jobsOf } from '../../gate/inputs.js';
 import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { HAS_NUL, hasNul, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
+import { jobsOf } from '../../gate/jobs.js';
 import type { DoneRequest } from '../../gate/request.js';
 import type { CallerInput } from '../../spawn/facts.js';
 import { CALLER_KEYS } from '../../spawn/inputs.js';
