@@ -93,7 +93,7 @@ test('explain --all shows the winner, what it read, the rules that lost and why 
   expect(r.code).toBe(0);
   expect(r.stdout).toContain('decided by executor.local-dispatcher (policies/spawn/executor.yaml:');
   expect(r.stdout).toContain('read local .wg/config.toml dispatcher.executor = "claude"');
-  expect(r.stdout).toMatch(/also matched, lost on priority:\n\s+executor.model-prefix-claude/);
+  expect(r.stdout).toMatch(/also matched, lost:\n\s+executor.model-prefix-claude/);
   expect(r.stdout).toMatch(/executor.global-agent \(policies\/spawn\/executor.yaml:\d+\): global.agent.executor isSet failed: actual unset/);
   expect(r.stdout).toMatch(/not evaluated|failed: actual/);
 });

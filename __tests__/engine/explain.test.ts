@@ -2,7 +2,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { StageTrace } from '../../src/engine/decide.js';
 import type { ProvenanceEntry } from '../../src/engine/decision.js';
-import { compactStages, explainStages, renderExplanation } from '../../src/engine/explain.js';
+import { compactStages, explainStages, renderExplanation, renderSummary, whyNot } from '../../src/engine/explain.js';
 import type { ConditionTrace, RuleTrace } from '../../src/engine/run-rules.js';
 import type { LoadedRule } from '../../src/policy/schema.js';
 
@@ -163,8 +163,8 @@ describe('renderExplanation', () => {
         '  decided by color.cli (p.yaml:9, priority 90)',
         '  read cli --color = "blue"',
         '  read task graph.jsonl:2 color = "blue" (via model)',
-        '  also matched, lost on priority:',
-        '    color.default (p.yaml:15, priority 1)',
+        '  also matched, lost:',
+        '    color.default (p.yaml:15, priority 1; lower priority)',
         '  did not match:',
         '    color.task (p.yaml:3): task.model isSet failed: actual unset',
         '    color.skip (p.yaml:20): cli.x equal "y": not evaluated',
@@ -183,6 +183,28 @@ describe('renderExplanation', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test("a rule that matched at the winner's priority lost on file order, not on priority", () => {
+    const tie: StageTrace = {
+      ...COLOR,
+      rules: [trace('color.cli', 90, 9, true), trace('color.env', 90, 12, true), trace('color.default', 1, 15, true)],
+    };
+    const text = renderExplanation({ task: 't1', policyRevision: 'r', error: null, stages: compactStages(explainStages([tie])) });
+    expect(text).toContain(
+      [
+        '  also matched, lost:',
+        '    color.env (p.yaml:12, priority 90; same priority, later in file order)',
+        '    color.default (p.yaml:15, priority 1; lower priority)',
+      ].join('\n'),
+    );
+    expect(renderSummary({ task: 't1', policyRevision: 'r', error: null, stages: compactStages(explainStages([tie])) })).toContain(
+      '    next: color.env (p.yaml:12, priority 90; same priority, later in file order)',
+    );
+    expect(whyNot(explainStages([tie]), 'color.env')).toBe(
+      'color.env (p.yaml:12, priority 90) matched, but color.cli (p.yaml:9, priority 90) beat it in color (same priority, later in file order)',
+    );
+    expect(whyNot(explainStages([tie]), 'color.default')).toMatch(/beat it in color \(lower priority\)$/);
   });
 
   test('no stages and no error: the header alone', () => {

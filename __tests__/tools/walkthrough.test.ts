@@ -33,7 +33,7 @@ test('the walkthrough rule checks clean, its tests pass, and explain shows it de
     const explain = run('explain', 'g1', '--field', 'endpoint');
     expect(explain.code).toBe(0);
     expect(explain.stdout).toMatch(/decided by endpoint\.gpu-lab \(\.wg\/policies\/gpu\.yaml:\d+, priority 95\)/);
-    expect(explain.stdout).toMatch(/also matched, lost on priority:\n\s+endpoint\.is-default/);
+    expect(explain.stdout).toMatch(/also matched, lost:\n\s+endpoint\.is-default/);
     const plan = JSON.parse(run('plan', 'g1', '--no-audit').stdout);
     expect(plan.endpoint).toEqual({ name: 'gpu-lab', provider: 'oai-compat', url: 'http://10.0.0.7:8000/v1' });
   } finally {

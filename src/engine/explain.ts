@@ -70,6 +70,13 @@ export interface CompactExplanation {
   stages: CompactStage[];
 }
 
+type Ranked = { priority: number };
+
+/** Why a matching rule lost to the winner: a lower priority, or the same priority and a later place in the set's order. */
+function lostOn(r: Ranked, winner: Ranked | null): string {
+  return winner && r.priority === winner.priority ? 'same priority, later in file order' : 'lower priority';
+}
+
 /** Human text for `explain` and `audit show`. */
 export function renderExplanation(x: CompactExplanation): string {
   const out: string[] = [`task ${x.task} (policy revision ${x.policyRevision})`];
@@ -79,7 +86,7 @@ export function renderExplanation(x: CompactExplanation): string {
     else if (s.won) out.push(`  decided by ${s.won.rule} (${s.won.policy}, priority ${s.won.priority})`);
     for (const src of s.read ?? [])
       out.push(`  read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}${src.via ? ` (via ${src.via})` : ''}`);
-    if (s.lost.length) out.push('  also matched, lost on priority:', ...s.lost.map((r) => `    ${r.rule} (${r.policy}, priority ${r.priority})`));
+    if (s.lost.length) out.push('  also matched, lost:', ...s.lost.map((r) => `    ${r.rule} (${r.policy}, priority ${r.priority}; ${lostOn(r, s.won)})`));
     if (s.failed.length) out.push('  did not match:', ...s.failed.map((r) => `    ${r.rule} (${r.policy}): ${r.why}`));
   }
   if (x.error) out.push('', `rejected: ${String((x.error as { message?: unknown }).message)}`);
@@ -101,7 +108,7 @@ export function renderSummary(x: CompactExplanation): string {
     out.push(`${s.stage} → ${s.field} = ${JSON.stringify(s.value)}  ← ${by}`);
     for (const src of (s.read ?? []).filter((r) => !r.via))
       out.push(`    read ${src.layer}${src.file ? ` ${src.file}` : ''} ${src.key} = ${JSON.stringify(src.value)}`);
-    if (s.lost[0]) out.push(`    next: ${s.lost[0].rule} (${s.lost[0].policy}, priority ${s.lost[0].priority})`);
+    if (s.lost[0]) out.push(`    next: ${s.lost[0].rule} (${s.lost[0].policy}, priority ${s.lost[0].priority}; ${lostOn(s.lost[0], s.won)})`);
   }
   if (x.error) out.push('', `rejected: ${String((x.error as { message?: unknown }).message)}`);
   out.push('', 'more: --all (every rule), --field <field>, --why-not <rule-id>');
@@ -124,7 +131,8 @@ export function whyNot(stages: readonly ExplainedStage[], ruleId: string): strin
     if (r.outcome.startsWith('matched: ')) return `${at} matched and counted in ${s.stage} (${r.outcome.slice(9)})`;
     if (r.outcome === 'matched, lost') {
       const winner = s.rules.find((x) => x.outcome === 'won');
-      return `${at} matched, but ${winner ? `${winner.rule} (${winner.policy}, priority ${winner.priority})` : 'a higher-priority rule'} beat it in ${s.stage}`;
+      if (!winner) return `${at} matched, but a higher-priority rule beat it in ${s.stage}`;
+      return `${at} matched, but ${winner.rule} (${winner.policy}, priority ${winner.priority}) beat it in ${s.stage} (${lostOn(r, winner)})`;
     }
     const failed = r.conditions.find((c) => c.result === false);
     if (failed) return `${at} did not match: ${failed.condition} failed, actual ${show(failed.actual)}`;
