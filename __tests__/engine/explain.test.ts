@@ -152,6 +152,35 @@ describe('compactStages', () => {
   });
 });
 
+describe('a condition whose value reads another fact', () => {
+  const ref = { fact: 'cli', path: 'model' };
+  const when = {
+    all: [
+      { fact: 'task', path: 'tier', operator: 'isSet' },
+      { fact: 'task', path: 'model', operator: 'equal', value: ref },
+    ],
+  };
+  const stage = (second: Partial<ConditionTrace>): StageTrace => {
+    const t = trace('m.same', 50, 4, false, [cond({ path: 'tier', operator: 'isSet', expected: true, actual: 'fast' }), cond({ path: 'model', ...second })]);
+    return { stage: 'm', field: 'm', combine: 'first-match', winner: null, value: undefined, rules: [{ ...t, rule: { ...t.rule, when } }] };
+  };
+  const shown = (second: Partial<ConditionTrace>) => explainStages([stage(second)])[0].rules[0].conditions[1].condition;
+
+  test('is named by the fact it reads, with `unset` when that fact is unset (not as the reference object)', () => {
+    expect(shown({ expected: { ...ref }, actual: 'opus', result: false })).toBe('task.model equal cli.model (unset)');
+  });
+  test('shows the value it read', () => {
+    expect(shown({ expected: 'sonnet', actual: 'opus', result: false })).toBe('task.model equal cli.model (= "sonnet")');
+  });
+  test('is named alone when the engine did not evaluate it', () => {
+    expect(shown({ expected: { ...ref }, actual: undefined, evaluated: false, result: null })).toBe('task.model equal cli.model');
+  });
+  test('a literal object value is shown as written', () => {
+    const literal = explainStages([{ ...COLOR, rules: [trace('c.lit', 5, 1, false, [cond({ expected: { tier: 'x' }, result: false })])] }]);
+    expect(literal[0].rules[0].conditions[0].condition).toBe('task equal {"tier":"x"}');
+  });
+});
+
 describe('renderExplanation', () => {
   test('one block per stage, then the refusal', () => {
     const stages = compactStages(explainStages([COLOR, REFUSED, DONE], PROVENANCE));

@@ -4,13 +4,52 @@ import type { StageTrace } from './decide.js';
 import type { ConditionTrace, RuleTrace } from './run-rules.js';
 
 const show = (v: unknown) => (v === undefined || v === null ? 'unset' : JSON.stringify(v));
-const condition = (c: ConditionTrace) =>
-  `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${(c.operator === 'isSet' || c.operator === 'hasCredentials') && c.expected === true ? '' : ` ${show(c.expected)}`}`;
+
+/** A condition value that reads another fact (`{fact, path}`), as the engine takes it: an object with an own `fact`. */
+const isFactRef = (v: unknown): v is { fact: string; path?: unknown } =>
+  v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, 'fact') && typeof (v as { fact: unknown }).fact === 'string';
+
+/**
+ * The right-hand side of a condition: a literal as the value; a fact reference (`written`, from the policy file) by its
+ * name, with the value it read once evaluated (`unset` when it read nothing: the trace then holds the reference itself).
+ */
+function operand(c: ConditionTrace, written: unknown): string {
+  if (!isFactRef(written)) return show(c.expected);
+  const name = `${written.fact}${typeof written.path === 'string' && written.path ? `.${written.path}` : ''}`;
+  if (!c.evaluated) return name;
+  const unread = JSON.stringify(c.expected) === JSON.stringify(written);
+  return `${name} (${unread ? 'unset' : `= ${show(c.expected)}`})`;
+}
+
+const condition = (c: ConditionTrace, written: unknown) =>
+  `${c.fact}${c.path ? `.${c.path}` : ''} ${c.operator}${(c.operator === 'isSet' || c.operator === 'hasCredentials') && c.expected === true ? '' : ` ${operand(c, written)}`}`;
+
+/** A rule's leaf conditions as written, in the order traces list them (`all`, else `any`, else `not`, else a leaf). */
+function leavesOf(node: unknown, out: Array<Record<string, unknown>> = []): Array<Record<string, unknown>> {
+  const n = (node ?? {}) as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const)
+    if (Array.isArray(n[key])) {
+      for (const c of n[key] as unknown[]) leavesOf(c, out);
+      return out;
+    }
+  if (n.not) return leavesOf(n.not, out);
+  out.push(n);
+  return out;
+}
 const loc = (r: RuleTrace) => `${r.rule.file}:${r.rule.line}`;
 
 function outcomeOf(t: RuleTrace, s: StageTrace): string {
   if (s.combine === 'deny-overrides') return t.matched ? `matched: ${t.rule.then.effect}` : 'did not match';
   return t.rule.id === s.winner ? 'won' : t.matched ? 'matched, lost' : 'did not match';
+}
+
+function conditionsOf(t: RuleTrace) {
+  const written = leavesOf(t.rule.when);
+  return t.conditions.map((c, k) => ({
+    condition: condition(c, written[k]?.value),
+    actual: c.evaluated ? (c.actual ?? null) : 'not evaluated',
+    result: c.result,
+  }));
 }
 
 /** Every stage with every rule and every condition's actual value (what `explain --json` prints). */
@@ -27,7 +66,7 @@ export function explainStages(trace: readonly StageTrace[], provenance: Readonly
       policy: loc(t),
       priority: t.rule.priority,
       outcome: outcomeOf(t, s),
-      conditions: t.conditions.map((c) => ({ condition: condition(c), actual: c.evaluated ? (c.actual ?? null) : 'not evaluated', result: c.result })),
+      conditions: conditionsOf(t),
     })),
   }));
 }
