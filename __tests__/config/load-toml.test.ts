@@ -214,7 +214,7 @@ describe('a loaded file', () => {
       'api_key_ref = "vault:x"',
       'api_key_env = ""',
     );
-    expect(c.secrets.sort()).toEqual(['sk-2', 'tok-1', 'vault:x']);
+    expect(c.secrets.sort()).toEqual(['sk-2', 'tok-1', 'vault%3Ax', 'vault%3ax', 'vault:x']); // with their encoded spellings
   });
 
   test('deprecated model prefixes warn with the file, the key as written and the replacement', () => {

@@ -12,6 +12,7 @@ import {
   maskShown,
   maskUrlCredentials,
   namesSecret,
+  spellingsOf,
 } from '../../src/shared/secrets.js';
 
 describe('namesSecret', () => {
@@ -261,5 +262,15 @@ describe('headers, fragments and free text (issue 10)', () => {
     expect(maskCredentials('api_key = "sk-1"\nOPENAI_API_KEY=sk-2\n"token": "t3"\nname = "x"')).toBe(
       `api_key = "${MASK}"\nOPENAI_API_KEY=${MASK}\n"token": "${MASK}"\nname = "x"`,
     );
+  });
+});
+
+describe('spellingsOf', () => {
+  test('a key as written, percent-encoded as a URL component and inside a URL, in either hex case', () => {
+    expect(spellingsOf('ab/c+d=e@f:g%h')).toEqual(['ab/c+d=e@f:g%h', 'ab%2Fc%2Bd%3De%40f%3Ag%25h', 'ab%2fc%2bd%3de%40f%3ag%25h', 'ab/c+d=e@f:g%25h']);
+  });
+  test('a key that encoding leaves alone has one spelling; a lone surrogate has no encoded one', () => {
+    expect(spellingsOf('sk-proj_0123456789')).toEqual(['sk-proj_0123456789']);
+    expect(spellingsOf('key\ud800tail')).toEqual(['key\ud800tail']);
   });
 });

@@ -3,7 +3,7 @@
 // has them masked. Data is masked as data (string values), never in its JSON text.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect, test } from '@jest/globals';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { MASK } from '../../src/shared/mask-values.js';
 import { maskKeys, useKeys } from '../../src/shared/secrets.js';
 import { decideSpawn, planMany } from '../../src/spawn/plan.js';
@@ -135,4 +135,51 @@ test('a policy error built while the policy set loads (beside another project’
   expect(gate.code).toBe(2);
   expect(gate.stderr).toContain(MASK);
   expect(gate.stdout + gate.stderr).not.toContain(KEY);
+});
+
+describe('a key with URL-special characters is found percent-encoded too', () => {
+  const SPECIAL = 'sk-ant-C4NARY/q+r=s@t:u%v';
+  const ENCODED = encodeURIComponent(SPECIAL); // sk-ant-C4NARY%2Fq%2Br%3Ds%40t%3Au%25v
+  function special(tasks: object[], local = '[dispatcher]\nexecutor = "claude"\n') {
+    const s = scratch({
+      'home/.wg/config.toml': `[[llm_endpoints.endpoints]]\nname = "lab"\nurl = "http://127.0.0.1:8088"\napi_key = "${SPECIAL}"\n`,
+      'project/.wg/config.toml': local,
+    });
+    writeFileSync(join(s.wgDir, 'graph.jsonl'), tasks.map((t) => `${JSON.stringify({ kind: 'task', status: 'open', ...t })}\n`).join(''));
+    cleanups.push(s.cleanup);
+    return { ...s, log: join(s.wgDir, 'policy-audit.jsonl') };
+  }
+  const leaks = (text: string) => [SPECIAL, ENCODED, ENCODED.toLowerCase().replace('sk-ant-c4nary', 'sk-ant-C4NARY')].filter((k) => text.includes(k));
+
+  test('a task that carries it encoded (its model, endpoint URL, title, tags) is refused, and nothing shows or records it', () => {
+    const p = special([
+      { id: 'm', title: 'm', model: `claude:${ENCODED}` },
+      { id: 'e', title: 'e', endpoint: `https://h.example/v1#${ENCODED.toLowerCase().replace('sk-ant-c4nary', 'sk-ant-C4NARY')}` },
+      { id: 'tags', title: `x ${ENCODED}`, tags: [ENCODED] },
+    ]);
+    const runs = [
+      hostCli(['plan', 'm', '--dir', p.wgDir], { home: p.home }),
+      hostCli(['plan', 'e', '--dir', p.wgDir], { home: p.home }),
+      hostCli(['plan', 'tags', '--dir', p.wgDir], { home: p.home }),
+      hostCli(['explain', 'tags', '--json', '--dir', p.wgDir], { home: p.home }),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    for (const r of runs.slice(0, 3)) expect(r.stderr).toMatch(/field `\w+` repeats a key's value from config; .*\[task-field\]/);
+    for (const r of runs) expect(leaks(r.stdout + r.stderr)).toEqual([]);
+    expect(existsSync(p.log)).toBe(false); // bad input: nothing decided, nothing recorded
+  });
+
+  test("a project config value that repeats the global config's key, as written or encoded, is refused where it is written", () => {
+    for (const spelled of [SPECIAL, ENCODED]) {
+      const p = special([{ id: 't1', title: 't' }], `[[llm_endpoints.endpoints]]\nname = "mine"\nurl = "http://h2.example/${spelled}"\n`);
+      const runs = [hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }), hostCli(['check', '--dir', p.wgDir], { home: p.home })];
+      expect(runs.map((r) => r.code)).toEqual([2, 1]); // check: an error finding
+      expect(runs[1].stdout).toContain('error config-credential-url: `llm_endpoints.endpoints[0].url`');
+      expect(runs[0].stderr).toMatch(
+        /config\.toml:3:\d+: `llm_endpoints\.endpoints\[0\]\.url` carries credentials \(or repeats a key's value\).*\[config-credential-url\]/,
+      );
+      for (const r of runs) expect(leaks(r.stdout + r.stderr)).toEqual([]);
+      expect(existsSync(p.log)).toBe(false);
+    }
+  });
 });

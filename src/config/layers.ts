@@ -6,7 +6,7 @@ import { globalConfigPath } from './locate.js';
 import type { PublicEndpoint } from './endpoint.js';
 import { PolicyError } from '../shared/errors.js';
 import { useKeys } from '../shared/secrets.js';
-import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, type ConfigFile } from './load-toml.js';
+import { emptyConfig, keysInConfigFile, loadConfigFile, loadConfigFileIfPresent, refuseOtherLayerKeys, type ConfigFile } from './load-toml.js';
 import { validateModelFormat } from './validate.js';
 
 /** The effective endpoint list for native spawns, and which file it came from. */
@@ -154,6 +154,10 @@ function loadBoth(opts: { wgDir: string }, home: string, place: ReturnType<typeo
   const activeProfile = readActiveProfile(dirname(globalPath), dirname(global.file));
   const last = place.last;
   if (last && last.local === local && last.global === global && last.activeProfile === activeProfile) return last;
+  if (global !== local && global.file !== local.file) {
+    refuseOtherLayerKeys(local, global.keys);
+    refuseOtherLayerKeys(global, local.keys);
+  }
   validateModelFormat(local, global);
   return (place.last = { wgDir: opts.wgDir, projectRoot, local, global, endpoints: effectiveEndpoints(local, global, activeProfile), activeProfile });
 }

@@ -2,7 +2,7 @@
 import { PolicyError } from '../shared/errors.js';
 import { FileCache } from '../shared/file-cache.js';
 import { readTextFile } from '../shared/read-file.js';
-import { containsKey, hasCredentials, keyPathNamesSecret, maskKeys, MIN_SEARCHED_SECRET, namesSecret } from '../shared/secrets.js';
+import { containsKey, hasCredentials, keyPathNamesSecret, maskKeys, MIN_SEARCHED_SECRET, namesSecret, spellingsOf } from '../shared/secrets.js';
 import { parseToml, type Located } from '../shared/toml.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { defaultUrlFor, type PublicEndpoint } from './endpoint.js';
@@ -72,7 +72,7 @@ function normalizeLegacy(raw: Record<string, unknown>): Map<string, string> {
 function keysIn(strings: ReadonlyArray<[string, string]>): string[] {
   return strings
     .filter(([where, v]) => v.length >= MIN_SEARCHED_SECRET && keyPathNamesSecret(where.split('.').pop() ?? '') && !/_(env|file|ref)$/.test(where))
-    .map(([, v]) => v);
+    .flatMap(([, v]) => spellingsOf(v));
 }
 
 /** The key values in a config file, read afresh; none when it cannot be read or parsed (its own error says so). */
@@ -109,6 +109,44 @@ export function loadConfigFile(path: string, shownAs: string): ConfigFile {
 /** loadConfigFile for a file that exists; undefined (after one stat) when it does not. */
 export function loadConfigFileIfPresent(path: string, shownAs: string): ConfigFile | undefined {
   return configs.getIfPresent(path, readConfig(path, shownAs), (text) => parseConfigFile(text, shownAs), shownAs);
+}
+
+/**
+ * Throws `config-credential-url` at the first value of a table that reaches plans, explanations or records (not one under
+ * a secret name) that carries credentials or repeats one of `keys`.
+ */
+function refuseCredentialValues(
+  strings: ReadonlyArray<[string, string]>,
+  keys: readonly string[],
+  file: Pick<ConfigFile, 'file' | 'aliases' | 'positionOf'>,
+): void {
+  for (const [where, value] of strings) {
+    if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
+    if (!hasCredentials(value) && !containsKey(value, keys)) continue;
+    const key = file.aliases.get(where) ?? where;
+    const pos = file.positionOf(
+      where
+        .split(/\.|\[(\d+)\]/)
+        .filter((x) => x !== undefined && x !== '')
+        .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
+    );
+    throw new PolicyError(
+      'config-credential-url',
+      `\`${key}\` carries credentials (or repeats a key's value); put the key in api_key_env, api_key_file or api_key_ref`,
+      { file: file.file, line: pos?.line, column: pos?.column, key },
+    );
+  }
+}
+
+/**
+ * The same check against the other layer's keys (a project URL that repeats the global config's key): run once both
+ * files are loaded, since each file alone knows only its own keys.
+ */
+export function refuseOtherLayerKeys(file: ConfigFile, keys: readonly string[]): void {
+  if (!file.exists || keys.length === 0) return;
+  const strings: Array<[string, string]> = [];
+  walkStrings(file.data, '', strings);
+  refuseCredentialValues(strings, keys, file);
 }
 
 function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile {
@@ -165,29 +203,9 @@ function parseConfigFile(text: string | undefined, shownAs: string): ConfigFile 
     if (w) warnings.push(`(${shownAs}) ${w}`);
   }
   // INVARIANT: key material stays here; facts, plans and logs only ever see PublicEndpoint.
-  const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).map(([, v]) => v);
+  const secrets = strings.filter(([where, v]) => v && keyPathNamesSecret(where.split('.').pop() ?? '')).flatMap(([, v]) => spellingsOf(v));
   // INVARIANT: no value a plan, explanation or record can show carries a credential or repeats a key (keys under secret names are set aside above).
-  for (const [where, value] of strings) {
-    if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
-    if (!hasCredentials(value) && !containsKey(value, keys)) continue;
-    const key = aliases.get(where) ?? where;
-    const pos = at(
-      where
-        .split(/\.|\[(\d+)\]/)
-        .filter((x) => x !== undefined && x !== '')
-        .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
-    );
-    throw new PolicyError(
-      'config-credential-url',
-      `\`${key}\` carries credentials (or repeats a key's value); put the key in api_key_env, api_key_file or api_key_ref`,
-      {
-        file: shownAs,
-        line: pos?.line,
-        column: pos?.column,
-        key,
-      },
-    );
-  }
+  refuseCredentialValues(strings, keys, { file: shownAs, aliases, positionOf: at });
   const endpoints = data.llm_endpoints?.endpoints?.map((ep): PublicEndpoint => {
     const provider = ep.provider ?? 'anthropic';
     return { name: ep.name, provider, url: ep.url ?? defaultUrlFor(provider), is_default: ep.is_default ?? false };

@@ -19,6 +19,26 @@ const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|
 /** Secret values shorter than this (`none`, `ollama`) are never searched for in other text: they are not real keys. */
 export const MIN_SEARCHED_SECRET = 8;
 
+/**
+ * A key value as other text may spell it: as written, and percent-encoded as a URL component or inside a whole URL
+ * (upper- and lower-case hex), so a key with `/`, `+`, `=`, `@` or `%` in it is found in a URL, a model name or a
+ * command line that carries it encoded. Each spelling once.
+ */
+export function spellingsOf(key: string): string[] {
+  const out = new Set([key]);
+  for (const encode of [encodeURIComponent, encodeURI]) {
+    let encoded: string;
+    try {
+      encoded = encode(key);
+    } catch {
+      continue; // a lone surrogate cannot be encoded, so no URL carries it encoded
+    }
+    out.add(encoded);
+    out.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  }
+  return [...out];
+}
+
 /** True when a key or parameter name names a secret (case-insensitive `key`, `token`, `secret`, `password`, …). */
 export function namesSecret(name: string): boolean {
   return SECRET_NAME.test(name);
