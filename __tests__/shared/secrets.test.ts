@@ -6,11 +6,14 @@ import { sized } from '../support/stress.js';
 import {
   carriesCredential,
   credentialArgument,
+  hasCredentialHeader,
   hasCredentials,
+  hasUserinfo,
   keyPathNamesSecret,
   maskCredentials,
   maskShown,
   maskUrlCredentials,
+  namedCredential,
   namesSecret,
   spellingsOf,
 } from '../../src/shared/secrets.js';
@@ -272,5 +275,79 @@ describe('spellingsOf', () => {
   test('a key that encoding leaves alone has one spelling; a lone surrogate has no encoded one', () => {
     expect(spellingsOf('sk-proj_0123456789')).toEqual(['sk-proj_0123456789']);
     expect(spellingsOf('key\ud800tail')).toEqual(['key\ud800tail']);
+  });
+});
+
+describe('the linear scanners give what the patterns they stand for give (found: a hostile line of `x-keykey…` took seconds)', () => {
+  // The patterns as written before: each is quadratic on some text (`x-keykey…` with no colon, `a-a-a…`, `a:a:a…`).
+  const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/i;
+  const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
+  const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
+  const namesCredentialByRegex = (name: string) =>
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|auth|credentials?|authorization|cookie)$/.test(
+      name
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .toLowerCase()
+        .replace(/_/g, '-')
+        .replace(/^-+/, ''),
+    );
+  const looksLikeKey = (v: string) => v.length >= 8 && /\d/.test(v) && !/^[$:-]/.test(v) && !/\s/.test(v);
+  const namedByRegex = (text: string) => [...text.matchAll(NAMED_VALUE)].some((m) => namesCredentialByRegex(m[1]) && looksLikeKey(m[2]));
+  const unit = fc.constantFrom(
+    ...'ab:/@?#&;=.-_ 1Z\t\u00a0\u2028"\'`\\,}$',
+    '://',
+    'x-',
+    'X-Api-',
+    'key',
+    'token',
+    'auth',
+    'Authorization',
+    'proxy-',
+    ': ',
+    '=',
+    'bearer ',
+    'Basic ',
+    'api_key',
+    'apiKey',
+    '--api-key',
+    'sk12345678',
+    'https',
+  );
+  test('on random text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(hasUserinfo(text)).toBe(USERINFO.test(text));
+        expect(hasCredentialHeader(text)).toBe(HEADER.test(text));
+        expect(namedCredential(text)).toBe(namedByRegex(text));
+      }),
+      { numRuns: sized(6_000, 60_000) },
+    );
+  });
+  test('on the shapes that made the patterns slow, and on the forms they exist for', () => {
+    const texts = [
+      `x-${'key'.repeat(50)}`,
+      `x-${'key'.repeat(50)}: v`,
+      'x-foo: x-api-key: abc',
+      'X-Custom: 1, X-Auth-Token: t0k3n',
+      'a-'.repeat(40),
+      'a:'.repeat(40),
+      `${'a:'.repeat(20)}sk-12345678`,
+      'api_key: "Bearer sk-12345678"',
+      "token='basic   abcd1234'",
+      '--header=Authorization=Bearer sk-12345678',
+      'apiKey=$TOKEN1234',
+      'OPENAI_API_KEY=sk-proj-1234abcd',
+      'password=-12345678',
+      'a.api_key=12345678',
+      'x.api_key=12345678',
+      'Authorization: Bearer "x"',
+      'proxy-authorization:basic abc',
+      `${'ab://'.repeat(20)}u@h`,
+    ];
+    for (const text of texts) {
+      expect([text, hasUserinfo(text)]).toEqual([text, USERINFO.test(text)]);
+      expect([text, hasCredentialHeader(text)]).toEqual([text, HEADER.test(text)]);
+      expect([text, namedCredential(text)]).toEqual([text, namedByRegex(text)]);
+    }
   });
 });

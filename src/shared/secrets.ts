@@ -7,14 +7,18 @@ import { MASK, maskValues } from './mask-values.js';
 const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo. A quote, backtick or backslash
 // ends it (as whitespace does): a URL never holds one unescaped, and masking must not run across a JSON string's end.
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/gi;
+// USERINFO: /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/gi, found by nextUserinfo from each `://` in linear time.
 // `?name=value`, `&name=value` (query), `;name=value` (matrix parameters), `#name=value` (fragment, OAuth's implicit
 // flow); a quote, backtick or backslash ends the name and the value, as for USERINFO.
 const PARAM = /([?&;#])([^=&;#\s?/"'`\\]+)=([^&;#\s"'`\\]*)/g;
 // A header line or a `name: value` / `name = value` / `NAME=value` pair in free text (scenario output, env dumps).
 const ASSIGNMENT = /(^|[\s"'{,(])(["']?)([A-Za-z_][\w.-]*)\2(\s*[:=]\s*)(?:(bearer|basic|token)\s+)?("[^"\n]*"|'[^'\n]*'|[^\s"',;}]+)/gim;
-// Header names that carry a credential whatever follows.
-const CREDENTIAL_HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
+// A header `authorization: …` (`proxy-authorization`, an auth scheme kept) or `x-<name>: …`, up to its value, which the
+// lookahead requires but leaves for the caller: an `x-` header carries a credential only when its whole name has
+// `key`, `token`, `secret` or `auth` in it, which the code tests (one pattern that asks for it inside the name takes
+// time quadratic in the name's length where no colon follows).
+const HEADER_START = /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?(?=[^\s"'`\\])|((?<![\w-])x-([\w-]*)\s*:\s*)(?=[^\s"'`\\])/gi;
+const HEADER_SECRET = /key|token|secret|auth/i;
 
 /** Secret values shorter than this (`none`, `ollama`) are never searched for in other text: they are not real keys. */
 export const MIN_SEARCHED_SECRET = 8;
@@ -49,18 +53,15 @@ export function keyPathNamesSecret(keyPath: string): boolean {
   return keyPath.split(/[.[\]]+/).some((segment) => segment !== '' && namesSecret(segment));
 }
 
-// USERINFO without the global flag: `test` keeps no state between calls.
-const HAS_USERINFO = new RegExp(USERINFO.source, 'i');
-
 /**
  * True when `text` holds a URL with userinfo (as written, or as a URL parser reads it: `https:/u:p@h`, a tab or newline
  * inside), a secret-named query, matrix or fragment parameter with a value (its name percent-decoded too), or a
  * credential header.
  */
 export function hasCredentials(text: string): boolean {
-  if (HAS_USERINFO.test(text) || parsedUserinfo(text)) return true;
+  if (hasUserinfo(text) || parsedUserinfo(text)) return true;
   for (const m of text.matchAll(PARAM)) if (m[3] !== '' && (namesSecret(m[2]) || namesSecret(decoded(m[2])))) return true;
-  return CREDENTIAL_HEADER.test(text);
+  return hasCredentialHeader(text);
 }
 
 // A text that is a URL of a scheme URL parsers read leniently (`https:/h`, `https:h`, `https:\\h` all have an authority).
@@ -91,9 +92,11 @@ function decoded(name: string): string {
 // `-` (`--api-key`, `clientSecret`, `AUTH_TOKEN`, `Authorization`); not `--max-tokens`, `--sort-key` or `--keyboard`.
 const CREDENTIAL_NAME =
   /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|auth|credentials?|authorization|cookie)$/;
-// Every `name=value` / `name: value` in a text (an argument, an env value), the value (after an auth scheme) looked
-// at but not consumed, so `--header=Authorization=Bearer …` yields both `header` and `Authorization`.
-const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
+// Every `name=value` / `name: value` in a text (an argument, an env value) as
+// /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi finds them:
+// the value (after an auth scheme) looked at but not consumed, so `--header=Authorization=Bearer …` yields both
+// `header` and `Authorization`. namedCredential scans for the same matches in linear time (the pattern's lookahead
+// reads each value to its end, quadratic on `a:a:a:…`); a test compares the two on random text.
 
 /**
  * True when a value after a credential's name looks like key material rather than words: at least 8 characters
@@ -174,7 +177,77 @@ export function credentialArgument(args: readonly string[]): number {
 
 function carriesNamedCredential(text: string): boolean {
   if (hasCredentials(text) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2)))) return true;
-  for (const m of text.matchAll(NAMED_VALUE)) if (namesCredential(m[1]) && looksLikeKey(m[2])) return true;
+  return namedCredential(text);
+}
+
+const isNameChar = (c: number) => isWordChar(c) || c === 46 || c === 45; // [\w.-]
+const isQuote = (c: number) => c === 34 || c === 39;
+const isValueChar = (c: number) => !(isSpace(c) || c === 34 || c === 39 || c === 44 || c === 59 || c === 125); // [^\s"',;}]
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/** Where an auth scheme (`bearer`, `basic`, `token`, any case) and the whitespace after it end, if one starts at `i`. */
+function afterScheme(text: string, i: number): number | undefined {
+  for (const scheme of ['bearer', 'basic', 'token']) {
+    const end = i + scheme.length;
+    if (end < text.length && isSpace(text.charCodeAt(end)) && text.slice(i, end).toLowerCase() === scheme) {
+      let j = end;
+      while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+      return j;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when some `name=value` / `name: value` (see the pattern above) has a credential's name and key material (see
+ * looksLikeKey) as its value. Each character is looked at a bounded number of times: a value's run of characters and
+ * its last digit are found once and shared by the matches that start inside it.
+ */
+export function namedCredential(text: string): boolean {
+  const n = text.length;
+  let runStart = -1;
+  let runEnd = -1;
+  let lastDigit = -1;
+  /** The value of the match whose lookahead starts at `v`: its start and end, or undefined when the lookahead fails. */
+  const valueAt = (v: number): [number, number] | undefined => {
+    while (v < n && isSpace(text.charCodeAt(v))) v++;
+    const firstQuote = v < n && isQuote(text.charCodeAt(v)) ? [v + 1, v] : [v];
+    for (const q1 of firstQuote) {
+      const scheme = afterScheme(text, q1);
+      for (const s of scheme === undefined ? [q1] : [scheme, q1]) {
+        for (const q2 of s < n && isQuote(text.charCodeAt(s)) ? [s + 1, s] : [s]) {
+          if (q2 >= n || !isValueChar(text.charCodeAt(q2))) continue;
+          if (q2 < runStart || q2 >= runEnd) {
+            runStart = q2;
+            lastDigit = -1;
+            for (runEnd = q2; runEnd < n && isValueChar(text.charCodeAt(runEnd)); runEnd++) if (isDigit(text.charCodeAt(runEnd))) lastDigit = runEnd;
+          }
+          return [q2, runEnd];
+        }
+      }
+    }
+    return undefined;
+  };
+  for (let i = 0; i < n; i++) {
+    if (!isLetter(text.charCodeAt(i)) || (i > 0 && (isWordChar(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 46))) continue;
+    let r = i + 1;
+    while (r < n && isNameChar(text.charCodeAt(r))) r++;
+    let k = r < n && isQuote(text.charCodeAt(r)) ? r + 1 : r;
+    while (k < n && isSpace(text.charCodeAt(k))) k++;
+    const sep = text.charCodeAt(k);
+    if (sep !== 58 && sep !== 61) {
+      i = r - 1; // every start inside this name has the same end, and fails the same way
+      continue;
+    }
+    const value = valueAt(k + 1);
+    if (value) {
+      const [start, end] = value;
+      const first = text.charCodeAt(start);
+      // looksLikeKey on text.slice(start, end), without the copy: 8 or more characters, a digit, not `$`, `:` or `-` first.
+      if (end - start >= 8 && lastDigit >= start && first !== 36 && first !== 58 && first !== 45 && namesCredential(text.slice(i, r))) return true;
+    }
+    i = k; // the match consumed the name and its separator
+  }
   return false;
 }
 
@@ -189,7 +262,7 @@ function valueAfterFlag(words: readonly string[]): number {
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {
-  if (!text.includes('://') && !/[?&;#][^=\s]*=/.test(text)) return text;
+  if (!text.includes('://') && !mayHaveParam(text)) return text;
   const urls = maskUserinfos(text);
   if (!mayHaveParam(urls)) return urls;
   return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
@@ -255,21 +328,61 @@ const AUTHORIZATION = /authorization/i;
 function maskUserinfos(text: string): string {
   let out = '';
   let copied = 0;
-  for (let p = text.indexOf('://'); p >= 0; p = text.indexOf('://', p + 1)) {
+  for (let m = nextUserinfo(text, 0); m; m = nextUserinfo(text, copied)) {
+    const [start, p, end] = m;
+    const info = text.slice(p + 3, end);
+    out += text.slice(copied, start) + (info === MASK ? text.slice(start, end + 1) : `${text.slice(start, p + 3)}${maskUserinfo(info)}@`);
+    copied = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** True when `text` has a URL with userinfo as written (USERINFO matches somewhere). */
+export const hasUserinfo = (text: string): boolean => nextUserinfo(text, 0) !== null;
+
+/** True when `text` has a credential header (`Authorization: …`, `X-Api-Key: …`; see HEADER_START). */
+export const hasCredentialHeader = (text: string): boolean => eachCredentialHeader(text, () => true);
+
+/** The first USERINFO match at or after `from` as [its start, its `://`, its `@`]; null when there is none. */
+function nextUserinfo(text: string, from: number): [number, number, number] | null {
+  for (let p = text.indexOf('://', from); p >= 0; p = text.indexOf('://', p + 1)) {
     let start = p;
-    while (start > copied && isSchemeChar(text.charCodeAt(start - 1))) start--;
+    while (start > from && isSchemeChar(text.charCodeAt(start - 1))) start--;
     while (start < p && !(isLetter(text.charCodeAt(start)) && (start === 0 || !isWordChar(text.charCodeAt(start - 1))))) start++;
     if (start === p) continue;
     let end = p + 3;
     while (end < text.length && !endsUserinfo(text.charCodeAt(end))) end++;
     if (end === p + 3 || text.charCodeAt(end) !== 64) continue;
-    const info = text.slice(p + 3, end);
-    out += text.slice(copied, start) + (info === MASK ? text.slice(start, end + 1) : `${text.slice(start, p + 3)}${maskUserinfo(info)}@`);
-    copied = end + 1;
-    p = end;
+    return [start, p, end];
   }
-  return copied === 0 ? text : out + text.slice(copied);
+  return null;
 }
+
+/** A credential header found: where it starts, its name and colon as written, its auth scheme, its value's span. */
+interface HeaderMatch {
+  start: number;
+  head: string;
+  scheme: string | undefined;
+  value: [number, number];
+}
+
+/**
+ * Calls `found` for each credential header (see HEADER_START) left to right, as the one pattern that asks for a secret
+ * word inside an `x-` name would match them; stops and returns true when `found` does.
+ */
+function eachCredentialHeader(text: string, found: (m: HeaderMatch) => boolean): boolean {
+  const re = new RegExp(HEADER_START.source, 'gi');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[3] !== undefined && !HEADER_SECRET.test(m[4])) continue; // an `x-` header of another kind: its value stays
+    let end = re.lastIndex;
+    while (end < text.length && !endsHeaderValue(text.charCodeAt(end))) end++;
+    if (found({ start: m.index, head: m[1] ?? m[3], scheme: m[2], value: [re.lastIndex, end] })) return true;
+    re.lastIndex = end;
+  }
+  return false;
+}
+
+const endsHeaderValue = (c: number) => isSpace(c) || isQuoteOrEscape(c); // [^\s"'`\\]
 
 /**
  * Free text (scenario output, a message, a terminal line) with every credential form masked: URLs as
@@ -286,19 +399,21 @@ export function maskCredentials(text: string): string {
   });
 }
 
-const HEADER_VALUE =
-  /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`\\]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`\\]+/gi;
-
 /**
  * A message or a line of output with credentials in URLs and credential headers masked; other text unchanged (a
  * `key: value` in an explanation is not a secret, so `name = value` pairs are left to `maskCredentials`).
  */
 export function maskShown(text: string): string {
   const urls = maskUrlCredentials(text);
-  if (!mayHaveHeader(urls) || !CREDENTIAL_HEADER.test(urls)) return urls;
-  return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
-    auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
-  );
+  if (!mayHaveHeader(urls)) return urls;
+  let out = '';
+  let copied = 0;
+  eachCredentialHeader(urls, ({ start, head, scheme, value }) => {
+    out += `${urls.slice(copied, start)}${head}${scheme ? `${scheme} ` : ''}${MASK}`;
+    copied = value[1];
+    return false;
+  });
+  return copied === 0 ? urls : out + urls.slice(copied);
 }
 
 /** `user:password` → `user:***`; a lone `token` → `***`. */
