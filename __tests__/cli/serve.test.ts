@@ -380,3 +380,36 @@ test('a directory as stdin is file-unreadable, exit 2 (Node reads it as an empty
   expect([r.status, r.stdout]).toEqual([2, '']);
   expect(r.stderr).toBe('wg-policy: stdin is a directory; `serve --stdio` reads JSON Lines requests from stdin [file-unreadable]\n');
 });
+
+test('an id that stdout would mask (a credential form, or a key from the config) is refused under id null, never sent back changed or raw', async () => {
+  const s = project();
+  const key = 'sk-lab-SECRET12345678';
+  writeFileSync(join(s.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n[[llm_endpoints.endpoints]]\nname = "lab"\napi_key = "${key}"\n`);
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const ids = ['https://u:p@h', 'a?token=1', { 'x-api-key: abc': 1 }, 'Authorization: Bearer abc', key, [`${key}!`]];
+  const answers = await server.askTogether(ids.map((id) => ({ id, op: 'plan', task: 't1' })));
+  const refused = {
+    id: null,
+    ok: false,
+    error: { code: 'usage', message: 'the `id` holds a credential or a key from config, which no answer shows; send an id without one', exit: 2, key: 'id' },
+  };
+  expect(answers).toEqual(ids.map(() => refused));
+  expect(await server.ask({ id: 'plain-7', op: 'plan', task: 't1' })).toMatchObject({ id: 'plain-7', ok: true });
+  const end = await server.end();
+  expect(end.code).toBe(0);
+  expect(end.stderr).not.toContain(key);
+});
+
+test('a jobs count too large to be exact is refused under its own name, as the CLI refuses --jobs', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  expect(await server.ask({ id: 1, op: 'gate', task: 't1', jobs: 1e308 })).toEqual({
+    id: 1,
+    ok: false,
+    error: { code: 'usage', message: '`jobs` must be a positive whole number, not `1e+308`', exit: 2, key: 'jobs' },
+  });
+  expect((await server.end()).code).toBe(0);
+  expect(hostCli(['gate', 't1', '--jobs', '99999999999999999999', '--dir', s.wgDir, '--no-audit'], { home: s.home }).stderr).toContain(
+    '`--jobs` must be a positive whole number, not `99999999999999999999`',
+  );
+});

@@ -5,6 +5,6 @@ import { PolicyError } from '../shared/errors.js';
 export function jobsOf(given: unknown, key: string): number | undefined {
   if (given === undefined) return undefined;
   const n = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given;
-  if (typeof n === 'number' && Number.isInteger(n) && n >= 1) return n;
+  if (typeof n === 'number' && Number.isSafeInteger(n) && n >= 1) return n;
   throw new PolicyError('usage', `\`${key}\` must be a positive whole number, not \`${String(given)}\``, { key });
 }
