@@ -20,10 +20,16 @@ export interface Replayed {
   id: string;
   ts: string;
   task: string;
+  /** The plan fields whose values differ (`refusal` when it was or now is refused). */
   fields: string[];
+  /** The stages decided by another rule, values the same or not. */
+  rules: string[];
   then: Outcome;
   now: Outcome;
 }
+
+/** Every field of a plan, by the name its stage decides it under (the model by its spec and its id). */
+export const COMPARED_FIELDS = ['launch', 'executor', 'execMode', 'model', 'modelId', 'provider', 'endpoint', 'agentId', 'promptFile', 'timeout', 'env', 'argv'];
 
 export interface ReplayReport {
   policyRevision: string;
@@ -39,8 +45,18 @@ function logged(r: AuditRecord): Outcome {
   const rules = Object.fromEntries(r.rules.map((x) => [x.field, x.rule]));
   if (r.error) return { values: {}, rules, refused: { code: r.error.code, rule: r.error.rule } };
   const plan = (r.result ?? {}) as Record<string, unknown>;
-  const model = plan.model as { spec?: string } | undefined;
-  return { values: { executor: plan.executor, model: model?.spec, endpoint: plan.endpoint ?? null, env: plan.env, argv: plan.argv }, rules };
+  const model = plan.model as { spec?: string; id?: string } | undefined;
+  const values: Record<string, unknown> = { ...pick(plan), model: model?.spec, modelId: model?.id };
+  return { values, rules };
+}
+
+/** The compared fields of a plan or of decided values; an unset endpoint or timeout is null in both. */
+function pick(from: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of COMPARED_FIELDS) out[f] = from[f];
+  out.endpoint = from.endpoint ?? null;
+  out.timeout = from.timeout ?? null;
+  return out;
 }
 
 /** Re-decides every logged spawn decision matching `filter` under the policies of `wgDir` (and the bundled ones). */
@@ -69,7 +85,7 @@ export async function replayDecisions(
     report.replayed++;
     const result = await decide(SPAWN_TABLE, set, r.facts, { subject: `task \`${r.task}\`` });
     const now: Outcome = {
-      values: result.error ? {} : { ...result.values, endpoint: result.values.endpoint ?? null },
+      values: result.error ? {} : pick(result.values),
       rules: Object.fromEntries(result.determining.map((d) => [d.stage, d.rule])),
       ...(result.error ? { refused: { code: result.error.code, rule: result.error.rule } } : {}),
     };
@@ -79,14 +95,16 @@ export async function replayDecisions(
         ? JSON.stringify(then.refused) === JSON.stringify(now.refused)
           ? []
           : ['refusal']
-        : ['executor', 'model', 'endpoint', 'env', 'argv'].filter((f) => JSON.stringify(then.values[f]) !== JSON.stringify(now.values[f]));
+        : COMPARED_FIELDS.filter((f) => JSON.stringify(then.values[f]) !== JSON.stringify(now.values[f]));
     // Comparing the logged endpoint (the plan's) with the decided one (provenance's value, which may carry is_default).
     const strip = (v: unknown) =>
       v && typeof v === 'object'
         ? { name: (v as { name?: unknown }).name, provider: (v as { provider?: unknown }).provider, url: (v as { url?: unknown }).url }
         : v;
     const real = fields.filter((f) => f !== 'endpoint' || JSON.stringify(strip(then.values.endpoint)) !== JSON.stringify(strip(now.values.endpoint)));
-    if (real.length) report.changed.push({ id: r.id, ts: r.ts, task: r.task, fields: real, then, now });
+    const stages = new Set([...Object.keys(then.rules), ...Object.keys(now.rules)]);
+    const rules = [...stages].filter((st) => then.rules[st] !== now.rules[st]);
+    if (real.length || rules.length) report.changed.push({ id: r.id, ts: r.ts, task: r.task, fields: real, rules, then, now });
   }
   return report;
 }

@@ -94,18 +94,24 @@ function summary(r: AuditRecord): string {
 }
 
 /** What `--field` can name: a spawn stage, or a gate rule's effect. */
-const FIELDS: readonly string[] = [...SPAWN_TABLE.stages.map((s) => s.name), ...RuleDecisionSchema.shape.effect.options];
+const SPAWN_STAGES: readonly string[] = SPAWN_TABLE.stages.map((s) => s.name);
+const FIELDS: readonly string[] = [...SPAWN_STAGES, ...RuleDecisionSchema.shape.effect.options];
 
 const LIST_HEADER = ['ID', 'TIME', 'KIND', 'TASK', 'ACTOR', 'RESULT'];
 
 /** One decision as table cells. */
 const cells = (r: AuditRecord): string[] => [r.id, r.ts, r.kind, r.task, r.actor, summary(r)];
 
-export async function runList(flags: LogFlags & DecisionFilter & { limit?: number }): Promise<void> {
-  if (flags.field !== undefined && !FIELDS.includes(flags.field))
-    throw new PolicyError('audit-filter', `\`--field\` must be one of ${FIELDS.join(', ')}, not \`${flags.field}\`${didYouMean(flags.field, FIELDS)}`, {
+/** `--field` names one of `allowed` (the stages, and for `list` a gate rule's effect too), else an `audit-filter` error. */
+function checkField(field: string | undefined, allowed: readonly string[]): void {
+  if (field !== undefined && !allowed.includes(field))
+    throw new PolicyError('audit-filter', `\`--field\` must be one of ${allowed.join(', ')}, not \`${field}\`${didYouMean(field, allowed)}`, {
       key: '--field',
     });
+}
+
+export async function runList(flags: LogFlags & DecisionFilter & { limit?: number }): Promise<void> {
+  checkField(flags.field, FIELDS);
   const filter: DecisionFilter = { task: flags.task, kind: flags.kind, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
   const records = listDecisions(logFiles(flags), filter, { onCorrupt: warnCorrupt });
   // In a terminal: an aligned table with a header. Piped: one tab-separated line per decision. --json: JSON Lines.
@@ -169,6 +175,7 @@ function printableStrings<T>(value: T): T {
 
 /** `audit replay`: logged spawn decisions decided again under the policies in effect now; exit 1 when any differs. */
 export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void> {
+  checkField(flags.field, SPAWN_STAGES); // replay decides spawn decisions only
   const { replayDecisions } = await import('../../tools/replay.js');
   const wgDir = flags.auditLog && !flags.dir ? undefined : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
   const filter: DecisionFilter = { task: flags.task, rule: flags.rule, field: flags.field, since: flags.since, until: flags.until };
@@ -182,6 +189,8 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
           ? `${c.then.refused ? `refused (${c.then.refused.rule ?? c.then.refused.code})` : 'planned'} → ${c.now.refused ? `refused (${c.now.refused.rule ?? c.now.refused.code})` : 'planned'}`
           : `${f} ${JSON.stringify(c.then.values[f])} → ${JSON.stringify(c.now.values[f])}`,
       );
+      // A stage now decided by another rule (with the same value or not) is a change of what the record would say.
+      for (const st of c.rules) what.push(`${st} rule ${c.then.rules[st] ?? 'none'} → ${c.now.rules[st] ?? 'none'}`);
       process.stdout.write(`${printable(c.id)}  ${printable(c.ts)}  ${printable(c.task)}  ${printable(what.join(', '))}\n`);
     }
   if (!flags.quiet)
@@ -189,4 +198,9 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
       `${report.changed.length} of ${report.replayed} replayed decision${report.replayed === 1 ? '' : 's'} would differ under policy revision ${report.policyRevision}${report.skipped ? `; ${report.skipped} logged without facts could not be replayed` : ''}\n`,
     );
   if (report.changed.length > 0) process.exitCode = 1;
+  else if (report.unreadable.length > 0) {
+    // Nothing is known to differ, but not every decision was checked: not the all-clear of exit 0.
+    process.stderr.write(`${report.unreadable.length} logged decision(s) could not be replayed; run \`wg-policy audit verify\`\n`);
+    process.exitCode = 2;
+  }
 }
