@@ -29,7 +29,20 @@ export interface Replayed {
 }
 
 /** Every field of a plan, by the name its stage decides it under (the model by its spec and its id). */
-export const COMPARED_FIELDS = ['launch', 'executor', 'execMode', 'model', 'modelId', 'provider', 'endpoint', 'agentId', 'promptFile', 'timeout', 'env', 'argv'];
+export const COMPARED_FIELDS = [
+  'launch',
+  'executor',
+  'execMode',
+  'model',
+  'modelId',
+  'provider',
+  'endpoint',
+  'agentId',
+  'promptFile',
+  'timeout',
+  'env',
+  'argv',
+];
 
 export interface ReplayReport {
   policyRevision: string;
@@ -50,13 +63,12 @@ function logged(r: AuditRecord): Outcome {
   return { values, rules };
 }
 
+/** Fields a plan shows as null when no rule set them (decided values leave them out). */
+const NULL_WHEN_UNSET = new Set(['endpoint', 'timeout']);
+
 /** The compared fields of a plan or of decided values; an unset endpoint or timeout is null in both. */
 function pick(from: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of COMPARED_FIELDS) out[f] = from[f];
-  out.endpoint = from.endpoint ?? null;
-  out.timeout = from.timeout ?? null;
-  return out;
+  return Object.fromEntries(COMPARED_FIELDS.map((f) => [f, NULL_WHEN_UNSET.has(f) ? (from[f] ?? null) : from[f]]));
 }
 
 /** Re-decides every logged spawn decision matching `filter` under the policies of `wgDir` (and the bundled ones). */
