@@ -253,7 +253,10 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       .option('--field <name>', 'only decisions that decided this field')
       .option('--since <time>', 'only decisions at or after: a duration back from now (30m, 2h, 3d, 1w) or an ISO time', (t: string) => timeArg(t))
       .option('--until <time>', 'only decisions at or before: a duration back from now or an ISO time', (t: string) => timeArg(t))
-      .addHelpText('after', '\nExit: 0 nothing would differ, 1 something would (a value or the deciding rule), 2 bad input or a logged decision that could not be replayed. Records nothing.')
+      .addHelpText(
+        'after',
+        '\nExit: 0 nothing would differ, 1 something would (a value or the deciding rule), 2 bad input or a logged decision that could not be replayed. Records nothing.',
+      )
       .action(async (opts) => (await import('./commands/audit.js')).runReplay(opts));
     examples(quiet(replay, 'no count of decisions on stderr'), [
       'wg-policy audit replay --since 3d                           # after editing .wg/policies/*.yaml: what would differ',
