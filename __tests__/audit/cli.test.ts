@@ -384,3 +384,72 @@ test('an internal failure of the log (the log is a folder) is exit 2 naming the 
   expect(r.stderr).toContain('pass --audit-log PATH, or --no-audit to skip the decision log');
   expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home }).code).toBe(0);
 });
+
+describe('audit verify holds the log to the bytes and records its writers wrote (found in a walk-through)', () => {
+  /** Appends a record chained after the log's last one, with a valid hash: what anyone with the file can forge. */
+  async function forge(log: string) {
+    const { hashRecord } = await import('../../src/audit/chain.js');
+    const last = JSON.parse(lines(log).at(-1)!) as Record<string, unknown> & { seq: number; hash: string };
+    const { hash: _hash, ...body } = { ...last, task: 'forged', seq: last.seq + 1, prev: last.hash };
+    writeFileSync(log, `${readFileSync(log, 'utf8')}${JSON.stringify({ ...body, hash: hashRecord(body as never) })}\n`);
+  }
+
+  test('two forged records past the head are found, and the next plan refuses to fork the chain', async () => {
+    const p = project();
+    for (let i = 0; i < 2; i++) expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    await forge(p.log);
+    expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0); // one ahead: what a writer stopped before its head update leaves
+    await forge(p.log);
+    const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(
+      /^TAMPERED: the log runs 2 records past its head sidecar \(seq 1\), from seq 3 at line 4 of .*\(edited at .*policy-audit\.jsonl:4\)\n$/,
+    );
+    const plan = hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toMatch(/cannot record the decision: the log runs 2 records past its head sidecar \(seq 1\).*\[audit-unrecordable\]/);
+    expect(lines(p.log)).toHaveLength(4); // nothing appended: no two records with one seq
+  });
+
+  test('a CRLF or a blank line is an edit; a reader (list) still takes them', () => {
+    const p = project();
+    for (let i = 0; i < 3; i++) expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    const good = readFileSync(p.log, 'utf8');
+    const [a, b, c] = lines(p.log);
+    writeFileSync(p.log, `${a}\n${b}\r\n${c}\n`);
+    let v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+    expect([v.code, v.stdout]).toEqual([1, expect.stringMatching(/its bytes are not those the log wrote .*\(edited at .*:2\)\n$/)]);
+    expect(hostCli(['audit', 'list', '--dir', p.wgDir]).stdout.trim().split('\n')).toHaveLength(3);
+    writeFileSync(p.log, `${a}\n   \n${b}\n${c}\n`);
+    v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+    expect([v.code, v.stdout]).toEqual([1, expect.stringMatching(/line 2 of .* is blank \(the log writes no blank lines\) \(corrupt at .*:2\)\n$/)]);
+    writeFileSync(p.log, good);
+    expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0);
+  });
+
+  test('a log deleted while its head remains is every record removed (exit 1), not a missing log (exit 2)', () => {
+    const p = project();
+    expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    rmSync(p.log);
+    const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(
+      /^TAMPERED: the log `.*policy-audit\.jsonl` is gone, but its head sidecar says seq 0: every record was removed \(truncated at .*\.head:1\)\n$/,
+    );
+    rmSync(`${p.log}.head`);
+    expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(2); // no log and no head: nothing was ever written
+  });
+
+  test('--audit-log naming a log sidecar (.head, .lock) is refused before anything is written', () => {
+    const p = project();
+    expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    const head = readFileSync(`${p.log}.head`, 'utf8');
+    for (const side of ['.head', '.lock']) {
+      const r = hostCli(['plan', 't1', '--dir', p.wgDir, '--audit-log', `${p.log}${side}`], { home: p.home });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`would be written into a decision log's \`${side}\` file; choose another file [audit-config]`);
+    }
+    expect(readFileSync(`${p.log}.head`, 'utf8')).toBe(head);
+    expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0);
+  });
+});

@@ -49,7 +49,7 @@ test('piped: one tab-separated line per decision, no header, the count on stderr
   expect(rows[0].split('\t')).toEqual([ids[0], bodies[0].ts, 'spawn', 'task-0', 'alice', 'executor=claude model=opus endpoint=none']);
   expect(rows[3].split('\t')[5]).toBe('DENIED by done.scenario-broken');
   expect(rows[6].split('\t')[5]).toBe('refused: compat.claude-cannot-run-model');
-  expect(rows[5].split('\t')[3]).toBe('evil\\x1b[2Jtask');
+  expect(rows[5].split('\t')[3]).toBe('evil\\u001b[2Jtask');
   expect(r.stdout).not.toContain('\x1b');
   expect(r.stderr).toBe('12 decisions\n');
 });
@@ -57,12 +57,12 @@ test('piped: one tab-separated line per decision, no header, the count on stderr
 test('in a terminal: an aligned table under a header, coloured unless NO_COLOR', () => {
   const plain = list([], { tty: true, env: { NO_COLOR: '1' } });
   const rows = plain.stdout.trimEnd().split('\n');
-  expect(rows[0]).toMatch(/^ID {26}TIME {22}KIND {3}TASK {13}ACTOR {5}RESULT$/);
+  expect(rows[0]).toMatch(/^ID {26}TIME {22}KIND {3}TASK {15}ACTOR {5}RESULT$/);
   expect(rows).toHaveLength(13);
   // Every RESULT starts in the header's RESULT column.
   const at = rows[0].indexOf('RESULT');
   for (const row of rows.slice(1)) expect(row.slice(at)).toMatch(/^(executor=|DENIED|refused)/);
-  expect(rows[6]).toContain('evil\\x1b[2Jtask');
+  expect(rows[6]).toContain('evil\\u001b[2Jtask');
   expect(plain.stdout).not.toContain('\x1b');
 
   const coloured = list([], { tty: true, env: { NO_COLOR: '' } });
@@ -120,7 +120,7 @@ describe('audit show by id or unique prefix', () => {
     const full = show(ids[5]);
     expect(full.code).toBe(0);
     expect(full.stdout).toContain(`decision ${ids[5]}`);
-    expect(full.stdout).toContain('task evil\\x1b[2Jtask');
+    expect(full.stdout).toContain('task evil\\u001b[2Jtask');
     expect(full.stdout).not.toContain('\x1b');
     // Ids made an hour apart share their leading (time) characters and differ within the first ten.
     let n = 1;

@@ -413,3 +413,14 @@ test('a jobs count too large to be exact is refused under its own name, as the C
     '`--jobs` must be a positive whole number, not `99999999999999999999`',
   );
 });
+
+test('bidi overrides and line separators in data reach stdout escaped (\\u202e), and the JSON still reads back the same', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  server.send(`${JSON.stringify({ id: 'a\u202eb\u2028c', op: 'plan', task: 't1' })}\n`);
+  const line = await server.next();
+  expect(line).toContain('"id":"a\\u202eb\\u2028c"');
+  expect(line).not.toMatch(/[\u202e\u2028]/);
+  expect(JSON.parse(line)).toMatchObject({ id: 'a\u202eb\u2028c', ok: true });
+  expect((await server.end()).code).toBe(0);
+});

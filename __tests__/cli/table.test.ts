@@ -18,11 +18,16 @@ test('styling a cell never shifts the alignment', () => {
 });
 
 test('control characters in data (an agent-written task id) are shown escaped, never sent to the terminal', () => {
-  expect(printable('evil\x1b[2Jtask\r\n')).toBe('evil\\x1b[2Jtask\\x0d\\x0a');
-  expect(alignedTable(['TASK'], [['a\x1bb']])).toEqual(['TASK', 'a\\x1bb']);
+  expect(printable('evil\x1b[2Jtask\r\n')).toBe('evil\\u001b[2Jtask\\u000d\\u000a');
+  expect(alignedTable(['TASK'], [['a\x1bb']])).toEqual(['TASK', 'a\\u001bb']);
 });
 
 test('a tab-separated line cannot be split by a tab or a newline inside a field', () => {
-  expect(tsvLine(['id', 'a\tb', 'c\nd'])).toBe('id\ta\\x09b\tc\\x0ad');
+  expect(tsvLine(['id', 'a\tb', 'c\nd'])).toBe('id\ta\\u0009b\tc\\u000ad');
   expect(tsvLine(['id', 'a\tb']).split('\t')).toHaveLength(2);
+});
+
+test('invisible characters that reorder or break a line (bidi overrides and isolates, U+2028) are shown escaped too', () => {
+  expect(printable('task\u202eexe.txt\u2028next\u2066x\u2069')).toBe('task\\u202eexe.txt\\u2028next\\u2066x\\u2069');
+  expect(printable('café ✓ 日本')).toBe('café ✓ 日本');
 });

@@ -333,7 +333,7 @@ describe('unchecked input: optional policies, terminal escapes, closed pipes', (
     const { id } = JSON.parse(hostRun(['audit', 'list', '--json', '--dir', s.wgDir], { home: s.home }).stdout) as { id: string };
     const show = hostRun(['audit', 'show', id, '--dir', s.wgDir], { home: s.home });
     expect(show.code).toBe(0);
-    expect(show.stdout).toContain('actor agent-7\\x0aresult: DENIED (forged)');
+    expect(show.stdout).toContain('actor agent-7\\u000aresult: DENIED (forged)');
     expect(show.stdout.split('\n').filter((l) => l.startsWith('result:'))).toEqual([expect.stringMatching(/^result: executor=/)]);
   });
 

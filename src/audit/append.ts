@@ -117,6 +117,12 @@ function chainHead(logPath: string, chain: ChainFile | undefined): ChainHead | u
   if (!last) return head;
   // A writer that died between its append and its head update left the log one record ahead.
   if (!head || (last.seq === head.seq + 1 && last.prev === head.hash)) return { seq: last.seq, hash: last.hash };
+  // More than one ahead, no writer left it so: continuing from the head would give two records one seq (a fork).
+  if (last.seq > head.seq + 1)
+    throw new PolicyError(
+      'audit-unrecordable',
+      `the log runs ${last.seq - head.seq} records past its head sidecar (seq ${head.seq}): records were appended outside wg-policy, or the head could not be updated; run \`wg-policy audit verify\``,
+    );
   return head;
 }
 

@@ -154,8 +154,11 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
   let previous: { file: string; line: number; seq: number } | undefined;
   let lastSeen = { file: files.at(-1) ?? '', line: 0 };
   let gap: { file: string; line: number; seq: number; from: number } | undefined;
+  /** The first record beyond the one a writer that stopped before its head update may leave. */
+  let pastHead: { file: string; line: number; seq: number } | undefined;
 
-  for await (const l of readLines(files)) {
+  // Exact: a CRLF or a blank line is not what the log writes, so it is an edit (a reader elsewhere tolerates both).
+  for await (const l of readLines(files, { exact: true })) {
     lastSeen = { file: l.file, line: l.line };
     if (gap) {
       // A gap is a removal unless a missing record turns up later: then the records were reordered.
@@ -171,7 +174,7 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       }
       continue;
     }
-    const why = unreadable(l);
+    const why = unreadable(l) ?? (l.text.trim() === '' ? 'is blank (the log writes no blank lines)' : undefined);
     if (why) return fail(records, { file: l.file, line: l.line, kind: 'corrupt', message: `line ${l.line} of \`${l.file}\` ${why}` });
     let raw: unknown;
     try {
@@ -240,6 +243,7 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
         message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited and rehashed: the head sidecar holds another hash`,
       });
     }
+    if (head && rec.seq === head.seq + 2) pastHead = at;
     records++;
     expected = rec.seq + 1;
     lastHash = rec.hash;
@@ -276,6 +280,13 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       seq: expected,
       kind: 'truncated',
       message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}`,
+    });
+  }
+  if (head && pastHead) {
+    return fail(records, {
+      ...pastHead,
+      kind: 'edited',
+      message: `the log runs ${expected - 1 - head.seq} records past its head sidecar (seq ${head.seq}), from seq ${pastHead.seq} at line ${pastHead.line} of \`${pastHead.file}\`: a writer stopped before its head update leaves one; these were appended outside wg-policy (or the head could not be updated)`,
     });
   }
   return { ok: true, records, ...(prunedBefore > 0 ? { prunedBefore } : {}) };

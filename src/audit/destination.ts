@@ -55,6 +55,13 @@ function refuseProtected(path: string, o: { env: NodeJS.ProcessEnv; wgDir: strin
   const home = o.env.HOME;
   const protectedFiles = [...(o.wgDir ? WG_FILES.map((f) => join(o.wgDir!, f)) : []), ...(home ? [join(home, '.wg', 'config.toml')] : [])];
   const hit = protectedFiles.find((f) => sameFile(path, f));
+  // A log's own sidecars (`<log>.head`, `<log>.lock`, the head's `.tmp`): the next append to that log would overwrite them.
+  const sidecar = /\.(head|lock|head\.tmp)$/.exec(path);
+  if (sidecar)
+    throw new PolicyError('audit-config', `the decision log \`${path}\` would be written into a decision log's \`.${sidecar[1]}\` file; choose another file`, {
+      ...at,
+      help: 'the decision log is its own file, e.g. <wgdir>/policy-audit.jsonl',
+    });
   if (hit)
     throw new PolicyError('audit-config', `the decision log \`${path}\` would be written into wg's own \`${basename(hit)}\`; choose another file`, {
       ...at,

@@ -148,7 +148,7 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
  * blank lines are skipped. A line longer than any record (`tooLong`) or whose bytes are not UTF-8 (`notUtf8`) comes
  * with empty text: the readers report it as they report any line that is not a record.
  */
-export async function* readLines(files: readonly string[]): AsyncGenerator<LogLine> {
+export async function* readLines(files: readonly string[], options: { exact?: boolean } = {}): AsyncGenerator<LogLine> {
   // ignoreBOM: a byte-order mark is part of the line (an edit), not something to drop silently.
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   const buf = Buffer.allocUnsafe(CHUNK);
@@ -170,6 +170,8 @@ export async function* readLines(files: readonly string[]): AsyncGenerator<LogLi
         } catch {
           return { file, line: n, text: '', torn, notUtf8: true };
         }
+        // A reader takes a line as an editor may have left it; `exact` (verify) sees the bytes the log holds.
+        if (options.exact) return { file, line: n, text, torn };
         if (text.endsWith('\r')) text = text.slice(0, -1);
         return text.trim() === '' ? undefined : { file, line: n, text, torn };
       };

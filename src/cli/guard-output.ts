@@ -3,14 +3,21 @@
 import { maskKeys, maskShown } from '../shared/secrets.js';
 import { colorFor } from './color.js';
 
-// C0 controls but tab and newline, DEL, and C1 controls: they move the cursor, retitle or reprogram a terminal.
-const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// Characters that reorder or break what a terminal shows without being seen: bidi marks, embeddings, overrides and
+// isolates ("Trojan Source"), and the Unicode line and paragraph separators.
+const HIDDEN = '\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069';
+// C0 controls but tab and newline, DEL, and C1 controls (they move the cursor, retitle or reprogram a terminal), and HIDDEN.
+const CONTROL = new RegExp(`[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
+/** CONTROL with tab and newline too: for data printed inside a line (a task id, an actor), which must stay one field. */
+export const UNPRINTABLE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
+/** A character as the `\uNNNN` escape JSON reads too. */
+export const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 // What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
 const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
 
 /** `text` with control characters shown as `\u00NN` (valid inside JSON strings too); with `keepOwn`, wg-policy's own colour and clear sequences stay. */
 export function neutralizeControls(text: string, keepOwn: boolean): string {
-  const escape = (s: string) => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escape = (s: string) => s.replace(CONTROL, escapeChar);
   if (!keepOwn || !text.includes('\x1b')) return escape(text);
   let out = '';
   let last = 0;

@@ -1,8 +1,12 @@
 // Rows for people and for pipes: an aligned table with a header in a terminal, plain tab-separated lines otherwise.
+import { escapeChar, UNPRINTABLE } from './guard-output.js';
 
-/** Control characters (and so terminal escapes) in untrusted text, e.g. a task id an agent wrote, shown as `\xNN`. */
+/**
+ * Untrusted text (a task id an agent wrote) with control characters, tabs, line breaks and invisible bidi or separator
+ * characters shown as `\uNNNN`, so it neither drives the terminal nor forges a field or line.
+ */
 export function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNPRINTABLE, escapeChar);
 }
 
 /** One tab-separated line: no field can hold a tab or a line break. */

@@ -1,6 +1,6 @@
 // `wg-policy audit verify | list | show`: read the decision log, streaming, for auditors.
 import { resolve } from 'node:path';
-import { verifyLog } from '../../audit/chain.js';
+import { readHead, verifyLog, type VerifyResult } from '../../audit/chain.js';
 import type { AuditConfig, FileTransportSpec } from '../../audit/config.js';
 import type { AuditRecord } from '../../audit/event.js';
 import { headPathFor, logFilesInOrder } from '../../audit/files.js';
@@ -31,7 +31,7 @@ interface LogFlags extends AuditFlags {
 type LogSet = { path: string; files: string[]; prunedByRotation: boolean };
 
 /** Finds the log's files even when rotation removed the bare file; a log with no file at all is bad input. */
-function logSet(flags: LogFlags): LogSet {
+function logSet(flags: LogFlags, { allowMissing = false } = {}): LogSet {
   const explicit = flags.auditLog ?? (process.env.WG_POLICY_AUDIT_LOG || undefined);
   // With --audit-log, the project's [policy] rotation is still read when --dir names the project.
   const wgDir = explicit && !flags.dir ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
@@ -44,7 +44,7 @@ function logSet(flags: LogFlags): LogSet {
   });
   const rotation = chainRotation(config, path);
   const files = path ? logFilesInOrder(path, { tailable: rotation?.tailable }) : [];
-  if (!path || files.length === 0)
+  if (!path || (files.length === 0 && !allowMissing))
     throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
   // Rotation prunes only a full set (maxFiles files; counting up, the bare first file is gone): else a missing start is tampering.
   const full = rotation?.maxFiles !== undefined && files.length >= rotation.maxFiles && (rotation.tailable === true || files[0] !== path);
@@ -62,9 +62,11 @@ const logFiles = (flags: LogFlags): string[] => logSet(flags).files;
 const warnCorrupt = (c: { message: string }) => process.stderr.write(`warning: ${c.message}; skipped\n`);
 
 export async function runVerify(flags: LogFlags): Promise<void> {
-  const { path, files, prunedByRotation } = logSet(flags);
+  const { path, files, prunedByRotation } = logSet(flags, { allowMissing: true });
   // Rotation with maxFiles deletes the oldest files: the chain then starts after seq 0 by design.
-  const r = await verifyLog(files, { head: headPathFor(path), allowPrunedStart: prunedByRotation || flags.allowPruned === true });
+  const r = files.length
+    ? await verifyLog(files, { head: headPathFor(path), allowPrunedStart: prunedByRotation || flags.allowPruned === true })
+    : logGone(path);
   if (flags.json) printJson(r);
   else if (r.ok) {
     if (flags.quiet) return;
@@ -73,6 +75,15 @@ export async function runVerify(flags: LogFlags): Promise<void> {
     process.stdout.write(`ok: ${r.records} record${r.records === 1 ? '' : 's'}, chain intact (${files.length} file${files.length > 1 ? 's' : ''})${pruned}\n`);
   } else process.stdout.write(`TAMPERED: ${r.problem!.message} (${r.problem!.kind} at ${r.problem!.file}:${r.problem!.line})\n`);
   if (!r.ok) process.exitCode = 1;
+}
+
+/** No log file at `path`: every record removed when its head sidecar says records were written, else no log at all. */
+function logGone(path: string): VerifyResult {
+  const head = readHead(path);
+  if (!head || head.seq < 0)
+    throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path, help: 'pass --audit-log PATH or --dir D' });
+  const message = `the log \`${path}\` is gone, but its head sidecar says seq ${head.seq}: every record was removed`;
+  return { ok: false, records: 0, problem: { file: headPathFor(path), line: 1, seq: head.seq, kind: 'truncated', message } };
 }
 
 /** One line per decision: what was decided and by which rules. */
