@@ -299,6 +299,25 @@ describe('a log rotated with maxFiles (oldest files pruned) still verifies, list
     expect(bad.stdout).toMatch(/^TAMPERED: the log was truncated/);
   });
 
+  test('a file deleted from the middle of a pruned set is named as the gap it leaves, not as pruned records', () => {
+    const p = project();
+    writeFileSync(
+      join(p.wgDir, 'config.toml'),
+      '[dispatcher]\nexecutor = "claude"\n\n[policy]\n[[policy.audit_transports]]\ntype = "file"\nmaxsize = 50000\nmaxFiles = 3\n',
+    );
+    for (let i = 0; i < 8; i++) expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+    const logs = readdirSync(p.wgDir)
+      .filter((f) => /^policy-audit\d*\.jsonl$/.test(f))
+      .sort();
+    expect(logs).toEqual(['policy-audit1.jsonl', 'policy-audit2.jsonl', 'policy-audit3.jsonl']);
+    rmSync(join(p.wgDir, 'policy-audit2.jsonl'));
+    const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(
+      /^TAMPERED: records were removed before line 1 of `.*policy-audit3\.jsonl`: seq 4–5 are missing \(removed at .*policy-audit3\.jsonl:1\)\n$/,
+    );
+  });
+
   test('no file of the log at all is exit 2 naming it', () => {
     const p = project();
     const r = hostCli(['audit', 'verify', '--dir', p.wgDir]);

@@ -39,6 +39,11 @@ export function logFilesInOrder(logPath: string, options: { tailable?: boolean }
   return keyed.sort((a, b) => a.seq - b.seq || a.order - b.order).map((k) => k.file);
 }
 
+/** The rotation indexes of the log's files that exist (the bare name is 0, `<stem><n><ext>` is n). */
+export function rotationIndexes(logPath: string): number[] {
+  return siblings(logPath).map((s) => s.index);
+}
+
 /** Existing `<stem><n><ext>` files next to `logPath`; the bare name is index 0. */
 function siblings(logPath: string): { index: number; file: string }[] {
   const dir = path.dirname(logPath);

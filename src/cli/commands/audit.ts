@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { readHead, verifyLog, type VerifyResult } from '../../audit/chain.js';
 import type { AuditConfig, FileTransportSpec } from '../../audit/config.js';
 import type { AuditRecord } from '../../audit/event.js';
-import { headPathFor, logFilesInOrder } from '../../audit/files.js';
+import { headPathFor, logFilesInOrder, rotationIndexes } from '../../audit/files.js';
 import { listDecisions, showDecision, type DecisionFilter } from '../../audit/query.js';
 import { logDestination } from '../../audit/destination.js';
 import { loadConfigFile } from '../../config/load-toml.js';
@@ -46,8 +46,12 @@ function logSet(flags: LogFlags, { allowMissing = false } = {}): LogSet {
   const files = path ? logFilesInOrder(path, { tailable: rotation?.tailable }) : [];
   if (!path || (files.length === 0 && !allowMissing))
     throw new PolicyError('audit-log-missing', `no decision log at \`${path}\``, { file: path ?? undefined, help: 'pass --audit-log PATH or --dir D' });
-  // Rotation prunes only a full set (maxFiles files; counting up, the bare first file is gone): else a missing start is tampering.
-  const full = rotation?.maxFiles !== undefined && files.length >= rotation.maxFiles && (rotation.tailable === true || files[0] !== path);
+  // Rotation prunes only once the set has been full: counting up, once a file numbered maxFiles or more was made;
+  // tailable, once the file numbered maxFiles − 1 exists. Before that a missing start is tampering. (Judged by the
+  // highest number, not the count, so a file deleted from a full set is named as the gap it leaves.)
+  const highest = Math.max(-1, ...(path ? rotationIndexes(path) : []));
+  const { maxFiles, tailable } = rotation ?? {};
+  const full = maxFiles !== undefined && (tailable ? highest >= maxFiles - 1 : highest + 1 > maxFiles);
   return { path, files, prunedByRotation: full };
 }
 
