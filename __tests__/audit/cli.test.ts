@@ -472,3 +472,14 @@ describe('audit verify holds the log to the bytes and records its writers wrote 
     expect(hostCli(['audit', 'verify', '--dir', p.wgDir]).code).toBe(0);
   });
 });
+
+test('an audit command quoting what was typed (show with a key as its id) masks the config keys of both files', () => {
+  const p = project();
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  for (const key of [`${CANARY}-table`, `${CANARY}-inline`]) {
+    const r = hostCli(['audit', 'show', key, '--dir', p.wgDir], { home: p.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no decision with the id (or id prefix) `***` in the decision log [decision-not-found]');
+    expect(r.stdout + r.stderr).not.toContain(CANARY);
+  }
+});

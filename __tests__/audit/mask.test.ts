@@ -186,6 +186,13 @@ const cases: { note: string; value: unknown; secrets?: string[]; want: unknown; 
     masked: [],
   },
   { note: 'odd key names are quoted in paths', value: { 'x y': { token: 1 } }, want: { 'x y': { token: MASK } }, masked: ['["x y"].token'] },
+  {
+    note: 'a source kept without its value ({layer, file, key}) keeps its config key name; a known secret in it is still masked',
+    value: { list: [{ source: { layer: 'default', file: 'tiers', key: 'tiers.fast' } }, { source: { layer: 'local', key: 'x-sk-CANARY-123456' } }] },
+    secrets: ['sk-CANARY-123456'],
+    want: { list: [{ source: { layer: 'default', file: 'tiers', key: 'tiers.fast' } }, { source: { layer: 'local', key: `x-${MASK}` } }] },
+    masked: ['list[1].source.key'],
+  },
 ];
 
 describe('maskSecrets cases', () => {

@@ -59,8 +59,9 @@ export function maskSecrets<T>(value: T, secrets: readonly string[] = []): { val
     }
     if (node === null || typeof node !== 'object') return node;
     const source = node as Record<string, unknown>;
-    // A {key, value} pair (a decision input, a provenance source): `key` is a config key name, not a secret.
-    const isKeyValue = typeof source.key === 'string' && 'value' in source;
+    // A {key, value} pair (a decision input, a provenance source) or a source without its value ({layer, file, key}, as
+    // the facts keep it): `key` is a config key name, not a secret (its text is still searched for known secrets).
+    const isKeyValue = typeof source.key === 'string' && ('value' in source || typeof source.layer === 'string');
     const out: Record<string, unknown> = {};
     for (const rawName of Object.keys(source)) {
       const child = source[rawName];

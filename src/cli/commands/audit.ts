@@ -6,8 +6,10 @@ import type { AuditRecord } from '../../audit/event.js';
 import { headPathFor, logFilesInOrder, rotationIndexes } from '../../audit/files.js';
 import { listDecisions, showDecision, type DecisionFilter } from '../../audit/query.js';
 import { logDestination } from '../../audit/destination.js';
-import { loadConfigFile } from '../../config/load-toml.js';
-import { locateWgDir } from '../../config/locate.js';
+import { keysInConfigFile, loadConfigFile } from '../../config/load-toml.js';
+import { globalConfigPath, locateWgDir } from '../../config/locate.js';
+import { useKeys } from '../../shared/secrets.js';
+import { homedir } from 'node:os';
 import { renderExplanation, type CompactExplanation } from '../../engine/explain.js';
 import { RuleDecisionSchema } from '../../engine/decision.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
@@ -36,6 +38,8 @@ function logSet(flags: LogFlags, { allowMissing = false } = {}): LogSet {
   // With --audit-log, the project's [policy] rotation is still read when --dir names the project.
   const wgDir = explicit && !flags.dir ? null : locateWgDir({ dir: flags.dir, env: process.env, cwd: process.cwd() }).wgDir;
   const local = wgDir ? loadConfigFile(join(wgDir, 'config.toml'), relative(dirname(wgDir), join(wgDir, 'config.toml'))) : undefined;
+  // Messages quote what the auditor typed (an id, a filter): none shows a key from either config file.
+  useKeys([...(local?.keys ?? []), ...keysInConfigFile(globalConfigPath(homedir()))]);
   const { path, config } = logDestination({
     explicit: flags.auditLog,
     env: process.env,
