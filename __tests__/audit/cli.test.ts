@@ -483,3 +483,14 @@ test('an audit command quoting what was typed (show with a key as its id) masks 
     expect(r.stdout + r.stderr).not.toContain(CANARY);
   }
 });
+
+test('an emptied log whose head remains says it holds no record (not "ends at seq -1, line 0")', () => {
+  const p = project();
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir], { home: p.home }).code).toBe(0);
+  writeFileSync(p.log, '');
+  const v = hostCli(['audit', 'verify', '--dir', p.wgDir]);
+  expect(v.code).toBe(1);
+  expect(v.stdout).toMatch(
+    /^TAMPERED: the log was truncated: `.*policy-audit\.jsonl` holds no record but its head sidecar says seq 0 \(truncated at .*policy-audit\.jsonl:1\)\n$/,
+  );
+});

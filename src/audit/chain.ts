@@ -279,7 +279,10 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
       line,
       seq: expected,
       kind: 'truncated',
-      message: `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}`,
+      message:
+        lastSeen.line === 0
+          ? `the log was truncated: \`${lastSeen.file}\` holds no record but its head sidecar says seq ${head.seq}`
+          : `the log was truncated: it ends at seq ${expected - 1} (line ${lastSeen.line} of \`${lastSeen.file}\`) but its head sidecar says seq ${head.seq}`,
     });
   }
   if (head && pastHead) {
