@@ -165,8 +165,24 @@ test('the bundles keep the class names, and an error from either build is instan
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout)).toEqual({
     names: ['PolicyError', 'PolicyError', 'PolicyError'],
-    shown: 'PolicyError',
+    shown: '[PolicyError', // as Node shows an error without stack frames (see the WG_POLICY_DEBUG test)
     across: [true, true],
     others: [false, false, false],
   });
+});
+
+test('a policy error carries no stack frames unless WG_POLICY_DEBUG=1, which prints them; other errors keep theirs', () => {
+  const run = (env: NodeJS.ProcessEnv) =>
+    spawnSync(process.execPath, [join(ROOT, 'bin', 'wg-policy.cjs'), 'plan', 'no-such-task', '--dir', join(ROOT, 'no-such-dir', '.wg')], {
+      env: { PATH: process.env.PATH, HOME: ROOT, NO_COLOR: '1', ...env },
+      encoding: 'utf8',
+    });
+  const plain = run({});
+  expect(plain.status).toBe(2);
+  expect(plain.stderr).not.toMatch(/\n\s+at /);
+  const debug = run({ WG_POLICY_DEBUG: '1' });
+  expect(debug.status).toBe(2);
+  expect(debug.stderr).toMatch(/\nPolicyError: .*\n\s+at /);
+  expect(new PolicyError('usage', 'x').stack).toBe('PolicyError: x');
+  expect(new Error('y').stack).toMatch(/\n\s+at /);
 });

@@ -87,6 +87,9 @@ export interface ErrorInfo {
 const BRAND = Symbol.for('wg-policy.PolicyError');
 
 /** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
+/** WG_POLICY_DEBUG=1 (read once): policy errors keep their stack, which the reporter then prints. */
+const STACKS = process.env.WG_POLICY_DEBUG === '1';
+
 export class PolicyError extends Error {
   readonly code: ErrorCode;
   readonly file?: string;
@@ -97,8 +100,13 @@ export class PolicyError extends Error {
   readonly help?: string;
 
   constructor(code: ErrorCode, message: string, info: ErrorInfo = {}) {
+    // A policy error is an answer, not a fault: its stack is captured only for WG_POLICY_DEBUG=1, which prints it
+    // (a refused plan on the warm path then costs no stack walk).
+    const frames = Error.stackTraceLimit;
+    if (!STACKS) Error.stackTraceLimit = 0;
     // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
     super(maskShown(maskKeys(message)).replace(/\s*\n\s*/g, ' '));
+    Error.stackTraceLimit = frames;
     this.name = 'PolicyError';
     this.code = code;
     for (const [k, v] of Object.entries(info))
