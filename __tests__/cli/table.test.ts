@@ -1,5 +1,5 @@
 // Table output: aligned columns under a header, tab-separated lines for pipes, and no terminal escapes from data.
-import { alignedTable, printable, tsvLine } from '../../src/cli/table.js';
+import { alignedTable, MAX_WIDTH, printable, tsvLine } from '../../src/cli/table.js';
 
 test('columns line up under the header; the last column is not padded', () => {
   const lines = alignedTable(
@@ -30,4 +30,16 @@ test('a tab-separated line cannot be split by a tab or a newline inside a field'
 test('invisible characters that reorder or break a line (bidi overrides and isolates, U+2028) are shown escaped too', () => {
   expect(printable('task\u202eexe.txt\u2028next\u2066x\u2069')).toBe('task\\u202eexe.txt\\u2028next\\u2066x\\u2069');
   expect(printable('café ✓ 日本')).toBe('café ✓ 日本');
+});
+
+test('a cell wider than the column cap runs on in its own row; the others are padded to the cap, not to it', () => {
+  const long = 'x'.repeat(MAX_WIDTH * 50);
+  const lines = alignedTable(
+    ['TASK', 'RESULT'],
+    [
+      [long, 'a'],
+      ['t', 'b'],
+    ],
+  );
+  expect(lines).toEqual([`TASK${' '.repeat(MAX_WIDTH - 4)}  RESULT`, `${long}  a`, `t${' '.repeat(MAX_WIDTH - 1)}  b`]);
 });

@@ -1,5 +1,6 @@
 // resolveValue: literals, fact references, `where` lookups, aliases and templates, with every fact path read.
 import { describe, expect, test } from '@jest/globals';
+import { compileMessage } from '../../src/engine/compile-values.js';
 import { renderMessage, resolveValue, type Read } from '../../src/engine/values.js';
 
 const FACTS = {
@@ -176,7 +177,11 @@ describe('renderMessage', () => {
     ['{{task.missing}}', ''],
     ['no placeholders', 'no placeholders'],
     ['{{ plan.executor }} and {{plan}}', 'native and {"executor":"native","provider":"openai"}'],
+    // A path holds no brace (with one allowed, `{{a.{{a.…` read to the end from every `{{`: quadratic): the inner one is the placeholder.
+    ['{{task.{{task.id}}', '{{task.t1'],
+    ['{{task.a{b}}', '{{task.a{b}}'],
   ])('%j → %j', (template, want) => {
     expect(renderMessage(template, FACTS)).toBe(want);
+    expect(compileMessage(template)(FACTS)).toBe(want);
   });
 });

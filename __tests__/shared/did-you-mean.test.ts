@@ -1,6 +1,7 @@
 // The one fuzzy matcher: nearest candidate within reach, case-insensitive, else no hint.
 import { describe, expect, test } from '@jest/globals';
-import { closest, didYouMean, editDistance, nearest } from '../../src/shared/did-you-mean.js';
+import * as fc from 'fast-check';
+import { closest, didYouMean, editDistance, MAX_COMPARED, nearest } from '../../src/shared/did-you-mean.js';
 
 const STAGES = ['model', 'executor', 'compat', 'model-id', 'endpoint', 'env', 'argv'];
 
@@ -53,5 +54,40 @@ describe('editDistance and nearest (wg model suggestions)', () => {
   test('the n nearest, ties in candidate order, only within reach', () => {
     expect(nearest('gpt-5', ['gpt-4', 'GPT-5', 'claude-opus', 'gpt-5x'], 2, 5)).toEqual(['GPT-5', 'gpt-4']);
     expect(nearest('ab', ['zzzzzz', 'ac'], 3, 1)).toEqual(['ac']);
+  });
+});
+
+describe('skipping what cannot be within reach (a megabyte task model against a model cache took minutes)', () => {
+  test('the same answers as comparing every candidate, on random names', () => {
+    const name = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '🙂', 'A', '-'), maxLength: 12 });
+    const full = (input: string, candidates: string[]) => {
+      const reach = Math.max(2, Math.floor(input.length / 3));
+      let best: string | undefined;
+      let bestD = Infinity;
+      for (const c of candidates) {
+        const d = editDistance(input.toLowerCase(), c.toLowerCase());
+        if (d < bestD) [best, bestD] = [c, d];
+      }
+      return bestD <= reach ? best : undefined;
+    };
+    fc.assert(
+      fc.property(name, fc.array(name, { maxLength: 8 }), fc.integer({ min: 0, max: 4 }), (input, candidates, reach) => {
+        expect(closest(input, candidates)).toBe(full(input, candidates));
+        const all = candidates
+          .map((c, i) => ({ c, i, d: editDistance(input.toLowerCase(), c.toLowerCase()) }))
+          .sort((x, y) => x.d - y.d || x.i - y.i)
+          .filter((x) => x.d <= reach)
+          .slice(0, 3)
+          .map((x) => x.c);
+        expect(nearest(input, candidates, 3, reach)).toEqual(all);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+  test(`names longer than ${MAX_COMPARED} code points are not compared (no hint)`, () => {
+    const long = 'm'.repeat(MAX_COMPARED + 1);
+    expect(closest(long, [long.slice(1)])).toBeUndefined();
+    expect(closest('model', ['x'.repeat(10 * MAX_COMPARED), 'modle'])).toBe('modle');
+    expect(nearest(long, [long], 3, 5)).toEqual([]);
   });
 });

@@ -9,10 +9,14 @@ import {
   formatError,
   inputError,
   jsonSyntaxReason,
+  oneLine,
   PolicyError,
   PolicyProblems,
   where,
 } from '../../src/shared/errors.js';
+import * as fc from 'fast-check';
+import { errnoReason } from '../../src/shared/read-file.js';
+import { sized } from '../support/stress.js';
 import { ROOT } from '../support/project.js';
 
 describe('exit classes', () => {
@@ -185,4 +189,28 @@ test('a policy error carries no stack frames unless WG_POLICY_DEBUG=1, which pri
   expect(debug.stderr).toMatch(/\nPolicyError: .*\n\s+at /);
   expect(new PolicyError('usage', 'x').stack).toBe('PolicyError: x');
   expect(new Error('y').stack).toMatch(/\n\s+at /);
+});
+
+describe('linear-time text handling in errors (a run of spaces in a hostile field made each error take seconds)', () => {
+  test('oneLine gives what replacing \\s*\\n\\s* with one space gives, on random text', () => {
+    const unit = fc.constantFrom(' ', '\n', '\t', '\r', '\u2028', '\u00a0', 'a', 'b');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 30 }), (text) => {
+        expect(oneLine(text)).toBe(text.replace(/\s*\n\s*/g, ' '));
+      }),
+      { numRuns: sized(5_000, 50_000) },
+    );
+  });
+  test('errnoReason gives what the pattern it stands for gives, on random messages', () => {
+    const unit = fc.constantFrom(', ', 'open', 'x', "'", ' ', '\n', '\r', '/', 'é', '_', '1');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 24 }), (tail) => {
+        const message = `ENOENT: no such file${tail}`;
+        expect(errnoReason(new Error(message))).toBe(message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, ''));
+      }),
+      { numRuns: sized(5_000, 50_000) },
+    );
+    expect(errnoReason(new Error("ENAMETOOLONG: name too long, open '/x/y'"))).toBe('name too long');
+    expect(errnoReason(new Error('EACCES: permission denied, mkdir'))).toBe('permission denied');
+  });
 });

@@ -1,6 +1,10 @@
 // The YAML adapter: syntax errors with line, refusal of alias bombs, positions of any key path.
 import { describe, expect, test } from '@jest/globals';
+import * as fc from 'fast-check';
+import { LineCounter, parseDocument } from 'yaml';
+import type { PolicyError } from '../../src/shared/errors.js';
 import { MAX_ALIASES, parseYaml } from '../../src/shared/yaml.js';
+import { sized } from '../support/stress.js';
 import { thrown } from '../support/thrown.js';
 
 describe('parseYaml: data and errors', () => {
@@ -77,5 +81,63 @@ describe('positionOf', () => {
     { note: 'an unknown top-level key: the root', path: ['nope'], want: { line: 1, column: 1 } },
   ])('$note', ({ path, want }) => {
     expect(src.positionOf(path)).toEqual(want);
+  });
+});
+
+describe('duplicate keys, found in linear time (the library compares each key with every earlier one: 32k keys took 4.5 s)', () => {
+  /** Where the library itself, checking unique keys, reports the first duplicate: line and column, or null. */
+  const byLibrary = (text: string) => {
+    const lc = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+    const dup = doc.errors.find((e) => e.code === 'DUPLICATE_KEY');
+    if (!dup || doc.errors[0] !== dup) return null;
+    const p = lc.linePos(dup.pos[0]);
+    return { line: p.line, column: p.col };
+  };
+  const ours = (text: string) => {
+    try {
+      parseYaml(text, 'p.yaml');
+      return null;
+    } catch (e) {
+      const err = e as PolicyError;
+      return err.message === 'invalid YAML: Map keys must be unique' ? { line: err.line, column: err.column } : 'other';
+    }
+  };
+  test.each([
+    'a: 1\nb: 2\na: 3\n',
+    'a:\n  x: 1\n  x: 2\na: 3\n',
+    '- {a: 1, a: 2}\n',
+    'a: {b: {c: 1, c: 2}}\nb: 1\nb: 2\n',
+    '1: x\n"1": y\n',
+    '? [a]\n: 1\n? [a]\n: 2\n',
+    'a: &x {k: 1}\nb: *x\nc: {k: 1, k: 2}\n',
+    'x: [ {z: 1, z: 2} ]\nx: 2\n',
+    '~: 1\nnull: 2\n',
+    'true: 1\nTrue: 2\n',
+  ])('%j as the library reports it', (text) => {
+    expect(ours(text)).toEqual(byLibrary(text));
+  });
+  test('on random nested maps, block and flow', () => {
+    const key = fc.constantFrom('a', 'b', '1', '"1"', 'c', '~');
+    const tree: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.constant(1), fc.array(fc.tuple(key, tie('node')), { maxLength: 4 }), fc.array(tie('node'), { maxLength: 3 })),
+    })).node;
+    const block = (v: unknown, indent: string): string => {
+      if (!Array.isArray(v) || v.length === 0) return ` ${Array.isArray(v) ? '[]' : '1'}\n`;
+      if (Array.isArray(v[0]) && v.every((x) => Array.isArray(x) && x.length === 2 && typeof x[0] === 'string'))
+        return `\n${(v as [string, unknown][]).map(([k, x]) => `${indent}${k}:${block(x, `${indent}  `)}`).join('')}`;
+      return `\n${v.map((x) => `${indent}-${block(x, `${indent}  `)}`).join('')}`;
+    };
+    let duplicates = 0;
+    fc.assert(
+      fc.property(tree, (t) => {
+        const text = `top:${block(t, '  ')}`;
+        const want = byLibrary(text);
+        if (want) duplicates++;
+        expect(ours(text)).toEqual(want);
+      }),
+      { numRuns: sized(1_000, 10_000) },
+    );
+    expect(duplicates).toBeGreaterThan(50); // the property saw many duplicates, not only clean maps
   });
 });

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { PolicyError } from '../shared/errors.js';
+import { errnoReason } from '../shared/read-file.js';
 
 /** How long to wait for the lock, and who to tell when it is busy (after 200 ms). */
 export interface WriterLockOptions {
@@ -122,12 +123,8 @@ function removeIfThere(file: string): void {
   }
 }
 
-function reason(e: NodeJS.ErrnoException): string {
-  return e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-}
-
 function unopenable(lockPath: string, e: NodeJS.ErrnoException, what: string | undefined): PolicyError {
-  return new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${reason(e)}`, {
+  return new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${errnoReason(e)}`, {
     file: lockPath,
     help: `the folder of ${what ?? 'the locked file'} must be writable`,
   });

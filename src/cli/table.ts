@@ -18,17 +18,22 @@ export function tsvLine(cells: readonly string[]): string {
  * Aligned columns (two spaces apart; the last column is not padded) under a header. `style` may colour a cell
  * (given its row, -1 for the header, and column) after it was padded, so colour never shifts the alignment.
  */
+/** The widest a column is padded to. */
+export const MAX_WIDTH = 64;
+
 export function alignedTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
   style?: (text: string, row: number, col: number) => string,
 ): string[] {
   const all = [header, ...rows].map((r) => r.map(printable));
-  const widths = header.map((_, c) => Math.max(...all.map((r) => [...(r[c] ?? '')].length)));
+  // A column is as wide as its widest cell up to MAX_WIDTH: a longer cell (an agent's 200,000-character task id) runs
+  // on in its own row rather than padding every other row to its width.
+  const widths = header.map((_, c) => Math.min(MAX_WIDTH, Math.max(...all.map((r) => [...(r[c] ?? '')].length))));
   return all.map((r, i) =>
     r
       .map((cell, c) => {
-        const padded = c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - [...cell].length);
+        const padded = c === r.length - 1 ? cell : cell + ' '.repeat(Math.max(0, widths[c] - [...cell].length));
         return style ? style(padded, i - 1, c) : padded;
       })
       .join('  ')

@@ -12,7 +12,7 @@ export interface Read {
 type Facts = Readonly<Record<string, unknown>>;
 
 /** A string that is exactly one `{{fact.path}}` placeholder (it keeps the value's type). */
-export const WHOLE = /^\{\{\s*([A-Za-z_][\w-]*)(?:\.([^}\s]+))?\s*\}\}$/;
+export const WHOLE = /^\{\{\s*([A-Za-z_][\w-]*)(?:\.([^{}\s]+))?\s*\}\}$/; // a path as TEMPLATE reads it
 
 function render(template: string, facts: Facts, reads: Read[]): string {
   return template.replace(TEMPLATE, (_m, fact: string, path?: string) => {

@@ -289,15 +289,28 @@ function isFile(p: string): boolean {
 
 // The last `cap` bytes of a stream; memory stays bounded however much is written.
 class Tail {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
   constructor(private readonly cap: number) {}
+  /**
+   * Keeps chunks until they hold twice the cap (or a thousand of them: each may keep a larger read buffer alive), then
+   * only the last `cap` bytes: each byte is copied a bounded number of times, however small the writes.
+   */
   push(chunk: Buffer): void {
-    const joined = chunk.length >= this.cap ? chunk : Buffer.concat([this.buf, chunk]);
-    this.buf = joined.length > this.cap ? Buffer.from(joined.subarray(joined.length - this.cap)) : joined;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.size > 2 * this.cap || this.chunks.length > 1000) this.compact();
+  }
+  private compact(): Buffer {
+    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    const kept = all.length > this.cap ? Buffer.from(all.subarray(all.length - this.cap)) : all;
+    this.chunks = [kept];
+    this.size = kept.length;
+    return kept;
   }
   /** The last `n` non-empty-trailing lines, masked by `mask` before they are cut to at most `chars` characters. */
   lines(n: number, chars: number, mask: (text: string) => string): string {
-    const text = this.buf.toString('utf8').replace(/\s+$/, '');
+    const text = this.compact().toString('utf8').trimEnd();
     // Masked before the `chars` cut; the line cut keeps whole lines (no credential form spans two). The `cap` cut can
     // split a line, but cap ≫ chars: its start shows only after ~60 KB of trailing whitespace, which is trimmed.
     const out = mask(text.split('\n').slice(-n).join('\n'));

@@ -33,7 +33,8 @@ export function combinatorOf(x: unknown): { op: Combinator; items: unknown[] } |
 }
 
 /** `{{fact.path}}` placeholders in a string. */
-export const TEMPLATE = /\{\{\s*([A-Za-z_][\w-]*)(?:\.([^}\s]+))?\s*\}\}/g;
+// A path holds no brace: with `{` allowed, `{{a.{{a.{{a.…` made every `{{` read to the end (quadratic).
+export const TEMPLATE = /\{\{\s*([A-Za-z_][\w-]*)(?:\.([^{}\s]+))?\s*\}\}/g;
 
 /** `{{name}}` placeholders a `render` map may fill: a bare name written without spaces, as wg's executor templates are. */
 export const NAMED_PLACEHOLDER = /\{\{([A-Za-z_][\w-]*)\}\}/g;

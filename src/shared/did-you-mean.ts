@@ -12,13 +12,31 @@ export function editDistance(x: string, y: string): number {
   return row[b.length];
 }
 
+/**
+ * Names longer than this are never compared: a suggestion for a name that long helps nobody, and the distance costs
+ * the product of the two lengths (a hostile task field of megabytes against a model cache of hundreds of ids).
+ */
+export const MAX_COMPARED = 256;
+
+/**
+ * The edit distance of `a` and `b` when both are short enough and their lengths (in code points, which bound the
+ * distance from below) are within `reach` of each other; Infinity otherwise, without comparing them.
+ */
+function distanceWithin(a: string, b: string, reach: number): number {
+  if (a.length > 2 * MAX_COMPARED || b.length > 2 * MAX_COMPARED) return Infinity;
+  const [x, y] = [Array.from(a), Array.from(b)];
+  if (x.length > MAX_COMPARED || y.length > MAX_COMPARED || Math.abs(x.length - y.length) > reach) return Infinity;
+  return editDistance(a, b);
+}
+
 /** The candidate nearest to `input` (case-insensitive edit distance) when it is within reach, else undefined. */
 export function closest(input: string, candidates: Iterable<string>): string | undefined {
   const reach = Math.max(2, Math.floor(input.length / 3));
   let best: string | undefined;
   let bestD = Infinity;
+  const q = input.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(input.toLowerCase(), c.toLowerCase());
+    const d = distanceWithin(q, c.toLowerCase(), reach);
     if (d < bestD) [best, bestD] = [c, d];
   }
   return bestD <= reach ? best : undefined;
@@ -34,7 +52,7 @@ export function didYouMean(input: string, candidates: Iterable<string>): string 
 export function nearest(input: string, candidates: readonly string[], n: number, reach: number): string[] {
   const q = input.toLowerCase();
   return candidates
-    .map((c, i) => ({ c, i, d: editDistance(q, c.toLowerCase()) }))
+    .map((c, i) => ({ c, i, d: distanceWithin(q, c.toLowerCase(), reach) }))
     .sort((x, y) => x.d - y.d || x.i - y.i)
     .slice(0, n)
     .filter((x) => x.d <= reach)

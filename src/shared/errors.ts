@@ -87,6 +87,21 @@ export interface ErrorInfo {
 const BRAND = Symbol.for('wg-policy.PolicyError');
 
 /** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
+// What replacing the pattern `\s*\n\s*` (global) with one space gives, in linear time: the pattern takes time quadratic
+// in the length of a run of spaces with no line break in it. Each line break, with the whitespace around it, becomes one space.
+export function oneLine(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  const kept: string[] = [];
+  for (let i = 0; i <= last; i++) {
+    const t = i === 0 ? lines[i].trimEnd() : i === last ? lines[i].trimStart() : lines[i].trim();
+    // A blank line between two breaks is part of one run of whitespace: one space for all of it.
+    if (t !== '' || i === 0 || i === last) kept.push(t);
+  }
+  return kept.join(' ');
+}
+
 /** WG_POLICY_DEBUG=1 (read once): policy errors keep their stack, which the reporter then prints. */
 const STACKS = process.env.WG_POLICY_DEBUG === '1';
 
@@ -105,7 +120,7 @@ export class PolicyError extends Error {
     const frames = Error.stackTraceLimit;
     if (!STACKS) Error.stackTraceLimit = 0;
     // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
-    super(maskShown(maskKeys(message)).replace(/\s*\n\s*/g, ' '));
+    super(oneLine(maskShown(maskKeys(message))));
     Error.stackTraceLimit = frames;
     this.name = 'PolicyError';
     this.code = code;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from './errors.js';
-import { openRegular } from './read-file.js';
+import { errnoReason, openRegular } from './read-file.js';
 
 // The lock file's path is the problem (not flock, not another process): bad input naming the file.
 const UNOPENABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR', 'ELOOP', 'ENAMETOOLONG', 'EISDIR']);
@@ -49,7 +49,7 @@ async function holding<T>(lockPath: string, fn: () => T | Promise<T>, options: L
     if (e instanceof PolicyError) throw new PolicyError('lock-path', e.message, { file: lockPath, help: `${lockPath} must be a regular file (or absent)` });
     const err = e as NodeJS.ErrnoException;
     if (UNOPENABLE.has(err.code ?? ''))
-      throw new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${reason(err)}`, {
+      throw new PolicyError('lock-path', `cannot create the lock file \`${lockPath}\`: ${errnoReason(err)}`, {
         file: lockPath,
         help: `the folder of ${options.what ?? 'the locked file'} must be writable`,
       });
@@ -61,11 +61,6 @@ async function holding<T>(lockPath: string, fn: () => T | Promise<T>, options: L
   } finally {
     fs.closeSync(fd); // releases the lock
   }
-}
-
-/** `ENOTDIR: not a directory, open '…'` → `not a directory`. */
-function reason(e: NodeJS.ErrnoException): string {
-  return e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 function acquire(fd: number, lockPath: string, options: LockOptions): Promise<void> {

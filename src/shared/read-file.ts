@@ -125,9 +125,31 @@ export function makeDirs(dir: string, what = 'folder', mode = 0o777): void {
   }
 }
 
-/** `ENOENT: no such file or directory, mkdir '/x'` (or `…, write`) → `no such file or directory`. */
+/**
+ * `ENOENT: no such file or directory, mkdir '/x'` (or `…, write`) → `no such file or directory`: the message without
+ * its code and its trailing `, <syscall>` or `, <syscall> '<path>'`, found in linear time (as the pattern
+ * `, \w+( '.*')?$` would find it; that pattern is quadratic on a path full of `, x '` and a line break).
+ */
 export function errnoReason(e: unknown): string {
-  return (e as Error).message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
+  const text = (e as Error).message.replace(/^[A-Z]+: /, '');
+  const n = text.length;
+  // `.` stops at a line terminator, so a quoted path runs from after the last one to a closing quote at the very end.
+  let lastBreak = -1;
+  for (let i = n - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+      lastBreak = i;
+      break;
+    }
+  }
+  const quotedToEnd = n > 0 && text.charCodeAt(n - 1) === 39;
+  for (let p = text.indexOf(', '); p >= 0; p = text.indexOf(', ', p + 1)) {
+    let end = p + 2;
+    while (end < n && /\w/.test(text[end])) end++;
+    if (end === p + 2) continue;
+    if (end === n || (text.startsWith(" '", end) && quotedToEnd && n - 1 >= end + 2 && end + 2 > lastBreak)) return text.slice(0, p);
+  }
+  return text;
 }
 
 /** The names in a folder (unsorted); [] when it is missing; `file-unreadable` naming it when it is not a folder. */

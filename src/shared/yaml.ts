@@ -1,5 +1,5 @@
 // The one YAML adapter (yaml): parses text with line numbers, bounded alias expansion, one document.
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { PolicyError } from './errors.js';
 import type { Located, Position } from './toml.js';
 
@@ -9,7 +9,13 @@ export const MAX_ALIASES = 100;
 /** Parses YAML text; a syntax error is `yaml-syntax` with its line and column. */
 export function parseYaml(text: string, file: string): Located {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Unique keys are checked below in linear time: the library's own check compares each key with every earlier one.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const duplicate = doc.errors.length === 0 ? firstDuplicateKey(doc.contents) : undefined;
+  if (duplicate) {
+    const pos = lineCounter.linePos(duplicate);
+    throw new PolicyError('yaml-syntax', 'invalid YAML: Map keys must be unique', { file, line: pos.line, column: pos.col });
+  }
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0] ?? lineCounter.linePos(err.pos[0]);
@@ -44,7 +50,7 @@ export function parseYaml(text: string, file: string): Located {
       let best = at(node) ?? { line: 1, column: 1 };
       for (const key of path) {
         if (isMap(node)) {
-          const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+          const pair = pairsOf(node).get(key);
           if (!pair) break;
           best = at(pair.key) ?? best;
           node = pair.value;
@@ -58,4 +64,49 @@ export function parseYaml(text: string, file: string): Located {
       return best;
     },
   };
+}
+
+/**
+ * Where the first key that repeats an earlier key of its map starts, in the order the library checks them (a pair's
+ * key, then what its value holds, then the next pair; a scalar key repeats one with the same value, as `uniqueKeys`
+ * compares them; other keys never repeat), or undefined. Iterative: nesting depth costs no stack.
+ */
+function firstDuplicateKey(root: unknown): number | undefined {
+  type Visit = { node: unknown } | { pair: YAMLMap['items'][number]; seen: Set<unknown> };
+  const stack: Visit[] = [{ node: root }];
+  while (stack.length > 0) {
+    const visit = stack.pop()!;
+    if ('pair' in visit) {
+      const { pair, seen } = visit;
+      if (isScalar(pair.key)) {
+        if (seen.has(pair.key.value)) return pair.key.range?.[0];
+        seen.add(pair.key.value);
+      }
+      stack.push({ node: pair.value }, { node: pair.key });
+      continue;
+    }
+    const { node } = visit;
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ pair: node.items[i], seen });
+    } else if (isSeq(node)) {
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i] });
+    } else if (isPair(node)) stack.push({ pair: node, seen: new Set() });
+  }
+  return undefined;
+}
+
+/** A map's pairs by scalar key, the first of each (built once per map: positionOf is asked once per key). */
+const pairIndex = new WeakMap<YAMLMap, Map<unknown, YAMLMap['items'][number]>>();
+function pairsOf(map: YAMLMap): Map<unknown, YAMLMap['items'][number]> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) {
+      const k = (pair.key as { value?: unknown } | null)?.value;
+      if (!index.has(k)) index.set(k, pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
