@@ -173,9 +173,12 @@ export function manifestFindings(o: {
   for (const { b, n } of pairs) {
     const by = n.line ? `${o.label}:${n.line}` : o.label;
     const add = (kind: Finding['kind'], what: string) => out.push({ kind, what, by });
-    for (const owner of b.owners) if (!n.owners.includes(owner)) add('owner-removed', `owner \`${owner}\` removed from scenario \`${b.name}\``);
+    // Sets: an edited manifest may list many owners or requirements, and each is looked up in the other list.
+    const ownersNow = new Set(n.owners);
+    for (const owner of b.owners) if (!ownersNow.has(owner)) add('owner-removed', `owner \`${owner}\` removed from scenario \`${b.name}\``);
     for (const k of ['commands', 'env', 'urls'] as const) {
-      const added = n.requires[k].filter((x) => !b.requires[k].includes(x));
+      const before = new Set(b.requires[k]);
+      const added = n.requires[k].filter((x) => !before.has(x));
       if (added.length) add('requires-widened', `scenario \`${b.name}\` now requires ${k} ${added.map((x) => `\`${x}\``).join(', ')}`);
     }
     if (limit(n.timeoutSeconds) > limit(b.timeoutSeconds))
