@@ -341,7 +341,7 @@ function maskUserinfos(text: string): string {
 export const hasUserinfo = (text: string): boolean => nextUserinfo(text, 0) !== null;
 
 /** True when `text` has a credential header (`Authorization: …`, `X-Api-Key: …`; see HEADER_START). */
-export const hasCredentialHeader = (text: string): boolean => eachCredentialHeader(text, () => true);
+export const hasCredentialHeader = (text: string): boolean => mayHaveHeader(text) && eachCredentialHeader(text, () => true);
 
 /** The first USERINFO match at or after `from` as [its start, its `://`, its `@`]; null when there is none. */
 function nextUserinfo(text: string, from: number): [number, number, number] | null {
@@ -371,7 +371,8 @@ interface HeaderMatch {
  * word inside an `x-` name would match them; stops and returns true when `found` does.
  */
 function eachCredentialHeader(text: string, found: (m: HeaderMatch) => boolean): boolean {
-  const re = new RegExp(HEADER_START.source, 'gi');
+  const re = HEADER_START; // INVARIANT: `found` never searches for headers itself, so one pattern object serves
+  re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m[3] !== undefined && !HEADER_SECRET.test(m[4])) continue; // an `x-` header of another kind: its value stays
     let end = re.lastIndex;
