@@ -494,3 +494,10 @@ test('an emptied log whose head remains says it holds no record (not "ends at se
     /^TAMPERED: the log was truncated: `.*policy-audit\.jsonl` holds no record but its head sidecar says seq 0 \(truncated at .*policy-audit\.jsonl:1\)\n$/,
   );
 });
+
+test('a log named like a sidecar is refused only when the log it belongs to is beside it', () => {
+  const p = project();
+  const own = join(p.root, 'decisions.lock');
+  expect(hostCli(['plan', 't1', '--dir', p.wgDir, '--audit-log', own], { home: p.home }).code).toBe(0);
+  expect(lines(own)).toHaveLength(1);
+});

@@ -1,7 +1,7 @@
 // `wg-policy serve --stdio`: one answer per request, in order; the CLI's plans and errors; edited inputs picked up before
 // the next answer (a half-written file is an error answer, then the good version is used); decisions recorded.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, expect, test } from '@jest/globals';
@@ -381,19 +381,28 @@ test('a directory as stdin is file-unreadable, exit 2 (Node reads it as an empty
   expect(r.stderr).toBe('wg-policy: stdin is a directory; `serve --stdio` reads JSON Lines requests from stdin [file-unreadable]\n');
 });
 
-test('an id that stdout would mask (a credential form, or a key from the config) is refused under id null, never sent back changed or raw', async () => {
+test('an id that stdout would mask is refused under id null before anything is decided; one holding a config key comes back with it masked', async () => {
   const s = project();
   const key = 'sk-lab-SECRET12345678';
   writeFileSync(join(s.wgDir, 'config.toml'), `[dispatcher]\nexecutor = "claude"\n[[llm_endpoints.endpoints]]\nname = "lab"\napi_key = "${key}"\n`);
-  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
-  const ids = ['https://u:p@h', 'a?token=1', { 'x-api-key: abc': 1 }, 'Authorization: Bearer abc', key, [`${key}!`]];
+  const log = join(s.wgDir, 'policy-audit.jsonl');
+  const server = serve(['--dir', s.wgDir, '--audit-log', log], s.home);
+  const ids = ['https://u:p@h', 'a?token=1', { 'x-api-key: abc': 1 }, 'Authorization: Bearer abc'];
   const answers = await server.askTogether(ids.map((id) => ({ id, op: 'plan', task: 't1' })));
   const refused = {
     id: null,
     ok: false,
-    error: { code: 'usage', message: 'the `id` holds a credential or a key from config, which no answer shows; send an id without one', exit: 2, key: 'id' },
+    error: {
+      code: 'usage',
+      message: 'the `id` holds a credential (a URL with a user, a secret parameter, a credential header), which no answer shows; send an id without one',
+      exit: 2,
+      key: 'id',
+    },
   };
   expect(answers).toEqual(ids.map(() => refused));
+  expect(existsSync(log)).toBe(false); // refused before deciding: nothing recorded
+  expect(await server.ask({ id: key, op: 'plan', task: 't1' })).toMatchObject({ id: '***', ok: true });
+  expect(await server.ask({ id: [`${key}!`], op: 'plan', task: 'nope' })).toMatchObject({ id: ['***!'], ok: false });
   expect(await server.ask({ id: 'plain-7', op: 'plan', task: 't1' })).toMatchObject({ id: 'plain-7', ok: true });
   const end = await server.end();
   expect(end.code).toBe(0);

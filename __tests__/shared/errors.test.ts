@@ -9,7 +9,7 @@ import {
   formatError,
   inputError,
   jsonSyntaxReason,
-  oneLine,
+  joinLineBreaks,
   PolicyError,
   PolicyProblems,
   where,
@@ -192,11 +192,11 @@ test('a policy error carries no stack frames unless WG_POLICY_DEBUG=1, which pri
 });
 
 describe('linear-time text handling in errors (a run of spaces in a hostile field made each error take seconds)', () => {
-  test('oneLine gives what replacing \\s*\\n\\s* with one space gives, on random text', () => {
+  test('joinLineBreaks gives what replacing \\s*\\n\\s* with one space gives, on random text', () => {
     const unit = fc.constantFrom(' ', '\n', '\t', '\r', '\u2028', '\u00a0', 'a', 'b');
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 30 }), (text) => {
-        expect(oneLine(text)).toBe(text.replace(/\s*\n\s*/g, ' '));
+        expect(joinLineBreaks(text)).toBe(text.replace(/\s*\n\s*/g, ' '));
       }),
       { numRuns: sized(5_000, 50_000) },
     );

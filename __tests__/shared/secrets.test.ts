@@ -351,3 +351,9 @@ describe('the linear scanners give what the patterns they stand for give (found:
     }
   });
 });
+
+test('an auth scheme is matched in ASCII only, as the pattern without the u flag matches it (the Kelvin sign is no k)', () => {
+  // With `toKen` (U+212A) read as `token`, the key after it would count; the pattern sees `toKen` as the value.
+  expect(namedCredential('api_key=to\u212Aen abcd1234efgh')).toBe(false);
+  expect(namedCredential('api_key=TOKEN abcd1234efgh')).toBe(true);
+});

@@ -129,7 +129,7 @@ test('a log whose decisions could not all be replayed is not an all-clear: exit 
     const r = hostCli(['audit', 'replay', '--audit-log', log], { home: tmp.dir, cwd: tmp.dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^warning: decision \S+: its fact `task` .*; not replayed\n0 of 0 replayed decisions would differ .*\n1 logged decision\(s\) could not be replayed; run `wg-policy audit verify`\n$/,
+      /^warning: decision \S+: its fact `task` .*; not replayed\n0 of 0 replayed decisions would differ .*\n1 logged decision could not be replayed; run `wg-policy audit verify`\n$/,
     );
   } finally {
     tmp.cleanup();

@@ -243,7 +243,7 @@ export async function verifyLog(paths: string[] | string, options: VerifyOptions
         message: `record seq ${rec.seq} at line ${l.line} of \`${l.file}\` was edited and rehashed: the head sidecar holds another hash`,
       });
     }
-    if (head && rec.seq === head.seq + 2) pastHead = at;
+    if (head && !pastHead && rec.seq >= head.seq + 2) pastHead = at;
     records++;
     expected = rec.seq + 1;
     lastHash = rec.hash;

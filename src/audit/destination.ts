@@ -1,5 +1,5 @@
 // Where a decision is recorded, resolved the same way for the CLI and for library callers, and recording itself.
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
 import { auditConfigFrom, type AuditConfig } from './config.js';
@@ -55,9 +55,10 @@ function refuseProtected(path: string, o: { env: NodeJS.ProcessEnv; wgDir: strin
   const home = o.env.HOME;
   const protectedFiles = [...(o.wgDir ? WG_FILES.map((f) => join(o.wgDir!, f)) : []), ...(home ? [join(home, '.wg', 'config.toml')] : [])];
   const hit = protectedFiles.find((f) => sameFile(path, f));
-  // A log's own sidecars (`<log>.head`, `<log>.lock`, the head's `.tmp`): the next append to that log would overwrite them.
+  // A log's own sidecars (`<log>.head`, `<log>.lock`, the head's `.tmp`) beside that log: its next append would
+  // overwrite them. (A `decisions.lock` with no `decisions` beside it is a file like any other.)
   const sidecar = /\.(head|lock|head\.tmp)$/.exec(path);
-  if (sidecar)
+  if (sidecar && existsSync(path.slice(0, sidecar.index)))
     throw new PolicyError('audit-config', `the decision log \`${path}\` would be written into a decision log's \`.${sidecar[1]}\` file; choose another file`, {
       ...at,
       help: 'the decision log is its own file, e.g. <wgdir>/policy-audit.jsonl',

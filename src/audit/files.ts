@@ -150,7 +150,7 @@ export function readLastLine(file: string): { text: string; complete: boolean } 
 
 /**
  * Streams the lines of the files in order, one at a time (never the whole file, never more than MAX_LINE of one line);
- * blank lines are skipped. A line longer than any record (`tooLong`) or whose bytes are not UTF-8 (`notUtf8`) comes
+ * blank lines are skipped and a CRLF's CR dropped, unless `exact` (verify: the bytes as they are). A line longer than any record (`tooLong`) or whose bytes are not UTF-8 (`notUtf8`) comes
  * with empty text: the readers report it as they report any line that is not a record.
  */
 export async function* readLines(files: readonly string[], options: { exact?: boolean } = {}): AsyncGenerator<LogLine> {

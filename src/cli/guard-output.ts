@@ -9,9 +9,12 @@ const HIDDEN = '\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u206
 // C0 controls but tab and newline, DEL, and C1 controls (they move the cursor, retitle or reprogram a terminal), and HIDDEN.
 const CONTROL = new RegExp(`[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
 /** CONTROL with tab and newline too: for data printed inside a line (a task id, an actor), which must stay one field. */
-export const UNPRINTABLE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
+const UNPRINTABLE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
 /** A character as the `\uNNNN` escape JSON reads too. */
-export const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** `text` with every control, tab, line break and HIDDEN character as `\uNNNN` (see `printable`). */
+export const escapeUnprintable = (text: string): string => text.replace(UNPRINTABLE, escapeChar);
 // What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
 const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
 

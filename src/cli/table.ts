@@ -1,12 +1,12 @@
 // Rows for people and for pipes: an aligned table with a header in a terminal, plain tab-separated lines otherwise.
-import { escapeChar, UNPRINTABLE } from './guard-output.js';
+import { escapeUnprintable } from './guard-output.js';
 
 /**
  * Untrusted text (a task id an agent wrote) with control characters, tabs, line breaks and invisible bidi or separator
  * characters shown as `\uNNNN`, so it neither drives the terminal nor forges a field or line.
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, escapeChar);
+  return escapeUnprintable(text);
 }
 
 /** One tab-separated line: no field can hold a tab or a line break. */
@@ -14,13 +14,13 @@ export function tsvLine(cells: readonly string[]): string {
   return cells.map(printable).join('\t');
 }
 
+/** The widest a column is padded to. */
+export const MAX_WIDTH = 64;
+
 /**
  * Aligned columns (two spaces apart; the last column is not padded) under a header. `style` may colour a cell
  * (given its row, -1 for the header, and column) after it was padded, so colour never shifts the alignment.
  */
-/** The widest a column is padded to. */
-export const MAX_WIDTH = 64;
-
 export function alignedTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],

@@ -6,7 +6,7 @@ import type { ConditionTrace, RuleTrace } from './run-rules.js';
 const show = (v: unknown) => (v === undefined || v === null ? 'unset' : JSON.stringify(v));
 
 /** A condition value that reads another fact (`{fact, path}`), as the engine takes it: an object with an own `fact`. */
-const isFactRef = (v: unknown): v is { fact: string; path?: unknown } =>
+const readsFact = (v: unknown): v is { fact: string; path?: unknown } =>
   v !== null && typeof v === 'object' && Object.prototype.hasOwnProperty.call(v, 'fact') && typeof (v as { fact: unknown }).fact === 'string';
 
 /**
@@ -14,7 +14,7 @@ const isFactRef = (v: unknown): v is { fact: string; path?: unknown } =>
  * name, with the value it read once evaluated (`unset` when it read nothing: the trace then holds the reference itself).
  */
 function operand(c: ConditionTrace, written: unknown): string {
-  if (!isFactRef(written)) return show(c.expected);
+  if (!readsFact(written)) return show(c.expected);
   const name = `${written.fact}${typeof written.path === 'string' && written.path ? `.${written.path}` : ''}`;
   if (!c.evaluated) return name;
   const unread = JSON.stringify(c.expected) === JSON.stringify(written);

@@ -294,7 +294,8 @@ class Tail {
   constructor(private readonly cap: number) {}
   /**
    * Keeps chunks until they hold twice the cap (or a thousand of them: each may keep a larger read buffer alive), then
-   * only the last `cap` bytes: each byte is copied a bounded number of times, however small the writes.
+   * only the last `cap` bytes. The copying is linear in what is written: on one-byte writes, about cap/1000 copies a
+   * byte (the old tail re-copied the whole cap on every write).
    */
   push(chunk: Buffer): void {
     this.chunks.push(chunk);

@@ -86,10 +86,11 @@ export interface ErrorInfo {
 /** Marks a PolicyError of either build (ES module, CommonJS): a registered symbol is the same in both. */
 const BRAND = Symbol.for('wg-policy.PolicyError');
 
-/** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
-// What replacing the pattern `\s*\n\s*` (global) with one space gives, in linear time: the pattern takes time quadratic
-// in the length of a run of spaces with no line break in it. Each line break, with the whitespace around it, becomes one space.
-export function oneLine(text: string): string {
+/**
+ * Each line break, with the whitespace around it, as one space: what replacing the pattern `\s*\n\s*` (global) gives,
+ * in linear time (the pattern is quadratic on a long run of spaces with no line break in it).
+ */
+export function joinLineBreaks(text: string): string {
   if (!text.includes('\n')) return text;
   const lines = text.split('\n');
   const last = lines.length - 1;
@@ -105,6 +106,7 @@ export function oneLine(text: string): string {
 /** WG_POLICY_DEBUG=1 (read once): policy errors keep their stack, which the reporter then prints. */
 const STACKS = process.env.WG_POLICY_DEBUG === '1';
 
+/** The one error type wg-policy throws on purpose. `message` is one sentence without its location. */
 export class PolicyError extends Error {
   readonly code: ErrorCode;
   readonly file?: string;
@@ -117,10 +119,11 @@ export class PolicyError extends Error {
   constructor(code: ErrorCode, message: string, info: ErrorInfo = {}) {
     // A policy error is an answer, not a fault: its stack is captured only for WG_POLICY_DEBUG=1, which prints it
     // (a refused plan on the warm path then costs no stack walk).
+    // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
+    const text = joinLineBreaks(maskShown(maskKeys(message)));
     const frames = Error.stackTraceLimit;
     if (!STACKS) Error.stackTraceLimit = 0;
-    // INVARIANT: one line (multi-line output is the reporter's job), and no credential from the input echoed in it.
-    super(oneLine(maskShown(maskKeys(message))));
+    super(text);
     Error.stackTraceLimit = frames;
     this.name = 'PolicyError';
     this.code = code;

@@ -182,20 +182,20 @@ function carriesNamedCredential(text: string): boolean {
 
 const isNameChar = (c: number) => isWordChar(c) || c === 46 || c === 45; // [\w.-]
 const isQuote = (c: number) => c === 34 || c === 39;
-const isValueChar = (c: number) => !(isSpace(c) || c === 34 || c === 39 || c === 44 || c === 59 || c === 125); // [^\s"',;}]
+const isValueChar = (c: number) => !(isSpace(c) || isQuote(c) || c === 44 || c === 59 || c === 125); // [^\s"',;}]: not , ; }
 const isDigit = (c: number) => c >= 48 && c <= 57;
+
+// An auth scheme and the whitespace it needs after it, matched where it starts (sticky). Case-insensitive as patterns
+// without the `u` flag are: ASCII letters only (`toLowerCase` would read the Kelvin sign as `k`).
+const SCHEME_AT = /(?:bearer|basic|token)(?=\s)/iy;
 
 /** Where an auth scheme (`bearer`, `basic`, `token`, any case) and the whitespace after it end, if one starts at `i`. */
 function afterScheme(text: string, i: number): number | undefined {
-  for (const scheme of ['bearer', 'basic', 'token']) {
-    const end = i + scheme.length;
-    if (end < text.length && isSpace(text.charCodeAt(end)) && text.slice(i, end).toLowerCase() === scheme) {
-      let j = end;
-      while (j < text.length && isSpace(text.charCodeAt(j))) j++;
-      return j;
-    }
-  }
-  return undefined;
+  SCHEME_AT.lastIndex = i;
+  if (!SCHEME_AT.test(text)) return undefined;
+  let j = SCHEME_AT.lastIndex;
+  while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+  return j;
 }
 
 /**
@@ -307,7 +307,7 @@ function mayHaveParam(text: string): boolean {
 
 /**
  * True when `text` holds `authorization` (any case) or an `x-` with no word character or `-` before it, which any
- * CREDENTIAL_HEADER match needs (a cheaper test on long output, where `x-` mostly sits inside words).
+ * credential header (HEADER_START) needs (a cheaper test on long output, where `x-` mostly sits inside words).
  */
 function mayHaveHeader(text: string): boolean {
   if (AUTHORIZATION.test(text)) return true;

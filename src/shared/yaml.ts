@@ -11,8 +11,9 @@ export function parseYaml(text: string, file: string): Located {
   const lineCounter = new LineCounter();
   // Unique keys are checked below in linear time: the library's own check compares each key with every earlier one.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
-  const duplicate = doc.errors.length === 0 ? firstDuplicateKey(doc.contents) : undefined;
-  if (duplicate) {
+  // The library reports errors in document order: a repeated key before the first other error is the one to name.
+  const duplicate = firstDuplicateKey(doc.contents);
+  if (duplicate !== undefined && (doc.errors.length === 0 || duplicate < doc.errors[0].pos[0])) {
     const pos = lineCounter.linePos(duplicate);
     throw new PolicyError('yaml-syntax', 'invalid YAML: Map keys must be unique', { file, line: pos.line, column: pos.col });
   }
@@ -78,8 +79,9 @@ function firstDuplicateKey(root: unknown): number | undefined {
     const visit = stack.pop()!;
     if ('pair' in visit) {
       const { pair, seen } = visit;
-      if (isScalar(pair.key)) {
-        if (seen.has(pair.key.value)) return pair.key.range?.[0];
+      // NaN is no key's repeat: the library compares values with ===.
+      if (isScalar(pair.key) && !Number.isNaN(pair.key.value)) {
+        if (seen.has(pair.key.value)) return pair.key.range?.[0] ?? 0;
         seen.add(pair.key.value);
       }
       stack.push({ node: pair.value }, { node: pair.key });

@@ -55,7 +55,7 @@ function logSet(flags: LogFlags, { allowMissing = false } = {}): LogSet {
   // highest number, not the count, so a file deleted from a full set is named as the gap it leaves.)
   const highest = Math.max(-1, ...(path ? rotationIndexes(path) : []));
   const { maxFiles, tailable } = rotation ?? {};
-  const full = maxFiles !== undefined && (tailable ? highest >= maxFiles - 1 : highest + 1 > maxFiles);
+  const full = maxFiles !== undefined && (tailable ? highest >= maxFiles - 1 : highest >= maxFiles);
   return { path, files, prunedByRotation: full };
 }
 
@@ -219,7 +219,9 @@ export async function runReplay(flags: LogFlags & DecisionFilter): Promise<void>
   if (report.changed.length > 0) process.exitCode = 1;
   else if (report.unreadable.length > 0) {
     // Nothing is known to differ, but not every decision was checked: not the all-clear of exit 0.
-    process.stderr.write(`${report.unreadable.length} logged decision(s) could not be replayed; run \`wg-policy audit verify\`\n`);
+    process.stderr.write(
+      `${report.unreadable.length} logged decision${report.unreadable.length === 1 ? '' : 's'} could not be replayed; run \`wg-policy audit verify\`\n`,
+    );
     process.exitCode = 2;
   }
 }

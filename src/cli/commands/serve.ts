@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { HAS_NUL, hasNul, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
-import { maskKeys, maskShown } from '../../shared/secrets.js';
+import { maskShown } from '../../shared/secrets.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import { jobsOf } from '../../gate/jobs.js';
 import type { DoneRequest } from '../../gate/request.js';
@@ -62,15 +62,15 @@ function lossyId(id: unknown): boolean {
 
 /**
  * True when the answer could not carry the id as sent because stdout's guard would mask part of it: it holds a
- * credential form (a URL with a user, a secret parameter, an authorization header) or a key from the config in use.
+ * credential form (a URL with a user, a secret parameter, an authorization header). Checked before anything is decided.
  */
 function maskedId(id: unknown): boolean {
   if (id === null || id === undefined) return false;
   const text = JSON.stringify(id);
-  return maskShown(text) !== text || maskKeys(text) !== text;
+  return maskShown(text) !== text;
 }
 
-const MASKED_ID = 'the `id` holds a credential or a key from config, which no answer shows; send an id without one';
+const MASKED_ID = 'the `id` holds a credential (a URL with a user, a secret parameter, a credential header), which no answer shows; send an id without one';
 
 /** Parses and checks one request line; a bad one is a `usage` error naming the key. */
 function parseRequest(line: string): Request {
@@ -137,7 +137,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
 
 /** The error answer: the CLI's error as data (a bug is `internal`, exit 3, and the server keeps serving). */
 function failure(id: unknown, e: unknown): Record<string, unknown> {
-  id = id === undefined || lossyId(id) || maskedId(id) ? null : id;
+  id = id === undefined || lossyId(id) || maskedId(id) ? null : keysMaskedIn(id);
   if (e instanceof PolicyError) return { id, ok: false, error: e.toJSON() };
   return { id, ok: false, error: { code: 'internal', message: (e as Error)?.message ?? String(e), exit: 3 } };
 }
@@ -187,9 +187,9 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       const req = parseRequest(line);
       // A gate's scenarios may change files while it runs: it checks every file afresh, and so does the next request.
       const answered = await (req.op === 'gate' ? outsideTheBatch(() => answer(req, flags, warn)) : answer(req, flags, warn));
-      // The config's keys are known once the request has read it: an id that repeats one is refused, not echoed.
-      if (maskedId(req.id)) throw bad(MASKED_ID, 'id');
-      return { id: req.id ?? null, ...answered };
+      // The config's keys are known once the request has read it, after it was decided (and maybe recorded): an id
+      // that repeats one comes back with the key masked, as every other string of an answer.
+      return { id: req.id === undefined ? null : keysMaskedIn(req.id), ...answered };
     } catch (e) {
       return failure(idOf(line), e);
     }
