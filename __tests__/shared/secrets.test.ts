@@ -6,17 +6,15 @@ import { sized } from '../support/stress.js';
 import {
   carriesCredential,
   credentialArgument,
-  hasCredentialHeader,
   hasCredentials,
-  hasUserinfo,
   keyPathNamesSecret,
   maskCredentials,
   maskShown,
   maskUrlCredentials,
-  namedCredential,
   namesSecret,
   spellingsOf,
 } from '../../src/shared/secrets.js';
+import { hasCredentialHeader, hasUserinfo, namedCredential } from '../../src/shared/credential-scan.js';
 
 describe('namesSecret', () => {
   test.each([
