@@ -6,6 +6,7 @@ import { listDecisions, type DecisionFilter, type QueryOptions } from '../audit/
 import { decide } from '../engine/decide.js';
 import { loadPolicySet } from '../policy/load.js';
 import { factsProblem } from '../policy/stage.js';
+import { PLAN_KEYS } from '../spawn/plan-schema.js';
 import { NAMESPACES, SPAWN_TABLE } from '../stages/index.js';
 
 /** What a spawn decision decided, for comparing: per field its value and rule, or the refusal. */
@@ -28,21 +29,13 @@ export interface Replayed {
   now: Outcome;
 }
 
-/** Every field of a plan, by the name its stage decides it under (the model by its spec and its id). */
-export const COMPARED_FIELDS = [
-  'launch',
-  'executor',
-  'execMode',
-  'model',
-  'modelId',
-  'provider',
-  'endpoint',
-  'agentId',
-  'promptFile',
-  'timeout',
-  'env',
-  'argv',
-];
+/**
+ * What a plan decides, by the name its stage decides it under: every plan field but its subject, provenance and policy
+ * revision, the model by its spec and its id.
+ */
+export const COMPARED_FIELDS: readonly string[] = PLAN_KEYS.filter((k) => k !== 'task' && k !== 'provenance' && k !== 'policyRevision').flatMap((k) =>
+  k === 'model' ? ['model', 'modelId'] : [k],
+);
 
 export interface ReplayReport {
   policyRevision: string;
