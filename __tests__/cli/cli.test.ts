@@ -211,3 +211,19 @@ test('the policy revision changes when a project policy file changes', () => {
   writeFileSync(join(s.wgDir, 'policies', 'off.yaml'), 'disable: [executor.global-agent]\n');
   expect(rev()).not.toBe(before);
 });
+
+test('a usage error the library finds (a --site value) points to --help as commander’s own errors do, once', () => {
+  const s = project();
+  for (const args of [
+    ['plan', 't1', '--site', 'bogus'],
+    ['plan', 't1', '--bogus'],
+    ['explain', 't1', '--field', 'exector'],
+  ]) {
+    const r = hostCli(
+      [...args, '--dir', s.wgDir, '--no-audit'].filter((a) => args[0] === 'plan' || a !== '--no-audit'),
+      { home: s.home },
+    );
+    expect([args.join(' '), r.code]).toEqual([args.join(' '), 2]);
+    expect(r.stderr.match(/\(run with --help for usage\)/g)).toHaveLength(1);
+  }
+});

@@ -433,3 +433,18 @@ test('bidi overrides and line separators in data reach stdout escaped (\\u202e),
   expect(JSON.parse(line)).toMatchObject({ id: 'a\u202eb\u2028c', ok: true });
   expect((await server.end()).code).toBe(0);
 });
+
+test('with -q a gate request prints nothing on stderr (its progress and verdict lines are the CLI gate’s, not an answer)', async () => {
+  const s = project();
+  const smoke = join(s.project, 'tests', 'smoke');
+  mkdirSync(smoke, { recursive: true });
+  writeFileSync(join(smoke, 'manifest.toml'), '[[scenario]]\nname = "ok"\nscript = "ok.sh"\nowners = ["t1"]\n');
+  writeFileSync(join(smoke, 'ok.sh'), 'exit 0\n');
+  for (const quiet of [true, false]) {
+    const srv = serve(['--dir', s.wgDir, '--no-audit', ...(quiet ? ['-q'] : [])], s.home);
+    expect(await srv.ask({ id: 1, op: 'gate', task: 't1' })).toMatchObject({ id: 1, ok: true, exit: 0 });
+    const end = await srv.end();
+    expect([quiet, end.code, end.stderr.includes('Smoke gate: running 1 scenario(s)')]).toEqual([quiet, 0, !quiet]);
+    if (quiet) expect(end.stderr).toBe('');
+  }
+}, 60_000);

@@ -207,7 +207,9 @@ describe('progress display', () => {
 
   test('style: colour only on a TTY without NO_COLOR; live only on a TTY outside CI and without --json', () => {
     expect(styleFor({ isTTY: true }, {}, false)).toEqual({ color: true, live: true });
-    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }, false)).toEqual({ color: false, live: true });
+    expect(styleFor({ isTTY: true }, { NO_COLOR: '1' }, false)).toEqual({ color: false, live: false }); // the guard would escape the live line's \r and erase
+    expect(styleFor({ isTTY: true }, { CI: 'false' }, false)).toEqual({ color: true, live: true });
+    expect(styleFor({ isTTY: true }, { TERM: 'dumb' }, false, true)).toEqual({ color: true, live: false });
     expect(styleFor({ isTTY: true }, { CI: 'true' }, false)).toEqual({ color: true, live: false });
     expect(styleFor({ isTTY: true }, {}, true)).toEqual({ color: true, live: false });
     expect(styleFor({ isTTY: false }, {}, false)).toEqual({ color: false, live: false });

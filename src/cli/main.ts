@@ -17,6 +17,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // stdout stays empty for plan (its stdout is the plan); commands with --json get the error as data.
     reportError(e, argv.includes('--json'));
+    // A usage error found past commander (a value the library checks) points to --help as commander's own do.
+    if (e instanceof PolicyError && e.code === 'usage' && !e.help) process.stderr.write('(run with --help for usage)\n');
     return e instanceof PolicyError ? exitCodeFor(e.code) : 3;
   }
 }

@@ -122,7 +122,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     const done = auditOptions(gateOptions(program.command('done <task-id>')))
       .description("run the done gate and, when it allows, write what wg's done writes (done, pending-eval or pending-validation) under wg's lock")
       .action(async (taskId: string, opts) => (await import('./commands/done.js')).runDone(taskId, opts));
-    examples(quiet(done, 'no header, result, progress or "marked as done" lines (warnings and denials still print)'), [
+    examples(quiet(done, 'no header, result or progress lines on stderr (warnings and denials still print; the "Marked … as done" line on stdout stays)'), [
       'wg-policy done fix-login                                    # gate, then mark done when allowed',
       'wg-policy done fix-login --skip-smoke                       # a human skipping the scenarios (a loud warning)',
     ]);
@@ -243,7 +243,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
       'wg-policy audit list --since 2h                             # the last two hours, as a table in a terminal',
       'wg-policy audit list --task fix-login --limit 5             # the last five decisions about fix-login',
       'wg-policy audit list --rule executor.local-dispatcher --json | jq .result.executor',
-      'wg-policy audit list --kind gate | cut -f1,6                # piped: tab-separated id, time, kind, task, actor, result',
+      'wg-policy audit list --kind gate | cut -f1,6                # piped, tab-separated: the id and the result columns',
     ]);
 
     const replay = logOptions(audit.command('replay'))

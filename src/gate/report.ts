@@ -10,10 +10,12 @@ export interface ReportStyle {
   live: boolean;
 }
 
-/** The style for a stream and env: no colour when NO_COLOR is set or not a TTY; plain lines in CI or with --json. */
-export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, json: boolean): ReportStyle {
-  const tty = !!stream.isTTY;
-  return { color: tty && !env.NO_COLOR, live: tty && !env.CI && !json };
+/** The style for a stream and env: colour as given (by default: a terminal without NO_COLOR); plain lines in CI or with --json. */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, json: boolean, color = !!stream.isTTY && !env.NO_COLOR): ReportStyle {
+  const ci = !!env.CI && env.CI !== 'false' && env.CI !== '0';
+  // The live line is drawn with `\r` and an erase sequence, which the output guard lets through only with colour on
+  // (it shows them escaped otherwise): no colour, no live line, and none for a dumb terminal, in CI or with --json.
+  return { color, live: !!stream.isTTY && !ci && !json && color && env.TERM !== 'dumb' };
 }
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);

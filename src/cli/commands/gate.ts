@@ -55,7 +55,7 @@ const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
 
 /** How the gate prints on stderr: colour as --color / --no-color / NO_COLOR / FORCE_COLOR say, live lines in a terminal. */
 export function gateStyle(flags: GateFlags): ReportStyle {
-  return { ...styleFor(process.stderr, process.env, !!flags.json), color: colorFor(process.stderr) };
+  return styleFor(process.stderr, process.env, !!flags.json, colorFor(process.stderr));
 }
 
 /** Progress on stderr (none with -q), the JUnit report before the verdict is recorded, and `stop()` to clear a live line. */

@@ -117,7 +117,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
     const { decideGate } = await import('../../gate/decide.js');
     const jobs = req.jobs === undefined ? undefined : String(req.jobs);
     const request = { ...gate.gateRequest(req.task as string, { ...req, jobs, dir, json: true, ...flags }), env };
-    const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit }), warn });
+    const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit, quiet: server.quiet }), warn });
     return { ok: true, exit: verdict.allowed ? 0 : 1, verdict: keysMaskedIn(verdict) };
   }
   const spawn: SpawnRequest = {
