@@ -66,6 +66,14 @@ describe('locateWgDir', () => {
     });
   });
 
+  test('a --dir that is a file is wgdir-not-found saying it is not a directory (not that it does not exist)', () => {
+    writeFileSync(join(root, 'a-file'), 'x');
+    expect(thrown(() => locateWgDir({ dir: 'a-file', env: {}, cwd: root }))).toMatchObject({
+      code: 'wgdir-not-found',
+      message: 'the wg directory `a-file` given by --dir is not a directory',
+    });
+  });
+
   test('an empty WG_DIR is ignored', () => {
     expect(locateWgDir({ env: { WG_DIR: '' }, cwd: join(root, 'wg') }).how).toBe('walk-up');
   });

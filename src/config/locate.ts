@@ -21,13 +21,15 @@ export interface WgDirLocation {
   unchecked?: { value: string };
 }
 
-function notFound(value: string, how: string): PolicyError {
-  return new PolicyError('wgdir-not-found', `the wg directory \`${value}\` given by ${how} does not exist`, { key: how });
+function notFound(value: string, how: string, path: string): PolicyError {
+  // A path that exists but is no folder (a file) is named as such: "does not exist" would send the user looking for it.
+  const what = existsSync(path) ? 'is not a directory' : 'does not exist';
+  return new PolicyError('wgdir-not-found', `the wg directory \`${value}\` given by ${how} ${what}`, { key: how });
 }
 
 /** Throws `wgdir-not-found` for a location whose folder does not exist (the check a deferred locate left out). */
 export function assertWgDir(loc: WgDirLocation): void {
-  if (loc.unchecked && !isDir(loc.wgDir)) throw notFound(loc.unchecked.value, loc.how);
+  if (loc.unchecked && !isDir(loc.wgDir)) throw notFound(loc.unchecked.value, loc.how, loc.wgDir);
 }
 
 /** `resolve(cwd, value)` and whether it names a wg dir by its name, kept per process (path arithmetic only, no I/O). */
@@ -62,7 +64,7 @@ export function locateWgDir(opts: { dir?: string; env: NodeJS.ProcessEnv; cwd: s
     const at = resolveOnce(opts.cwd, given.value);
     if (opts.defer && at.named) return { wgDir: at.path, how: given.how, unchecked: { value: given.value } };
     const p = descend(at);
-    if (!isDir(p)) throw notFound(given.value, given.how);
+    if (!isDir(p)) throw notFound(given.value, given.how, p);
     return { wgDir: p, how: given.how };
   }
   let cur = resolve(opts.cwd);
