@@ -140,6 +140,14 @@ export async function parsePolicyFile(path: string, shownAs: string, origin: Pol
   return { info, body: r.data, lineOf: (p) => src.positionOf(p)?.line ?? 1, src };
 }
 
+/** `rule-locked`: a file tried to switch off or stand in for a rule marked `locked`. */
+function lockedRule(rule: LoadedRule, act: 'disable' | 'replace', at: { file: string; line?: number; rule: string }): PolicyError {
+  return new PolicyError('rule-locked', `cannot ${act} rule \`${rule.id}\` (${rule.file}:${rule.line}): it is locked`, {
+    ...at,
+    help: 'a locked rule guards the gate itself; what it refuses is accepted by committing the change to the base branch',
+  });
+}
+
 /** Where the project's policy files are, and every stage name of every table (for `disable` ids of other sets). */
 export interface LoadOptions {
   /** `<wgdir>/policies`, shown relative to `projectRoot`. */
@@ -292,6 +300,7 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
       if (f.precompiled) prechecked.add(rule);
       const prev = rules.get(spec.id);
       if (prev) {
+        if (prev.locked) throw lockedRule(prev, 'replace', at);
         if (f.info.origin !== 'project' || origins.get(prev.file) === 'project')
           throw new PolicyError('duplicate-rule-id', `duplicate rule id \`${spec.id}\` (first defined at ${prev.file}:${prev.line})`, at);
         if (prev.stage !== stage)
@@ -316,6 +325,8 @@ async function loadUncached(root: string, table: StageTable, opts: LoadOptions):
         const known = stageNames.includes(prefix) ? [...rules.keys()] : [...rules.keys(), ...[...namespaces].map((x) => `${x}.`)];
         throw new PolicyError('unknown-disable', `cannot disable unknown rule \`${id}\`${didYouMean(id, known)}`, { file: f.info.file, line, rule: id });
       }
+      const rule = rules.get(id)!;
+      if (rule.locked) throw lockedRule(rule, 'disable', { file: f.info.file, line, rule: id });
       rules.delete(id);
       disabled.push({ id, by });
     }

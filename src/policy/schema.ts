@@ -50,6 +50,11 @@ export const RuleSchema = z.strictObject({
   priority: z.int().check(z.positive()),
   when: z.record(z.string(), z.unknown()),
   then: ThenSchema,
+  /**
+   * No other file may disable or replace this rule (`rule-locked`): the rule that denies an agent's changes to its own
+   * gate must not be one of the rules those changes can switch off.
+   */
+  locked: z.optional(z.boolean()),
 });
 export type RuleSpec = z.infer<typeof RuleSchema>;
 

@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   'duplicate-rule-id': 2,
   'rule-replaces-other-stage': 2,
   'unknown-disable': 2,
+  'rule-locked': 2,
   'unknown-optional': 2,
   'condition-shape': 2,
   'then-shape': 2,
