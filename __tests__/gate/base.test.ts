@@ -105,6 +105,20 @@ test('an explicit --base is used as given; one that is not an ancestor of the de
   expect(chooseBase({ repoDir: dir, explicit: 'no-such-rev' })).toMatchObject({ sha: null });
 });
 
+test('an older --base than the default is `moved` too: it compares with the gate from before what main gained since (found in review)', () => {
+  git('init', '-q');
+  const older = commit('older');
+  const base = commit('a human adds a scenario on main');
+  git('checkout', '-q', '-b', 'agent');
+  commit('agent work');
+  const b = chooseBase({ repoDir: dir, explicit: older });
+  expect(b).toMatchObject({ sha: older });
+  expect(b.moved).toBe(
+    `\`--base ${older}\` is older than the merge-base of HEAD and main (${base.slice(0, 7)}), so it compares with the gate as it was before what was committed since`,
+  );
+  expect(chooseBase({ repoDir: dir, explicit: 'main' }).moved).toBeUndefined(); // the default base itself
+});
+
 /** The real git, with the commands it was asked to run (each one a process the gate waits for). */
 function counted(): { git: GitRunner; commands: string[] } {
   const commands: string[] = [];

@@ -1,11 +1,12 @@
 // Running scenarios: outcomes, process-group cleanup, bounded output, parallelism and requirements.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Scenario } from '../../src/gate/manifest.js';
+import { cli, projectWithTasks } from '../support/project.js';
 import { renderResultLine, runScenarios, ScenarioResultSchema, type ScenarioEvent, type ScenarioResult } from '../../src/gate/run-scenarios.js';
 
 let dir: string;
@@ -335,4 +336,30 @@ test('renderResultLine follows wg’s format, with each duration and (when asked
   expect(renderResultLine({ ...base, outcome: 'error', exitCode: null, reason: 'script not found: /s.sh' })).toBe(
     '  ERROR x (1.3 s) — script not found: /s.sh',
   );
+});
+
+describe('what the judged agent’s environment cannot do to a scenario (found by an adversarial walk-through)', () => {
+  test('BASH_ENV, ENV and exported functions are not passed on: bash runs the script as written', async () => {
+    const early = path.join(dir, 'early.sh');
+    writeFileSync(early, 'exit 0\n');
+    const env = { ...process.env, BASH_ENV: early, ENV: early, 'BASH_FUNC_check%%': '() {  exit 0\n}' };
+    const [r] = await run([scenario('strict', 'type check >/dev/null 2>&1 && exit 0\nexit 1')], { env });
+    expect(r.outcome).toBe('fail');
+  });
+
+  test('a scenario that signals SIGUSR1 to the gate opens no inspector there (a real process: jest gives tests a process object of its own)', () => {
+    const p = projectWithTasks([{ id: 't1', title: 'one' }]);
+    try {
+      const smoke = path.join(p.project, 'tests', 'smoke');
+      mkdirSync(smoke, { recursive: true });
+      writeFileSync(path.join(smoke, 'manifest.toml'), '[[scenario]]\nname = "usr1"\nscript = "usr1.sh"\nowners = ["t1"]\n');
+      writeFileSync(path.join(smoke, 'usr1.sh'), 'kill -USR1 $PPID; sleep 0.5; exit 1\n');
+      const r = cli(['gate', 't1', '--dir', p.wgDir, '--no-audit'], { home: p.home });
+      expect(r.code).toBe(1);
+      expect(r.stderr).not.toContain('Debugger listening');
+      expect(r.stderr).toMatch(/FAIL +usr1/);
+    } finally {
+      p.cleanup();
+    }
+  });
 });

@@ -78,8 +78,9 @@ function defaultBase(
 }
 
 /**
- * Chooses the base revision. `--base REV` is used as given (an unusable one is bad input later); when it is not an
- * ancestor of the default base, `moved` says so, because it accepts commits the default would not. The default is
+ * Chooses the base revision. `--base REV` is used as given (an unusable one is bad input later); when it is not the
+ * default base, `moved` says so: a later base accepts commits the default would not, an older one undoes what was
+ * committed since. The default is
  * the merge-base of HEAD with `origin/HEAD`'s branch, `origin/main`, `origin/master`, `main` or `master`, so a
  * commit on the current branch is never its own base; with none of them it is HEAD, with a note.
  */
@@ -92,8 +93,13 @@ export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRun
   if (o.explicit !== undefined) {
     const sha = top && !o.explicit.startsWith('-') ? verify(git, o.repoDir, o.explicit) : null;
     let moved: string | undefined;
-    if (sha && def && def.branch && sha !== def.sha && git(['merge-base', '--is-ancestor', sha, def.sha], o.repoDir).status === 1)
-      moved = `\`--base ${o.explicit}\` is not an ancestor of the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it accepts commits made since`;
+    // Any base but the default moves what counts as accepted: a later one accepts commits made since, an older one
+    // compares with a gate from before what was committed to the branch since (a scenario or a rule added there).
+    if (sha && def && def.branch && sha !== def.sha)
+      moved =
+        git(['merge-base', '--is-ancestor', sha, def.sha], o.repoDir).status === 1
+          ? `\`--base ${o.explicit}\` is not an ancestor of the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it accepts commits made since`
+          : `\`--base ${o.explicit}\` is older than the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it compares with the gate as it was before what was committed since`;
     return { rev: o.explicit, label: o.explicit, explicit: true, isHead: !!sha && sha === def?.head, ...(moved ? { moved } : {}), top, sha };
   }
   // No commit to compare with: messages say so rather than name a HEAD that does not exist.

@@ -38,7 +38,31 @@ const STREAM_LINGER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout fires at once beyond this
 
 /** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
+/**
+ * The environment a scenario's bash gets: the caller's, without what makes bash run other code before the script
+ * (`BASH_ENV`, `ENV`, exported functions `BASH_FUNC_*`), which would let the environment of the agent being judged
+ * replace a scenario's checks unseen.
+ */
+function scenarioEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (k !== 'BASH_ENV' && k !== 'ENV' && !k.startsWith('BASH_FUNC_')) out[k] = v;
+  return out;
+}
+
+let debugSignalIgnored = false;
+/**
+ * From the first scenario run on, this process ignores SIGUSR1: by default Node opens its inspector on it, and a
+ * scenario (which knows its parent's pid) could then run code inside the gate that judges it. Never undone: with the
+ * listener removed, SIGUSR1 would end the process.
+ */
+function ignoreDebugSignal(): void {
+  if (debugSignalIgnored) return;
+  debugSignalIgnored = true;
+  process.on('SIGUSR1', () => {});
+}
+
 export async function runScenarios(scenarios: readonly Scenario[], options: RunOptions): Promise<ScenarioResult[]> {
+  ignoreDebugSignal();
   const jobs = Math.max(1, Math.floor(options.jobs ?? os.availableParallelism()));
   makeDirs(options.logDir, 'scenario log folder');
   const logNames = logFileNames(scenarios.map((s) => s.name));
@@ -111,7 +135,7 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   const runIds = [options.env[RUN_ID_VAR], runId].filter(Boolean).join(' ');
   const child = execa('bash', [s.script], {
     cwd: s.dir,
-    env: { ...options.env, WG_SMOKE_SCENARIO: s.name, WG_SMOKE_TIMEOUT_SECS: String(s.timeoutSeconds), [RUN_ID_VAR]: runIds },
+    env: { ...scenarioEnv(options.env), WG_SMOKE_SCENARIO: s.name, WG_SMOKE_TIMEOUT_SECS: String(s.timeoutSeconds), [RUN_ID_VAR]: runIds },
     extendEnv: false,
     detached: true, // own process group: the whole tree can be signalled as one
     stdin: 'ignore',
