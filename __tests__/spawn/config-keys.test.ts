@@ -183,3 +183,21 @@ describe('a key with URL-special characters is found percent-encoded too', () =>
     }
   });
 });
+
+test('a key the config keeps in the environment (api_key_env) is masked in what a scenario prints, as a key written in config is', () => {
+  const secret = 'sk-env-0123456789abcdef';
+  const s = scratch({
+    'home/.wg/config.toml': '[[llm_endpoints.endpoints]]\nname = "or"\nprovider = "openrouter"\napi_key_env = "WGP_TEST_KEY"\n',
+    'project/.wg/config.toml': '[dispatcher]\nexecutor = "claude"\n',
+    'project/tests/smoke/manifest.toml': '[[scenario]]\nname = "prints"\nscript = "prints.sh"\nowners = ["t1"]\n',
+    'project/tests/smoke/prints.sh': 'echo "key is $WGP_TEST_KEY"; echo "$WGP_TEST_KEY" >&2; exit 1\n',
+  });
+  cleanups.push(s.cleanup);
+  writeFileSync(join(s.wgDir, 'graph.jsonl'), `${JSON.stringify({ kind: 'task', id: 't1', title: 't', status: 'open' })}\n`);
+  const log = join(s.wgDir, 'policy-audit.jsonl');
+  const junit = join(s.root, 'junit.xml');
+  const r = hostCli(['gate', 't1', '--dir', s.wgDir, '--json', '--junit', junit], { home: s.home, env: { WGP_TEST_KEY: secret } });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain(`key is ${MASK}`);
+  for (const text of [r.stdout, r.stderr, readFileSync(log, 'utf8'), readFileSync(junit, 'utf8')]) expect(text).not.toContain(secret);
+});

@@ -75,6 +75,13 @@ function keysIn(strings: ReadonlyArray<[string, string]>): string[] {
     .flatMap(([, v]) => spellingsOf(v));
 }
 
+/** The environment variables a config file names as holding keys (`api_key_env` values, in any table). */
+export function keyEnvNames(file: ConfigFile): string[] {
+  const strings: Array<[string, string]> = [];
+  walkStrings(file.data, '', strings);
+  return strings.filter(([where, v]) => v !== '' && /(^|\.)api_key_env$/.test(where)).map(([, v]) => v);
+}
+
 /** The key values in a config file, read afresh; none when it cannot be read or parsed (its own error says so). */
 export function keysInConfigFile(path: string): string[] {
   try {

@@ -2,7 +2,7 @@
 // what changed since it, as facts with their sources.
 import path from 'node:path';
 import { layerKeys, loadLayers } from '../config/layers.js';
-import type { ConfigFile } from '../config/load-toml.js';
+import { keyEnvNames, type ConfigFile } from '../config/load-toml.js';
 import { locateWgDir } from '../config/locate.js';
 import { analyzeCycles } from '../graph/cycles.js';
 import { readGraph, type GraphTask } from '../graph/graph.js';
@@ -11,7 +11,7 @@ import { loadPolicySet, type PolicySet } from '../policy/load.js';
 import { HAS_NUL, hasNul, PolicyError, withOwnKeys } from '../shared/errors.js';
 import { runGit, type GitRunner } from '../shared/git.js';
 import { readTextFile } from '../shared/read-file.js';
-import { useKeys } from '../shared/secrets.js';
+import { spellingsOf, useKeys } from '../shared/secrets.js';
 import { GATE_TABLE, NAMESPACES } from '../stages/index.js';
 import type { Finding } from '../stages/gate.js';
 import { chooseBase, type BaseChoice } from './base.js';
@@ -127,7 +127,12 @@ function configFacts(place: Place, env: NodeJS.ProcessEnv) {
       ? { layer: layer === layers.local ? 'local' : 'global', file: layer.file, key: layer.aliases.get(canonical) ?? canonical }
       : { layer: 'default', file: null, key: canonical };
   }
-  return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets], keys: layerKeys(layers) };
+  // A key kept in the environment (`api_key_env = "OPENROUTER_API_KEY"`) is a secret too: a scenario can print it.
+  const fromEnv = [layers.local, layers.global].flatMap(keyEnvNames).flatMap((name) => {
+    const value = env[name];
+    return value ? spellingsOf(value) : [];
+  });
+  return { fact, sources, local: layers.local, secrets: [...layers.local.secrets, ...layers.global.secrets, ...fromEnv], keys: layerKeys(layers) };
 }
 
 /** A git runner that answers a repeated query from memory (one decision asks the same read-only questions twice). */
