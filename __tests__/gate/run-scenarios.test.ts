@@ -1,6 +1,6 @@
 // Running scenarios: outcomes, process-group cleanup, bounded output, parallelism and requirements.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -362,4 +362,32 @@ describe('what the judged agent’s environment cannot do to a scenario (found b
       p.cleanup();
     }
   });
+});
+
+test('a scenario folder replaced by a symlink to other scripts is a weakening finding for an agent (found by an adversarial walk-through)', () => {
+  const p = projectWithTasks([{ id: 't1', title: 'one' }]);
+  const fake = mkdtempSync(path.join(os.tmpdir(), 'wgp-fake-'));
+  try {
+    const smoke = path.join(p.project, 'smoke');
+    mkdirSync(path.join(smoke, 'scenarios'), { recursive: true });
+    writeFileSync(path.join(smoke, 'manifest.toml'), '[[scenario]]\nname = "a"\nscript = "scenarios/a.sh"\nowners = ["t1"]\n');
+    writeFileSync(path.join(smoke, 'scenarios', 'a.sh'), 'exit 1\n');
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: p.project });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    git('checkout', '-qb', 'agent');
+    writeFileSync(path.join(fake, 'a.sh'), 'exit 0\n');
+    rmSync(path.join(smoke, 'scenarios'), { recursive: true });
+    symlinkSync(fake, path.join(smoke, 'scenarios'));
+    const r = cli(['gate', 't1', '--dir', p.wgDir, '--manifest', path.join(smoke, 'manifest.toml'), '--no-audit'], {
+      home: p.home,
+      env: { WG_AGENT_ID: 'agent-1' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('`smoke/scenarios/a.sh`, a scenario script, now reached through a symlink, changed since the base');
+  } finally {
+    p.cleanup();
+    rmSync(fake, { recursive: true, force: true });
+  }
 });

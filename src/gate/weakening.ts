@@ -185,6 +185,54 @@ export function manifestFindings(o: {
       add('timeout-raised', `timeout of scenario \`${b.name}\` raised from ${shownTimeout(b.timeoutSeconds)} to ${shownTimeout(n.timeoutSeconds)}`);
     scriptFinding(b, n, baseBlobs, o, add);
   }
+  if (o.now) for (const what of besideFindings(pairs, o.now.dir, o)) out.push({ kind: 'script-changed', what, by: o.label });
+  return out;
+}
+
+/**
+ * Shell files committed at the base beside a scenario script (in its folder, not below it: what a script sources, such
+ * as `_helpers.sh`), each read now through the path as written: changed or gone, each is a finding. A folder replaced
+ * by a symlink is read where the link points, so the replacement shows as changes. Only `.sh` / `.bash` files, and
+ * never at the repository's top: other work beside the scripts (a project's own tests) is the agent's to change.
+ * Scripts themselves are scriptFinding's.
+ */
+function besideFindings(
+  pairs: ReadonlyArray<{ b: Scenario; n: Scenario }>,
+  manifestDir: string,
+  o: { repo: { top: string; sha: string }; git: GitRunner },
+): string[] {
+  let realManifestDir: string;
+  try {
+    realManifestDir = realpathSync(manifestDir);
+  } catch {
+    return []; // no manifest folder now: the manifest's own checks say so
+  }
+  // A script's folder as written, relative to the repository (its manifest's folder resolved, the rest as given).
+  const writtenRel = (file: string) => {
+    const rel = path.relative(o.repo.top, path.join(realManifestDir, path.relative(manifestDir, file)));
+    return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel.split(path.sep).join('/');
+  };
+  // A script scriptFinding compared (its path as written is its real path) is not compared again; one a symlink now
+  // sends elsewhere is, whatever its name: scriptFinding sees only where it leads.
+  const compared = new Set<string>();
+  const redirected = new Set<string>();
+  for (const { b } of pairs) {
+    const written = writtenRel(b.script);
+    if (written !== null) (written === repoPath(b.script, o.repo.top) ? compared : redirected).add(written);
+  }
+  const dirs = [...new Set(pairs.map(({ b }) => writtenRel(path.dirname(b.script))))].filter((d): d is string => d !== null && d !== '');
+  if (dirs.length === 0) return [];
+  const listed = o.git(['--literal-pathspecs', 'ls-tree', '-z', o.repo.sha, '--', ...dirs.map((d) => `${d}/`)], o.repo.top);
+  if (listed.status !== 0) return [];
+  const out: string[] = [];
+  for (const entry of listed.stdout.split('\0')) {
+    const m = /^100\d{3} blob ([0-9a-f]+)\t(.*)$/s.exec(entry); // regular files (not links, not submodules)
+    if (!m || compared.has(m[2]) || !(redirected.has(m[2]) || /\.(?:sh|bash)$/.test(m[2]))) continue;
+    const now = blobOf(path.join(o.repo.top, m[2]));
+    if (now === m[1]) continue;
+    const what = redirected.has(m[2]) ? 'a scenario script, now reached through a symlink,' : 'beside the scenario scripts,';
+    out.push(`\`${m[2]}\`, ${what} ${now === null ? 'is gone' : 'changed'} since the base`);
+  }
   return out;
 }
 
