@@ -149,6 +149,23 @@ function memoized(git: GitRunner): GitRunner {
 const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--manifest', base: '--base', logDir: 'logDir' } as const;
 
 /** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
+/**
+ * A manifest chosen by `--manifest` or `$WG_SMOKE_MANIFEST` while the usual search finds another one: the gate would
+ * judge by a manifest (any file committed at the base, even an empty one) other than the project's, so it is a finding.
+ */
+function manifestChosen(resolved: { path: string | null; how: string }, where: Parameters<typeof resolveManifestPath>[0], cwd: string): Finding[] {
+  if (!resolved.path || (where.flag === undefined && !where.env.WG_SMOKE_MANIFEST)) return [];
+  const usual = resolveManifestPath({ ...where, flag: undefined, env: { ...where.env, WG_SMOKE_MANIFEST: undefined } }).path;
+  if (!usual || usual === resolved.path) return [];
+  return [
+    {
+      kind: 'manifest-chosen',
+      what: `the gate reads \`${shown(resolved.path, cwd)}\` (${resolved.how}) instead of the project's \`${shown(usual, cwd)}\``,
+      by: resolved.how,
+    },
+  ];
+}
+
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
   for (const [k, flag] of Object.entries(TEXT_FIELDS))
     if (hasNul(req[k as keyof typeof TEXT_FIELDS])) throw new PolicyError('usage', `${flag} ${HAS_NUL}`, { key: flag });
@@ -196,6 +213,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     ...policyFindings(policies, bundled, baseState, GATE_TABLE),
     ...(cmp.before && cmp.repo ? manifestFindings({ now: manifest, before: cmp.before, repo: cmp.repo, git, label }) : []),
     ...(base.moved ? [{ kind: 'base-moved' as const, what: base.moved, by: '--base' }] : []),
+    ...manifestChosen(resolved, where, cwd),
   ];
   const weakening = {
     base: base.label,

@@ -168,6 +168,7 @@ export const FindingSchema = z.object({
     'timeout-raised',
     'script-changed',
     'base-moved',
+    'manifest-chosen',
   ]),
   /** One phrase: `bundled rule \`done.scenario-broken\` disabled`. */
   what: z.string(),
