@@ -391,3 +391,14 @@ test('a scenario folder replaced by a symlink to other scripts is a weakening fi
     rmSync(fake, { recursive: true, force: true });
   }
 });
+
+test('a log file stops at its cap (a scenario printing without end must not fill the disk); the output drains on and the tail is its end', async () => {
+  const s = scenario('chatty', 'for i in $(seq 1 5000); do echo "line $i"; done; exit 1');
+  const [r] = await run([s], { logMaxBytes: 1000 });
+  expect(r.outcome).toBe('fail');
+  const log = readFileSync(r.logFile, 'utf8');
+  expect(log.startsWith('line 1\nline 2\n')).toBe(true);
+  expect(log).toMatch(/\n\[wg-policy: this log stops at 1000 bytes; the output went on\]\n$/);
+  expect(Buffer.byteLength(log)).toBeLessThan(1100);
+  expect(r.stdoutTail.endsWith('line 5000')).toBe(true);
+});

@@ -28,7 +28,12 @@ export interface RunOptions {
   onEvent?: (e: ScenarioEvent) => void;
   timeoutScaleMs?: number;
   urlTimeoutMs?: number;
+  /** The most a scenario's log file holds (default LOG_MAX_BYTES); past it the output still drains, unlogged. */
+  logMaxBytes?: number;
 }
+
+/** A scenario's log file stops here (a scenario printing without end must not fill the disk); its tail is kept still. */
+const LOG_MAX_BYTES = 256 * 1024 * 1024;
 
 const TAIL_BYTES = 64 * 1024;
 const TAIL_LINES = 12;
@@ -159,8 +164,17 @@ async function spawnAndSupervise(s: Scenario, logFile: string, options: RunOptio
   const streams = [child.stdout, child.stderr].filter((x): x is Readable => x !== null);
   const ended = Promise.all(streams.map((st) => new Promise<void>((res) => st.once('close', () => res()))));
   let paused = false;
-  const write = (chunk: Buffer): void => {
-    if (!logOk || chunk.length === 0 || log.write(chunk) || paused) return;
+  let logged = 0;
+  const logMax = options.logMaxBytes ?? LOG_MAX_BYTES;
+  const write = (whole: Buffer): void => {
+    if (!logOk || whole.length === 0) return;
+    let chunk = whole;
+    if (logged + chunk.length > logMax) {
+      chunk = Buffer.concat([chunk.subarray(0, logMax - logged), Buffer.from(`\n[wg-policy: this log stops at ${logMax} bytes; the output went on]\n`)]);
+      logOk = false; // nothing more is written; the streams keep draining
+    }
+    logged += chunk.length;
+    if (log.write(chunk) || paused) return;
     // Backpressure: a flood waits for the disk instead of piling up in memory.
     paused = true;
     for (const st of streams) st.pause();
