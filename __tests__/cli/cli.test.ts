@@ -227,3 +227,13 @@ test('a usage error the library finds (a --site value) points to --help as comma
     expect(r.stderr.match(/\(run with --help for usage\)/g)).toHaveLength(1);
   }
 });
+
+test('explain --why-not cannot be combined with --all or --field (one of them would be ignored)', () => {
+  const s = project();
+  for (const other of [['--all'], ['--field', 'executor']]) {
+    const r = hostCli(['explain', 't1', '--why-not', 'executor.default', ...other, '--dir', s.wgDir], { home: s.home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`\`--why-not\` answers for one rule and cannot be combined with \`${other[0]}\` [usage]`);
+  }
+  expect(hostCli(['explain', 't1', '--field', 'executor', '--all', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
+});

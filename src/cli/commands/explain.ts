@@ -12,6 +12,9 @@ export async function runExplain(
   taskId: string,
   flags: SpawnFlags & { json?: boolean; all?: boolean; field?: string; whyNot?: string; quiet?: boolean },
 ): Promise<void> {
+  // --why-not answers for one rule: with --all or --field beside it, one of them would be ignored.
+  const beside = flags.whyNot === undefined ? undefined : flags.all ? '--all' : flags.field !== undefined ? '--field' : undefined;
+  if (beside) throw new PolicyError('usage', `\`--why-not\` answers for one rule and cannot be combined with \`${beside}\``, { key: '--why-not' });
   const log = createDiagnostics({ quiet: flags.quiet });
   try {
     // A refusal still has a trace worth showing; bad input throws.
