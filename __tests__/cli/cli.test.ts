@@ -237,3 +237,11 @@ test('explain --why-not cannot be combined with --all or --field (one of them wo
   }
   expect(hostCli(['explain', 't1', '--field', 'executor', '--all', '--dir', s.wgDir], { home: s.home }).code).toBe(0);
 });
+
+test('plan warns as every command does, `warning: …` on stderr', () => {
+  const s = project();
+  const r = hostCli(['plan', 't1', '--agent', 'nosuch', '--dir', s.wgDir, '--no-audit'], { home: s.home });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/^warning: /m);
+  expect(r.stderr).not.toMatch(/^warn: /m);
+});

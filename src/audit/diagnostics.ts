@@ -1,4 +1,4 @@
-// Diagnostics for humans on stderr: one plain line per message (`warn: …`, `error: …`; info lines bare), never on stdout.
+// Diagnostics for humans on stderr: one plain line per message (`warning: …`, as every other warning; `error: …`; info lines bare), never on stdout.
 
 /** Diagnostics for humans on stderr: one plain line per message, never on stdout (stdout is protocol). */
 export interface Diagnostics {
@@ -14,7 +14,7 @@ export function createDiagnostics(options: { quiet?: boolean } = {}): Diagnostic
   const line = (text: string) => void process.stderr.write(`${text}\n`);
   return {
     info: (m) => (options.quiet ? undefined : line(m)),
-    warn: (m) => line(`warn: ${m}`),
+    warn: (m) => line(`warning: ${m}`),
     error: (m) => line(`error: ${m}`),
     close: () => new Promise<void>((resolve) => process.stderr.write('', () => resolve())),
   };
