@@ -148,7 +148,6 @@ function memoized(git: GitRunner): GitRunner {
 /** The request's text fields, named as their flags (or as fields where no flag gives them): none may hold a NUL. */
 const TEXT_FIELDS = { taskId: 'taskId', dir: '--dir', cwd: 'cwd', manifest: '--manifest', base: '--base', logDir: 'logDir' } as const;
 
-/** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 /**
  * A manifest chosen by `--manifest` or `$WG_SMOKE_MANIFEST` while the usual search finds another one: the gate would
  * judge by a manifest (any file committed at the base, even an empty one) other than the project's, so it is a finding.
@@ -166,6 +165,7 @@ function manifestChosen(resolved: { path: string | null; how: string }, where: P
   ];
 }
 
+/** Reads everything the gate decides from, before any scenario runs. Throws PolicyError on bad input. */
 export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd: string, beforeRun?: (task: Task) => void): Promise<GateInputs> {
   for (const [k, flag] of Object.entries(TEXT_FIELDS))
     if (hasNul(req[k as keyof typeof TEXT_FIELDS])) throw new PolicyError('usage', `${flag} ${HAS_NUL}`, { key: flag });

@@ -42,7 +42,6 @@ const SKIP_LINES = 4;
 const STREAM_LINGER_MS = 500;
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout fires at once beyond this
 
-/** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
 /**
  * The environment a scenario's bash gets: the caller's, without what makes bash run other code before the script
  * (`BASH_ENV`, `ENV`, exported functions `BASH_FUNC_*`), which would let the environment of the agent being judged
@@ -66,6 +65,7 @@ function ignoreDebugSignal(): void {
   process.on('SIGUSR1', () => {});
 }
 
+/** Runs scenarios with at most `jobs` at once; results come back in the order given, whatever the finish order. */
 export async function runScenarios(scenarios: readonly Scenario[], options: RunOptions): Promise<ScenarioResult[]> {
   ignoreDebugSignal();
   const jobs = Math.max(1, Math.floor(options.jobs ?? os.availableParallelism()));

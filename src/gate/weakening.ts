@@ -221,30 +221,40 @@ function besideFindings(
     if (written !== null) (written === repoPath(b.script, o.repo.top) ? compared : redirected).add(written);
   }
   const dirs = [...new Set(pairs.map(({ b }) => writtenRel(path.dirname(b.script))))].filter((d): d is string => d !== null && d !== '');
-  if (dirs.length === 0) return [];
-  const listed = o.git(['--literal-pathspecs', 'ls-tree', '-z', o.repo.sha, '--', ...dirs.map((d) => `${d}/`)], o.repo.top);
-  if (listed.status !== 0) return [];
   const out: string[] = [];
-  for (const entry of listed.stdout.split('\0')) {
-    const m = /^100\d{3} blob ([0-9a-f]+)\t(.*)$/s.exec(entry); // regular files (not links, not submodules)
-    if (!m || compared.has(m[2]) || !(redirected.has(m[2]) || /\.(?:sh|bash)$/.test(m[2]))) continue;
-    const now = blobOf(path.join(o.repo.top, m[2]));
-    if (now === m[1]) continue;
-    const what = redirected.has(m[2]) ? 'a scenario script, now reached through a symlink,' : 'beside the scenario scripts,';
-    out.push(`\`${m[2]}\`, ${what} ${now === null ? 'is gone' : 'changed'} since the base`);
+  for (const [rel, { mode, blob }] of lsTree(
+    o,
+    dirs.map((d) => `${d}/`),
+    false,
+  )) {
+    // Regular files only (not links, not submodules), shell files or a redirected script.
+    if (!mode.startsWith('100') || compared.has(rel) || !(redirected.has(rel) || /\.(?:sh|bash)$/.test(rel))) continue;
+    const now = blobOf(path.join(o.repo.top, rel));
+    if (now === blob) continue;
+    const what = redirected.has(rel) ? 'a scenario script, now reached through a symlink,' : 'beside the scenario scripts,';
+    out.push(`\`${rel}\`, ${what} ${now === null ? 'is gone' : 'changed'} since the base`);
   }
   return out;
 }
 
 /** Blob ids of repository paths at the base commit, in one `git ls-tree`. */
 function blobsAt(o: { repo: { top: string; sha: string }; git: GitRunner }, rels: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  if (rels.length === 0) return out;
-  const listed = o.git(['--literal-pathspecs', 'ls-tree', '-r', '-z', o.repo.sha, '--', ...new Set(rels)], o.repo.top);
+  return new Map([...lsTree(o, rels, true)].map(([rel, e]) => [rel, e.blob]));
+}
+
+/** The blobs `git ls-tree` lists at the base for `paths` (recursively, or a folder's own entries), by path, with their mode. */
+function lsTree(
+  o: { repo: { top: string; sha: string }; git: GitRunner },
+  paths: readonly string[],
+  recursive: boolean,
+): Map<string, { mode: string; blob: string }> {
+  const out = new Map<string, { mode: string; blob: string }>();
+  if (paths.length === 0) return out;
+  const listed = o.git(['--literal-pathspecs', 'ls-tree', ...(recursive ? ['-r'] : []), '-z', o.repo.sha, '--', ...new Set(paths)], o.repo.top);
   if (listed.status !== 0) return out;
   for (const entry of listed.stdout.split('\0')) {
-    const m = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
-    if (m) out.set(m[2], m[1]);
+    const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
+    if (m) out.set(m[3], { mode: m[1], blob: m[2] });
   }
   return out;
 }

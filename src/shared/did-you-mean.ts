@@ -2,7 +2,11 @@
 
 /** Levenshtein distance over code points (as wg's model suggestions count it). */
 export function editDistance(x: string, y: string): number {
-  const [a, b] = [Array.from(x), Array.from(y)];
+  return pointDistance(Array.from(x), Array.from(y));
+}
+
+/** Levenshtein distance of two code-point lists. */
+function pointDistance(a: readonly string[], b: readonly string[]): number {
   let row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const next = [i];
@@ -26,7 +30,7 @@ function distanceWithin(a: string, b: string, reach: number): number {
   if (a.length > 2 * MAX_COMPARED || b.length > 2 * MAX_COMPARED) return Infinity;
   const [x, y] = [Array.from(a), Array.from(b)];
   if (x.length > MAX_COMPARED || y.length > MAX_COMPARED || Math.abs(x.length - y.length) > reach) return Infinity;
-  return editDistance(a, b);
+  return pointDistance(x, y);
 }
 
 /** The candidate nearest to `input` (case-insensitive edit distance) when it is within reach, else undefined. */

@@ -1,4 +1,5 @@
 // `wg-policy audit verify | list | show`: read the decision log, streaming, for auditors.
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { readHead, verifyLog, type VerifyResult } from '../../audit/chain.js';
 import type { AuditConfig, FileTransportSpec } from '../../audit/config.js';
@@ -9,7 +10,6 @@ import { logDestination } from '../../audit/destination.js';
 import { keysInConfigFile, loadConfigFile } from '../../config/load-toml.js';
 import { globalConfigPath, locateWgDir } from '../../config/locate.js';
 import { useKeys } from '../../shared/secrets.js';
-import { homedir } from 'node:os';
 import { renderExplanation, type CompactExplanation } from '../../engine/explain.js';
 import { RuleDecisionSchema } from '../../engine/decision.js';
 import { didYouMean } from '../../shared/did-you-mean.js';
