@@ -31,18 +31,26 @@ const useCache = process.env.WG_POLICY_NO_CODE_CACHE !== '1' && process.env.WG_P
 // own cache (what `plan` compiles is not what `gate` compiles). It sits next to the bundle, or, when the install is
 // read-only, in the user's own cache folder (mode 0700) — never in a folder other users can write.
 const COMMANDS = new Set(['plan', 'explain', 'check', 'gate', 'done', 'audit', 'serve']);
+// A cache is named `<kind>.<bundle identity>.v8cache`; one written for a new build removes those of its kind that name
+// another identity (older builds of this same bundle), so rebuilds and upgrades do not pile caches up. The user's cache
+// folder is shared by every install, so there the kind also carries a tag of the bundle's path: another install's
+// caches are never removed.
 let places = [];
 if (useCache) {
   const command = COMMANDS.has(process.argv[2]) ? process.argv[2] : 'cli';
-  const id = `${command}.${process.versions.v8}.${stat.ino}-${stat.size}-${Math.round(stat.mtimeMs)}`;
+  const kind = `${command}.${process.versions.v8}`;
+  const identity = `${stat.ino}-${stat.size}-${Math.round(stat.mtimeMs)}`;
   const home = os.homedir();
   const userCache = process.env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
-  places = [`${bundle}.${id}.v8cache`, ...(userCache ? [path.join(userCache, 'wg-policy', `cli.${id}.v8cache`)] : [])];
+  places = [
+    { dir: path.dirname(bundle), kind: `${path.basename(bundle)}.${kind}.` },
+    ...(userCache ? [{ dir: path.join(userCache, 'wg-policy'), kind: `cli.${kind}.${pathTag(bundle)}.` }] : []),
+  ].map((p) => ({ ...p, file: path.join(p.dir, `${p.kind}${identity}.v8cache`) }));
 }
 let cachedData;
-for (const p of places) {
+for (const { file } of places) {
   try {
-    cachedData = fs.readFileSync(p);
+    cachedData = fs.readFileSync(file);
     break;
   } catch {
     // not there: try the next place
@@ -54,12 +62,13 @@ if (useCache && (!cachedData || script.cachedDataRejected)) {
   // Written after the run, so the functions the command compiled lazily are in the cache too.
   process.once('exit', () => {
     const data = script.createCachedData();
-    for (const p of places) {
-      const tmp = `${p}.${process.pid}.tmp`;
+    for (const { dir, kind, file } of places) {
+      const tmp = `${file}.${process.pid}.tmp`;
       try {
-        fs.mkdirSync(path.dirname(p), { recursive: true, mode: 0o700 });
+        fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
         fs.writeFileSync(tmp, data, { mode: 0o600 });
-        fs.renameSync(tmp, p); // atomic: concurrent writers never leave a torn cache
+        fs.renameSync(tmp, file); // atomic: concurrent writers never leave a torn cache
+        removeStale(dir, kind, file);
         return;
       } catch {
         try {
@@ -79,6 +88,32 @@ if (typeof mod.exports.start !== 'function') {
   process.exit(3);
 }
 mod.exports.start();
+
+/** Removes the caches of `kind` in `dir` but `keep` (best effort: a cache another process removes first is gone anyway). */
+function removeStale(dir, kind, keep) {
+  let names = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (!name.startsWith(kind) || !name.endsWith('.v8cache') || file === keep) continue;
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+}
+
+/** A short tag of a path (FNV-1a, 32 bits, hex): which install a cache in the shared user folder belongs to. */
+function pathTag(p) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < p.length; i++) h = Math.imul(h ^ p.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 
 /**
  * One plan writes a few lines: when stdout or stderr is a pipe, a file or /dev/null (not a terminal), `process.stdout` /
