@@ -86,6 +86,12 @@ test.each(leaves.map((h) => [h.path.join(' '), h] as const))('%s --help has exam
   expect(h.options).toEqual(expect.arrayContaining(['-q', '--quiet', '--color', '--no-color', '-h', '--help']));
 });
 
+test('`help <group> <command>` shows that command’s help, as `<group> <command> --help` does', () => {
+  const list = hostCli(['help', 'audit', 'list']);
+  expect([list.code, list.stderr, list.stdout]).toEqual([0, '', helps.find((h) => h.path.join(' ') === 'audit list')!.text]);
+  expect(hostCli(['help', 'audit']).stdout).toBe(helps.find((h) => h.path.join(' ') === 'audit')!.text);
+});
+
 test('a group (audit) shows examples of its commands', () => {
   const audit = helps.find((h) => h.path.join(' ') === 'audit')!;
   expect(audit.examples.map((e) => e.split(' ').slice(1, 4).join(' '))).toEqual(['wg-policy audit verify', 'wg-policy audit list', 'wg-policy audit show']);

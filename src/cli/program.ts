@@ -289,8 +289,18 @@ function invoked(argv: readonly string[]): Array<(program: Command) => void> {
   return name !== undefined && name !== 'completion' && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
 }
 
+/**
+ * `help <group> <command> …` as `<group> <command> … --help`: commander's help command takes one word and would show the
+ * group's help for `help audit list`.
+ */
+function helpOfSubcommand(argv: readonly string[]): readonly string[] {
+  const words = argv.slice(3);
+  return argv[2] === 'help' && words.length >= 2 && words.every((w) => !w.startsWith('-')) ? [...argv.slice(0, 2), ...words, '--help'] : argv;
+}
+
 /** Parses `argv` and runs the command; the exit code of a usage error (2), `--help` or `--version` (0), else the command's. */
-export async function runProgram(argv: readonly string[]): Promise<number> {
+export async function runProgram(argvIn: readonly string[]): Promise<number> {
+  const argv = helpOfSubcommand(argvIn);
   try {
     await buildProgram(argv).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
