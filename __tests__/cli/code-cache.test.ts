@@ -25,7 +25,10 @@ const identity = () => {
   const st = statSync(join(dist(), 'cli.cjs'));
   return `${st.ino}-${st.size}-${Math.round(st.mtimeMs)}`;
 };
-const caches = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();
+const caches = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.v8cache'))
+    .sort();
 
 function run(command: string): void {
   const env = { PATH: process.env.PATH, HOME: root, XDG_CACHE_HOME: join(root, 'xdg') };
