@@ -5,6 +5,7 @@ import { MASK } from '../../src/shared/mask-values.js';
 import { sized } from '../support/stress.js';
 import {
   carriesCredential,
+  containsKey,
   credentialArgument,
   hasCredentials,
   keyPathNamesSecret,
@@ -32,10 +33,17 @@ describe('namesSecret', () => {
     'api_key_file',
     'api_key_env',
     'api_key_ref',
+    'pass',
+    'PWD',
+    'pw',
+    'db_pass',
+    'user-pwd',
+    'pass_word',
+    'passphrase',
   ])('%s names a secret', (name) => {
     expect(namesSecret(name)).toBe(true);
   });
-  test.each(['name', 'model', 'url', 'provider', 'executor', 'is_default', 'pass', ''])('%j does not', (name) => {
+  test.each(['name', 'model', 'url', 'provider', 'executor', 'is_default', 'bypass', 'passthrough', 'compass', 'pwdx', 'pwm', ''])('%j does not', (name) => {
     expect(namesSecret(name)).toBe(false);
   });
 });
@@ -64,6 +72,9 @@ describe('hasCredentials', () => {
     { note: 'a mixed-case parameter after another', url: 'https://h/v1?model=x&Access_Token=abc', want: true },
     { note: 'a matrix parameter', url: 'https://h/v1;password=abc', want: true },
     { note: 'an upper-case matrix parameter', url: 'https://h/v1;PASSWORD=abc', want: true },
+    { note: 'a short password parameter (found by an adversarial pass)', url: 'https://h.example/v1?user=svc&pass=Hunter2Hunter2x', want: true },
+    { note: 'a pwd parameter', url: 'https://h/v1?pwd=abc', want: true },
+    { note: 'a word that holds pass is not one', url: 'https://h/v1?bypass=1&passthrough=yes', want: false },
     { note: 'inside longer text', url: 'see http://u:p@h for details', want: true },
     { note: 'a plain URL', url: 'https://api.anthropic.com', want: false },
     { note: 'a harmless query parameter', url: 'https://h/v1?model=gpt&stream=true', want: false },
@@ -282,7 +293,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|auth|credentials?|authorization|cookie)$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|pass|pwd|passphrase|auth|credentials?|authorization|cookie)$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()
@@ -354,4 +365,33 @@ test('an auth scheme is matched in ASCII only, as the pattern without the u flag
   // With `toKen` (U+212A) read as `token`, the key after it would count; the pattern sees `toKen` as the value.
   expect(namedCredential('api_key=to\u212Aen abcd1234efgh')).toBe(false);
   expect(namedCredential('api_key=TOKEN abcd1234efgh')).toBe(true);
+});
+
+describe('containsKey finds a key however an agent that knows it spells it (found by an adversarial pass)', () => {
+  const KEY = 'sk-or-v1-SECRETCANARY1234567890abcdef';
+  const keys = [KEY];
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  test.each([
+    ['as written', `openrouter:${KEY}`],
+    ['percent-encoded where encoding leaves it alone', `openrouter:${KEY.replace(/-/g, '%2D')}`],
+    ['percent-encoded in lower-case hex, every character', [...KEY].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')],
+    ['with zero-width characters inserted', `${KEY.slice(0, 5)}\u200b${KEY.slice(5, 9)}\u2060${KEY.slice(9)}\ufeff`],
+    ['with a soft hyphen and a variation selector', `${KEY.slice(0, 3)}\u00ad${KEY.slice(3)}\ufe0f`],
+    ['in upper case', KEY.toUpperCase()],
+    ['in base64 (a Basic header)', `Basic ${b64(`user:${KEY}`)}`],
+    ['in URL-safe base64', b64(`??${KEY}>>`).replace(/\+/g, '-').replace(/\//g, '_')],
+  ])('%s', (_note, text) => {
+    expect(containsKey(text, keys)).toBe(true);
+  });
+  test('text without the key, or with only part of it, does not', () => {
+    for (const text of ['openrouter:anthropic/claude-opus-4', KEY.slice(0, 20), `${KEY.slice(0, 18)} ${KEY.slice(18)}`, b64(KEY.slice(0, 10)), ''])
+      expect([text, containsKey(text, keys)]).toEqual([text, false]);
+    expect(containsKey(KEY, [])).toBe(false);
+  });
+  test('inside any base64 text, at any offset, with any text around it', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (before, after) => containsKey(b64(`${before}${KEY}${after}`), keys)),
+      { numRuns: sized(500, 5_000) },
+    );
+  });
 });

@@ -13,14 +13,28 @@ const UNPRINTABLE = new RegExp(`[\\x00-\\x1f\\x7f-\\x9f${HIDDEN}]`, 'g');
 /** A character as the `\uNNNN` escape JSON reads too. */
 const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
+/** Characters one `replace` call looks at (every pattern here matches one UTF-16 unit, so any cut is safe). */
+const SLICE = 1 << 20;
+
+/**
+ * `text.replace(pattern, escapeChar)`, a slice at a time: V8 aborts the whole process (not an exception) when one
+ * global `replace` finds more than ~64 million matches, which a long run of controls copied into a plan reached.
+ */
+function escapeAll(text: string, pattern: RegExp): string {
+  if (text.length <= SLICE) return text.replace(pattern, escapeChar);
+  let out = '';
+  for (let i = 0; i < text.length; i += SLICE) out += text.slice(i, i + SLICE).replace(pattern, escapeChar);
+  return out;
+}
+
 /** `text` with every control, tab, line break and HIDDEN character as `\uNNNN` (see `printable`). */
-export const escapeUnprintable = (text: string): string => text.replace(UNPRINTABLE, escapeChar);
+export const escapeUnprintable = (text: string): string => escapeAll(text, UNPRINTABLE);
 // What wg-policy itself writes to a colour terminal: SGR colours and the live line's clear (`\r\x1b[2K`).
 const OWN_SEQUENCE = /\x1b\[[0-9;]*m|\r\x1b\[2K/g;
 
 /** `text` with control characters shown as `\u00NN` (valid inside JSON strings too); with `keepOwn`, wg-policy's own colour and clear sequences stay. */
 export function neutralizeControls(text: string, keepOwn: boolean): string {
-  const escape = (s: string) => s.replace(CONTROL, escapeChar);
+  const escape = (s: string) => escapeAll(s, CONTROL);
   if (!keepOwn || !text.includes('\x1b')) return escape(text);
   let out = '';
   let last = 0;

@@ -188,11 +188,20 @@ function taskOf(o: Record<string, unknown>): Task {
  * JSON data is copied and checked without the text round trip; anything else takes it.
  */
 export function readTaskFromObject(obj: Record<string, unknown>, shownAs: string, id?: string): LoadedTask {
-  const copy = jsonCopy(obj) as Record<string, unknown> | undefined;
-  if (copy === undefined || Array.isArray(copy) || !fitsTaskSchema(copy)) {
-    refuseDeepNesting(obj, shownAs); // before JSON.stringify recurses into it
-    return readTaskFromJson(JSON.stringify(obj), shownAs, id);
+  let copy: Record<string, unknown> | undefined;
+  let text: string | undefined;
+  try {
+    copy = jsonCopy(obj) as Record<string, unknown> | undefined;
+    if (copy === undefined || Array.isArray(copy) || !fitsTaskSchema(copy)) {
+      refuseDeepNesting(obj, shownAs); // before JSON.stringify recurses into it
+      text = JSON.stringify(obj) ?? '';
+    }
+  } catch (e) {
+    // A BigInt, a cycle, a getter that throws: not JSON data, so not a task (and not a crash of the caller's batch).
+    if (e instanceof PolicyError) throw e;
+    throw new PolicyError('task-json', `the task object is not JSON data (${e instanceof Error ? e.message : 'reading it threw'})`, { file: shownAs });
   }
+  if (text !== undefined || copy === undefined) return readTaskFromJson(text ?? '', shownAs, id);
   const task = taskOf(copy);
   if (id && task.id !== id) throw new PolicyError('task-json', `task id \`${task.id}\` does not match the requested \`${id}\``, { file: shownAs, key: 'id' });
   return { task, file: shownAs };

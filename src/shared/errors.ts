@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   'executor-toml': 2, // an executor TOML wg cannot parse
   'executor-secret': 2, // an executor TOML that would put a secret into env or argv
   'plan-repeats-key': 2, // a plan in which a key's value from config would appear (refused, never masked)
+  'plan-carries-credential': 2, // a plan that would launch a credential form (from the model cache, say; refused, never masked)
   'agent-registry': 2, // <wgdir>/service/registry.json wg cannot load
   'graph-line': 2,
   'task-not-found': 2,

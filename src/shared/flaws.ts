@@ -8,6 +8,20 @@ export interface Flaw {
   help?: string;
 }
 
+/** The longest value a plan takes from an identifier-like field (a model, a session id, a tag, an id). */
+export const MAX_FIELD_CHARS = 4096;
+/** The longest command a plan takes (a task's `exec` or `verify`, which wg runs as one argument of `sh -c`). */
+export const MAX_COMMAND_CHARS = 65_536;
+/** The longest free text a plan takes (a title or description an executor TOML passes on). */
+export const MAX_TEXT_CHARS = 1 << 20;
+
+/** How a refusal says a value is longer than a plan takes (a plan copies it many times: into argv, env and provenance). */
+const tooLong = (max: number): Flaw => ({
+  sentence: `is longer than ${max.toLocaleString('en')} characters, more than wg-policy plans from one field`,
+  help: 'a value that long is not a name or a command; keep long text in the task description',
+});
+const TOO_LONG = new Map([MAX_FIELD_CHARS, MAX_COMMAND_CHARS, MAX_TEXT_CHARS].map((max) => [max, tooLong(max)]));
+
 export const FLAWS = {
   key: { sentence: REPEATS_KEY },
   credentials: { sentence: CARRIES_CREDENTIALS, help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task' },
@@ -15,10 +29,12 @@ export const FLAWS = {
 } as const satisfies Record<string, Flaw>;
 
 /**
- * The first flaw of a string a plan may carry, in this order: it repeats one of `keys` (key values from config), it
- * carries credentials (looked for unless `credentials` is false: a rule tests for them itself), it holds a NUL.
+ * The first flaw of a string a plan may carry, in this order: it is longer than `max` (MAX_FIELD_CHARS,
+ * MAX_COMMAND_CHARS or MAX_TEXT_CHARS), it repeats one of `keys` (key values from config), it carries credentials (looked for unless
+ * `credentials` is false: a rule tests for them itself), it holds a NUL.
  */
-export function flawOf(text: string, keys: readonly string[], credentials = true): Flaw | undefined {
+export function flawOf(text: string, keys: readonly string[], credentials = true, max = MAX_FIELD_CHARS): Flaw | undefined {
+  if (text.length > max) return TOO_LONG.get(max) ?? tooLong(max);
   if (containsKey(text, keys)) return FLAWS.key;
   if (credentials && carriesCredential(text)) return FLAWS.credentials;
   return hasNul(text) ? FLAWS.nul : undefined;

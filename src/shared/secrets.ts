@@ -13,8 +13,10 @@ import {
 import { MASK, maskValues } from './mask-values.js';
 
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
-// it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`.
-const SECRET_NAME = /key|token|secret|passw(or)?d|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
+// it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`; `pass`,
+// `pwd` and `pw` as a name or a word of one (`db_pass`, `user-pwd`), not inside a word (`bypass`, `passthrough`).
+const SECRET_NAME =
+  /key|token|secret|passw(or)?d|passphrase|(^|[-_.])(pass|pwd)([-_.]|$)|^pw$|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
 
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo. A quote, backtick or backslash
 // ends it (as whitespace does): a URL never holds one unescaped, and masking must not run across a JSON string's end.
@@ -136,9 +138,60 @@ export function maskKeys(text: string, keys?: readonly string[]): string {
   return maskValues(text, keys ? searchable(keys) : knownKeys);
 }
 
-/** True when `text` contains one of `keys` (key values read from config). */
+// Characters that show as nothing or join invisibly (soft hyphen, zero-width spaces and joiners, bidi marks, the word
+// joiner and invisible operators, variation selectors, the BOM, Hangul fillers, tag characters): a key with them
+// inserted reads as the key.
+// (The combining ones each in a class of their own: after another character in one class they would combine with it.)
+const INVISIBLE =
+  /[\u00ad\u061c\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|\u034f|[\u17b4-\u17b5]|[\u180b-\u180f]|[\ufe00-\ufe0f]|\udb40[\udc00-\udfff]/g;
+// A percent-escape of an ASCII character (`%2D`, `%2d`), which a URL may use for any character.
+const ASCII_ESCAPE = /%[0-7][0-9a-f]/gi;
+
+/** Text as a key hidden in it may be spelled: ASCII percent-escapes decoded, invisible characters dropped, lower case. */
+function foldSpelling(text: string): string {
+  const decoded = text.includes('%') ? text.replace(ASCII_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : text;
+  return decoded.replace(INVISIBLE, '').toLowerCase();
+}
+
+/**
+ * A key's base64 spellings (standard and URL-safe) at each of the three byte offsets it may sit at inside a longer
+ * encoded text: the characters that depend on the key's bytes alone.
+ */
+function base64Spellings(key: string): string[] {
+  const bytes = Buffer.from(key);
+  const out: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const inner = encoded.slice(Math.ceil((offset * 8) / 6), Math.floor(((offset + bytes.length) * 8) / 6));
+    if (inner.length >= MIN_SEARCHED_SECRET) out.push(inner, inner.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
+}
+
+/** Per list of keys: each folded (see foldSpelling), and each in base64; worked out once per list. */
+const otherSpellings = new WeakMap<readonly string[], { folded: string[]; encoded: string[] }>();
+
+function spellingsFor(keys: readonly string[]): { folded: string[]; encoded: string[] } {
+  let s = otherSpellings.get(keys);
+  if (!s) {
+    const folded = [...new Set(keys.map(foldSpelling))].filter((k) => k.length >= MIN_SEARCHED_SECRET);
+    otherSpellings.set(keys, (s = { folded, encoded: [...new Set(keys.flatMap(base64Spellings))] }));
+  }
+  return s;
+}
+
+/**
+ * True when `text` contains one of `keys` (key values read from config) in any spelling an agent that knows a key may
+ * use to get it past a plain search: as written, percent-encoded (any character), with invisible characters inserted,
+ * in another case, or in base64. (A key cut into pieces across several fields is not found.)
+ */
 export function containsKey(text: string, keys: readonly string[]): boolean {
+  if (keys.length === 0) return false;
   for (const k of keys) if (text.includes(k)) return true;
+  const { folded, encoded } = spellingsFor(keys);
+  const f = foldSpelling(text);
+  for (const k of folded) if (f.includes(k)) return true;
+  for (const k of encoded) if (text.includes(k)) return true;
   return false;
 }
 

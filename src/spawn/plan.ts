@@ -12,7 +12,7 @@ import { checkStatuses } from '../graph/status-filter.js';
 import { readTaskFromGraph, readTaskFromJson, readTaskFromObject, taskFromIndex, type LoadedTask } from '../graph/read-tasks.js';
 import { findIndexedTask, graphIndex, indexedTasks } from '../graph/task-index.js';
 import { cachedPolicySet, loadPolicySet, type PolicySet } from '../policy/load.js';
-import { refusePlannedKeys } from './plan-keys.js';
+import { refuseUnsafePlan } from './plan-checks.js';
 import { refuseTaskFlaws } from './task-flaws.js';
 import { factsForRecord } from '../policy/stage.js';
 import { PolicyError, withOwnKeys } from '../shared/errors.js';
@@ -146,7 +146,7 @@ function decideTask(
     if (result.error && result.error.exit !== 1) throw result.error;
     const error = result.error ?? null;
     const plan = error ? null : assemble(taskId, result.values, result.provenance, policies.revision);
-    if (plan) refusePlannedKeys(plan, layerKeys(layers));
+    if (plan) refuseUnsafePlan(plan, layerKeys(layers), loaded);
     const outcome = new Outcome(plan, error, taskId, policies.revision, result, facts);
     if (!options.decisionLog) return outcome;
     const dest = logDestination({
@@ -287,7 +287,7 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
   const items = req.tasks ?? indexedTasks(index!).map((t) => t.id);
   for (const item of items) {
     useLayerKeys(ctx.layers); // the caller may have planned for another project since the last yield
-    const id = typeof item === 'string' ? item : String(item.id ?? '');
+    const id = typeof item === 'string' ? item : shownIdOf(item);
     let loaded: LoadedTask;
     try {
       loaded = typeof item === 'string' ? taskFromIndex(index!, item) : loadTask({ task: item }, ctx);
@@ -307,6 +307,16 @@ export async function* planMany(req: ManyRequest, options: SpawnOptions = {}): A
       if (!(e instanceof PolicyError) || e.code === 'audit-unrecordable' || SHARED_INPUT_ERRORS.has(e.code)) throw e;
       yield { task: id, plan: null, error: e };
     }
+  }
+}
+
+/** The id an item of a task object is reported under: a string or number id as written, else empty (never a throw). */
+function shownIdOf(item: Record<string, unknown>): string {
+  try {
+    const id = item.id;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : '';
+  } catch {
+    return ''; // a getter that throws: the read below says so as the item's error
   }
 }
 

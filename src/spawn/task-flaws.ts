@@ -1,11 +1,11 @@
-// Task data is written by agents: a task field a plan would carry that holds a credential, a config key's value or a NUL
-// is refused before planning.
+// Task data is written by agents: a task field a plan would carry that is overlong, holds a credential, a config key's
+// value or a NUL is refused before planning.
 import type { LoadedTask } from '../graph/read-tasks.js';
 import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
 import { layerKeys, type ConfigLayers } from '../config/layers.js';
 import { PolicyError } from '../shared/errors.js';
-import { flawAt, flawOf, type Flaw } from '../shared/flaws.js';
+import { flawAt, flawOf, MAX_COMMAND_CHARS, MAX_FIELD_CHARS, MAX_TEXT_CHARS, type Flaw } from '../shared/flaws.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -30,8 +30,14 @@ function pathsRead(policies: PolicySet, fact: string): { read: Set<string>; guar
   return { read, guarded };
 }
 
-/** A task path rules read, and whether to look for credentials in it (no rule tests it with `hasCredentials` itself). */
-type Checked = { path: string; credentials: boolean };
+/** Task fields a plan may carry longer than a name: commands and free text. */
+const LONGER: Readonly<Record<string, number>> = { exec: MAX_COMMAND_CHARS, verify: MAX_COMMAND_CHARS, title: MAX_TEXT_CHARS, description: MAX_TEXT_CHARS };
+
+/**
+ * A task path rules read, whether to look for credentials in it (no rule tests it with `hasCredentials` itself), and
+ * the longest value a plan takes from it.
+ */
+type Checked = { path: string; credentials: boolean; max: number };
 
 /** Per policy set and fact: the paths to check, sorted, computed once per policy revision. */
 const checked = new WeakMap<PolicySet, Map<string, readonly Checked[]>>();
@@ -42,16 +48,18 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
   let paths = byFact.get(fact);
   if (!paths) {
     const { read, guarded } = pathsRead(policies, fact);
-    byFact.set(fact, (paths = [...new Set([...read, ...guarded])].sort().map((path) => ({ path, credentials: !guarded.has(path) }))));
+    const max = (path: string) => (Object.hasOwn(LONGER, path.split('.')[0]) ? LONGER[path.split('.')[0]] : MAX_FIELD_CHARS);
+    byFact.set(fact, (paths = [...new Set([...read, ...guarded])].sort().map((path) => ({ path, credentials: !guarded.has(path), max: max(path) }))));
   }
   return paths;
 }
 
 /**
- * Throws `task-field` (exit 2) when a task field that a policy reads repeats a key read from config or holds a NUL (so
- * does the task's id, which every plan's environment carries), or carries credentials and no rule tests it with
- * `hasCredentials` itself; free text no rule reads, such as a description, is not checked. The message names the
- * field, never the value: a credential is not printed, planned or recorded.
+ * Throws `task-field` (exit 2) when a task field that a policy reads is longer than a plan takes (see MAX_FIELD_CHARS),
+ * repeats a key read from config or holds a NUL (so does the task's id, which every plan's environment carries), or
+ * carries credentials and no rule tests it with `hasCredentials` itself; free text no rule reads, such as a
+ * description, is not checked. The message names the field, never the value: a credential is not printed, planned or
+ * recorded.
  */
 export function refuseTaskFlaws(loaded: LoadedTask, policies: PolicySet, fact: string, layers: ConfigLayers): void {
   // INVARIANT: a loaded task is never mutated, so a task found clean under a policy set and config stays clean under them.
@@ -67,13 +75,11 @@ export function refuseTaskFlaws(loaded: LoadedTask, policies: PolicySet, fact: s
 }
 
 function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, keys: readonly string[]): { at: string; flaw: Flaw } | undefined {
-  const withCredentials = (text: string) => flawOf(text, keys);
-  const withoutCredentials = (text: string) => flawOf(text, keys, false);
-  for (const { path, credentials } of pathsToCheck(policies, fact)) {
+  for (const { path, credentials, max } of pathsToCheck(policies, fact)) {
     const value = getPath(task, path);
     // Most paths a rule reads are unset or short text: only strings, lists and objects can hold a flaw.
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
-    const found = flawAt(value, path, credentials ? withCredentials : withoutCredentials);
+    const found = flawAt(value, path, (text) => flawOf(text, keys, credentials, max));
     if (found !== undefined) return found;
   }
   return undefined;

@@ -1,0 +1,121 @@
+// The last checks on a plan, whatever route brought its values: nothing it launches repeats a key's value from config or
+// carries a credential, no argument that task data chose reads as an option, and Linux can pass every argument and
+// environment string to the program.
+import type { LoadedTask } from '../graph/read-tasks.js';
+import { PolicyError } from '../shared/errors.js';
+import { flawAt, FLAWS, type Flaw } from '../shared/flaws.js';
+import { carriesCredential, containsKey, CARRIES_CREDENTIALS, REPEATS_KEY } from '../shared/secrets.js';
+import type { SpawnPlan } from './plan-schema.js';
+
+/** Linux's limit on one argument or environment string, its NUL included (MAX_ARG_STRLEN: 32 pages of 4 KiB). */
+export const MAX_ARG_BYTES = 131_072;
+
+/** Runs every check below on a plan about to be returned; each throws a PolicyError (exit 2) naming where, never the value. */
+export function refuseUnsafePlan(plan: SpawnPlan, keys: readonly string[], loaded: LoadedTask): void {
+  refusePlannedKeys(plan, keys);
+  refusePlannedCredentials(plan);
+  refuseTaskOptions(plan, loaded);
+  refuseOverlong(plan);
+}
+
+/**
+ * Throws `plan-repeats-key` when a key's value from config appears in what a plan launches (its fields but
+ * provenance, and the executor TOML it runs), whatever route brought it (a TOML's argument, a caller's flag, a default
+ * that equals a weak key): the plan is refused, never masked into one that would launch something else.
+ */
+function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
+  if (keys.length === 0) return;
+  const { provenance, ...launched } = plan;
+  const repeatsKey = (text: string) => (containsKey(text, keys) ? FLAWS.key : undefined);
+  const found = flawAt(launched, '', repeatsKey) ?? flawAt(provenance.executorConfig.value, 'provenance.executorConfig.value', repeatsKey);
+  if (found !== undefined)
+    throw new PolicyError('plan-repeats-key', `the plan for task \`${plan.task}\` at \`${found.at}\` ${REPEATS_KEY}`, {
+      key: found.at,
+      help: 'keep keys out of executor TOMLs, flags and task fields; a key that equals planned text (a tier or a model name) is too weak: change it',
+    });
+}
+
+/** The provenance entry of each part of a plan's `model`. */
+const MODEL_PROVENANCE: Readonly<Record<string, string>> = { spec: 'model', id: 'modelId', provider: 'provider' };
+
+/** Strings already looked at (a plan's texts repeat from plan to plan: argv words, env values); bounded. */
+const credentialFree = new Set<string>();
+
+/**
+ * Throws `plan-carries-credential` when what a plan launches carries a credential form (see carriesCredential) that no
+ * earlier check refused at its source: a model the model cache or a registry supplied, for example. Refused, never
+ * masked: stdout would otherwise show a plan other than the one decided.
+ */
+function refusePlannedCredentials(plan: SpawnPlan): void {
+  const { provenance, ...launched } = plan;
+  const carries = (text: string): Flaw | undefined => {
+    if (credentialFree.has(text)) return undefined;
+    if (carriesCredential(text)) return FLAWS.credentials;
+    if (credentialFree.size >= 4096) credentialFree.clear();
+    credentialFree.add(text);
+    return undefined;
+  };
+  const found = flawAt(launched, '', carries);
+  if (found === undefined) return;
+  const [top, inner] = found.at.split('.');
+  const field = top === 'model' && inner !== undefined ? MODEL_PROVENANCE[inner] : top;
+  const from = (provenance as Record<string, { sources?: Array<{ file: string | null; key: string }> }>)[field]?.sources ?? [];
+  const where = [...new Set(from.map((s) => (s.file ? `${s.file} ${s.key}` : s.key)))].join(', ');
+  throw new PolicyError('plan-carries-credential', `the plan for task \`${plan.task}\` at \`${found.at}\` ${CARRIES_CREDENTIALS}`, {
+    key: found.at,
+    help: where ? `the value came from ${where}; keep credentials out of it` : 'keep credentials out of what a plan launches',
+  });
+}
+
+/**
+ * Throws `task-field` when an argument of the plan that starts with `-` is a task field's value (or the part of one after
+ * its `provider:` prefix, as a model id is): the agent's program would read text an agent wrote as an option of its own
+ * choosing (`--resume --mcp-config=…`, `wg exec --dry-run`).
+ */
+function refuseTaskOptions(plan: SpawnPlan, loaded: LoadedTask): void {
+  let fromTask: Map<string, string> | undefined;
+  for (let i = 1; i < plan.argv.length; i++) {
+    const arg = plan.argv[i];
+    if (arg.charCodeAt(0) !== 45 /* - */) continue;
+    fromTask ??= taskTexts(plan);
+    const field = fromTask.get(arg);
+    if (field === undefined) continue;
+    const which = field === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${field}\``;
+    throw new PolicyError(
+      'task-field',
+      `${which} puts an argument starting with \`-\` into the command line (\`argv.${i}\`), which the program would read as an option`,
+      {
+        file: loaded.file,
+        line: loaded.line,
+        key: field,
+        help: 'a name, model or session id never starts with `-`',
+      },
+    );
+  }
+}
+
+/** The task fields behind a plan's argv, by the text an argument would take from each. */
+function taskTexts(plan: SpawnPlan): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of plan.provenance.argv.sources) {
+    if (s.layer !== 'task' || typeof s.value !== 'string') continue;
+    out.set(s.value, s.key);
+    const colon = s.value.indexOf(':');
+    if (colon >= 0) out.set(s.value.slice(colon + 1), s.key);
+  }
+  return out;
+}
+
+/** Throws `plan-invalid` when an argument or an environment string is longer than Linux passes to a program (E2BIG). */
+function refuseOverlong(plan: SpawnPlan): void {
+  const tooLong = (text: string) => text.length * 3 + 1 > MAX_ARG_BYTES && Buffer.byteLength(text) + 1 > MAX_ARG_BYTES;
+  const i = plan.argv.findIndex(tooLong);
+  const name = i >= 0 ? undefined : Object.keys(plan.env).find((k) => tooLong(`${k}=${plan.env[k]}`));
+  const which = i >= 0 ? `argv.${i}` : name === undefined ? undefined : `env.${name}`;
+  if (which === undefined) return;
+  throw new PolicyError(
+    'plan-invalid',
+    `the plan for task \`${plan.task}\` at \`${which}\` is longer than Linux passes to a program as one string (${MAX_ARG_BYTES.toLocaleString('en')} bytes); wg could not launch it`,
+    { key: which, help: 'keep the text a task or executor TOML passes on the command line shorter; long text belongs in the prompt' },
+  );
+}
