@@ -125,6 +125,29 @@ describe('checkPolicies', () => {
     }
   });
 
+  test('a well-formed config that refuses every task without choices of its own is an error (the probe plan), naming the rule and the key', async () => {
+    for (const [config, rule] of [
+      ['[dispatcher]\nexecutor = "cladue"\n', 'executor.unknown-in-local-dispatcher'],
+      ['[agent]\nexecutor = "claude"\n', undefined],
+    ] as const) {
+      const p = scratch({ 'project/.wg/config.toml': config });
+      try {
+        const report = await checkPolicies({ dir: p.project, env: {}, cwd: p.root, home: p.home });
+        if (rule === undefined) {
+          expect(report).toMatchObject({ ok: true, findings: [] });
+          continue;
+        }
+        expect(report.ok).toBe(false);
+        expect(report.findings.map((f) => [f.severity, f.code, f.rule, f.file])).toEqual([['error', 'rule-rejected', rule, undefined]]);
+        expect(report.findings[0].formatted).toBe(
+          'error rule-rejected: a task that sets no executor, model or endpoint of its own is refused: unknown executor `cladue` set in .wg/config.toml dispatcher.executor; use claude, native (alias nex), codex or shell (rule executor.unknown-in-local-dispatcher)',
+        );
+      } finally {
+        p.cleanup();
+      }
+    }
+  });
+
   test('a deprecated config table is a warning naming its file', async () => {
     const p = scratch({ 'project/.wg/config.toml': '[coordinator]\nexecutor = "claude"\n' });
     try {

@@ -35,6 +35,15 @@ test('outside git: HEAD, nothing to compare', () => {
   });
 });
 
+test('without git on PATH the label says git cannot be run, not that the folder is outside a repository', () => {
+  const missing: GitRunner = () => ({ status: null, stdout: '', missing: true });
+  expect(chooseBase({ repoDir: dir, git: missing })).toMatchObject({
+    rev: 'HEAD',
+    label: 'nothing (git cannot be run (it is not installed, or not on PATH): no change counts as accepted)',
+    top: null,
+  });
+});
+
 test('a repository without commits: HEAD, no commit yet', () => {
   git('init', '-q');
   expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', label: 'nothing (no commit yet: no change counts as accepted)', isHead: true, sha: null });
@@ -131,7 +140,7 @@ test('git calls: one outside git and before the first commit, two on the integra
     expect(chooseBase({ repoDir: dir, git: c.git }).top).toBe(expectTop);
     return c.commands;
   };
-  expect(at(null)).toEqual(['rev-parse']);
+  expect(at(null)).toEqual(['rev-parse', '--version']); // the second: is git there at all (see the next test)
   git('init', '-q');
   const top = realpathSync(dir);
   expect(at(top)).toEqual(['rev-parse']);

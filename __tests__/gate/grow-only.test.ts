@@ -41,14 +41,26 @@ const outsideGit = (file: string, git: GitRunner) => ({
   known: { top: null, sha: null },
 });
 
-test('with the wg dir outside git and no .git below the project, no folder is asked about', () => {
+test('with the wg dir outside git and no .git below the project, no folder is asked about (only whether git runs)', () => {
   const file = manifestAt('tests/smoke/manifest.toml', ['alpha']);
   const c = counted();
   expect(compareWithBase(outsideGit(file, c.git))).toMatchObject({
     compared: false,
     note: 'grow-only check skipped: `tests/smoke/manifest.toml` is not in a git repository',
   });
-  expect(c.dirs).toEqual([]);
+  expect(c.dirs).toEqual([path.join('project', '.wg')]); // `git --version`
+});
+
+test('without git on PATH the note and an explicit base say git cannot be run', () => {
+  const file = manifestAt('tests/smoke/manifest.toml', ['alpha']);
+  const missing: GitRunner = () => ({ status: null, stdout: '', missing: true });
+  expect(compareWithBase(outsideGit(file, missing))).toMatchObject({
+    compared: false,
+    note: 'grow-only check skipped: git cannot be run (it is not installed, or not on PATH)',
+  });
+  expect(() => compareWithBase({ ...outsideGit(file, missing), explicit: true })).toThrow(
+    '`--base HEAD` was given, but git cannot be run (it is not installed, or not on PATH)',
+  );
 });
 
 test('a manifest in a repository nested below a project outside git is still compared with its base', () => {

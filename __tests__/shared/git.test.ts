@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { gitToplevel, runGit, type GitRunner } from '../../src/shared/git.js';
+import { gitMissing, gitToplevel, runGit, type GitRunner } from '../../src/shared/git.js';
 
 /** A runner answering with `result`, recording its calls. */
 function fake(result: ReturnType<GitRunner> | Error): { git: GitRunner; calls: Array<[string[], string]> } {
@@ -40,6 +40,16 @@ describe('the real runner', () => {
     try {
       expect(gitToplevel(dir)).toBeNull();
       expect(runGit(['--version'], dir)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^git version /) });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('git that runs is not `missing`; a folder that does not exist is not git missing either', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wgp-git-'));
+    try {
+      expect(gitMissing(dir)).toBe(false);
+      expect(runGit(['--version'], path.join(dir, 'gone'))).toEqual({ status: null, stdout: '' });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchProject } from '../../bench/graph.mjs';
 import { diffPlans } from '../../src/tools/diff.js';
-import { scratch } from '../support/project.js';
+import { cli, scratch } from '../support/project.js';
 import { hostCli } from '../support/cli-host.js';
 
 const PINNED = '[dispatcher]\nexecutor = "claude"\n\n[llm_endpoints]\ninherit_global = true\n';
@@ -115,6 +115,27 @@ test('an unchanged project that reads every kind of input (agency, registry, mod
     expect((await diffPlans({ dir: join(b.root, 'linked', '.wg'), home: b.home, env: {} })).changed).toEqual([]);
   } finally {
     b.cleanup();
+  }
+});
+
+test('outside git, diff says what it compares with (the default base was not given) and that there is none', () => {
+  const s = scratch({ 'project/.wg/config.toml': PINNED });
+  try {
+    writeFileSync(join(s.wgDir, 'graph.jsonl'), '');
+    const c = hostCli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    expect([c.code, c.stdout]).toEqual([2, '']);
+    expect(c.stderr).toContain(
+      'wg-policy: diff compares with the config and policies committed at HEAD, but the wg directory is not in a git repository [git-base]',
+    );
+    const given = hostCli(['diff', '--dir', s.wgDir, '--base', 'HEAD'], { home: s.home, cwd: s.project });
+    expect(given.stderr).toContain('`--base HEAD` was given, but the wg directory is not in a git repository [git-base]');
+    // With no git on PATH (a real process: the runner reads the process's own PATH), the sentence says so instead.
+    const noGit = cli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project, env: { PATH: s.root } });
+    expect(noGit.stderr).toContain(
+      'diff compares with the config and policies committed at HEAD, but git cannot be run (it is not installed, or not on PATH) [git-base]',
+    );
+  } finally {
+    s.cleanup();
   }
 });
 

@@ -7,6 +7,7 @@ import { locateWgDir } from '../config/locate.js';
 import { checkManifest } from '../gate/check-manifest.js';
 import { overlapWarnings } from '../policy/check.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
+import { decideSpawn } from '../spawn/plan.js';
 import { PolicyError, PolicyProblems, formatError, type ErrorCode } from '../shared/errors.js';
 import { NAMESPACES, TABLES } from '../stages/index.js';
 
@@ -45,6 +46,31 @@ function finding(e: PolicyError, severity: CheckFinding['severity']): CheckFindi
     rule,
     formatted: `${at ? `${at}: ` : ''}${severity} ${code}: ${message}${rule && !message.includes(`\`${rule}\``) ? ` (rule ${rule})` : ''}`,
   };
+}
+
+/** The task the probe plans: nothing of its own, so only config, profiles and policies decide its plan. */
+const PROBE_TASK = { id: 'check-probe', title: 'a task that sets nothing of its own', status: 'open' };
+
+/**
+ * Plans PROBE_TASK and adds its refusal as an error: a config every file of which is well-formed can still refuse
+ * every task that does not choose for itself (`[dispatcher] executor = "cladue"`, a default model no provider knows).
+ * Bad input the probe meets is left to the checks that read that file (they name it better).
+ */
+async function probePlan(wgDir: string, env: NodeJS.ProcessEnv, home: string | undefined, add: (e: unknown) => void): Promise<void> {
+  const outcome = await decideSpawn({ task: PROBE_TASK, dir: wgDir, env, home }, { warn: () => {} }).catch((e: unknown) => {
+    if (e instanceof PolicyError) return undefined;
+    throw e;
+  });
+  const refusal = outcome?.error;
+  if (refusal)
+    add(
+      // Named by its rule, not placed at it: the rule is not at fault, the input its message names is.
+      new PolicyError(refusal.code, `a task that sets no executor, model or endpoint of its own is refused: ${refusal.message}`, {
+        key: refusal.key,
+        rule: refusal.rule,
+        help: refusal.help,
+      }),
+    );
 }
 
 /** Checks the bundled policies and, when a wg dir is found (not `bundledOnly`), the project's policies, config and manifest. */
@@ -92,6 +118,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
     } catch (e) {
       add(e);
     }
+    if (report.findings.every((f) => f.severity !== 'error')) await probePlan(wgDir, env, opts.home, add);
     const manifest = checkManifest({ dir: wgDir, cwd, env });
     for (const p of manifest.problems) add(p);
     for (const w of manifest.warnings) add(w, 'warning');

@@ -161,7 +161,7 @@ const COMMANDS: Record<string, (program: Command) => void> = {
     const diff = dirOption(
       program.command('diff').description("plan every task under the project's config and policies at a git revision and as they are now; report what changes"),
     )
-      .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with', 'HEAD')
+      .option('--base <rev>', 'git revision of the project config.toml, policies/ and executors/ to compare with (default: HEAD)')
       .option('--base-global <file>', 'global config.toml to plan the base with (default: the current one)')
       .option('--status <list>', 'only tasks with these statuses (comma-separated, as plan --all; a task without one is open)')
       .option('--json', 'one JSON line per changed task, with both plans')

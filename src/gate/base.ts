@@ -1,5 +1,5 @@
 // The base revision the gate compares with: `--base`, else the merge-base of HEAD with the branch the project integrates into.
-import { runGit, type GitRunner } from '../shared/git.js';
+import { GIT_MISSING, gitMissing, runGit, type GitRunner } from '../shared/git.js';
 
 /** Branches tried, in order, when `refs/remotes/origin/HEAD` names none: remote-tracking first, so local commits never count. */
 export const INTEGRATION_BRANCHES: readonly string[] = ['origin/main', 'origin/master', 'main', 'master'];
@@ -103,7 +103,7 @@ export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRun
     return { rev: o.explicit, label: o.explicit, explicit: true, isHead: !!sha && sha === def?.head, ...(moved ? { moved } : {}), top, sha };
   }
   // No commit to compare with: messages say so rather than name a HEAD that does not exist.
-  const none = top ? 'no commit yet' : 'not in a git repository';
+  const none = top ? 'no commit yet' : gitMissing(o.repoDir, git) ? GIT_MISSING : 'not in a git repository';
   if (!def) return { rev: 'HEAD', label: `nothing (${none}: no change counts as accepted)`, explicit: false, isHead: true, ...at };
   if (!def.branch)
     return {

@@ -2,7 +2,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from '../shared/errors.js';
-import { runGit, type GitRunner } from '../shared/git.js';
+import { GIT_MISSING, gitMissing, runGit, type GitRunner } from '../shared/git.js';
 import { formatOf, loadManifestFromText, type Manifest } from './manifest.js';
 
 /** The comparison: `compared: false` with a `note` when there is nothing to compare against. */
@@ -110,8 +110,9 @@ export function compareWithBase(o: CompareOptions): BaseComparison {
     inRepo.push({ file, repo, rel: rel.split(path.sep).join('/') });
   }
   if (!home && inRepo.length === 0) {
-    if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` was given, but \`${where}\` is not in a git repository`, { key: '--base' });
-    return skip(o.manifest ? `grow-only check skipped: \`${o.label}\` is not in a git repository` : undefined);
+    const outside = gitMissing(existingDir(o.repoDir), git) ? GIT_MISSING : `\`${where}\` is not in a git repository`;
+    if (explicit) throw new PolicyError('git-base', `\`--base ${base}\` was given, but ${outside}`, { key: '--base' });
+    return skip(o.manifest ? `grow-only check skipped: ${outside}` : undefined);
   }
   // Every candidate that existed at the base, with its blob id (`<mode> blob <id>\t<path>` entries).
   const present = new Map<string, string>();

@@ -8,7 +8,7 @@ import { statusOf } from '../graph/node-schema.js';
 import { checkStatuses } from '../graph/status-filter.js';
 import { scanGraph } from '../graph/scan.js';
 import { PolicyError } from '../shared/errors.js';
-import { gitToplevel, runGit, type GitRunner } from '../shared/git.js';
+import { GIT_MISSING, gitMissing, gitToplevel, runGit, type GitRunner } from '../shared/git.js';
 import { readTextFile } from '../shared/read-file.js';
 import type { Source } from '../shared/source.js';
 import { decideSpawn } from '../spawn/plan.js';
@@ -97,9 +97,16 @@ function compare(task: string, before: Side, after: Side): TaskChange | null {
 }
 
 /** Writes the project's config.toml, policies/ and executors/ as they were at `rev` into `to` (a fresh wg dir). */
-function materializeBase(wgDir: string, rev: string, to: string, git: GitRunner): void {
+function materializeBase(wgDir: string, rev: string, explicit: boolean, to: string, git: GitRunner): void {
   const top = gitToplevel(wgDir, git);
-  if (!top) throw new PolicyError('git-base', `\`--base ${rev}\` was given, but the wg directory is not in a git repository`, { key: '--base' });
+  if (!top) {
+    const outside = gitMissing(wgDir, git) ? GIT_MISSING : 'the wg directory is not in a git repository';
+    throw new PolicyError(
+      'git-base',
+      explicit ? `\`--base ${rev}\` was given, but ${outside}` : `diff compares with the config and policies committed at ${rev}, but ${outside}`,
+      { key: '--base', help: "commit the wg directory's config.toml and policies/ to git, or compare another way: `wg-policy audit replay`" },
+    );
+  }
   const commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
   if (commit.status !== 0) throw new PolicyError('git-base', `\`--base ${rev}\` is not a commit in the git repository of the wg directory`, { key: '--base' });
   // git names the top level by its real path: so must the wg dir, when it is reached through a symlink.
@@ -159,7 +166,7 @@ export async function diffPlans(req: DiffRequest): Promise<DiffReport> {
     const baseWg = join(scratch, 'project', basename(wgDir));
     const baseHome = join(scratch, 'home');
     mkdirSync(baseWg, { recursive: true });
-    materializeBase(wgDir, base, baseWg, git);
+    materializeBase(wgDir, base, req.base !== undefined, baseWg, git);
     linkOthers(wgDir, baseWg, ['config.toml', 'policies', 'executors']);
     const globalText = req.baseGlobal
       ? readTextFile(req.baseGlobal, { what: 'base global config' })
