@@ -75,7 +75,7 @@ describe('an invalid value is exit 2 and says what is allowed', () => {
     [['audit', 'list', '--limit', '0'], "wg-policy: option '--limit <n>' argument '0' is invalid. Use a whole number of at least 1. [usage]"],
     [
       ['audit', 'list', '--field', 'exector'],
-      'wg-policy: `--field` must be one of launch, exec-mode, model, executor, compat, executor-config, model-override, model-id, provider, endpoint, agent-id, prompt-file, timeout, env, argv, allow, warn, deny, not `exector`; did you mean `executor`? [audit-filter]',
+      'wg-policy: `--field` must be one of launch, exec-mode, model, executor, compat, executor-config, model-override, model-id, provider, endpoint, agent-id, prompt-file, timeout, env, argv, allow, warn, deny, not `exector`; did you mean `executor`? [usage]',
     ],
   ])('%j', (args, message) => {
     const r = run(args);

@@ -92,6 +92,23 @@ test('`help <group> <command>` shows that command’s help, as `<group> <command
   expect(hostCli(['help', 'audit']).stdout).toBe(helps.find((h) => h.path.join(' ') === 'audit')!.text);
 });
 
+test.each([
+  [['help', 'nosuch'], "wg-policy: unknown command 'nosuch' [usage]\n  help: commands: plan, explain, gate,"],
+  [['help', 'audti'], "wg-policy: unknown command 'audti'; did you mean `audit`? [usage]\n"],
+  [
+    ['help', 'audit', 'lst'],
+    "wg-policy: unknown command 'lst' of `audit`; did you mean `list`? [usage]\n  help: commands of `audit`: verify, list, replay, show\n",
+  ],
+  [
+    ['help', 'plan', 'extra'],
+    'wg-policy: `plan` has no subcommands, so there is no help for `plan extra` [usage]\n  help: `wg-policy plan --help` shows its usage\n',
+  ],
+])('`%j` is a usage error naming the word (exit 2), not a help page', (args, stderr) => {
+  const r = hostCli(args);
+  expect([r.code, r.stdout]).toEqual([2, '']);
+  expect(r.stderr.startsWith(stderr)).toBe(true);
+});
+
 test('a group (audit) shows examples of its commands', () => {
   const audit = helps.find((h) => h.path.join(' ') === 'audit')!;
   expect(audit.examples.map((e) => e.split(' ').slice(1, 4).join(' '))).toEqual(['wg-policy audit verify', 'wg-policy audit list', 'wg-policy audit show']);

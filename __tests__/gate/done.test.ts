@@ -100,6 +100,8 @@ test('an already-done task is wg’s no-op: exit 0, its line on stdout, nothing 
     expect(readFileSync(p.graph, 'utf8')).toBe(graph);
     const r = hostCli(['done', 't1', '--dir', p.wgDir], { cwd: p.project, home: p.home });
     expect(r).toMatchObject({ code: 0, stdout: "Task 't1' is already done\n" });
+    expect(r.stderr).not.toContain('already done'); // said once: a terminal shows stdout and stderr together
+    expect(r.stderr).toContain('(allow by transition.already-done,');
     expect(readFileSync(p.graph, 'utf8')).toBe(graph);
   }
 });

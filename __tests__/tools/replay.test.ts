@@ -112,7 +112,7 @@ test('--field must name a spawn stage (a typo is bad input, not "nothing would d
   try {
     const r = p.run('audit', 'replay', '--field', 'exector');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/`--field` must be one of launch, .* not `exector`.*did you mean `executor`.*\[audit-filter\]/);
+    expect(r.stderr).toMatch(/`--field` must be one of launch, .* not `exector`.*did you mean `executor`.*\[usage\]/);
     expect(p.run('audit', 'replay', '--field', 'deny').code).toBe(2); // a gate effect: replay decides spawn decisions only
     expect(p.run('audit', 'replay', '--field', 'executor').code).toBe(0);
   } finally {

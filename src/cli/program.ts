@@ -1,6 +1,7 @@
 // The full CLI: every command's commander definition (only the invoked one is built), run, and commander's usage errors.
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { DecisionKindSchema } from '../audit/event.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { PolicyError } from '../shared/errors.js';
 import { positiveInt, timeArg } from './arg-parsers.js';
 import { colorFor } from './color.js';
@@ -290,17 +291,37 @@ function invoked(argv: readonly string[]): Array<(program: Command) => void> {
 }
 
 /**
- * `help <group> <command> …` as `<group> <command> … --help`: commander's help command takes one word and would show the
- * group's help for `help audit list`.
+ * `help <command> …` as `<command> … --help`, each word checked against the commands: commander's help command takes
+ * one word, showed the group's help for `help audit list`, the whole program's help (exit 2, no sentence) for an
+ * unknown word, and ignored words after a command without subcommands (`help plan extra`, exit 0).
  */
-function helpOfSubcommand(argv: readonly string[]): readonly string[] {
+function helpOf(argv: readonly string[]): readonly string[] {
   const words = argv.slice(3);
-  return argv[2] === 'help' && words.length >= 2 && words.every((w) => !w.startsWith('-')) ? [...argv.slice(0, 2), ...words, '--help'] : argv;
+  if (argv[2] !== 'help' || words.length === 0 || words.some((w) => w.startsWith('-'))) return argv;
+  let cmd = buildProgram(argv); // `help` is no command: every command is defined
+  const path: string[] = [];
+  for (const word of words) {
+    const sub = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) {
+      const names = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+      const where = path.length ? ` of \`${path.join(' ')}\`` : '';
+      throw new PolicyError(
+        'usage',
+        names.length
+          ? `unknown command '${word}'${where}${didYouMean(word, names)}`
+          : `\`${path.join(' ')}\` has no subcommands, so there is no help for \`${[...path, word].join(' ')}\``,
+        { help: names.length ? `commands${where}: ${names.join(', ')}` : `\`wg-policy ${path.join(' ')} --help\` shows its usage` },
+      );
+    }
+    path.push(word);
+    cmd = sub;
+  }
+  return [...argv.slice(0, 2), ...words, '--help'];
 }
 
 /** Parses `argv` and runs the command; the exit code of a usage error (2), `--help` or `--version` (0), else the command's. */
 export async function runProgram(argvIn: readonly string[]): Promise<number> {
-  const argv = helpOfSubcommand(argvIn);
+  const argv = helpOf(argvIn);
   try {
     await buildProgram(argv).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -159,7 +159,7 @@ function manifestChosen(resolved: { path: string | null; how: string }, where: P
   return [
     {
       kind: 'manifest-chosen',
-      what: `the gate reads \`${shown(resolved.path, cwd)}\` (${resolved.how}) instead of the project's \`${shown(usual, cwd)}\``,
+      what: `\`${resolved.how}\` makes the gate read \`${shown(resolved.path, cwd)}\` instead of the project's \`${shown(usual, cwd)}\``,
       by: resolved.how,
     },
   ];
@@ -219,6 +219,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     base: base.label,
     compared: !!base.sha,
     baseIsHead: base.isHead,
+    integrationBranch: base.branch,
     findings,
     count: findings.length,
     detail: findingsDetail(findings),

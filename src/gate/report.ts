@@ -43,9 +43,9 @@ export function summaryLine(v: Verdict): string {
 /**
  * The verdict's messages: warnings, notices, the bundled rules a project disabled or replaced, then the determining
  * rules (each with where it is defined), then the summary line. `quiet`: only the warnings and, when denied, the
- * rules that denied.
+ * rules that denied. A determining message equal to `said` (the line `done` prints on stdout) is left out.
  */
-export function verdictLines(v: Verdict, color: boolean, quiet = false): string[] {
+export function verdictLines(v: Verdict, color: boolean, quiet = false, said?: string | null): string[] {
   const out: string[] = [];
   for (const w of v.warnings) out.push(paint(color, '33;1', w.message), ...(w.help ? [w.help] : []));
   if (quiet) {
@@ -59,7 +59,7 @@ export function verdictLines(v: Verdict, color: boolean, quiet = false): string[
   const t = v.transition;
   if (t.gate !== false && t.status !== 'done') out.push(`note: done writes \`${t.status}\` (${t.rule}, ${t.policy})`);
   for (const d of v.determining) {
-    out.push(d.effect === 'deny' ? paint(color, '31;1', d.message) : d.message);
+    if (d.message !== said) out.push(d.effect === 'deny' ? paint(color, '31;1', d.message) : d.message);
     if (d.help) out.push(d.help);
     out.push(paint(color, '2', `  (${d.effect} by ${d.rule}, ${d.policy})`));
   }

@@ -35,6 +35,8 @@ export const GateCaseSchema = z.strictObject({
   base: z.optional(StrList),
   /** Project-relative files committed with the base (a base manifest with owners, policy files, scripts). */
   base_files: z.optional(z.record(Str, Str)),
+  /** The branch the base is committed on (default `main`; another name leaves the project without an integration branch). */
+  trunk: z.optional(Str),
   /** After the base commit, work on this new branch (the base is then the merge-base with `main`). */
   branch: z.optional(Str),
   /** Project-relative files written after the base commit (the changes under judgement). */
@@ -147,7 +149,7 @@ export function setupGateCase(c: GateCase): GateCaseProject {
     writeFileSync(join(s.project, 'README'), 'base\n');
     if (c.base?.length) writeFileSync(baseManifest, manifestToml(c.base.map((name) => ({ name }))));
     writeAll(s.project, c.base_files);
-    commits.push({ branch: 'main', message: 'base', files: snapshot(s.project) });
+    commits.push({ branch: c.trunk ?? 'main', message: 'base', files: snapshot(s.project) });
   }
   for (const rel of c.remove ?? []) rmSync(join(s.project, rel));
   writeAll(s.project, c.edit);
@@ -161,7 +163,7 @@ export function setupGateCase(c: GateCase): GateCaseProject {
     writeFileSync(join(smoke, 'scenarios', `${sc.name}.sh`), `${body}\n`);
   }
   if (c.commit && !commits.length) throw new PolicyError('git-base', `case \`${c.note}\`: \`commit\` needs a git base (\`base\` or \`base_files\`)`);
-  const head = c.branch ?? 'main';
+  const head = c.branch ?? c.trunk ?? 'main';
   if (commits.length && c.commit) commits.push({ branch: head, message: 'the changes under judgement', files: snapshot(s.project) });
   if (commits.length) commitHistory(s.project, commits, head);
   return withCaseFields(s, c);

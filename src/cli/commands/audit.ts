@@ -121,10 +121,10 @@ const LIST_HEADER = ['ID', 'TIME', 'KIND', 'TASK', 'ACTOR', 'RESULT'];
 /** One decision as table cells. */
 const cells = (r: AuditRecord): string[] => [r.id, r.ts, r.kind, r.task, r.actor, summary(r)];
 
-/** `--field` names one of `allowed` (the stages, and for `list` a gate rule's effect too), else an `audit-filter` error. */
+/** `--field` names one of `allowed` (the stages, and for `list` a gate rule's effect too), else a usage error (a flag's value, as for --kind). */
 function checkField(field: string | undefined, allowed: readonly string[]): void {
   if (field !== undefined && !allowed.includes(field))
-    throw new PolicyError('audit-filter', `\`--field\` must be one of ${allowed.join(', ')}, not \`${field}\`${didYouMean(field, allowed)}`, {
+    throw new PolicyError('usage', `\`--field\` must be one of ${allowed.join(', ')}, not \`${field}\`${didYouMean(field, allowed)}`, {
       key: '--field',
     });
 }

@@ -82,8 +82,8 @@ export function gateHooks(style: ReportStyle, flags: GateFlags): DoneHooks & { s
 export const closeGateLog = () => closeDecisionLog(warn);
 
 /** The verdict's messages on stderr; with -q only warnings and, when denied, the rules that denied. */
-export function printVerdict(v: Verdict, style: ReportStyle, quiet = false): void {
-  const lines = verdictLines(v, style.color, quiet);
+export function printVerdict(v: Verdict, style: ReportStyle, quiet = false, said?: string | null): void {
+  const lines = verdictLines(v, style.color, quiet, said);
   if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
 }
 
