@@ -464,6 +464,12 @@ for (const [note, text] of [
   ['empty', ''],
 ])
   add('task-json', { note: `--task-json that is ${note}`, run: 'plan', taskJson: text, want: { code: 'task-json' } });
+add('task-json', {
+  note: '--task-json whose syntax error sits in a secret value: the message quotes none of it (found in review)',
+  run: 'plan',
+  taskJson: '{"id":"t1","OPENAI_API_KEY":sk-proj-CANARY-c0rpus}',
+  want: { code: 'task-json', absent: 'sk-proj' },
+});
 const forms = [
   ['userinfo', 'HTTPS://user:CANARY-c0rpus@h.example/v1'],
   ['a lone token in userinfo', 'https://CANARY-c0rpus@h.example/v1'],
@@ -491,6 +497,52 @@ for (const v of ['evil\u001b]0;x\u0007', 'claude; rm -rf /', '$(id)', '__proto__
     run: 'plan',
     taskJson: JSON.stringify({ id: 't1', title: 'x', executor: v }),
     want: { code: 'rule-rejected', exit: 1, rule: 'executor.unknown-in-task' },
+  });
+// Found in review: a key after its name in a shell command, in the three ways a command line spells it.
+for (const [form, exec] of [
+  ['as NAME=value (found in review)', 'OPENAI_API_KEY=CANARY-c0rpus make'],
+  ['after its flag (found in review)', 'my-cli --api-key CANARY-c0rpus run'],
+  ['as --flag=value', 'my-cli --auth-token=CANARY-c0rpus'],
+])
+  add('task-fields', {
+    note: `task.exec with a key ${form} is refused without echo`,
+    run: 'plan',
+    taskJson: JSON.stringify({ id: 't1', title: 'x', exec, exec_mode: 'shell' }),
+    want: { code: 'task-field', key: 'exec', absent: 'CANARY-c0rpus' },
+  });
+for (const [f, length] of [
+  ['model', 4097],
+  ['session_id', 4097],
+  ['tier', 4097],
+])
+  add('task-fields', {
+    note: `task.${f} of ${length.toLocaleString('en')} characters is longer than a plan takes`,
+    run: 'plan',
+    taskJson: JSON.stringify({ id: 't1', title: 'x', [f]: `claude:${'a'.repeat(length - 7)}` }),
+    want: { code: 'task-field', key: f },
+  });
+for (const [f, value] of [
+  ['session_id', '--dangerously-skip-permissions'],
+  ['session_id', '-p'],
+  ['model', 'claude:--mcp-config=/tmp/x.json'],
+  ['model', 'codex:-c'],
+])
+  add('task-fields', {
+    note: `task.${f} = ${JSON.stringify(value)} would be an option of the agent's program`,
+    run: 'plan',
+    taskJson: JSON.stringify({ id: 't1', title: 'x', [f]: value }),
+    want: { code: 'task-field', key: f },
+  });
+for (const [form, value] of [
+  ['a pass= query', 'curl https://h.example/v1?pass=CANARY-c0rpus'],
+  ['a pwd= query', 'curl https://h.example/v1?pwd=CANARY-c0rpus'],
+  ['a passphrase= value', 'unlock --passphrase=CANARY-c0rpus'],
+])
+  add('task-fields', {
+    note: `task.exec with credentials (${form}) is refused without echo`,
+    run: 'plan',
+    taskJson: JSON.stringify({ id: 't1', title: 'x', exec: value }),
+    want: { code: 'task-field', key: 'exec', absent: 'CANARY-c0rpus' },
   });
 
 // ── caller flags ──────────────────────────────────────────────────────────────────────────────────────────────
