@@ -125,10 +125,11 @@ describe('checkPolicies', () => {
     }
   });
 
-  test('a well-formed config that refuses every task without choices of its own is an error (the probe plan), naming the rule and the key', async () => {
+  test('a config that a reject rule reading config alone refuses is an error naming the rule; a config a task-dependent rule may refuse is not', async () => {
     for (const [config, rule] of [
       ['[dispatcher]\nexecutor = "cladue"\n', 'executor.unknown-in-local-dispatcher'],
-      ['[agent]\nexecutor = "claude"\n', undefined],
+      ['[dispatcher]\nexecutor = "shell"\n', undefined], // refused only for a task without `exec`: not check's to say
+      ['[agent]\nexecutor = "nex"\n', undefined],
     ] as const) {
       const p = scratch({ 'project/.wg/config.toml': config });
       try {
@@ -138,9 +139,9 @@ describe('checkPolicies', () => {
           continue;
         }
         expect(report.ok).toBe(false);
-        expect(report.findings.map((f) => [f.severity, f.code, f.rule, f.file])).toEqual([['error', 'rule-rejected', rule, undefined]]);
+        expect(report.findings.map((f) => [f.severity, f.code, f.rule])).toEqual([['error', 'config-refused', rule]]);
         expect(report.findings[0].formatted).toBe(
-          'error rule-rejected: a task that sets no executor, model or endpoint of its own is refused: unknown executor `cladue` set in .wg/config.toml dispatcher.executor; use claude, native (alias nex), codex or shell (rule executor.unknown-in-local-dispatcher)',
+          'error config-refused: every task that no earlier rule decides is refused by `executor.unknown-in-local-dispatcher`: unknown executor `cladue` set in .wg/config.toml dispatcher.executor; use claude, native (alias nex), codex or shell',
         );
       } finally {
         p.cleanup();

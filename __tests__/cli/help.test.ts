@@ -86,6 +86,10 @@ test.each(leaves.map((h) => [h.path.join(' '), h] as const))('%s --help has exam
   expect(h.options).toEqual(expect.arrayContaining(['-q', '--quiet', '--color', '--no-color', '-h', '--help']));
 });
 
+test('`help help` is the program’s help, as `help` and `--help` are', () => {
+  expect(hostCli(['help', 'help'])).toMatchObject({ code: 0, stdout: hostCli(['--help']).stdout });
+});
+
 test('`help <group> <command>` shows that command’s help, as `<group> <command> --help` does', () => {
   const list = hostCli(['help', 'audit', 'list']);
   expect([list.code, list.stderr, list.stdout]).toEqual([0, '', helps.find((h) => h.path.join(' ') === 'audit list')!.text]);
@@ -93,11 +97,11 @@ test('`help <group> <command>` shows that command’s help, as `<group> <command
 });
 
 test.each([
-  [['help', 'nosuch'], "wg-policy: unknown command 'nosuch' [usage]\n  help: commands: plan, explain, gate,"],
-  [['help', 'audti'], "wg-policy: unknown command 'audti'; did you mean `audit`? [usage]\n"],
+  [['help', 'nosuch'], 'wg-policy: unknown command `nosuch` [usage]\n  help: commands: plan, explain, gate,'],
+  [['help', 'audti'], 'wg-policy: unknown command `audti`; did you mean `audit`? [usage]\n'],
   [
     ['help', 'audit', 'lst'],
-    "wg-policy: unknown command 'lst' of `audit`; did you mean `list`? [usage]\n  help: commands of `audit`: verify, list, replay, show\n",
+    'wg-policy: unknown command `lst` of `audit`; did you mean `list`? [usage]\n  help: commands of `audit`: verify, list, replay, show\n',
   ],
   [
     ['help', 'plan', 'extra'],

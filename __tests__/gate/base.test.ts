@@ -32,7 +32,7 @@ test('outside git: HEAD, nothing to compare', () => {
     isHead: true,
     top: null,
     sha: null,
-    branch: null,
+    onIntegrationBranch: null,
   });
 });
 
@@ -68,7 +68,7 @@ test('on a branch, the base is the merge-base with main: the branch’s own comm
     isHead: false,
     top: expect.any(String),
     sha: base,
-    branch: 'main',
+    onIntegrationBranch: null, // on a branch of its own
   });
   git('checkout', '-q', '-b', 'fresh', base);
   expect(chooseBase({ repoDir: dir })).toMatchObject({ rev: 'HEAD', label: 'HEAD', isHead: false, sha: base });

@@ -55,7 +55,7 @@ const verdict = (results: ScenarioResult[], runMs = 2000): Verdict => ({
   request: { agent: false, agentId: null, human: true, skipSmoke: false, override: false, fullSmoke: false, skipVerify: false },
   manifest: { path: '/p/m.toml', how: '--manifest', base: 'HEAD', compared: false, lost: [], blob: '0123456789abcdef0123456789abcdef01234567' },
   overrides: { disabled: [], replaced: [] },
-  weakening: { base: 'HEAD', compared: false, baseIsHead: true, integrationBranch: null, findings: [], count: 0, detail: '' },
+  weakening: { base: 'HEAD', compared: false, baseIsHead: true, onIntegrationBranch: null, findings: [], count: 0, detail: '' },
   policyFiles: [],
   policyRevision: 'sha256:0123456789abcdef',
   elapsedMs: 2500,

@@ -33,17 +33,32 @@ describe('namesSecret', () => {
     'api_key_file',
     'api_key_env',
     'api_key_ref',
-    'pass',
-    'PWD',
-    'pw',
     'db_pass',
+    'db_pw',
     'user-pwd',
     'pass_word',
     'passphrase',
   ])('%s names a secret', (name) => {
     expect(namesSecret(name)).toBe(true);
   });
-  test.each(['name', 'model', 'url', 'provider', 'executor', 'is_default', 'bypass', 'passthrough', 'compass', 'pwdx', 'pwm', ''])('%j does not', (name) => {
+  test.each([
+    'name',
+    'model',
+    'url',
+    'provider',
+    'executor',
+    'is_default',
+    'bypass',
+    'passthrough',
+    'compass',
+    'pwdx',
+    'pwm',
+    'PWD',
+    'pass',
+    'pw',
+    'pass_through',
+    '',
+  ])('%j does not', (name) => {
     expect(namesSecret(name)).toBe(false);
   });
 });
@@ -118,6 +133,9 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'curl --token "sk-S3cret99" https://h',
     'AUTH_TOKEN=ghp_0123456789',
     'https://u:p@h',
+    'DB_PASS=Hunter2Hunter2 make',
+    'unlock --passphrase=Hunter2Hunter2',
+    'curl https://h.example/v1?pass=Hunter2Hunter2',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
@@ -144,6 +162,11 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'make test SECRET_KEY=test',
     'export TOKEN=$GITHUB_TOKEN_2024',
     '--secret file.txt',
+    // PWD is the working directory, a bare --pass or --pwd a flag of many tools (found in review: these were refused)
+    'PWD=/srv/app2 make test',
+    'tool --pwd=/tmp/build2',
+    'ffmpeg -pass 2 -i in.mp4 out.mp4',
+    'cfg pass_through=Hunter2Hunter2',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
@@ -293,7 +316,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|passw(or)?d|pass|pwd|passphrase|auth|credentials?|authorization|cookie)$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|passphrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()

@@ -164,7 +164,7 @@ describe('a key with URL-special characters is found percent-encoded too', () =>
       hostCli(['explain', 'tags', '--json', '--dir', p.wgDir], { home: p.home }),
     ];
     expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
-    for (const r of runs.slice(0, 3)) expect(r.stderr).toMatch(/field `\w+` repeats a key's value from config; .*\[task-field\]/);
+    for (const r of runs.slice(0, 3)) expect(r.stderr).toMatch(/field `[\w.]+` repeats a key's value from config; .*\[task-field\]/);
     for (const r of runs) expect(leaks(r.stdout + r.stderr)).toEqual([]);
     expect(existsSync(p.log)).toBe(false); // bad input: nothing decided, nothing recorded
   });

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { PolicyError } from '../../src/shared/errors.js';
-import { MAX_COMMAND_CHARS, MAX_FIELD_CHARS, MAX_TEXT_CHARS } from '../../src/shared/flaws.js';
+import { MAX_COMMAND_CHARS, MAX_FIELD_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS } from '../../src/shared/flaws.js';
 import { planMany, planSpawn } from '../../src/spawn/plan.js';
 import { MAX_ARG_BYTES } from '../../src/spawn/plan-checks.js';
 import { scratch } from '../support/project.js';
@@ -46,6 +46,19 @@ describe('a field longer than a plan takes is refused as bad task input, naming 
       code: 'task-field',
       key: field,
       message: `task \`t1\` field \`${field}\` is longer than ${max.toLocaleString('en')} characters, more than wg-policy plans from one field`,
+    });
+  });
+
+  test('tags, which tag routing copies into provenance: each at most MAX_FIELD_CHARS, at most MAX_LIST_ITEMS of them (found by an adversarial pass)', async () => {
+    const s = project({ 'project/.wg/config.toml': '[[tag_routing]]\ntag = "gpu"\nmodel = "claude:opus"\n' });
+    expect(await outcome(s, { id: 't1', tags: ['gpu', text(MAX_FIELD_CHARS)] })).toHaveProperty('argv');
+    expect(await outcome(s, { id: 't1', tags: ['gpu', text(MAX_FIELD_CHARS + 1)] })).toMatchObject({ code: 'task-field', key: 'tags.1' });
+    const many = (n: number) => ['gpu', ...Array.from({ length: n - 1 }, (_, i) => `t${i}`)];
+    expect(await outcome(s, { id: 't1', tags: many(MAX_LIST_ITEMS) })).toHaveProperty('argv');
+    expect(await outcome(s, { id: 't1', tags: many(MAX_LIST_ITEMS + 1) })).toEqual({
+      code: 'task-field',
+      key: 'tags',
+      message: `task \`t1\` field \`tags\` has more than ${MAX_LIST_ITEMS.toLocaleString('en')} entries, more than wg-policy plans from one field`,
     });
   });
 

@@ -134,6 +134,12 @@ test('outside git, diff says what it compares with (the default base was not giv
     expect(noGit.stderr).toContain(
       'diff compares with the config and policies committed at HEAD, but git cannot be run (it is not installed, or not on PATH) [git-base]',
     );
+    expect(noGit.stderr).toContain('help: install git, or compare recorded decisions instead');
+    git(s.project, 'init', '-q'); // a repository without a commit
+    const noCommit = hostCli(['diff', '--dir', s.wgDir], { home: s.home, cwd: s.project });
+    expect(noCommit.stderr).toContain(
+      'diff compares with the config and policies committed at HEAD, but HEAD names no commit in the git repository of the wg directory [git-base]',
+    );
   } finally {
     s.cleanup();
   }

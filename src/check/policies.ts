@@ -7,9 +7,9 @@ import { locateWgDir } from '../config/locate.js';
 import { checkManifest } from '../gate/check-manifest.js';
 import { overlapWarnings } from '../policy/check.js';
 import { loadPolicySet, type PolicySet } from '../policy/load.js';
-import { decideSpawn } from '../spawn/plan.js';
 import { PolicyError, PolicyProblems, formatError, type ErrorCode } from '../shared/errors.js';
 import { NAMESPACES, TABLES } from '../stages/index.js';
+import { configRefusals } from './config-refusals.js';
 
 /** One finding: an error (decisions would be refused) or a warning (they would be made, maybe not as meant). */
 export interface CheckFinding {
@@ -48,31 +48,6 @@ function finding(e: PolicyError, severity: CheckFinding['severity']): CheckFindi
   };
 }
 
-/** The task the probe plans: nothing of its own, so only config, profiles and policies decide its plan. */
-const PROBE_TASK = { id: 'check-probe', title: 'a task that sets nothing of its own', status: 'open' };
-
-/**
- * Plans PROBE_TASK and adds its refusal as an error: a config every file of which is well-formed can still refuse
- * every task that does not choose for itself (`[dispatcher] executor = "cladue"`, a default model no provider knows).
- * Bad input the probe meets is left to the checks that read that file (they name it better).
- */
-async function probePlan(wgDir: string, env: NodeJS.ProcessEnv, home: string | undefined, add: (e: unknown) => void): Promise<void> {
-  const outcome = await decideSpawn({ task: PROBE_TASK, dir: wgDir, env, home }, { warn: () => {} }).catch((e: unknown) => {
-    if (e instanceof PolicyError) return undefined;
-    throw e;
-  });
-  const refusal = outcome?.error;
-  if (refusal)
-    add(
-      // Named by its rule, not placed at it: the rule is not at fault, the input its message names is.
-      new PolicyError(refusal.code, `a task that sets no executor, model or endpoint of its own is refused: ${refusal.message}`, {
-        key: refusal.key,
-        rule: refusal.rule,
-        help: refusal.help,
-      }),
-    );
-}
-
 /** Checks the bundled policies and, when a wg dir is found (not `bundledOnly`), the project's policies, config and manifest. */
 export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv; home?: string; bundledOnly?: boolean }): Promise<CheckReport> {
   const env = opts.env ?? process.env;
@@ -83,6 +58,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
     if (!(e instanceof PolicyError)) throw e;
     for (const p of e instanceof PolicyProblems ? e.problems : [e]) report.findings.push(finding(p, severity));
   };
+  let spawnSet: PolicySet | undefined;
   for (const table of TABLES) {
     try {
       const set = await loadPolicySet(table, {
@@ -93,6 +69,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
       const rules = [...set.byStage.values()].flat();
       report.sets.push({ kind: table.kind, revision: set.revision, files: set.files, rules: rules.length, disabled: set.disabled, replaced: set.replaced });
       for (const w of overlapWarnings(rules, table)) add(w, 'warning');
+      if (table.kind === 'spawn') spawnSet = set;
     } catch (e) {
       add(e);
       report.sets.push({ kind: table.kind, files: [], rules: 0, disabled: [], replaced: [] });
@@ -101,6 +78,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
   if (wgDir) {
     try {
       const layers = loadLayers({ wgDir, home: opts.home || env.HOME || undefined });
+      if (spawnSet) for (const e of configRefusals(spawnSet, layers)) add(e);
       for (const f of [layers.local, layers.global])
         for (const w of f.warnings)
           report.findings.push({
@@ -118,7 +96,6 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
     } catch (e) {
       add(e);
     }
-    if (report.findings.every((f) => f.severity !== 'error')) await probePlan(wgDir, env, opts.home, add);
     const manifest = checkManifest({ dir: wgDir, cwd, env });
     for (const p of manifest.problems) add(p);
     for (const w of manifest.warnings) add(w, 'warning');

@@ -290,14 +290,11 @@ function invoked(argv: readonly string[]): Array<(program: Command) => void> {
   return name !== undefined && name !== 'completion' && Object.prototype.hasOwnProperty.call(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
 }
 
-/**
- * `help <command> …` as `<command> … --help`, each word checked against the commands: commander's help command takes
- * one word, showed the group's help for `help audit list`, the whole program's help (exit 2, no sentence) for an
- * unknown word, and ignored words after a command without subcommands (`help plan extra`, exit 0).
- */
+/** `help <command> …` as `<command> … --help`, each word a command of the one before it, else a usage error. */
 function helpOf(argv: readonly string[]): readonly string[] {
   const words = argv.slice(3);
   if (argv[2] !== 'help' || words.length === 0 || words.some((w) => w.startsWith('-'))) return argv;
+  if (words.length === 1 && words[0] === 'help') return [...argv.slice(0, 2), '--help'];
   let cmd = buildProgram(argv); // `help` is no command: every command is defined
   const path: string[] = [];
   for (const word of words) {
@@ -308,7 +305,7 @@ function helpOf(argv: readonly string[]): readonly string[] {
       throw new PolicyError(
         'usage',
         names.length
-          ? `unknown command '${word}'${where}${didYouMean(word, names)}`
+          ? `unknown command \`${word}\`${where}${didYouMean(word, names)}`
           : `\`${path.join(' ')}\` has no subcommands, so there is no help for \`${[...path, word].join(' ')}\``,
         { help: names.length ? `commands${where}: ${names.join(', ')}` : `\`wg-policy ${path.join(' ')} --help\` shows its usage` },
       );

@@ -20,8 +20,8 @@ export interface BaseChoice {
   /** The repository (top folder) and the base commit, or null outside git or when `rev` names no commit. */
   top: string | null;
   sha: string | null;
-  /** The integration branch the default base comes from (`origin/main`, `main`, …), or null when none was found. */
-  branch: string | null;
+  /** The integration branch HEAD is checked out on (`main`), or null: then HEAD's own commits move the default base. */
+  onIntegrationBranch: string | null;
 }
 
 const verify = (git: GitRunner, dir: string, rev: string): string | null => {
@@ -91,7 +91,7 @@ export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRun
   const here = whereAmI(git, o.repoDir);
   const top = here.top;
   const def = here.head && here.current ? defaultBase(git, o.repoDir, { head: here.head, current: here.current }) : null;
-  const at = { top, sha: def?.sha ?? null, branch: def?.branch ?? null };
+  const at = { top, sha: def?.sha ?? null, onIntegrationBranch: def?.follows && def.branch ? def.branch : null };
   if (o.explicit !== undefined) {
     const sha = top && !o.explicit.startsWith('-') ? verify(git, o.repoDir, o.explicit) : null;
     let moved: string | undefined;
@@ -102,7 +102,16 @@ export function chooseBase(o: { explicit?: string; repoDir: string; git?: GitRun
         git(['merge-base', '--is-ancestor', sha, def.sha], o.repoDir).status === 1
           ? `\`--base ${o.explicit}\` is not an ancestor of the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it accepts commits made since`
           : `\`--base ${o.explicit}\` is older than the merge-base of HEAD and ${def.branch} (${def.sha.slice(0, 7)}), so it compares with the gate as it was before what was committed since`;
-    return { rev: o.explicit, label: o.explicit, explicit: true, isHead: !!sha && sha === def?.head, ...(moved ? { moved } : {}), top, sha, branch: at.branch };
+    return {
+      rev: o.explicit,
+      label: o.explicit,
+      explicit: true,
+      isHead: !!sha && sha === def?.head,
+      ...(moved ? { moved } : {}),
+      top,
+      sha,
+      onIntegrationBranch: at.onIntegrationBranch,
+    };
   }
   // No commit to compare with: messages say so rather than name a HEAD that does not exist.
   const none = top ? 'no commit yet' : gitMissing(o.repoDir, git) ? GIT_MISSING : 'not in a git repository';

@@ -159,7 +159,8 @@ function manifestChosen(resolved: { path: string | null; how: string }, where: P
   return [
     {
       kind: 'manifest-chosen',
-      what: `\`${resolved.how}\` makes the gate read \`${shown(resolved.path, cwd)}\` instead of the project's \`${shown(usual, cwd)}\``,
+      // The chosen file last: the `(<how>)` a message puts after `what` then reads as what chose it.
+      what: `the project's manifest \`${shown(usual, cwd)}\` is replaced by \`${shown(resolved.path, cwd)}\``,
       by: resolved.how,
     },
   ];
@@ -219,7 +220,7 @@ export async function gatherInputs(req: DoneRequest, env: NodeJS.ProcessEnv, cwd
     base: base.label,
     compared: !!base.sha,
     baseIsHead: base.isHead,
-    integrationBranch: base.branch,
+    onIntegrationBranch: base.onIntegrationBranch,
     findings,
     count: findings.length,
     detail: findingsDetail(findings),

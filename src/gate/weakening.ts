@@ -285,7 +285,7 @@ function scriptFinding(
   add('script-changed', `script of scenario \`${b.name}\` changed${skipNote}`);
 }
 
-/** `what (by); what (by)` for messages; `(by)` is left out where `what` already names it. */
+/** `what (by); what (by)` for messages. */
 export function findingsDetail(findings: readonly Finding[]): string {
-  return findings.map((f) => (f.what.includes(f.by) ? f.what : `${f.what} (${f.by})`)).join('; ');
+  return findings.map((f) => `${f.what} (${f.by})`).join('; ');
 }

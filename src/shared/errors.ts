@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   'unreachable-rule': 2,
   'shadowed-rule': 2, // check warns: a higher-priority rule matches wherever this one does
   'ambiguous-rules': 2, // check warns: two rules of one stage and priority can both match
+  'config-refused': 2, // check: a reject rule reading config alone holds for the config as written
   'rule-value': 2, // a winning rule produced a value its stage does not accept
   'plan-invalid': 2,
   'manifest-not-found': 2,

@@ -13,16 +13,29 @@ export const MAX_FIELD_CHARS = 4096;
 /** The longest command a plan takes (a task's `exec` or `verify`, which wg runs as one argument of `sh -c`). */
 export const MAX_COMMAND_CHARS = 65_536;
 /** The longest free text a plan takes (a title or description an executor TOML passes on). */
-export const MAX_TEXT_CHARS = 1 << 20;
+export const MAX_TEXT_CHARS = 1_048_576;
+/** One of the three limits above. */
+export type LengthLimit = typeof MAX_FIELD_CHARS | typeof MAX_COMMAND_CHARS | typeof MAX_TEXT_CHARS;
 
 /** How a refusal says a value is longer than a plan takes (a plan copies it many times: into argv, env and provenance). */
-const tooLong = (max: number): Flaw => ({
+const tooLong = (max: LengthLimit, help: string): Flaw => ({
   sentence: `is longer than ${max.toLocaleString('en')} characters, more than wg-policy plans from one field`,
-  help: 'a value that long is not a name or a command; keep long text in the task description',
+  help,
 });
-const TOO_LONG = new Map([MAX_FIELD_CHARS, MAX_COMMAND_CHARS, MAX_TEXT_CHARS].map((max) => [max, tooLong(max)]));
+const TOO_LONG: Readonly<Record<LengthLimit, Flaw>> = {
+  [MAX_FIELD_CHARS]: tooLong(MAX_FIELD_CHARS, 'a name, model, tag or id is never that long; long text belongs in the description'),
+  [MAX_COMMAND_CHARS]: tooLong(MAX_COMMAND_CHARS, 'put a command that long in a script and run the script'),
+  [MAX_TEXT_CHARS]: tooLong(MAX_TEXT_CHARS, 'keep text that long in a file the task names'),
+};
+
+/** The most entries a plan takes from one list field (a task's tags): provenance copies the list for every stage citing it. */
+export const MAX_LIST_ITEMS = 1024;
 
 export const FLAWS = {
+  tooMany: {
+    sentence: `has more than ${MAX_LIST_ITEMS.toLocaleString('en')} entries, more than wg-policy plans from one field`,
+    help: 'a task needs a handful of tags; keep lists of data in the description',
+  },
   key: { sentence: REPEATS_KEY },
   credentials: { sentence: CARRIES_CREDENTIALS, help: 'keep keys in config (api_key_env, api_key_file or api_key_ref) and name the endpoint in the task' },
   nul: { sentence: HAS_NUL },
@@ -33,8 +46,8 @@ export const FLAWS = {
  * MAX_COMMAND_CHARS or MAX_TEXT_CHARS), it repeats one of `keys` (key values from config), it carries credentials (looked for unless
  * `credentials` is false: a rule tests for them itself), it holds a NUL.
  */
-export function flawOf(text: string, keys: readonly string[], credentials = true, max = MAX_FIELD_CHARS): Flaw | undefined {
-  if (text.length > max) return TOO_LONG.get(max) ?? tooLong(max);
+export function flawOf(text: string, keys: readonly string[], credentials = true, max: LengthLimit = MAX_FIELD_CHARS): Flaw | undefined {
+  if (text.length > max) return TOO_LONG[max];
   if (containsKey(text, keys)) return FLAWS.key;
   if (credentials && carriesCredential(text)) return FLAWS.credentials;
   return hasNul(text) ? FLAWS.nul : undefined;

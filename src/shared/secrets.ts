@@ -13,10 +13,12 @@ import {
 import { MASK, maskValues } from './mask-values.js';
 
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
-// it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`; `pass`,
-// `pwd` and `pw` as a name or a word of one (`db_pass`, `user-pwd`), not inside a word (`bypass`, `passthrough`).
+// it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`;
+// `pass`, `pwd` and `pw` as the last word of a name (`db_pass`, `user-pwd`), not alone (`PWD` is the working directory).
 const SECRET_NAME =
-  /key|token|secret|passw(or)?d|passphrase|(^|[-_.])(pass|pwd)([-_.]|$)|^pw$|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
+  /key|token|secret|pass[-_.]?w(or)?d|passphrase|[-_.](pass|pwd|pw)$|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
+// In a URL a bare `pass`, `pwd` or `pw` parameter is a password too (`?user=svc&pass=…`).
+const SECRET_PARAM = /^(pass|pwd|pw)$/i;
 
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo. A quote, backtick or backslash
 // ends it (as whitespace does): a URL never holds one unescaped, and masking must not run across a JSON string's end.
@@ -56,6 +58,9 @@ export function namesSecret(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+/** True when a URL's query, matrix or fragment parameter name names a secret (namesSecret, or a bare `pass`). */
+const paramNamesSecret = (name: string): boolean => namesSecret(name) || SECRET_PARAM.test(name);
+
 /** True when any segment of a dotted key path (`llm_endpoints.endpoints[0].api_key`) names a secret. */
 export function keyPathNamesSecret(keyPath: string): boolean {
   return keyPath.split(/[.[\]]+/).some((segment) => segment !== '' && namesSecret(segment));
@@ -68,7 +73,7 @@ export function keyPathNamesSecret(keyPath: string): boolean {
  */
 export function hasCredentials(text: string): boolean {
   if (hasUserinfo(text) || parsedUserinfo(text)) return true;
-  for (const m of text.matchAll(PARAM)) if (m[3] !== '' && (namesSecret(m[2]) || namesSecret(decoded(m[2])))) return true;
+  for (const m of text.matchAll(PARAM)) if (m[3] !== '' && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
   return hasCredentialHeader(text);
 }
 
@@ -138,10 +143,8 @@ export function maskKeys(text: string, keys?: readonly string[]): string {
   return maskValues(text, keys ? searchable(keys) : knownKeys);
 }
 
-// Characters that show as nothing or join invisibly (soft hyphen, zero-width spaces and joiners, bidi marks, the word
-// joiner and invisible operators, variation selectors, the BOM, Hangul fillers, tag characters): a key with them
-// inserted reads as the key.
-// (The combining ones each in a class of their own: after another character in one class they would combine with it.)
+// Characters that show as nothing or join invisibly: a key with them inserted reads as the key (the combining ones
+// each in a class of their own, where no character before them can combine with them).
 const INVISIBLE =
   /[\u00ad\u061c\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|\u034f|[\u17b4-\u17b5]|[\u180b-\u180f]|[\ufe00-\ufe0f]|\udb40[\udc00-\udfff]/g;
 // A percent-escape of an ASCII character (`%2D`, `%2d`), which a URL may use for any character.
@@ -235,7 +238,7 @@ export function maskUrlCredentials(text: string): string {
   const urls = maskUserinfos(text);
   if (!mayHaveParam(urls)) return urls;
   return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
-    value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
+    value !== '' && value !== MASK && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
   );
 }
 

@@ -6,6 +6,7 @@ import { PolicyError } from '../shared/errors.js';
 import { flawAt, FLAWS, type Flaw } from '../shared/flaws.js';
 import { carriesCredential, containsKey, CARRIES_CREDENTIALS, REPEATS_KEY } from '../shared/secrets.js';
 import type { SpawnPlan } from './plan-schema.js';
+import { taskFieldError } from './task-flaws.js';
 
 /** Linux's limit on one argument or environment string, its NUL included (MAX_ARG_STRLEN: 32 pages of 4 KiB). */
 export const MAX_ARG_BYTES = 131_072;
@@ -25,9 +26,8 @@ export function refuseUnsafePlan(plan: SpawnPlan, keys: readonly string[], loade
  */
 function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
   if (keys.length === 0) return;
-  const { provenance, ...launched } = plan;
   const repeatsKey = (text: string) => (containsKey(text, keys) ? FLAWS.key : undefined);
-  const found = flawAt(launched, '', repeatsKey) ?? flawAt(provenance.executorConfig.value, 'provenance.executorConfig.value', repeatsKey);
+  const found = launchedFlaw(plan, repeatsKey) ?? flawAt(plan.provenance.executorConfig.value, 'provenance.executorConfig.value', repeatsKey);
   if (found !== undefined)
     throw new PolicyError('plan-repeats-key', `the plan for task \`${plan.task}\` at \`${found.at}\` ${REPEATS_KEY}`, {
       key: found.at,
@@ -35,11 +35,19 @@ function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
     });
 }
 
+/** The first flaw `flawIn` finds in what a plan launches: every field but its provenance. */
+function launchedFlaw(plan: SpawnPlan, flawIn: (text: string) => Flaw | undefined) {
+  const { provenance: _provenance, ...launched } = plan;
+  return flawAt(launched, '', flawIn);
+}
+
 /** The provenance entry of each part of a plan's `model`. */
 const MODEL_PROVENANCE: Readonly<Record<string, string>> = { spec: 'model', id: 'modelId', provider: 'provider' };
 
-/** Strings already looked at (a plan's texts repeat from plan to plan: argv words, env values); bounded. */
+/** Short strings already looked at (a plan's words repeat from plan to plan: argv words, env values); bounded. */
 const credentialFree = new Set<string>();
+/** The longest string credentialFree keeps: 4,096 of them stay small, however long the texts a plan carries. */
+const REMEMBERED_CHARS = 256;
 
 /**
  * Throws `plan-carries-credential` when what a plan launches carries a credential form (see carriesCredential) that no
@@ -47,19 +55,19 @@ const credentialFree = new Set<string>();
  * masked: stdout would otherwise show a plan other than the one decided.
  */
 function refusePlannedCredentials(plan: SpawnPlan): void {
-  const { provenance, ...launched } = plan;
   const carries = (text: string): Flaw | undefined => {
     if (credentialFree.has(text)) return undefined;
     if (carriesCredential(text)) return FLAWS.credentials;
+    if (text.length > REMEMBERED_CHARS) return undefined;
     if (credentialFree.size >= 4096) credentialFree.clear();
     credentialFree.add(text);
     return undefined;
   };
-  const found = flawAt(launched, '', carries);
+  const found = launchedFlaw(plan, carries);
   if (found === undefined) return;
   const [top, inner] = found.at.split('.');
   const field = top === 'model' && inner !== undefined ? MODEL_PROVENANCE[inner] : top;
-  const from = (provenance as Record<string, { sources?: Array<{ file: string | null; key: string }> }>)[field]?.sources ?? [];
+  const from = (plan.provenance as Record<string, { sources?: Array<{ file: string | null; key: string }> }>)[field]?.sources ?? [];
   const where = [...new Set(from.map((s) => (s.file ? `${s.file} ${s.key}` : s.key)))].join(', ');
   throw new PolicyError('plan-carries-credential', `the plan for task \`${plan.task}\` at \`${found.at}\` ${CARRIES_CREDENTIALS}`, {
     key: found.at,
@@ -67,43 +75,38 @@ function refusePlannedCredentials(plan: SpawnPlan): void {
   });
 }
 
+/** How a refusal says task text would be read as an option. */
+const optionFlaw = (i: number): Flaw => ({
+  sentence: `puts an argument starting with \`-\` into the command line (\`argv.${i}\`), which the program would read as an option`,
+  help: 'a name, model, session id or title never starts with `-`',
+});
+
 /**
- * Throws `task-field` when an argument of the plan that starts with `-` is a task field's value (or the part of one after
- * its `provider:` prefix, as a model id is): the agent's program would read text an agent wrote as an option of its own
- * choosing (`--resume --mcp-config=…`, `wg exec --dry-run`).
+ * Throws `task-field` when an argument of the plan that starts with `-` starts with a task field's value that starts
+ * with `-` (or with the part of one after its `provider:` prefix, as a model id is): the agent's program would read
+ * text an agent wrote as an option of its own choosing (`--resume --mcp-config=…`, `wg exec --dry-run`, a TOML
+ * argument `{{task_title}}…` filled with `--mcp-config`).
  */
 function refuseTaskOptions(plan: SpawnPlan, loaded: LoadedTask): void {
-  let fromTask: Map<string, string> | undefined;
+  let fromTask: Array<[string, string]> | undefined;
   for (let i = 1; i < plan.argv.length; i++) {
     const arg = plan.argv[i];
     if (arg.charCodeAt(0) !== 45 /* - */) continue;
-    fromTask ??= taskTexts(plan);
-    const field = fromTask.get(arg);
-    if (field === undefined) continue;
-    const which = field === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${field}\``;
-    throw new PolicyError(
-      'task-field',
-      `${which} puts an argument starting with \`-\` into the command line (\`argv.${i}\`), which the program would read as an option`,
-      {
-        file: loaded.file,
-        line: loaded.line,
-        key: field,
-        help: 'a name, model or session id never starts with `-`',
-      },
-    );
+    fromTask ??= optionLikeTaskTexts(plan);
+    const hit = fromTask.find(([text]) => arg.startsWith(text));
+    if (hit !== undefined) throw taskFieldError(loaded, hit[1], optionFlaw(i));
   }
 }
 
-/** The task fields behind a plan's argv, by the text an argument would take from each. */
-function taskTexts(plan: SpawnPlan): Map<string, string> {
-  const out = new Map<string, string>();
+/** The task texts behind a plan's argv that start with `-`, each with its field, longest first (the first hit names the field). */
+function optionLikeTaskTexts(plan: SpawnPlan): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   for (const s of plan.provenance.argv.sources) {
     if (s.layer !== 'task' || typeof s.value !== 'string') continue;
-    out.set(s.value, s.key);
     const colon = s.value.indexOf(':');
-    if (colon >= 0) out.set(s.value.slice(colon + 1), s.key);
+    for (const text of [s.value, colon >= 0 ? s.value.slice(colon + 1) : '']) if (text.length > 0 && text.charCodeAt(0) === 45) out.push([text, s.key]);
   }
-  return out;
+  return out.sort((a, b) => b[0].length - a[0].length);
 }
 
 /** Throws `plan-invalid` when an argument or an environment string is longer than Linux passes to a program (E2BIG). */

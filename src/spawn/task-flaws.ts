@@ -5,7 +5,8 @@ import type { PolicySet } from '../policy/load.js';
 import type { Condition } from '../policy/schema.js';
 import { layerKeys, type ConfigLayers } from '../config/layers.js';
 import { PolicyError } from '../shared/errors.js';
-import { flawAt, flawOf, MAX_COMMAND_CHARS, MAX_FIELD_CHARS, MAX_TEXT_CHARS, type Flaw } from '../shared/flaws.js';
+import { FLAWS, flawAt, flawOf, MAX_COMMAND_CHARS, MAX_FIELD_CHARS, MAX_LIST_ITEMS, MAX_TEXT_CHARS, type Flaw, type LengthLimit } from '../shared/flaws.js';
+import { CITED_TASK_FIELDS } from './sources.js';
 import { collectRefs, getPath } from '../policy/value-expr.js';
 
 const GUARD_OPERATOR = 'hasCredentials';
@@ -31,13 +32,24 @@ function pathsRead(policies: PolicySet, fact: string): { read: Set<string>; guar
 }
 
 /** Task fields a plan may carry longer than a name: commands and free text. */
-const LONGER: Readonly<Record<string, number>> = { exec: MAX_COMMAND_CHARS, verify: MAX_COMMAND_CHARS, title: MAX_TEXT_CHARS, description: MAX_TEXT_CHARS };
+const LONGER: Readonly<Record<string, LengthLimit>> = {
+  exec: MAX_COMMAND_CHARS,
+  verify: MAX_COMMAND_CHARS,
+  title: MAX_TEXT_CHARS,
+  description: MAX_TEXT_CHARS,
+};
+
+/** The longest value a plan takes from a task path (its top-level field decides). */
+function maxFor(path: string): LengthLimit {
+  const field = path.split('.')[0];
+  return Object.hasOwn(LONGER, field) ? LONGER[field] : MAX_FIELD_CHARS;
+}
 
 /**
- * A task path rules read, whether to look for credentials in it (no rule tests it with `hasCredentials` itself), and
- * the longest value a plan takes from it.
+ * A task path rules read (or provenance cites), whether to look for credentials in it (no rule tests it with
+ * `hasCredentials` itself), and the longest value a plan takes from it.
  */
-type Checked = { path: string; credentials: boolean; max: number };
+type Checked = { path: string; credentials: boolean; max: LengthLimit };
 
 /** Per policy set and fact: the paths to check, sorted, computed once per policy revision. */
 const checked = new WeakMap<PolicySet, Map<string, readonly Checked[]>>();
@@ -48,14 +60,15 @@ function pathsToCheck(policies: PolicySet, fact: string): readonly Checked[] {
   let paths = byFact.get(fact);
   if (!paths) {
     const { read, guarded } = pathsRead(policies, fact);
-    const max = (path: string) => (Object.hasOwn(LONGER, path.split('.')[0]) ? LONGER[path.split('.')[0]] : MAX_FIELD_CHARS);
-    byFact.set(fact, (paths = [...new Set([...read, ...guarded])].sort().map((path) => ({ path, credentials: !guarded.has(path), max: max(path) }))));
+    const all = new Set([...read, ...guarded, ...CITED_TASK_FIELDS.filter((f) => f !== 'id')]); // the id: checked first, always
+    byFact.set(fact, (paths = [...all].sort().map((path) => ({ path, credentials: !guarded.has(path), max: maxFor(path) }))));
   }
   return paths;
 }
 
 /**
- * Throws `task-field` (exit 2) when a task field that a policy reads is longer than a plan takes (see MAX_FIELD_CHARS),
+ * Throws `task-field` (exit 2) when a task field that a policy reads (or provenance cites: CITED_TASK_FIELDS) is longer
+ * than a plan takes (see MAX_FIELD_CHARS) or has more than MAX_LIST_ITEMS entries,
  * repeats a key read from config or holds a NUL (so does the task's id, which every plan's environment carries), or
  * carries credentials and no rule tests it with `hasCredentials` itself; free text no rule reads, such as a
  * description, is not checked. The message names the field, never the value: a credential is not printed, planned or
@@ -67,11 +80,14 @@ export function refuseTaskFlaws(loaded: LoadedTask, policies: PolicySet, fact: s
   if (seen?.policies === policies && seen.layers === layers) return;
   const keys = layerKeys(layers);
   const found = flawAt(loaded.task.id, 'id', (text) => flawOf(text, keys, false)) ?? firstFlaw(loaded.task, policies, fact, keys);
-  if (found !== undefined) {
-    const which = found.at === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${found.at}\``;
-    throw new PolicyError('task-field', `${which} ${found.flaw.sentence}`, { file: loaded.file, line: loaded.line, key: found.at, help: found.flaw.help });
-  }
+  if (found !== undefined) throw taskFieldError(loaded, found.at, found.flaw);
   clean.set(loaded, { policies, layers });
+}
+
+/** `task-field` for the task's field `at`, placed at the task's line: the id is named alone (it may be the flawed text). */
+export function taskFieldError(loaded: LoadedTask, at: string, flaw: Flaw): PolicyError {
+  const which = at === 'id' ? 'task field `id`' : `task \`${loaded.task.id}\` field \`${at}\``;
+  return new PolicyError('task-field', `${which} ${flaw.sentence}`, { file: loaded.file, line: loaded.line, key: at, help: flaw.help });
 }
 
 function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, keys: readonly string[]): { at: string; flaw: Flaw } | undefined {
@@ -79,6 +95,7 @@ function firstFlaw(task: LoadedTask['task'], policies: PolicySet, fact: string, 
     const value = getPath(task, path);
     // Most paths a rule reads are unset or short text: only strings, lists and objects can hold a flaw.
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') continue;
+    if (Array.isArray(value) && value.length > MAX_LIST_ITEMS) return { at: path, flaw: FLAWS.tooMany };
     const found = flawAt(value, path, (text) => flawOf(text, keys, credentials, max));
     if (found !== undefined) return found;
   }

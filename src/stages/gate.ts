@@ -185,8 +185,8 @@ export const WeakeningFactSchema = z.object({
   compared: z.boolean(),
   /** The base is HEAD itself, so committing a change makes it accepted. */
   baseIsHead: z.boolean(),
-  /** The integration branch the default base is taken from (`origin/main`, `main`, …), or null when there is none. */
-  integrationBranch: z.nullable(z.string()),
+  /** The integration branch HEAD is checked out on (`main`), or null (another branch, or no integration branch). */
+  onIntegrationBranch: z.nullable(z.string()),
   findings: z.array(FindingSchema),
   count: z.number(),
   /** `what (by); what (by)`. */

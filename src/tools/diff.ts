@@ -98,17 +98,27 @@ function compare(task: string, before: Side, after: Side): TaskChange | null {
 
 /** Writes the project's config.toml, policies/ and executors/ as they were at `rev` into `to` (a fresh wg dir). */
 function materializeBase(wgDir: string, rev: string, explicit: boolean, to: string, git: GitRunner): void {
+  // The default base was not asked for: say what diff compares with rather than that `--base` was given.
+  const asked = explicit ? `\`--base ${rev}\` was given, but` : `diff compares with the config and policies committed at ${rev}, but`;
   const top = gitToplevel(wgDir, git);
   if (!top) {
-    const outside = gitMissing(wgDir, git) ? GIT_MISSING : 'the wg directory is not in a git repository';
-    throw new PolicyError(
-      'git-base',
-      explicit ? `\`--base ${rev}\` was given, but ${outside}` : `diff compares with the config and policies committed at ${rev}, but ${outside}`,
-      { key: '--base', help: "commit the wg directory's config.toml and policies/ to git, or compare another way: `wg-policy audit replay`" },
-    );
+    const missing = gitMissing(wgDir, git);
+    throw new PolicyError('git-base', `${asked} ${missing ? GIT_MISSING : 'the wg directory is not in a git repository'}`, {
+      key: '--base',
+      help: missing
+        ? 'install git, or compare recorded decisions instead: `wg-policy audit replay`'
+        : "commit the wg directory's config.toml and policies/ to git, or compare recorded decisions instead: `wg-policy audit replay`",
+    });
   }
   const commit = git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], top);
-  if (commit.status !== 0) throw new PolicyError('git-base', `\`--base ${rev}\` is not a commit in the git repository of the wg directory`, { key: '--base' });
+  if (commit.status !== 0)
+    throw new PolicyError(
+      'git-base',
+      explicit
+        ? `\`--base ${rev}\` is not a commit in the git repository of the wg directory`
+        : `${asked} ${rev} names no commit in the git repository of the wg directory`,
+      { key: '--base', help: explicit ? 'pass a commit, branch or tag, e.g. --base origin/main' : 'commit the config first, or pass --base naming a commit' },
+    );
   // git names the top level by its real path: so must the wg dir, when it is reached through a symlink.
   const rel = relative(top, realpathSync(wgDir)).split('\\').join('/');
   const prefix = rel ? `${rel}/` : '';

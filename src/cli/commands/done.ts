@@ -13,7 +13,8 @@ export async function runDone(taskId: string, flags: GateFlags & AuditFlags): Pr
     outcome = await completeTask(req, {
       ...hooks,
       // INVARIANT: the verdict is in the log (decideGate records it) before the graph changes.
-      // The line stdout will carry (`Task 't1' is already done`) is not repeated on stderr: a terminal shows both.
+      // The line stdout will carry is not repeated on stderr, where a terminal shows it too. Only an `unchanged`
+      // transition (`Task 't1' is already done`) says what a determining rule says, and it writes nothing that could fail.
       afterVerdict: (v) => printVerdict(v, style, flags.quiet, v.allowed && !flags.json ? v.transition.say : null),
       onWait: flags.quiet ? undefined : () => process.stderr.write('waiting for graph.lock (another process is writing the graph)…\n'),
     });
