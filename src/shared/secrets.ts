@@ -150,6 +150,9 @@ const INVISIBLE =
 // A percent-escape of an ASCII character (`%2D`, `%2d`), which a URL may use for any character.
 const ASCII_ESCAPE = /%[0-7][0-9a-f]/gi;
 
+/** A character foldSpelling changes or drops may be in the text: a capital, a `%`, or anything past ASCII. */
+const MAY_FOLD = /[A-Z%\u0080-\uffff]/;
+
 /** Text as a key hidden in it may be spelled: ASCII percent-escapes decoded, invisible characters dropped, lower case. */
 function foldSpelling(text: string): string {
   const decoded = text.includes('%') ? text.replace(ASCII_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : text;
@@ -192,7 +195,7 @@ export function containsKey(text: string, keys: readonly string[]): boolean {
   if (keys.length === 0) return false;
   for (const k of keys) if (text.includes(k)) return true;
   const { folded, encoded } = spellingsFor(keys);
-  const f = foldSpelling(text);
+  const f = MAY_FOLD.test(text) ? foldSpelling(text) : text; // lower-case ASCII without `%` folds to itself
   for (const k of folded) if (f.includes(k)) return true;
   for (const k of encoded) if (text.includes(k)) return true;
   return false;

@@ -26,7 +26,9 @@ export function refuseUnsafePlan(plan: SpawnPlan, keys: readonly string[], loade
  */
 function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
   if (keys.length === 0) return;
-  const repeatsKey = (text: string) => (containsKey(text, keys) ? FLAWS.key : undefined);
+  let clean = keyFree.get(keys);
+  if (!clean) keyFree.set(keys, (clean = new Set()));
+  const repeatsKey = remembering(clean, (text) => (containsKey(text, keys) ? FLAWS.key : undefined));
   const found = launchedFlaw(plan, repeatsKey) ?? flawAt(plan.provenance.executorConfig.value, 'provenance.executorConfig.value', repeatsKey);
   if (found !== undefined)
     throw new PolicyError('plan-repeats-key', `the plan for task \`${plan.task}\` at \`${found.at}\` ${REPEATS_KEY}`, {
@@ -37,17 +39,37 @@ function refusePlannedKeys(plan: SpawnPlan, keys: readonly string[]): void {
 
 /** The first flaw `flawIn` finds in what a plan launches: every field but its provenance. */
 function launchedFlaw(plan: SpawnPlan, flawIn: (text: string) => Flaw | undefined) {
-  const { provenance: _provenance, ...launched } = plan;
-  return flawAt(launched, '', flawIn);
+  for (const [field, value] of Object.entries(plan)) {
+    const found = field === 'provenance' ? undefined : flawAt(value, field, flawIn);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The provenance entry of each part of a plan's `model`. */
 const MODEL_PROVENANCE: Readonly<Record<string, string>> = { spec: 'model', id: 'modelId', provider: 'provider' };
 
-/** Short strings already looked at (a plan's words repeat from plan to plan: argv words, env values); bounded. */
-const credentialFree = new Set<string>();
-/** The longest string credentialFree keeps: 4,096 of them stay small, however long the texts a plan carries. */
+/** The longest string, and how many strings, a memo of clean ones keeps: small, however long the texts a plan carries. */
 const REMEMBERED_CHARS = 256;
+const REMEMBERED = 4096;
+
+/** `test` through a memo of the short strings it found clean (a plan's words repeat from plan to plan). */
+function remembering(clean: Set<string>, test: (text: string) => Flaw | undefined): (text: string) => Flaw | undefined {
+  return (text) => {
+    if (clean.has(text)) return undefined;
+    const flaw = test(text);
+    if (flaw === undefined && text.length <= REMEMBERED_CHARS) {
+      if (clean.size >= REMEMBERED) clean.clear();
+      clean.add(text);
+    }
+    return flaw;
+  };
+}
+
+/** Per list of config keys: strings found free of them. */
+const keyFree = new WeakMap<readonly string[], Set<string>>();
+/** Strings found free of credentials. */
+const carriesNone = remembering(new Set(), (text) => (carriesCredential(text) ? FLAWS.credentials : undefined));
 
 /**
  * Throws `plan-carries-credential` when what a plan launches carries a credential form (see carriesCredential) that no
@@ -55,15 +77,7 @@ const REMEMBERED_CHARS = 256;
  * masked: stdout would otherwise show a plan other than the one decided.
  */
 function refusePlannedCredentials(plan: SpawnPlan): void {
-  const carries = (text: string): Flaw | undefined => {
-    if (credentialFree.has(text)) return undefined;
-    if (carriesCredential(text)) return FLAWS.credentials;
-    if (text.length > REMEMBERED_CHARS) return undefined;
-    if (credentialFree.size >= 4096) credentialFree.clear();
-    credentialFree.add(text);
-    return undefined;
-  };
-  const found = launchedFlaw(plan, carries);
+  const found = launchedFlaw(plan, carriesNone);
   if (found === undefined) return;
   const [top, inner] = found.at.split('.');
   const field = top === 'model' && inner !== undefined ? MODEL_PROVENANCE[inner] : top;
