@@ -135,6 +135,9 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'https://u:p@h',
     'DB_PASS=Hunter2Hunter2 make',
     'unlock --passphrase=Hunter2Hunter2',
+    'unlock --pass-phrase=Hunter2Hunter2',
+    'curl -u svc:Hunter2Hunter2 https://h',
+    'wget --user "svc:Hunter2Hunter2" https://h',
     'curl https://h.example/v1?pass=Hunter2Hunter2',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
@@ -167,6 +170,8 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'tool --pwd=/tmp/build2',
     'ffmpeg -pass 2 -i in.mp4 out.mp4',
     'cfg pass_through=Hunter2Hunter2',
+    'curl -u svc https://h',
+    'ssh -u deploy:web host',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
@@ -316,7 +321,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|passphrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()

@@ -226,14 +226,23 @@ function carriesNamedCredential(text: string): boolean {
   return namedCredential(text);
 }
 
-/** The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or -1. */
+/**
+ * The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or of
+ * `user:password` after `-u` / `--user` (curl's, wget's and many clients' form), or -1.
+ */
 function valueAfterFlag(words: readonly string[]): number {
   for (let i = 0; i + 1 < words.length; i++) {
     const flag = /^--?([A-Za-z][\w.-]*)$/.exec(words[i]);
-    if (flag && namesCredential(flag[1]) && looksLikeKey(words[i + 1].replace(/^["']|["']$/g, ''))) return i + 1;
+    if (!flag) continue;
+    const next = words[i + 1].replace(/^["']|["']$/g, '');
+    if (namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
+    if (USER_FLAG.test(words[i]) && looksLikeKey(next.slice(next.indexOf(':') + 1)) && next.indexOf(':') > 0) return i + 1;
   }
   return -1;
 }
+
+/** A flag whose value is `user:password`. */
+const USER_FLAG = /^(-u|--user)$/;
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {
