@@ -35,6 +35,8 @@ describe('namesSecret', () => {
     'api_key_ref',
     'db_pass',
     'db_pw',
+    'DB_PASS_PROD',
+    'SMTP_PASS2',
     'user-pwd',
     'pass_word',
     'passphrase',
@@ -137,6 +139,7 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'unlock --passphrase=Hunter2Hunter2',
     'unlock --pass-phrase=Hunter2Hunter2',
     'curl -u svc:Hunter2Hunter2 https://h',
+    'PGPASSWORD=Secr3tPass12 psql',
     'wget --user "svc:Hunter2Hunter2" https://h',
     'curl https://h.example/v1?pass=Hunter2Hunter2',
   ])('%p carries one', (text) => {
@@ -172,6 +175,10 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'cfg pass_through=Hunter2Hunter2',
     'curl -u svc https://h',
     'ssh -u deploy:web host',
+    // -u is rsync's, sort's and docker's too (found in review)
+    'rsync -u host:/srv/backup2024/ ./backup',
+    'sort -u logs/2024:part1.txt',
+    'docker run -u root:docker2024 img',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
@@ -321,7 +328,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()

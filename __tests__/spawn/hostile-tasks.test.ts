@@ -62,6 +62,12 @@ describe('a field longer than a plan takes is refused as bad task input, naming 
     });
   });
 
+  test('timeout, which the timeout stage cites in provenance though no rule reads it (found in review)', async () => {
+    const s = project();
+    expect(await outcome(s, { id: 't1', timeout: '30m' })).toHaveProperty('argv');
+    expect(await outcome(s, { id: 't1', timeout: `30m${' '.repeat(MAX_FIELD_CHARS)}` })).toMatchObject({ code: 'task-field', key: 'timeout' });
+  });
+
   test('a title is free text: far longer than a name plans, up to MAX_TEXT_CHARS', async () => {
     const s = project();
     expect(await outcome(s, { id: 't1', title: text(MAX_TEXT_CHARS) })).toHaveProperty('argv');
@@ -104,6 +110,16 @@ describe('task text never becomes an option of the launched program', () => {
       key: 'id',
       message: expect.stringMatching(/^task field `id` puts an argument starting with `-`/),
     });
+  });
+
+  test.each([
+    ['--', '--mcp-config=/tmp/evil.json'],
+    ['--mcp-con', 'fig=/tmp/evil.json'],
+  ])('a title %j that two fields complete into an option (%j after it) is refused too', async (title, description) => {
+    const s = project({
+      'project/.wg/executors/claude.toml': '[executor]\ntype = "claude"\ncommand = "claude"\nargs = ["--print", "{{task_title}}{{task_description}}"]\n',
+    });
+    expect(await outcome(s, { id: 't1', title, description })).toMatchObject({ code: 'task-field', key: 'title' });
   });
 
   test('an argument that merely starts with `-` and is not task text still plans (a TOML or the policy chose it)', async () => {

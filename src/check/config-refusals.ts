@@ -1,5 +1,5 @@
 // `check` reading the config against the spawn rules that refuse on config alone (`executor = "cladue"`): such a rule
-// refuses every task that no earlier rule decides, whatever the task, so the config is an error before any plan.
+// refuses every task that reaches it, whatever the task, so `check` warns before any plan is made.
 import type { ConfigLayers } from '../config/layers.js';
 import { compileStage } from '../engine/compile.js';
 import { renderMessage } from '../engine/values.js';
@@ -13,9 +13,13 @@ const CONFIG_FACTS: ReadonlySet<string> = new Set(['local', 'global']);
 /** A condition value `{fact, path}` compares with another fact, which may be a task's. */
 const refersToFact = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
 
+/** A message template that reads only config facts, so it renders for the config alone. */
+const CONFIG_ONLY_TEMPLATE = /^(?:[^{]|\{(?!\{)|\{\{\s*(?:local|global)\.)*$/;
+
 /**
  * `config-refused` for each `reject` rule of `set` whose conditions read only the config layers and hold for them.
- * The conditions are matched against the config's facts, never against a task: nothing is decided.
+ * The conditions are matched against the config's facts, never against a task: nothing is decided. A warning, since an
+ * earlier rule that reads other facts may decide first for every task.
  */
 export function configRefusals(set: PolicySet, layers: ConfigLayers): PolicyError[] {
   const facts = { local: configFact(layers.local), global: configFact(layers.global) };
@@ -25,9 +29,12 @@ export function configRefusals(set: PolicySet, layers: ConfigLayers): PolicyErro
       const reject = rule.then.reject;
       if (reject === undefined || leaves.length === 0 || !leaves.every((l) => CONFIG_FACTS.has(l.fact) && !refersToFact(l.value))) continue;
       if (!test(facts, null, null)) continue;
+      const says = CONFIG_ONLY_TEMPLATE.test(reject) ? renderMessage(reject, facts) : rule.description;
       out.push(
-        new PolicyError('config-refused', `every task that no earlier rule decides is refused by \`${rule.id}\`: ${renderMessage(reject, facts)}`, {
+        new PolicyError('config-refused', `the config as written is refused by \`${rule.id}\` for every task that reaches it: ${says}`, {
           rule: rule.id,
+          file: rule.file,
+          line: rule.line,
         }),
       );
     }

@@ -78,7 +78,7 @@ export async function checkPolicies(opts: { dir?: string; cwd?: string; env?: No
   if (wgDir) {
     try {
       const layers = loadLayers({ wgDir, home: opts.home || env.HOME || undefined });
-      if (spawnSet) for (const e of configRefusals(spawnSet, layers)) add(e);
+      if (spawnSet) for (const e of configRefusals(spawnSet, layers)) add(e, 'warning');
       for (const f of [layers.local, layers.global])
         for (const w of f.warnings)
           report.findings.push({

@@ -14,9 +14,10 @@ import { MASK, maskValues } from './mask-values.js';
 
 // Case-insensitive. Also covers api_key_file / api_key_env / api_key_ref, which point at a secret and are masked with
 // it. `auth` and `authorization` but not `author`; `sig` / `signature` (signed URLs); `cookie`; `jwt`, `bearer`;
-// `pass`, `pwd` and `pw` as the last word of a name (`db_pass`, `user-pwd`), not alone (`PWD` is the working directory).
+// `pass`, `pwd` and `pw` as a later word of a name (`db_pass`, `DB_PASS_PROD`, `user-pwd`), not alone (`PWD` is the
+// working directory).
 const SECRET_NAME =
-  /key|token|secret|pass[-_.]?w(or)?d|passphrase|[-_.](pass|pwd|pw)$|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
+  /key|token|secret|pass[-_.]?w(or)?d|passphrase|[-_.](pass|pwd|pw)([-_.\d]|$)|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
 // In a URL a bare `pass`, `pwd` or `pw` parameter is a password too (`?user=svc&pass=…`).
 const SECRET_PARAM = /^(pass|pwd|pw)$/i;
 
@@ -228,7 +229,7 @@ function carriesNamedCredential(text: string): boolean {
 
 /**
  * The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or of
- * `user:password` after `-u` / `--user` (curl's, wget's and many clients' form), or -1.
+ * `user:password` after curl's or wget's `-u` / `--user`, or -1.
  */
 function valueAfterFlag(words: readonly string[]): number {
   for (let i = 0; i + 1 < words.length; i++) {
@@ -236,13 +237,20 @@ function valueAfterFlag(words: readonly string[]): number {
     if (!flag) continue;
     const next = words[i + 1].replace(/^["']|["']$/g, '');
     if (namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
-    if (USER_FLAG.test(words[i]) && looksLikeKey(next.slice(next.indexOf(':') + 1)) && next.indexOf(':') > 0) return i + 1;
+    if (
+      USER_FLAG.test(words[i]) &&
+      words.slice(0, i).some((w) => USER_FLAG_PROGRAMS.test(w)) &&
+      next.indexOf(':') > 0 &&
+      looksLikeKey(next.slice(next.indexOf(':') + 1))
+    )
+      return i + 1;
   }
   return -1;
 }
 
-/** A flag whose value is `user:password`. */
+/** A flag whose value is `user:password` for the programs below (for rsync, sort or docker `-u` means something else). */
 const USER_FLAG = /^(-u|--user)$/;
+const USER_FLAG_PROGRAMS = /(^|\/)(curl|wget)$/;
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {

@@ -12,10 +12,10 @@ const indexIn = (path: string | undefined): number | undefined => {
 };
 
 /**
- * Task fields the mapper below cites for facts other than `task` (tag routing, tiers, agency, the chat role): a plan's
+ * Task fields the mapper below cites for facts other than `task` (tag routing, tiers, agency, the chat role, timeouts): a plan's
  * provenance carries them though no rule reads them from the task, so they are checked as fields rules read are.
  */
-export const CITED_TASK_FIELDS: readonly string[] = ['id', 'tags', 'tier', 'agent'];
+export const CITED_TASK_FIELDS: readonly string[] = ['id', 'tags', 'tier', 'agent', 'timeout'];
 
 /** Maps `fact.path` reads to the config file and key, task field, flag or file that fed them. */
 export function sourceMapper(inp: SpawnInputs): SourceMapper {
