@@ -142,6 +142,16 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'PGPASSWORD=Secr3tPass12 psql',
     'wget --user "svc:Hunter2Hunter2" https://h',
     'curl https://h.example/v1?pass=Hunter2Hunter2',
+    // each program's own password form, after its name (found in review)
+    'curl -usvc:Hunter2Hunter2 https://h',
+    '/usr/bin/curl --user=svc:Hunter2Hunter2 https://h',
+    'sshpass -p Hunter2Hunter2 ssh host',
+    'sshpass -pHunter2Hunter2 ssh host',
+    'mysql -uroot -pHunter2Hunter2 app',
+    'mysqldump --password=Hunter2Hunter2 app',
+    'openssl enc -aes-256-cbc -pass pass:Hunter2Hunter2 -in a',
+    'openssl rsa -passin pass:Hunter2Hunter2 -in key.pem',
+    'openssl enc -k Hunter2Hunter2 -in a',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
@@ -179,6 +189,14 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'rsync -u host:/srv/backup2024/ ./backup',
     'sort -u logs/2024:part1.txt',
     'docker run -u root:docker2024 img',
+    // the same flags for other programs, or a form that holds no password
+    'ssh -p 22022022 host',
+    'sort -uk2 logs/2024:part1.txt',
+    'mysql -p app2024db',
+    'mysql -p$MYSQL_PASSWORD app',
+    'openssl rsa -passin env:KEY_PASS2024 -in key.pem',
+    'openssl rsa -passin file:/run/secrets/pass2024 -in key.pem',
+    'tar -pczf backup2024.tgz src',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
@@ -188,6 +206,9 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     expect(credentialArgument(['claude', '--verbose', '--token=sk-S3cret99'])).toBe(2);
     expect(credentialArgument(['claude', '--token', '--verbose'])).toBe(-1); // a flag, not a value, follows
     expect(credentialArgument(['claude', '--max-tokens', '4096'])).toBe(-1);
+    expect(credentialArgument(['curl', '-usvc:Hunter2Hunter2', 'https://h'])).toBe(1); // glued: the argument itself
+    expect(credentialArgument(['sshpass', '-p', 'Hunter2Hunter2', 'ssh', 'h'])).toBe(2);
+    expect(credentialArgument(['ssh', '-p', '22022022', 'h'])).toBe(-1);
     for (const args of [
       ['claude', '--no-auth', 'run'],
       ['claude', '--auth', 'none'],

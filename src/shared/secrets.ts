@@ -229,28 +229,58 @@ function carriesNamedCredential(text: string): boolean {
 
 /**
  * The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or of
- * `user:password` after curl's or wget's `-u` / `--user`, or -1.
+ * a password in one of PASSWORD_FORMS after its program's name, or -1.
  */
 function valueAfterFlag(words: readonly string[]): number {
-  for (let i = 0; i + 1 < words.length; i++) {
-    const flag = /^--?([A-Za-z][\w.-]*)$/.exec(words[i]);
-    if (!flag) continue;
-    const next = words[i + 1].replace(/^["']|["']$/g, '');
-    if (namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
-    if (
-      USER_FLAG.test(words[i]) &&
-      words.slice(0, i).some((w) => USER_FLAG_PROGRAMS.test(w)) &&
-      next.indexOf(':') > 0 &&
-      looksLikeKey(next.slice(next.indexOf(':') + 1))
-    )
-      return i + 1;
+  let forms: PasswordForm[] | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const next = i + 1 < words.length ? words[i + 1].replace(/^["']|["']$/g, '') : undefined;
+    const flag = /^--?([A-Za-z][\w.-]*)$/.exec(word);
+    if (flag && next !== undefined && namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
+    for (const form of forms ?? []) {
+      const glued = form.glued?.exec(word)?.[1];
+      if (glued !== undefined && isPassword(form, glued.replace(/^["']|["']$/g, ''))) return i;
+      if (next !== undefined && form.separate?.test(word) && isPassword(form, next)) return i + 1;
+    }
+    const program = PASSWORD_FORMS.filter((f) => f.programs.test(word));
+    if (program.length > 0) forms = [...(forms ?? []), ...program];
   }
   return -1;
 }
 
-/** A flag whose value is `user:password` for the programs below (for rsync, sort or docker `-u` means something else). */
-const USER_FLAG = /^(-u|--user)$/;
-const USER_FLAG_PROGRAMS = /(^|\/)(curl|wget)$/;
+/**
+ * A password given on a program's command line in the program's own form. Each is read only after the program's name:
+ * for other programs the same flag means something else (`rsync -u`, `sort -u`, `docker -u`, `ssh -p`, `ffmpeg -pass`).
+ */
+interface PasswordForm {
+  programs: RegExp;
+  /** The flag whose next argument holds the password. */
+  separate?: RegExp;
+  /** The flag and value in one argument; the group is the value. */
+  glued?: RegExp;
+  /** The password within the value, if the value holds one. */
+  password: (value: string) => string | undefined;
+}
+
+const afterColon = (v: string) => (v.indexOf(':') > 0 ? v.slice(v.indexOf(':') + 1) : undefined);
+
+const PASSWORD_FORMS: readonly PasswordForm[] = [
+  // curl and wget: `-u user:password`, `-uuser:password`, `--user=user:password`
+  { programs: /(^|\/)(curl|wget)$/, separate: /^(-u|--user)$/, glued: /^(?:-u|--user=)(.+)$/, password: afterColon },
+  // sshpass: `-p password`, `-ppassword`
+  { programs: /(^|\/)sshpass$/, separate: /^-p$/, glued: /^-p(.+)$/, password: (v) => v },
+  // MySQL clients: `-ppassword` (a separate word after `-p` is the database, the password prompted for)
+  { programs: /(^|\/)(mysql|mysqldump|mysqladmin|mariadb)$/, glued: /^-p(.+)$/, password: (v) => v },
+  // openssl: `-pass pass:password` (also -passin, -passout), `-k password`
+  { programs: /(^|\/)openssl$/, separate: /^-(pass|passin|passout)$/, password: (v) => (v.startsWith('pass:') ? v.slice(5) : undefined) },
+  { programs: /(^|\/)openssl$/, separate: /^-k$/, password: (v) => v },
+];
+
+function isPassword(form: PasswordForm, value: string): boolean {
+  const password = form.password(value);
+  return password !== undefined && looksLikeKey(password);
+}
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
 export function maskUrlCredentials(text: string): string {
