@@ -243,8 +243,7 @@ function valueAfterFlag(words: readonly string[]): number {
       if (glued !== undefined && isPassword(form, glued.replace(/^["']|["']$/g, ''))) return i;
       if (next !== undefined && form.separate?.test(word) && isPassword(form, next)) return i + 1;
     }
-    const program = PASSWORD_FORMS.filter((f) => f.programs.test(word));
-    if (program.length > 0) forms = [...(forms ?? []), ...program];
+    if (PASSWORD_PROGRAMS.test(word)) forms = [...(forms ?? []), ...PASSWORD_FORMS.filter((f) => f.programs.test(word))];
   }
   return -1;
 }
@@ -276,6 +275,9 @@ const PASSWORD_FORMS: readonly PasswordForm[] = [
   { programs: /(^|\/)openssl$/, separate: /^-(pass|passin|passout)$/, password: (v) => (v.startsWith('pass:') ? v.slice(5) : undefined) },
   { programs: /(^|\/)openssl$/, separate: /^-k$/, password: (v) => v },
 ];
+
+/** Any of PASSWORD_FORMS' programs (most words are none: one test before looking for which). */
+const PASSWORD_PROGRAMS = new RegExp(`(?:${PASSWORD_FORMS.map((f) => f.programs.source).join('|')})`);
 
 function isPassword(form: PasswordForm, value: string): boolean {
   const password = form.password(value);
