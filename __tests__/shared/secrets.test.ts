@@ -152,6 +152,21 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'openssl enc -aes-256-cbc -pass pass:Hunter2Hunter2 -in a',
     'openssl rsa -passin pass:Hunter2Hunter2 -in key.pem',
     'openssl enc -k Hunter2Hunter2 -in a',
+    // found by the adversarial pass: bundles, the proxy user, quoting, shell punctuation, more clients, openssl spellings
+    'curl -su svc:Hunter2Hunter2 https://h',
+    'curl -sSfu svc:Hunter2Hunter2 https://h',
+    'curl -U svc:Hunter2Hunter2 https://h',
+    "'curl' -u svc:Hunter2Hunter2 https://h",
+    '"/usr/bin/curl" --proxy-user svc:Hunter2Hunter2 https://h',
+    'echo hi;curl -u svc:Hunter2Hunter2 https://h',
+    'x=$(curl -u svc:Hunter2Hunter2 https://h)',
+    'echo hi|sshpass -p Hunter2Hunter2 ssh host',
+    'mysqlimport -pHunter2Hunter2 db f.csv',
+    'mariadb-dump -pHunter2Hunter2 db',
+    "mysql '-pHunter2Hunter2' db",
+    'openssl enc -pass=pass:Hunter2Hunter2 -in a',
+    'openssl enc --pass pass:Hunter2Hunter2 -in a',
+    'openssl enc -aes-128-cbc -K 00112233445566778899aabbccddeeff -in a',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
@@ -197,8 +212,20 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'openssl rsa -passin env:KEY_PASS2024 -in key.pem',
     'openssl rsa -passin file:/run/secrets/pass2024 -in key.pem',
     'tar -pczf backup2024.tgz src',
+    // a form is its program's only within one command (found by the adversarial pass)
+    'wget -q https://h/a.tar && rsync -u host:/srv/backup2024/ ./backup',
+    'curl -fsSL https://x.sh | sh && docker run -u root:docker2024 img',
+    'openssl x509 -in c.pem -noout && curl -k https://localhost:8443/health',
+    'sshpass -e ssh host mkdir -p /srv/app/releases/2024',
+    "sshpass -f pw ssh host 'mkdir -p /var/www/v2/static'",
+    'wget -U Mozilla/5.0:x86_64Linux https://h',
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
+  });
+
+  test('the scan stays linear however often a program is named (found by the adversarial pass: 2.4 s at 64 KiB)', () => {
+    const text = `${'curl '.repeat(50_000)}-u svc:Hunter2Hunter2`;
+    expect(carriesCredential(text)).toBe(true);
   });
 
   test('credentialArgument names the argument, or the key after a credential flag', () => {
@@ -209,6 +236,7 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     expect(credentialArgument(['curl', '-usvc:Hunter2Hunter2', 'https://h'])).toBe(1); // glued: the argument itself
     expect(credentialArgument(['sshpass', '-p', 'Hunter2Hunter2', 'ssh', 'h'])).toBe(2);
     expect(credentialArgument(['ssh', '-p', '22022022', 'h'])).toBe(-1);
+    expect(credentialArgument(['sshpass', '-e', 'ssh', 'h', 'mkdir', '-p', '/srv/2024/x'])).toBe(-1);
     for (const args of [
       ['claude', '--no-auth', 'run'],
       ['claude', '--auth', 'none'],
@@ -349,7 +377,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()

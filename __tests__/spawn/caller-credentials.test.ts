@@ -105,7 +105,7 @@ test('`plan` and `plan --all` exit 2 naming the flag; the value is in no output 
     [2, ''],
   ]);
   expect(runs[0].stderr).toBe(
-    `wg-policy: --agent-executor carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them [usage]\n(run with --help for usage)\n`,
+    `wg-policy: --agent-executor carries credentials (a URL with a user, key or token, an authorization header, a value after a key's or token's name, or a password in its program's own form: \`curl -u\`, \`sshpass -p\`, \`mysql -p…\`); wg-policy never plans, prints or records them [usage]\n(run with --help for usage)\n`,
   );
   expect(runs[2].stderr.match(/\[usage\]/g)).toHaveLength(1);
   for (const r of runs) expect(r.stderr).not.toContain(SECRET);

@@ -4,6 +4,7 @@ import type { ConfigLayers } from '../config/layers.js';
 import { compileStage } from '../engine/compile.js';
 import { renderMessage } from '../engine/values.js';
 import type { PolicySet } from '../policy/load.js';
+import { collectRefs } from '../policy/value-expr.js';
 import { PolicyError } from '../shared/errors.js';
 import { configFact } from '../spawn/facts.js';
 
@@ -12,9 +13,6 @@ const CONFIG_FACTS: ReadonlySet<string> = new Set(['local', 'global']);
 
 /** A condition value `{fact, path}` compares with another fact, which may be a task's. */
 const refersToFact = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value) && 'fact' in value;
-
-/** A message template that reads only config facts, so it renders for the config alone. */
-const CONFIG_ONLY_TEMPLATE = /^(?:[^{]|\{(?!\{)|\{\{\s*(?:local|global)\.)*$/;
 
 /**
  * `config-refused` for each `reject` rule of `set` whose conditions read only the config layers and hold for them.
@@ -29,7 +27,8 @@ export function configRefusals(set: PolicySet, layers: ConfigLayers): PolicyErro
       const reject = rule.then.reject;
       if (reject === undefined || leaves.length === 0 || !leaves.every((l) => CONFIG_FACTS.has(l.fact) && !refersToFact(l.value))) continue;
       if (!test(facts, null, null)) continue;
-      const says = CONFIG_ONLY_TEMPLATE.test(reject) ? renderMessage(reject, facts) : rule.description;
+      // A message that reads only config renders for the config alone; one that reads a task is described instead.
+      const says = collectRefs(reject).every((r) => CONFIG_FACTS.has(r.fact)) ? renderMessage(reject, facts) : rule.description;
       out.push(
         new PolicyError('config-refused', `the config as written is refused by \`${rule.id}\` for every task that reaches it: ${says}`, {
           rule: rule.id,

@@ -40,7 +40,7 @@ const HEADER_SECRET = /key|token|secret|auth/i;
 // `-` (`--api-key`, `clientSecret`, `AUTH_TOKEN`, `Authorization`, `DB_PASS`, `PGPASSWORD`); not `--max-tokens`, `--sort-key`,
 // `--keyboard`, nor a bare `pass` or `PWD` (the working directory).
 const CREDENTIAL_NAME =
-  /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?w(or)?d|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/;
+  /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/;
 
 /** True when `name` (a flag, a key in free text) names a credential by itself (see CREDENTIAL_NAME). */
 export function namesCredential(name: string): boolean {

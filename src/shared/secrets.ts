@@ -204,22 +204,22 @@ export function containsKey(text: string, keys: readonly string[]): boolean {
 
 /** How a refusal says what `carriesCredential` found (the value itself is never shown). */
 export const CARRIES_CREDENTIALS =
-  "carries credentials (a URL with a user, key or token, an authorization header, or a value after a key's or token's name); wg-policy never plans, prints or records them";
+  "carries credentials (a URL with a user, key or token, an authorization header, a value after a key's or token's name, or a password in its program's own form: `curl -u`, `sshpass -p`, `mysql -p…`); wg-policy never plans, prints or records them";
 
 /**
  * True when a text (an argument, an environment value, a task's command line) carries a credential: as
- * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), or key material (see
+ * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), key material (see
  * looksLikeKey) under a credential name (`--api-key=…`, `apiKey=…`, `api-key: …`, `{"Authorization": "Bearer …"}`,
- * `OPENAI_API_KEY=…`) or after a flag that names one (`--api-key VALUE`).
+ * `OPENAI_API_KEY=…`) or after a flag that names one (`--api-key VALUE`), or a password in one of PASSWORD_FORMS.
  */
 export function carriesCredential(text: string): boolean {
-  return carriesNamedCredential(text) || (/\s/.test(text.trim()) && valueAfterFlag(text.trim().split(/\s+/)) >= 0);
+  return carriesNamedCredential(text) || (/\s/.test(text.trim()) && credentialWord(shellWords(text)) >= 0);
 }
 
 /** The index of the first argument of an argv that carries a credential (see `carriesCredential`); -1 when none does. */
 export function credentialArgument(args: readonly string[]): number {
   for (let i = 0; i < args.length; i++) if (carriesCredential(args[i])) return i;
-  return valueAfterFlag(args);
+  return credentialWord(args);
 }
 
 function carriesNamedCredential(text: string): boolean {
@@ -227,30 +227,51 @@ function carriesNamedCredential(text: string): boolean {
   return namedCredential(text);
 }
 
+/** A command line's words, with the shell's command separators (`;`, `&&`, `|`, `$(`…) as words of their own. */
+const shellWords = (text: string): string[] =>
+  text
+    .replace(/[;&|()`]+/g, ' ; ')
+    .trim()
+    .split(/\s+/);
+
+const SEPARATOR = /^[;&|()`]+$/;
+
+const unquote = (word: string): string => word.replace(/^["']|["']$/g, '');
+
 /**
- * The index of key material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or of
- * a password in one of PASSWORD_FORMS after its program's name, or -1.
+ * The index of the word that carries a credential by its place among the words of one command line (or argv): key
+ * material (see looksLikeKey) right after a flag that names a credential (`--api-key VALUE`), or a password in one of
+ * PASSWORD_FORMS (the flag's own word when the password is glued to it); -1 when none does.
  */
-function valueAfterFlag(words: readonly string[]): number {
-  let forms: PasswordForm[] | undefined;
+function credentialWord(words: readonly string[]): number {
+  let named = 0; // bit f set: PASSWORD_FORMS[f]'s program was named earlier in this command
   for (let i = 0; i < words.length; i++) {
-    const word = words[i];
-    const next = i + 1 < words.length ? words[i + 1].replace(/^["']|["']$/g, '') : undefined;
+    const word = unquote(words[i]);
+    if (SEPARATOR.test(word)) {
+      named = 0;
+      continue;
+    }
+    const next = i + 1 < words.length ? unquote(words[i + 1]) : undefined;
     const flag = /^--?([A-Za-z][\w.-]*)$/.exec(word);
     if (flag && next !== undefined && namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
-    for (const form of forms ?? []) {
+    for (let f = 0; named !== 0 && f < PASSWORD_FORMS.length; f++) {
+      if ((named & (1 << f)) === 0) continue;
+      const form = PASSWORD_FORMS[f];
       const glued = form.glued?.exec(word)?.[1];
-      if (glued !== undefined && isPassword(form, glued.replace(/^["']|["']$/g, ''))) return i;
-      if (next !== undefined && form.separate?.test(word) && isPassword(form, next)) return i + 1;
+      if (glued !== undefined && isPassword(form, glued)) return i;
+      if (next !== undefined && form.separate?.test(word)) {
+        if (isPassword(form, next)) return i + 1;
+      } else if (form.optionsOnly && !word.startsWith('-') && !form.separate?.test(unquote(words[i - 1] ?? ''))) named &= ~(1 << f);
     }
-    if (PASSWORD_PROGRAMS.test(word)) forms = [...(forms ?? []), ...PASSWORD_FORMS.filter((f) => f.programs.test(word))];
+    if (PASSWORD_PROGRAMS.test(word)) PASSWORD_FORMS.forEach((form, f) => form.programs.test(word) && (named |= 1 << f));
   }
   return -1;
 }
 
 /**
- * A password given on a program's command line in the program's own form. Each is read only after the program's name:
- * for other programs the same flag means something else (`rsync -u`, `sort -u`, `docker -u`, `ssh -p`, `ffmpeg -pass`).
+ * A password given on a program's command line in the program's own form. Each is read only after the program's name
+ * in the same command: for other programs the same flag means something else (`rsync -u`, `sort -u`, `docker -u`,
+ * `ssh -p`, `mkdir -p`, `ffmpeg -pass`).
  */
 interface PasswordForm {
   programs: RegExp;
@@ -260,27 +281,44 @@ interface PasswordForm {
   glued?: RegExp;
   /** The password within the value, if the value holds one. */
   password: (value: string) => string | undefined;
+  /** The form is the program's only up to its first operand (`sshpass -p … ssh host mkdir -p …`). */
+  optionsOnly?: boolean;
 }
 
 const afterColon = (v: string) => (v.indexOf(':') > 0 ? v.slice(v.indexOf(':') + 1) : undefined);
+const whole = (v: string) => v;
 
 const PASSWORD_FORMS: readonly PasswordForm[] = [
-  // curl and wget: `-u user:password`, `-uuser:password`, `--user=user:password`
-  { programs: /(^|\/)(curl|wget)$/, separate: /^(-u|--user)$/, glued: /^(?:-u|--user=)(.+)$/, password: afterColon },
-  // sshpass: `-p password`, `-ppassword`
-  { programs: /(^|\/)sshpass$/, separate: /^-p$/, glued: /^-p(.+)$/, password: (v) => v },
-  // MySQL clients: `-ppassword` (a separate word after `-p` is the database, the password prompted for)
-  { programs: /(^|\/)(mysql|mysqldump|mysqladmin|mariadb)$/, glued: /^-p(.+)$/, password: (v) => v },
-  // openssl: `-pass pass:password` (also -passin, -passout), `-k password`
-  { programs: /(^|\/)openssl$/, separate: /^-(pass|passin|passout)$/, password: (v) => (v.startsWith('pass:') ? v.slice(5) : undefined) },
-  { programs: /(^|\/)openssl$/, separate: /^-k$/, password: (v) => v },
+  // curl: `-u user:password` (also in a bundle, `-su`), `-uuser:password`, `--user=user:password`; the proxy's `-U` /
+  // `--proxy-user` likewise
+  {
+    programs: /(^|\/)curl$/,
+    separate: /^(-[A-Za-z]*[uU]|--user|--proxy-user)$/,
+    glued: /^(?:-[A-Za-z]*?[uU]|--user=|--proxy-user=)(.+)$/,
+    password: afterColon,
+  },
+  // wget: `--user`, `--http-user` and `--proxy-user` name a user (its `-U` is the user agent), so `user:password` there
+  // is a password an agent wrote all the same
+  { programs: /(^|\/)wget$/, separate: /^--(user|http-user|proxy-user)$/, glued: /^--(?:user|http-user|proxy-user)=(.+)$/, password: afterColon },
+  // sshpass: `-p password`, `-ppassword`, before the command it runs
+  { programs: /(^|\/)sshpass$/, separate: /^-p$/, glued: /^-p(.+)$/, password: whole, optionsOnly: true },
+  // MySQL and MariaDB clients: `-ppassword` (a separate word after `-p` is the database, the password prompted for)
+  { programs: /(^|\/)(mysql|mariadb)[\w-]*$/, glued: /^-p(.+)$/, password: whole },
+  // openssl: `-pass pass:password` (also -passin, -passout, `--pass`, `-pass=…`), `-k password`, `-K hexkey`
+  {
+    programs: /(^|\/)openssl$/,
+    separate: /^--?(pass|passin|passout)$/,
+    glued: /^--?(?:pass|passin|passout)=(.+)$/,
+    password: (v) => (v.startsWith('pass:') ? v.slice(5) : undefined),
+  },
+  { programs: /(^|\/)openssl$/, separate: /^--?[kK]$/, glued: /^--?[kK]=(.+)$/, password: whole },
 ];
 
 /** Any of PASSWORD_FORMS' programs (most words are none: one test before looking for which). */
 const PASSWORD_PROGRAMS = new RegExp(`(?:${PASSWORD_FORMS.map((f) => f.programs.source).join('|')})`);
 
 function isPassword(form: PasswordForm, value: string): boolean {
-  const password = form.password(value);
+  const password = form.password(unquote(value));
   return password !== undefined && looksLikeKey(password);
 }
 
