@@ -464,11 +464,31 @@ describe('containsKey finds a key however an agent that knows it spells it (foun
     ['in upper case', KEY.toUpperCase()],
     ['in base64 (a Basic header)', `Basic ${b64(`user:${KEY}`)}`],
     ['in URL-safe base64', b64(`??${KEY}>>`).replace(/\+/g, '-').replace(/\//g, '_')],
+    // found when the last stop's closing note listed them as missed
+    ['percent-encoded twice', KEY.replace(/-/g, '%252D')],
+    ['percent-encoded three times', KEY.replace(/-/g, '%25252d')],
+    ['as decimal HTML character references', [...KEY].map((c) => `&#${c.charCodeAt(0)};`).join('')],
+    ['as hex character references without semicolons', [...KEY].map((c) => `&#x${c.charCodeAt(0).toString(16)}`).join('')],
+    ['as \\u escapes', `model=${[...KEY].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}`],
+    ['as \\x escapes', `$'${[...KEY].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join('')}'`],
+    ['in full-width forms', [...KEY].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')],
+    ['in hex', Buffer.from(KEY).toString('hex')],
+    ['in upper-case hex', `0x${Buffer.from(KEY).toString('hex').toUpperCase()}`],
+    ['in base64 wrapped over lines', b64(`user:${KEY}`).replace(/(.{16})/g, '$1\n')],
+    ['in base64 wrapped over CRLF lines', b64(`user:${KEY}`).replace(/(.{12})/g, '$1\r\n')],
   ])('%s', (_note, text) => {
     expect(containsKey(text, keys)).toBe(true);
   });
   test('text without the key, or with only part of it, does not', () => {
-    for (const text of ['openrouter:anthropic/claude-opus-4', KEY.slice(0, 20), `${KEY.slice(0, 18)} ${KEY.slice(18)}`, b64(KEY.slice(0, 10)), ''])
+    for (const text of [
+      'openrouter:anthropic/claude-opus-4',
+      KEY.slice(0, 20),
+      `${KEY.slice(0, 18)} ${KEY.slice(18)}`,
+      b64(KEY.slice(0, 10)),
+      '',
+      Buffer.from(KEY.slice(0, 12)).toString('hex'),
+      '&#99999999; \\u{110000} &#x110000; %25 %%41',
+    ])
       expect([text, containsKey(text, keys)]).toEqual([text, false]);
     expect(containsKey(KEY, [])).toBe(false);
   });

@@ -150,14 +150,33 @@ const INVISIBLE =
   /[\u00ad\u061c\u115f\u1160\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]|\u034f|[\u17b4-\u17b5]|[\u180b-\u180f]|[\ufe00-\ufe0f]|\udb40[\udc00-\udfff]/g;
 // A percent-escape of an ASCII character (`%2D`, `%2d`), which a URL may use for any character.
 const ASCII_ESCAPE = /%[0-7][0-9a-f]/gi;
+// A character written by its code: `&#115;`, `&#x73;` (HTML, XML), `\u0073`, `\u{73}`, `\x73` (JSON, JavaScript,
+// Python, a shell's `$'…'`).
+const CHAR_REFERENCE = /&#(?:x([0-9a-f]{1,6})|(\d{1,7}));?|\\u(?:([0-9a-f]{4})|\{([0-9a-f]{1,6})\})|\\x([0-9a-f]{2})/gi;
 
-/** A character foldSpelling changes or drops may be in the text: a capital, a `%`, or anything past ASCII. */
-const MAY_FOLD = /[A-Z%\u0080-\uffff]/;
+/** A character foldSpelling changes or drops may be in the text: a capital, a `%`, `&`, `\`, or anything past ASCII. */
+const MAY_FOLD = /[A-Z%&\\\u0080-\uffff]/;
 
-/** Text as a key hidden in it may be spelled: ASCII percent-escapes decoded, invisible characters dropped, lower case. */
+/**
+ * Text as a key hidden in it may be spelled: percent-escapes of ASCII decoded (three times over, for an escape itself
+ * escaped: `%252D`), characters written by their code decoded, compatibility forms read as what they stand for (NFKC:
+ * full-width `ｓｋ－…` is `sk-…`), invisible characters dropped, lower case.
+ */
 function foldSpelling(text: string): string {
-  const decoded = text.includes('%') ? text.replace(ASCII_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16))) : text;
-  return decoded.replace(INVISIBLE, '').toLowerCase();
+  let s = text;
+  for (let round = 0; round < 3 && s.includes('%'); round++) {
+    const decoded = s.replace(ASCII_ESCAPE, (e) => String.fromCharCode(parseInt(e.slice(1), 16)));
+    if (decoded === s) break;
+    s = decoded;
+  }
+  if (s.includes('&#') || s.includes('\\')) s = s.replace(CHAR_REFERENCE, fromCharReference);
+  if (/[\u0080-\uffff]/.test(s)) s = s.normalize('NFKC');
+  return s.replace(INVISIBLE, '').toLowerCase();
+}
+
+function fromCharReference(all: string, hex?: string, dec?: string, u4?: string, u?: string, x?: string): string {
+  const code = dec !== undefined ? Number(dec) : parseInt((hex ?? u4 ?? u ?? x) as string, 16);
+  return code <= 0x10ffff ? String.fromCodePoint(code) : all;
 }
 
 /**
@@ -181,7 +200,8 @@ const otherSpellings = new WeakMap<readonly string[], { folded: string[]; encode
 function spellingsFor(keys: readonly string[]): { folded: string[]; encoded: string[] } {
   let s = otherSpellings.get(keys);
   if (!s) {
-    const folded = [...new Set(keys.map(foldSpelling))].filter((k) => k.length >= MIN_SEARCHED_SECRET);
+    // hex (any case, once text is folded) is one more spelling of the key's bytes
+    const folded = [...new Set(keys.flatMap((k) => [foldSpelling(k), Buffer.from(k).toString('hex')]))].filter((k) => k.length >= MIN_SEARCHED_SECRET);
     otherSpellings.set(keys, (s = { folded, encoded: [...new Set(keys.flatMap(base64Spellings))] }));
   }
   return s;
@@ -189,17 +209,21 @@ function spellingsFor(keys: readonly string[]): { folded: string[]; encoded: str
 
 /**
  * True when `text` contains one of `keys` (key values read from config) in any spelling an agent that knows a key may
- * use to get it past a plain search: as written, percent-encoded (any character), with invisible characters inserted,
- * in another case, or in base64. (A key cut into pieces across several fields is not found.)
+ * use to get it past a plain search: as written, percent-encoded (any character, an escape escaped again), written by
+ * character codes (`&#115;`, `\u0073`, `\x73`), in full-width or other compatibility forms, with invisible characters
+ * inserted, in another case, in hex, or in base64 (wrapped over lines too). (A key cut into pieces, across several
+ * fields or by spaces, is not found.)
  */
 export function containsKey(text: string, keys: readonly string[]): boolean {
   if (keys.length === 0) return false;
   for (const k of keys) if (text.includes(k)) return true;
   const { folded, encoded } = spellingsFor(keys);
-  const f = MAY_FOLD.test(text) ? foldSpelling(text) : text; // lower-case ASCII without `%` folds to itself
+  const f = MAY_FOLD.test(text) ? foldSpelling(text) : text; // lower-case ASCII without `%`, `&` or `\` folds to itself
   for (const k of folded) if (f.includes(k)) return true;
   for (const k of encoded) if (text.includes(k)) return true;
-  return false;
+  if (encoded.length === 0 || !/[\r\n]/.test(text)) return false;
+  const unwrapped = text.replace(/\r?\n/g, ''); // base64 is often wrapped at 64 or 76 characters
+  return encoded.some((k) => unwrapped.includes(k));
 }
 
 /** How a refusal says what `carriesCredential` found (the value itself is never shown). */
