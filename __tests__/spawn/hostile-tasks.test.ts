@@ -88,6 +88,22 @@ describe('a field longer than a plan takes is refused as bad task input, naming 
   });
 });
 
+test('arguments each short enough but together more than Linux passes to a program are plan-invalid, naming the total', async () => {
+  const toml = (n: number) => ({
+    'project/.wg/executors/shell.toml': `[executor]\ntype = "custom"\ncommand = "echo"\nargs = [${Array(n).fill('"{{task_description}}"').join(', ')}]\n`,
+  });
+  const description = text(MAX_ARG_BYTES - 1_000);
+  expect(await outcome(project(toml(15)), { id: 't1', exec: 'true', description })).toHaveProperty('argv');
+  const over = await outcome(project(toml(17)), { id: 't1', exec: 'true', description });
+  expect(over).toMatchObject({
+    code: 'plan-invalid',
+    key: 'argv',
+    message: expect.stringMatching(
+      /^the plan for task `t1` passes 2,2\d\d,\d{3} bytes of arguments and environment, more than Linux passes to a program in all \(2,097,152 bytes/,
+    ),
+  });
+});
+
 describe('task text never becomes an option of the launched program', () => {
   test.each([
     [{ session_id: '--dangerously-skip-permissions' }, 'session_id'],
