@@ -308,7 +308,7 @@ test('an id nested too deeply to be written back is a usage answer under id null
   expect(JSON.parse(await server.next())).toEqual({
     id: null,
     ok: false,
-    error: { code: 'usage', message: 'the `id` is nested too deeply to be sent back (send a string or a number)', exit: 2, key: 'id' },
+    error: { code: 'usage', message: 'the `id` nests deeper than 64 levels, too deep to be sent back (send a string or a number)', exit: 2, key: 'id' },
   });
   server.send(Buffer.from(`{"id":${deep},"op":"plan","task":"t\xff1"}\n`, 'latin1'));
   expect(JSON.parse(await server.next())).toMatchObject({
@@ -321,6 +321,47 @@ test('an id nested too deeply to be written back is a usage answer under id null
   const end = await server.end();
   expect(end.code).toBe(0);
   expect(end.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('an id a few thousand levels deep (deep enough for a recursive walk to overflow, not JSON.stringify) is refused; the batch is answered (found by an adversarial pass)', async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const nested = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  server.send(
+    `{"id":"a","op":"plan","task":"t1"}\n{"id":${nested(3_000)},"op":"nope"}\n{"id":${nested(64)},"op":"plan","task":"t1"}\n{"id":${nested(65)},"op":"plan","task":"t1"}\n{"id":"c","op":"plan","task":"t1"}\n`,
+  );
+  const answers = [];
+  for (let i = 0; i < 5; i++) answers.push(JSON.parse(await server.next()) as Answer);
+  expect(answers.map((a) => [a.ok, a.error?.key ?? null])).toEqual([
+    [true, null],
+    [false, 'id'],
+    [true, null],
+    [false, 'id'],
+    [true, null],
+  ]);
+  expect(answers[2].id).toEqual(JSON.parse(nested(64)));
+  const end = await server.end();
+  expect(end.code).toBe(0);
+  expect(end.stderr).not.toMatch(/RangeError|\n\s+at /);
+});
+
+test("a key of another op's is refused, not ignored: a gate request with agentId, a plan with jobs, an explain with audit (found by an adversarial pass)", async () => {
+  const s = project();
+  const server = serve(['--dir', s.wgDir, '--no-audit'], s.home);
+  const answers = await server.askTogether([
+    { id: 1, op: 'gate', task: 't1', agentId: 'agent-3', skipSmoke: true },
+    { id: 2, op: 'plan', task: 't1', jobs: 4 },
+    { id: 3, op: 'explain', task: 't1', audit: false },
+    { id: 4, op: 'plan', task: 't1', agentId: 'agent-3', audit: false },
+  ]);
+  expect(answers.slice(0, 3).map((a) => [a.id, a.error?.code, a.error?.key])).toEqual([
+    [1, 'usage', 'agentId'],
+    [2, 'usage', 'jobs'],
+    [3, 'usage', 'audit'],
+  ]);
+  expect(answers[0].error?.message).toMatch(/^`agentId` does not apply to a `gate` request \(it reads: id, op, task, dir, env, audit, auditLog, manifest/);
+  expect(answers[3]).toMatchObject({ id: 4, ok: true });
+  await server.end();
 });
 
 test('a NUL in a request string, an env entry or a task field a plan carries (one a rule tests for credentials too) is a usage or task-field answer naming the key', async () => {

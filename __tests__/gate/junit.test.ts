@@ -1,6 +1,7 @@
 // JUnit XML: only what Jenkins (xunit's junit-10.xsd) and GitLab read, checked element by element; wall-clock suite time;
 // timeouts say so; output tails in system-out/system-err, never repeated in the failure text; atomic write.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { junitXml, writeJunit, xmlEscape } from '../../src/gate/junit.js';
@@ -221,4 +222,58 @@ test('writeJunit replaces the file atomically and leaves no temp file', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe('writeJunit never replaces what is not a regular file, nor follows what was planted at its temp name (found by an adversarial pass)', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(os.tmpdir(), 'wgp-junit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const v = () => verdict([r('a', 'pass')]);
+
+  test('a symlink to a regular file: the file gets the report, the symlink stays', () => {
+    writeFileSync(join(dir, 'real.xml'), 'old');
+    symlinkSync(join(dir, 'real.xml'), join(dir, 'link.xml'));
+    writeJunit(join(dir, 'link.xml'), v());
+    expect(lstatSync(join(dir, 'link.xml')).isSymbolicLink()).toBe(true);
+    expect(parseXml(readFileSync(join(dir, 'real.xml'), 'utf8')).attrs.tests).toBe('1');
+    expect(readdirSync(dir).sort()).toEqual(['link.xml', 'real.xml']);
+  });
+
+  test('a device (through a symlink to /dev/null) is written into, and the symlink is not replaced by a file', () => {
+    symlinkSync('/dev/null', join(dir, 'null.xml'));
+    writeJunit(join(dir, 'null.xml'), v());
+    expect(lstatSync(join(dir, 'null.xml')).isSymbolicLink()).toBe(true);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  test('a FIFO no process reads is junit-write at once (no wait without end); one with a reader gets the report', async () => {
+    const fifo = join(dir, 'report.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => writeJunit(fifo, v())).toThrow(expect.objectContaining({ code: 'junit-write', message: expect.stringContaining('no process reads it') }));
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.setEncoding('utf8').on('data', (d: string) => (got += d));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    for (let tries = 0; ; tries++) {
+      try {
+        writeJunit(fifo, v());
+        break;
+      } catch (e) {
+        if (tries > 200) throw e; // cat has not opened the FIFO yet
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    await closed;
+    expect(parseXml(got).attrs.tests).toBe('1');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  test('a symlink planted at the temp file name is not written through', () => {
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    symlinkSync(victim, join(dir, `.report.xml.tmp.${process.pid}`));
+    writeJunit(join(dir, 'report.xml'), v());
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(parseXml(readFileSync(join(dir, 'report.xml'), 'utf8')).attrs.tests).toBe('1');
+  });
 });

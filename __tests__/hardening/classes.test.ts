@@ -295,6 +295,33 @@ describe('nothing torn, nothing changed that was not asked for', () => {
   });
 
   test.each([
+    [
+      'gate --junit',
+      'gate t1 --skip-smoke --junit /dev/stdout',
+      'junit-write',
+      /cannot write the JUnit report `\/dev\/stdout`: it is the file standard output writes to/,
+    ],
+    [
+      'plan --audit-log',
+      'plan t1 --audit-log /dev/stdout',
+      'audit-config',
+      /the decision log `\/dev\/stdout` cannot be written there: it is the file standard output writes to/,
+    ],
+    ['plan --audit-log (stderr)', 'plan t1 --audit-log /dev/stderr', 'audit-config', /it is the file standard error writes to/],
+  ])('%s onto the file stdout or stderr goes to is refused before anything is written (found by an adversarial pass)', (_n, args, code, message) => {
+    const s = track(project({}, { status: 'in-progress' }));
+    const out = join(s.root, 'out.txt');
+    const err = join(s.root, 'err.txt');
+    const r = pipeline(`"$NODE" "$BIN" ${args} --dir '${s.wgDir}' > '${out}' 2> '${err}'`, { home: s.home, cwd: s.project });
+    expect(r.status).toEqual([2]);
+    const stderr = readFileSync(err, 'utf8');
+    expect(stderr).toContain(`[${code}]`);
+    expect(stderr).toMatch(message);
+    if (!args.includes('stderr')) expect(readFileSync(out, 'utf8')).toBe('');
+    expect(JSON.parse(readFileSync(join(s.wgDir, 'graph.jsonl'), 'utf8')).status).toBe('in-progress');
+  });
+
+  test.each([
     ['[policy] audit_log = "graph.jsonl"', { 'project/.wg/config.toml': '[policy]\naudit_log = "graph.jsonl"\n' }, []],
     ['--audit-log onto the global config', { 'home/.wg/config.toml': '' }, ['--audit-log', '<home>/.wg/config.toml']],
   ])('the decision log may not be wg’s own file: %s', (_n, files, extra) => {

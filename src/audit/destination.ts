@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { PolicyError } from '../shared/errors.js';
+import { sharedWithOutput } from '../shared/write-file.js';
 import { auditConfigFrom, type AuditConfig } from './config.js';
 import { defaultActor, type Decision } from './event.js';
 import { appendDecision } from './append.js';
@@ -65,6 +66,12 @@ function refuseProtected(path: string, o: { env: NodeJS.ProcessEnv; wgDir: strin
     });
   if (hit)
     throw new PolicyError('audit-config', `the decision log \`${path}\` would be written into wg's own \`${basename(hit)}\`; choose another file`, {
+      ...at,
+      help: 'the decision log is its own file, e.g. <wgdir>/policy-audit.jsonl',
+    });
+  const shared = sharedWithOutput(path);
+  if (shared)
+    throw new PolicyError('audit-config', `the decision log \`${path}\` cannot be written there: ${shared}; choose another file`, {
       ...at,
       help: 'the decision log is its own file, e.g. <wgdir>/policy-audit.jsonl',
     });

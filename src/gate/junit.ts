@@ -1,7 +1,6 @@
 // JUnit XML for CI systems: one testsuite for the gate, one testcase per scenario; written atomically.
-import { renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { PolicyError } from '../shared/errors.js';
+import { writeReport } from '../shared/write-file.js';
 import type { ScenarioResult } from './result.js';
 import type { Verdict } from './verdict.js';
 
@@ -89,16 +88,11 @@ export function junitXml(v: Verdict, timestamp: Date = new Date()): string {
   ].join('\n');
 }
 
-/** Writes the JUnit file atomically (temp file in the same folder, then rename). */
+/** Writes the JUnit file (see writeReport: atomically, or into the FIFO or device it names). */
 export function writeJunit(file: string, v: Verdict): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.tmp.${process.pid}`);
-  try {
-    writeFileSync(tmp, junitXml(v));
-    renameSync(tmp, file);
-  } catch (e) {
-    throw new PolicyError('junit-write', `cannot write the JUnit report \`${file}\`: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      file,
-      key: '--junit',
-    });
-  }
+  writeReport(file, junitXml(v), (reason) => junitWriteError(file, reason));
 }
+
+/** `junit-write`: the report `file` cannot be written, and why. */
+export const junitWriteError = (file: string, reason: string) =>
+  new PolicyError('junit-write', `cannot write the JUnit report \`${file}\`: ${reason}`, { file, key: '--junit' });

@@ -1,6 +1,7 @@
 // Reads tasks from wg's graph.jsonl (or a task JSON file) the way wg deserializes them.
 import * as z from 'zod/mini';
 import { jsonSyntaxReason, PolicyError } from '../shared/errors.js';
+import { nestsDeeperThan } from '../shared/depth.js';
 import { issueKey, issueSentence } from '../shared/zod-issues.js';
 import { findIndexedTask, graphIndex, type GraphIndex } from './task-index.js';
 
@@ -107,19 +108,11 @@ export function readTaskFromGraph(path: string, shownAs: string, id: string): Lo
  */
 export const MAX_TASK_DEPTH = 128;
 
-/** Throws `task-field` naming the top-level field whose value nests deeper than MAX_TASK_DEPTH (walked without recursion). */
+/** Throws `task-field` naming the top-level field whose value nests deeper than MAX_TASK_DEPTH (the task is level 1). */
 function refuseDeepNesting(task: Record<string, unknown>, file: string, line?: number): void {
-  for (const key of Object.keys(task)) {
-    const top = task[key];
-    if (top === null || typeof top !== 'object') continue;
-    const stack: Array<[unknown, number]> = [[top, 2]];
-    while (stack.length > 0) {
-      const [v, depth] = stack.pop()!;
-      if (depth > MAX_TASK_DEPTH)
-        throw new PolicyError('task-field', `task field \`${key}\` nests deeper than ${MAX_TASK_DEPTH} levels, which wg cannot read`, { file, line, key });
-      for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
-  }
+  for (const key of Object.keys(task))
+    if (nestsDeeperThan(task[key], MAX_TASK_DEPTH - 1))
+      throw new PolicyError('task-field', `task field \`${key}\` nests deeper than ${MAX_TASK_DEPTH} levels, which wg cannot read`, { file, line, key });
 }
 
 /** A deep copy of `v` when it is plain JSON data (what JSON.parse(JSON.stringify(v)) gives unchanged), else undefined. */

@@ -1,10 +1,10 @@
 // The done transition (done, pending-eval, pending-validation) on graph.jsonl under wg's lock protocol: flock(LOCK_EX) on graph.lock, temp file, fsync, rename.
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod/mini';
 import { PolicyError } from '../shared/errors.js';
 import { withFileLock } from '../shared/lock.js';
-import { errnoReason, readFileBytes } from '../shared/read-file.js';
+import { readFileBytes } from '../shared/read-file.js';
+import { writeAtomically } from '../shared/write-file.js';
 import { readGraph } from './graph.js';
 
 /** What the transition changed. */
@@ -183,47 +183,3 @@ function splitLines(bytes: Buffer): Buffer[] {
 
 const joinLines = (lines: Buffer[]): Buffer => Buffer.concat(lines.flatMap((l, i) => (i === 0 ? [l] : [NEWLINE, l])));
 const NEWLINE = Buffer.from('\n');
-
-/**
- * Writes `tmp`, fsyncs it, renames it over `target` (keeping the target's mode), then fsyncs the folder. A failed
- * write (a full disk, a read-only folder, a file size limit) removes `tmp`, leaves `target` as it was and throws
- * `write-failed` naming `shownAs`.
- */
-export function writeAtomically(target: string, tmp: string, content: string | Buffer, shownAs = target): void {
-  let mode = 0o644;
-  try {
-    mode = statSync(target).mode & 0o7777;
-  } catch {
-    // a new file
-  }
-  const failed = (e: unknown) => new PolicyError('write-failed', `cannot write \`${shownAs}\`: ${errnoReason(e)}; it was left as it was`, { file: shownAs });
-  let fd: number;
-  try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
-  } catch (e) {
-    throw failed(e);
-  }
-  try {
-    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
-    fchmodSync(fd, mode);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, target);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed already
-    }
-    rmSync(tmp, { force: true });
-    throw failed(e);
-  }
-  try {
-    const dir = openSync(path.dirname(target), constants.O_RDONLY);
-    fsyncSync(dir);
-    closeSync(dir);
-  } catch {
-    // some file systems cannot fsync a folder; the rename itself is atomic
-  }
-}

@@ -1,6 +1,7 @@
 // The one TOML adapter (smol-toml): parses text and answers "which line and column is this key path on?".
 import { parse, TomlError } from 'smol-toml';
 import { PolicyError } from './errors.js';
+import { nestsDeeperThan } from './depth.js';
 
 /** A position in a file, 1-based. */
 export interface Position {
@@ -131,20 +132,6 @@ function checkDepth(text: string, file: string): void {
   }
 }
 
-/** How deeply tables and arrays nest in parsed data, without recursion. */
-function depthOf(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (!v || typeof v !== 'object' || v instanceof Date) continue;
-    max = Math.max(max, d);
-    if (max > MAX_DEPTH) return max;
-    for (const child of Object.values(v)) stack.push([child, d + 1]);
-  }
-  return max;
-}
-
 /** Parses TOML text; a syntax error is `toml-syntax` with its line and column. */
 export function parseToml(text: string, file: string): Located {
   checkDepth(text, file);
@@ -160,7 +147,7 @@ export function parseToml(text: string, file: string): Located {
     throw new PolicyError('toml-syntax', `invalid TOML: ${reason}`, { file, line: e.line, column: e.column });
   }
   // Keys nested inside inline tables escape the line scan above: measure the parsed data (iteratively) too.
-  if (depthOf(data) > MAX_DEPTH) throw new PolicyError('toml-too-deep', `TOML tables nest deeper than ${MAX_DEPTH} levels`, { file });
+  if (nestsDeeperThan(data, MAX_DEPTH + 1)) throw new PolicyError('toml-too-deep', `TOML tables nest deeper than ${MAX_DEPTH} levels`, { file });
   let index: Map<string, Position> | undefined;
   return {
     file,

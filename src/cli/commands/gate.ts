@@ -3,9 +3,9 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { decideGate, type DoneHooks, type DoneRequest, type Verdict } from '../../gate/decide.js';
 import { jobsOf } from '../../gate/jobs.js';
-import { writeJunit } from '../../gate/junit.js';
+import { junitWriteError, writeJunit } from '../../gate/junit.js';
+import { sharedWithOutput } from '../../shared/write-file.js';
 import { createProgress, styleFor, verdictLines, type ReportStyle } from '../../gate/report.js';
-import { PolicyError } from '../../shared/errors.js';
 import { colorFor } from '../color.js';
 import { closeDecisionLog, decisionLogOption, type AuditFlags } from '../decision-log.js';
 import { printJson } from '../output.js';
@@ -36,7 +36,9 @@ export function gateRequest(taskId: string, flags: GateFlags & AuditFlags): Done
     } catch {
       // reported below
     }
-    if (!ok) throw new PolicyError('junit-write', `cannot write the JUnit report \`${flags.junit}\`: the folder \`${dir}\` does not exist`, { key: '--junit' });
+    if (!ok) throw junitWriteError(flags.junit, `the folder \`${dir}\` does not exist`);
+    const shared = sharedWithOutput(flags.junit); // found before any scenario runs
+    if (shared) throw junitWriteError(flags.junit, shared);
   }
   return {
     taskId,

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { fstatSync } from 'node:fs';
 import { createDiagnostics } from '../../audit/diagnostics.js';
 import { HAS_NUL, hasNul, jsonSyntaxReason, PolicyError } from '../../shared/errors.js';
+import { nestsDeeperThan } from '../../shared/depth.js';
 import { maskShown } from '../../shared/secrets.js';
 import { oneCheckPerBatch, outsideTheBatch } from '../../shared/file-cache.js';
 import { jobsOf } from '../../gate/jobs.js';
@@ -35,7 +36,12 @@ interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'f
 const STRINGS = ['dir', 'auditLog', 'manifest', 'base', 'junit'] as const;
 const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
 const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...CALLER_KEYS, ...BOOLEANS]);
-const OPS = new Set(['plan', 'explain', 'gate']);
+/** The keys each op reads, as its CLI command has the flags: any other is refused, not ignored (found by an adversarial pass). */
+const OP_KEYS: Record<string, ReadonlySet<string>> = {
+  plan: new Set(['id', 'op', 'task', 'dir', 'env', 'audit', 'auditLog', ...CALLER_KEYS]),
+  explain: new Set(['id', 'op', 'task', 'dir', 'env', ...CALLER_KEYS]),
+  gate: new Set(['id', 'op', 'task', 'dir', 'env', 'audit', 'auditLog', 'manifest', 'base', 'junit', 'jobs', 'fullSmoke', 'skipSmoke', 'skipVerify']),
+};
 
 const bad = (message: string, key?: string) => new PolicyError('usage', message, { key });
 
@@ -45,19 +51,17 @@ const MAX_LINE_CHARS = 8 * 1024 * 1024;
 const MAX_LINE_BYTES = 3 * MAX_LINE_CHARS;
 const NEWLINE = 0x0a;
 
+/** How deeply an id may nest: the answer's masking and JSON writing walk it recursively. */
+const MAX_ID_DEPTH = 64;
+
 /**
  * An id the answer could not echo exactly: a number JSON would not give back as sent (beyond 2^53, or not finite), or
- * a value nested too deeply to be written back (JSON.parse reads deeper than JSON.stringify writes).
+ * a value nested more than MAX_ID_DEPTH levels (JSON.parse reads deeper than the answer's own walks go: found by an
+ * adversarial pass, an id 3,000 arrays deep overflowed the stack and lost the batch's answers).
  */
 function lossyId(id: unknown): boolean {
   if (typeof id === 'number') return !Number.isSafeInteger(id);
-  if (id === null || typeof id !== 'object') return false;
-  try {
-    JSON.stringify(id);
-    return false;
-  } catch {
-    return true;
-  }
+  return nestsDeeperThan(id, MAX_ID_DEPTH);
 }
 
 /**
@@ -86,13 +90,16 @@ function parseRequest(line: string): Request {
     throw bad(
       typeof r.id === 'number'
         ? 'a numeric `id` must be a whole number of at most 2^53 − 1 (send another as a string)'
-        : 'the `id` is nested too deeply to be sent back (send a string or a number)',
+        : `the \`id\` nests deeper than ${MAX_ID_DEPTH} levels, too deep to be sent back (send a string or a number)`,
       'id',
     );
   if (maskedId(r.id)) throw bad(MASKED_ID, 'id');
   const unknown = Object.keys(r).find((k) => !KEYS.has(k));
   if (unknown !== undefined) throw bad(`unknown request key \`${unknown}\` (known: ${[...KEYS].join(', ')})`, unknown);
-  if (typeof r.op !== 'string' || !OPS.has(r.op)) throw bad('`op` must be `plan`, `explain` or `gate`', 'op');
+  if (typeof r.op !== 'string' || !Object.hasOwn(OP_KEYS, r.op)) throw bad('`op` must be `plan`, `explain` or `gate`', 'op');
+  const keys = OP_KEYS[r.op];
+  const foreign = Object.keys(r).find((k) => !keys.has(k));
+  if (foreign !== undefined) throw bad(`\`${foreign}\` does not apply to a \`${r.op}\` request (it reads: ${[...keys].join(', ')})`, foreign);
   const isTask = typeof r.task === 'string' ? r.task !== '' : !!r.task && typeof r.task === 'object' && !Array.isArray(r.task);
   if (!isTask || (r.op === 'gate' && typeof r.task !== 'string')) throw bad(`\`task\` must be a task id${r.op === 'gate' ? '' : ' or a task object'}`, 'task');
   for (const k of STRINGS) if (r[k] !== undefined && typeof r[k] !== 'string') throw bad(`\`${k}\` must be a string`, k);
@@ -137,7 +144,7 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
 
 /** The error answer: the CLI's error as data (a bug is `internal`, exit 3, and the server keeps serving). */
 function failure(id: unknown, e: unknown): Record<string, unknown> {
-  id = id === undefined || lossyId(id) || maskedId(id) ? null : keysMaskedIn(id);
+  id = id === undefined || lossyId(id) || maskedId(id) ? null : keysMaskedIn(id); // lossyId keeps these walks shallow
   if (e instanceof PolicyError) return { id, ok: false, error: e.toJSON() };
   return { id, ok: false, error: { code: 'internal', message: (e as Error)?.message ?? String(e), exit: 3 } };
 }
@@ -191,7 +198,11 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       // that repeats one comes back with the key masked, as every other string of an answer.
       return { id: req.id === undefined ? null : keysMaskedIn(req.id), ...answered };
     } catch (e) {
-      return failure(idOf(line), e);
+      try {
+        return failure(idOf(line), e);
+      } catch (bug) {
+        return failure(null, bug); // the server keeps serving, whatever the line held
+      }
     }
   };
   let out: string[] = [];
