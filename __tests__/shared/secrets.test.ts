@@ -13,9 +13,12 @@ import {
   maskShown,
   maskUrlCredentials,
   namesSecret,
+  paramNamesSecret,
+  paramValueIsSecret,
   spellingsOf,
+  userinfoHoldsSecret,
 } from '../../src/shared/secrets.js';
-import { hasCredentialHeader, hasUserinfo, namedCredential } from '../../src/shared/credential-scan.js';
+import { eachCredentialHeader, hasUserinfo, headerHoldsSecret, isProseHeading, looksLikeKey, namedCredential } from '../../src/shared/credential-scan.js';
 
 describe('namesSecret', () => {
   test.each([
@@ -167,6 +170,20 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'openssl enc -pass=pass:Hunter2Hunter2 -in a',
     'openssl enc --pass pass:Hunter2Hunter2 -in a',
     'openssl enc -aes-128-cbc -K 00112233445566778899aabbccddeeff -in a',
+    // the same forms with the secret itself still carry one
+    'curl -H "Authorization: Bearer sk-live-0123456789" https://h',
+    'curl -H "Authorization: ghp_0123456789abcdef" https://h',
+    'curl -H "X-Api-Key: sk-live-0123456789" https://h',
+    'git clone https://oauth2:glpat-0123456789@gitlab.com/acme/api.git',
+    'git clone https://ghp_0123456789abcdef@github.com/acme/api.git',
+    'git clone ssh://deploy:Hunter2Hunter2@h/acme/api.git',
+    'curl "https://h/api?key=AIzaSy0123456789"',
+    'curl "https://bucket.s3.amazonaws.com/o?X-Amz-Signature=abc0123456789"',
+    'psql "postgresql://app:Hunter2Hunter2@db/app"',
+    'mysql -u root --password=Hunter2Hunter2 db',
+    'docker login --password Hunter2Hunter2 registry',
+    'auth:Hunter2Hunter2',
+    'auth=Hunter2Hunter2',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
@@ -219,6 +236,38 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'sshpass -e ssh host mkdir -p /srv/app/releases/2024',
     "sshpass -f pw ssh host 'mkdir -p /var/www/v2/static'",
     'wget -U Mozilla/5.0:x86_64Linux https://h',
+    // ordinary task commands a false-positive hunt found refused (each names or points at a secret kept elsewhere, or
+    // is no secret at all)
+    'curl -H "Authorization: Bearer $TOKEN" https://api.example.com/v1/me',
+    'curl -H "x-api-key: $ANTHROPIC_API_KEY" https://api.anthropic.com/v1/models',
+    'curl -H "Authorization: token ${GITHUB_TOKEN}" https://api.github.com/user',
+    'curl -H "Authorization: Bearer $(gh auth token)" https://api.github.com/user',
+    'curl -H "X-Idempotency-Key: 7f3c9a2b-2024" https://h',
+    'curl -H "X-Keycloak-Realm: acme2" https://h',
+    'git commit -m "Authorization: check scopes before write"',
+    'git clone ssh://git@github.com/acme/api.git',
+    'pip install git+ssh://git@github.com/org/private-pkg.git@v1.0.3',
+    'psql postgresql://app@db.internal:5432/app',
+    'redis-cli -u redis://default@localhost:6379/0 PING',
+    'skopeo inspect docker://alpine@sha256:c5b1261d6d3e43071626931fc004f70149baeba2c8ec672bd4f27761f8e1ad6b',
+    'git clone https://oauth2:$GITLAB_TOKEN@gitlab.com/acme/api.git',
+    'git config --global url."https://${GITHUB_TOKEN}@github.com/".insteadOf https://github.com/',
+    'curl "https://h/api?sort_key=created_at2"',
+    'curl "https://h/search?keyword=router2024&max_tokens=256&tokenizer=cl100k_base"',
+    'mongosh "mongodb://localhost:27017/app?authSource=admin2&authMechanism=SCRAM-SHA-256"',
+    'curl "https://h/?token=$TOKEN"',
+    'helm install pg bitnami/postgresql --set auth.existingSecret=pg-secret-v2',
+    'export GOOGLE_APPLICATION_CREDENTIALS=/secrets/gcp/acme-prod-123456.json',
+    'export DB_PASSWORD=op://prod/db2/password',
+    'aws_secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db',
+    'ansible all -m ping --private-key ~/.ssh/id_ed25519_2024',
+    'ansible-vault view --ask-vault-pass group_vars/prod2/vault.yml',
+    'adduser --disabled-password runner01',
+    'psql -h db.internal -U app --password appdb_2024',
+    'mysql -u root --password analytics_2024',
+    'docker run -d --name mysql -p3306:3306 mysql:8',
+    'curl -HUser-Agent:curl/8.5.0 https://httpbin.org/headers',
+    "git commit -m 'auth: OAuth2.1 migration'",
   ])('%p carries none', (text) => {
     expect(carriesCredential(text)).toBe(false);
   });
@@ -269,22 +318,30 @@ describe('maskUrlCredentials', () => {
     const PARAM = /([?&;#])([^=&;#\s?/"'`\\]+)=([^&;#\s"'`\\]*)/g;
     const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
     const HEADER_VALUE =
-      /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?[^\s"'`\\]+|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)[^\s"'`\\]+/gi;
+      /((?<![\w-])(?:proxy-)?authorization\s*:\s*)(?:(bearer|basic|token)\s+)?([^\s"'`\\]+)|((?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*)([^\s"'`\\]+)/gi;
+    // Which matches hold a secret is the predicates' to say, the same for both: the scanning is what is compared.
     const urlsByRegex = (text: string) =>
       !text.includes('://') && !/[?&;#][^=\s]*=/.test(text)
         ? text
         : text
             .replace(USERINFO, (all, scheme: string, info: string) =>
-              info === MASK ? all : `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':') + 1)}${MASK}` : MASK}@`,
+              !userinfoHoldsSecret(info, scheme.slice(0, -3))
+                ? all
+                : `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':') + 1)}${MASK}` : MASK}@`,
             )
             .replace(PARAM, (all, sep: string, name: string, value: string) =>
-              value !== '' && value !== MASK && namesSecret(name) ? `${sep}${name}=${MASK}` : all,
+              paramValueIsSecret(value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
             );
     const shownByRegex = (text: string) => {
       const urls = urlsByRegex(text);
       if (!HEADER.test(urls)) return urls;
-      return urls.replace(HEADER_VALUE, (_all, auth: string | undefined, scheme: string | undefined, x: string | undefined) =>
-        auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`,
+      return urls.replace(
+        HEADER_VALUE,
+        (all, auth: string | undefined, scheme: string | undefined, authValue: string | undefined, x: string | undefined, xValue: string | undefined) => {
+          const value = (authValue ?? xValue)!;
+          if (!headerHoldsSecret(value, { start: 0, head: (auth ?? x)!, scheme, value: [0, value.length] })) return all;
+          return auth !== undefined ? `${auth}${scheme ? `${scheme} ` : ''}${MASK}` : `${x}${MASK}`;
+        },
       );
     };
     const unit = fc.constantFrom(
@@ -384,8 +441,11 @@ describe('the linear scanners give what the patterns they stand for give (found:
         .replace(/_/g, '-')
         .replace(/^-+/, ''),
     );
-  const looksLikeKey = (v: string) => v.length >= 8 && /\d/.test(v) && !/^[$:-]/.test(v) && !/\s/.test(v);
-  const namedByRegex = (text: string) => [...text.matchAll(NAMED_VALUE)].some((m) => namesCredentialByRegex(m[1]) && looksLikeKey(m[2]));
+  // (what a value must look like is looksLikeKey's, the same for both)
+  const namedByRegex = (text: string) =>
+    [...text.matchAll(NAMED_VALUE)].some(
+      (m) => namesCredentialByRegex(m[1]) && looksLikeKey(m[2]) && !isProseHeading(text, m.index, m.index + m[1].length, m.index + m[0].length - 1),
+    );
   const unit = fc.constantFrom(
     ...'ab:/@?#&;=.-_ 1Z\t\u00a0\u2028"\'`\\,}$',
     '://',
@@ -410,7 +470,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
         expect(hasUserinfo(text)).toBe(USERINFO.test(text));
-        expect(hasCredentialHeader(text)).toBe(HEADER.test(text));
+        expect(eachCredentialHeader(text, () => true)).toBe(HEADER.test(text));
         expect(namedCredential(text)).toBe(namedByRegex(text));
       }),
       { numRuns: sized(6_000, 60_000) },
@@ -439,7 +499,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
     ];
     for (const text of texts) {
       expect([text, hasUserinfo(text)]).toEqual([text, USERINFO.test(text)]);
-      expect([text, hasCredentialHeader(text)]).toEqual([text, HEADER.test(text)]);
+      expect([text, eachCredentialHeader(text, () => true)]).toEqual([text, HEADER.test(text)]);
       expect([text, namedCredential(text)]).toEqual([text, namedByRegex(text)]);
     }
   });

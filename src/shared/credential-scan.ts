@@ -42,6 +42,20 @@ const HEADER_SECRET = /key|token|secret|auth/i;
 const CREDENTIAL_NAME =
   /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/;
 
+/**
+ * True when a value after a credential's name looks like key material rather than words: at least 8 characters
+ * without a space, a digit among them, and not a reference to one kept elsewhere — a variable (`$TOKEN`), a path
+ * (`/run/secrets/…`, `./key-2024.pem`, `~/.ssh/…`, `::login`), a URL (`op://vault/db2/password`), an ARN, a
+ * placeholder (`<token-2024>`) — nor another option. So `OPENAI_API_KEY=sk-proj-1x…` and `--api-key Zx81…` are
+ * credentials; `Fix auth: login fails`, `--auth none`, `--secret file.txt` and `SECRET_KEY=test` are not.
+ */
+export function looksLikeKey(value: string): boolean {
+  return value.length >= 8 && /\d/.test(value) && !/^(?:[$:<~-]|\.{0,2}\/|arn:)/.test(value) && !/\s/.test(value) && !value.includes('://');
+}
+
+/** Names that say a value is not given here: a flag that asks for one (`--ask-vault-pass`), turns one off, or names a secret kept elsewhere. */
+const NOT_GIVEN = /^(ask|no|disabled?|prompt|skip)-|existing-secret$/;
+
 /** True when `name` (a flag, a key in free text) names a credential by itself (see CREDENTIAL_NAME). */
 export function namesCredential(name: string): boolean {
   const words = name
@@ -49,7 +63,7 @@ export function namesCredential(name: string): boolean {
     .toLowerCase()
     .replace(/_/g, '-')
     .replace(/^-+/, '');
-  return CREDENTIAL_NAME.test(words);
+  return CREDENTIAL_NAME.test(words) && !NOT_GIVEN.test(words);
 }
 
 // An auth scheme and the whitespace it needs after it, matched where it starts (sticky). Case-insensitive as patterns
@@ -115,12 +129,30 @@ export function namedCredential(text: string): boolean {
     if (value) {
       const [start, end] = value;
       const first = text.charCodeAt(start);
-      // looksLikeKey on text.slice(start, end), without the copy: 8 or more characters, a digit, not `$`, `:` or `-` first.
-      if (end - start >= 8 && lastDigit >= start && first !== 36 && first !== 58 && first !== 45 && namesCredential(text.slice(i, r))) return true;
+      // looksLikeKey, copying the value only once the cheap part holds: 8 or more characters, a digit, not `$`, `:` or `-` first.
+      if (
+        end - start >= 8 &&
+        lastDigit >= start &&
+        first !== 36 &&
+        first !== 58 &&
+        first !== 45 &&
+        looksLikeKey(text.slice(start, end)) &&
+        namesCredential(text.slice(i, r)) &&
+        !isProseHeading(text, i, r, k)
+      )
+        return true;
     }
     i = k; // the match consumed the name and its separator
   }
   return false;
+}
+
+/**
+ * True when the name at [i, r) is a bare `auth` and a colon and whitespace follow it at `colon`: a commit message's or
+ * a title's heading (`auth: OAuth2.1 migration`), not a credential (`auth=…` and `auth:…` still are).
+ */
+export function isProseHeading(text: string, i: number, r: number, colon: number): boolean {
+  return r - i === 4 && text.slice(i, r).toLowerCase() === 'auth' && text.charCodeAt(colon) === 58 && isSpace(text.charCodeAt(colon + 1));
 }
 
 /**
@@ -155,8 +187,21 @@ const AUTHORIZATION = /authorization/i;
 /** True when `text` has a URL with userinfo as written (USERINFO matches somewhere). */
 export const hasUserinfo = (text: string): boolean => nextUserinfo(text, 0) !== null;
 
-/** True when `text` has a credential header (`Authorization: …`, `X-Api-Key: …`; see HEADER_START). */
-export const hasCredentialHeader = (text: string): boolean => mayHaveHeader(text) && eachCredentialHeader(text, () => true);
+/** True when `text` has a credential header that holds a secret (`Authorization: Bearer …`, `X-Api-Key: …`; see headerHoldsSecret). */
+export const hasCredentialHeader = (text: string): boolean => mayHaveHeader(text) && eachCredentialHeader(text, (m) => headerHoldsSecret(text, m));
+
+/**
+ * Whether a header HEADER_START found holds a secret: its value is no variable (`Bearer $TOKEN`, `${API_KEY}`,
+ * `$(gh auth token)`); an `x-` header's name names a credential (`X-Api-Key`, `X-Auth-Token`; not `X-Cache-Key`,
+ * `X-Keycloak-Realm`); and after `Authorization:` with no auth scheme the value looks like key material (not
+ * `Authorization: check scopes`).
+ */
+export function headerHoldsSecret(text: string, m: HeaderMatch): boolean {
+  const value = text.slice(m.value[0], m.value[1]);
+  if (value.startsWith('$')) return false;
+  if (/^x-/i.test(m.head)) return namesCredential(m.head.replace(/\s*:\s*$/, '').slice(2));
+  return m.scheme !== undefined || looksLikeKey(value);
+}
 
 /**
  * The first match of USERINFO, /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'`\\]+)@/gi, at or after `from`, as [its start, its
@@ -177,7 +222,7 @@ export function nextUserinfo(text: string, from: number): [number, number, numbe
 }
 
 /** A credential header found: where it starts, its name and colon as written, its auth scheme, its value's span. */
-interface HeaderMatch {
+export interface HeaderMatch {
   start: number;
   head: string;
   scheme: string | undefined;

@@ -3,7 +3,8 @@
 import {
   eachCredentialHeader,
   hasCredentialHeader,
-  hasUserinfo,
+  headerHoldsSecret,
+  looksLikeKey,
   mayHaveHeader,
   mayHaveParam,
   namedCredential,
@@ -18,8 +19,9 @@ import { MASK, maskValues } from './mask-values.js';
 // working directory).
 const SECRET_NAME =
   /key|token|secret|pass[-_.]?w(or)?d|passphrase|[-_.](pass|pwd|pw)([-_.\d]|$)|credential|authori[sz]ation|auth(?!or)|^sig$|signature|cookie|jwt|bearer/i;
-// In a URL a bare `pass`, `pwd` or `pw` parameter is a password too (`?user=svc&pass=…`).
-const SECRET_PARAM = /^(pass|pwd|pw)$/i;
+// In a URL these parameter names hold a secret too: a bare `key` (`?key=AIza…`), a signature (`sig`, `X-Amz-Signature`),
+// a bare `pass`, `pwd` or `pw` (`?user=svc&pass=…`).
+const SECRET_PARAM = /^(key|apikey|sig|signature|jwt|bearer|pass|pwd|pw)$|[-_.]signature$/i;
 
 // `scheme://user:password@host` or `scheme://token@host`: anything in a URL's userinfo. A quote, backtick or backslash
 // ends it (as whitespace does): a URL never holds one unescaped, and masking must not run across a JSON string's end.
@@ -59,8 +61,36 @@ export function namesSecret(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** True when a URL's query, matrix or fragment parameter name names a secret (namesSecret, or a bare `pass`). */
-const paramNamesSecret = (name: string): boolean => namesSecret(name) || SECRET_PARAM.test(name);
+/**
+ * True when a URL's query, matrix or fragment parameter name names a secret: as a name of its own (namesCredential:
+ * `api_key`, `access_token`, `X-Amz-Credential`; not `sort_key`, `max_tokens`, `authSource`), or SECRET_PARAM.
+ */
+export const paramNamesSecret = (name: string): boolean => namesCredential(name) || SECRET_PARAM.test(name);
+
+/** A parameter's value that is a secret's, not a variable naming one (`?token=$TOKEN`) nor empty. */
+export const paramValueIsSecret = (value: string): boolean => value !== '' && value !== MASK && !value.startsWith('$');
+
+/**
+ * Whether a URL's userinfo holds a secret: a password (`user:password`); for web schemes (http, https, ws, wss) any
+ * lone part (`https://ghp_…@github.com`), elsewhere only a lone part that looks like key material (`ssh://git@…`,
+ * `ftp://anonymous@…`, `postgresql://app@db` name a user). Never a variable (`oauth2:$TOKEN@`, `${TOKEN}@`), nor what
+ * masking left.
+ */
+export function userinfoHoldsSecret(info: string, scheme: string): boolean {
+  const colon = info.indexOf(':');
+  const secret = colon >= 0 ? info.slice(colon + 1) : info;
+  if (secret === '' || secret === MASK || secret.startsWith('$')) return false;
+  return colon >= 0 || WEB_SCHEME.test(scheme) || looksLikeKey(secret);
+}
+
+const WEB_SCHEME = /^(https?|wss?):?(\/\/)?$/i;
+
+/** True when a URL in `text`, as written, has userinfo that holds a secret (see userinfoHoldsSecret). */
+function hasSecretUserinfo(text: string): boolean {
+  for (let m = nextUserinfo(text, 0); m; m = nextUserinfo(text, m[2] + 1))
+    if (userinfoHoldsSecret(text.slice(m[1] + 3, m[2]), text.slice(m[0], m[1]))) return true;
+  return false;
+}
 
 /** True when any segment of a dotted key path (`llm_endpoints.endpoints[0].api_key`) names a secret. */
 export function keyPathNamesSecret(keyPath: string): boolean {
@@ -73,8 +103,8 @@ export function keyPathNamesSecret(keyPath: string): boolean {
  * credential header.
  */
 export function hasCredentials(text: string): boolean {
-  if (hasUserinfo(text) || parsedUserinfo(text)) return true;
-  for (const m of text.matchAll(PARAM)) if (m[3] !== '' && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
+  if (hasSecretUserinfo(text) || parsedUserinfo(text)) return true;
+  for (const m of text.matchAll(PARAM)) if (paramValueIsSecret(m[3]) && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
   return hasCredentialHeader(text);
 }
 
@@ -85,8 +115,8 @@ const SPECIAL_URL = /^\s*(?:https?|wss?|ftp):/i;
 function parsedUserinfo(text: string): boolean {
   if (!text.includes('@') || !SPECIAL_URL.test(text)) return false;
   try {
-    const url = new URL(text.trim());
-    return url.username !== '' || url.password !== '';
+    const url = new URL(text.trim().split(' ')[0]); // the URL, not prose after it (`https://h down since 09:00, cc @sre`)
+    return userinfoHoldsSecret(url.password === '' ? url.username : `${url.username}:${url.password}`, url.protocol);
   } catch {
     return false; // not a URL at all: nothing a client would send as credentials
   }
@@ -100,16 +130,6 @@ function decoded(name: string): string {
   } catch {
     return name;
   }
-}
-
-/**
- * True when a value after a credential's name looks like key material rather than words: at least 8 characters
- * without a space, a digit among them, not a variable (`$TOKEN`), a path (`::login`) or another option. So
- * `OPENAI_API_KEY=sk-proj-1x…` and `--api-key Zx81…` are credentials; `Fix auth: login fails`, `--auth none`,
- * `--secret file.txt` and `SECRET_KEY=test` are not.
- */
-function looksLikeKey(value: string): boolean {
-  return value.length >= 8 && /\d/.test(value) && !/^[$:-]/.test(value) && !/\s/.test(value);
 }
 
 /** How a refusal says a value repeats a key read from config (the value itself is never shown). */
@@ -252,11 +272,9 @@ function carriesNamedCredential(text: string): boolean {
 }
 
 /** A command line's words, with the shell's command separators (`;`, `&&`, `|`, `$(`…) as words of their own. */
-const shellWords = (text: string): string[] =>
-  text
-    .replace(/[;&|()`]+/g, ' ; ')
-    .trim()
-    .split(/\s+/);
+const shellWords = (text: string): string[] => (SHELL_SEPARATOR.test(text) ? text.replace(/[;&|()`]+/g, ' ; ') : text).trim().split(/\s+/);
+
+const SHELL_SEPARATOR = /[;&|()`]/;
 
 const SEPARATOR = /^[;&|()`]+$/;
 
@@ -269,15 +287,17 @@ const unquote = (word: string): string => word.replace(/^["']|["']$/g, '');
  */
 function credentialWord(words: readonly string[]): number {
   let named = 0; // bit f set: PASSWORD_FORMS[f]'s program was named earlier in this command
+  let prompts = false; // a client whose `--password` asks for the password was named in this command
   for (let i = 0; i < words.length; i++) {
     const word = unquote(words[i]);
     if (SEPARATOR.test(word)) {
       named = 0;
+      prompts = false;
       continue;
     }
     const next = i + 1 < words.length ? unquote(words[i + 1]) : undefined;
     const flag = /^--?([A-Za-z][\w.-]*)$/.exec(word);
-    if (flag && next !== undefined && namesCredential(flag[1]) && looksLikeKey(next)) return i + 1;
+    if (flag && next !== undefined && namesCredential(flag[1]) && looksLikeKey(next) && !(prompts && flag[1] === 'password')) return i + 1;
     for (let f = 0; named !== 0 && f < PASSWORD_FORMS.length; f++) {
       if ((named & (1 << f)) === 0) continue;
       const form = PASSWORD_FORMS[f];
@@ -287,10 +307,18 @@ function credentialWord(words: readonly string[]): number {
         if (isPassword(form, next)) return i + 1;
       } else if (form.optionsOnly && !word.startsWith('-') && !form.separate?.test(unquote(words[i - 1] ?? ''))) named &= ~(1 << f);
     }
+    if (i > 0 && NAMING_OPTION.test(unquote(words[i - 1]))) continue; // `--name mysql`: a name, not the program
     if (PASSWORD_PROGRAMS.test(word)) PASSWORD_FORMS.forEach((form, f) => form.programs.test(word) && (named |= 1 << f));
+    prompts ||= PROMPTING_CLIENTS.test(word);
   }
   return -1;
 }
+
+/** An option whose value is a name (`docker run --name mysql`, `--hostname`), which may be a program's. */
+const NAMING_OPTION = /^--[\w-]*name$/;
+
+/** Clients whose `--password` takes no value (it asks for the password: `psql --password appdb`, `mysql --password db`). */
+const PROMPTING_CLIENTS = /(^|\/)(psql|pg_dump|pg_dumpall|pg_restore|pgbench|mysql[\w-]*|mariadb[\w-]*)$/;
 
 /**
  * A password given on a program's command line in the program's own form. Each is read only after the program's name
@@ -317,8 +345,9 @@ const PASSWORD_FORMS: readonly PasswordForm[] = [
   // `--proxy-user` likewise
   {
     programs: /(^|\/)curl$/,
-    separate: /^(-[A-Za-z]*[uU]|--user|--proxy-user)$/,
-    glued: /^(?:-[A-Za-z]*?[uU]|--user=|--proxy-user=)(.+)$/,
+    // (a bundle holds only curl's options that take no value before `u`: `-HUser-Agent:…` is a header)
+    separate: /^(-[sSfLkviIgGaBjJlORZnq0-9]*[uU]|--user|--proxy-user)$/,
+    glued: /^(?:-[sSfLkviIgGaBjJlORZnq0-9]*?[uU]|--user=|--proxy-user=)(.+)$/,
     password: afterColon,
   },
   // wget: `--user`, `--http-user` and `--proxy-user` name a user (its `-U` is the user agent), so `user:password` there
@@ -352,7 +381,7 @@ export function maskUrlCredentials(text: string): string {
   const urls = maskUserinfos(text);
   if (!mayHaveParam(urls)) return urls;
   return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
-    value !== '' && value !== MASK && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
+    paramValueIsSecret(value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
   );
 }
 
@@ -367,7 +396,9 @@ function maskUserinfos(text: string): string {
   for (let m = nextUserinfo(text, 0); m; m = nextUserinfo(text, copied)) {
     const [start, p, end] = m;
     const info = text.slice(p + 3, end);
-    out += text.slice(copied, start) + (info === MASK ? text.slice(start, end + 1) : `${text.slice(start, p + 3)}${maskUserinfo(info)}@`);
+    out +=
+      text.slice(copied, start) +
+      (userinfoHoldsSecret(info, text.slice(start, p)) ? `${text.slice(start, p + 3)}${maskUserinfo(info)}@` : text.slice(start, end + 1));
     copied = end + 1;
   }
   return copied === 0 ? text : out + text.slice(copied);
@@ -397,7 +428,9 @@ export function maskShown(text: string): string {
   if (!mayHaveHeader(urls)) return urls;
   let out = '';
   let copied = 0;
-  eachCredentialHeader(urls, ({ start, head, scheme, value }) => {
+  eachCredentialHeader(urls, (m) => {
+    if (!headerHoldsSecret(urls, m)) return false;
+    const { start, head, scheme, value } = m;
     out += `${urls.slice(copied, start)}${head}${scheme ? `${scheme} ` : ''}${MASK}`;
     copied = value[1];
     return false;
