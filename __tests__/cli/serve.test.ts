@@ -228,7 +228,13 @@ test('a gate request answers with the verdict `gate --json` prints', async () =>
   for (const jobs of [0, 1.5, '2'])
     expect(await srv.ask({ id: 'j', op: 'gate', task: 't1', jobs })).toMatchObject({ ok: false, error: { code: 'usage', key: 'jobs' } });
   expect(await srv.ask({ id: 'k', op: 'gate', task: 't1', jobs: 2 })).toMatchObject({ id: 'k', ok: true });
-  expect((await srv.end()).code).toBe(0);
+  const end = await srv.end();
+  expect(end.code).toBe(0);
+  // stderr's progress for each gate request ends with the CLI's summary line (found by an adversarial pass: it did not)
+  expect(end.stderr.match(/^\d+ passed, \d+ failed, \d+ skipped in /gm)).toHaveLength(2);
+  const quiet = serve(['--dir', s.wgDir, '--no-audit', '-q'], s.home);
+  expect(await quiet.ask({ id: 'q', op: 'gate', task: 't1' })).toMatchObject({ id: 'q', ok: true });
+  expect((await quiet.end()).stderr).not.toMatch(/passed, /);
 }, 60_000);
 
 test('serve without --stdio is a usage error', () => {

@@ -122,9 +122,12 @@ async function answer(req: Request, server: ServeFlags, warn: (m: string) => voi
   if (req.op === 'gate') {
     const gate = await import('./gate.js');
     const { decideGate } = await import('../../gate/decide.js');
+    const { summaryLine } = await import('../../gate/report.js');
     const jobs = req.jobs === undefined ? undefined : String(req.jobs);
     const request = { ...gate.gateRequest(req.task as string, { ...req, jobs, dir, json: true, ...flags }), env };
     const { verdict } = await decideGate(request, { ...gate.gateHooks({ color: false, live: false }, { junit: req.junit, quiet: server.quiet }), warn });
+    // The progress lines end as the CLI's do, with the summary (the verdict's other messages are in the answer).
+    if (!server.quiet) process.stderr.write(`${summaryLine(verdict)}\n`);
     return { ok: true, exit: verdict.allowed ? 0 : 1, verdict: keysMaskedIn(verdict) };
   }
   const spawn: SpawnRequest = {
