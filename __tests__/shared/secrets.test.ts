@@ -184,6 +184,20 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'docker login --password Hunter2Hunter2 registry',
     'auth:Hunter2Hunter2',
     'auth=Hunter2Hunter2',
+    // a review found these let through by the first cut of the rules above: a variable glued to the key, a command
+    // substitution that prints one, single quotes (nothing expands), base64 that starts with `/`, more key names
+    'curl -H "Authorization: Bearer ${X}sk-proj-abc123def456" https://h',
+    'git clone https://${X}ghp_abc123def456ghi789@github.com/o/r',
+    'curl "https://h/v1?api_key=$(echo AIzaSyA1234567890)"',
+    "mysql -p'$ecr3tPw1' db",
+    "sshpass -p '$ecr3tPw1' ssh host",
+    'AWS_SECRET_ACCESS_KEY=/wJalrXUtnFEMI/K7MDENG/bPxRfiCY1EXAMPLEKEY',
+    'curl "https://api.cognitive.microsoft.com/x?subscription-key=0123456789abcdef"',
+    'curl -H "X-Auth-Key: 0123456789abcdef" https://api.cloudflare.com',
+    '{"auth": "dXNlcjpnaHBfMDEyMzQ1Njc4OQ=="}',
+    'echo "auth: ghp_0123456789abcdef" > cfg.yml',
+    'tool --engine mysql --password Tr0ub4dor99',
+    'git clone git+https://ghp0123456789abcdef@github.com/o/r',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
@@ -329,8 +343,8 @@ describe('maskUrlCredentials', () => {
                 ? all
                 : `${scheme}${info.includes(':') ? `${info.slice(0, info.indexOf(':') + 1)}${MASK}` : MASK}@`,
             )
-            .replace(PARAM, (all, sep: string, name: string, value: string) =>
-              paramValueIsSecret(value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
+            .replace(PARAM, (all, sep: string, name: string, value: string, at: number, whole: string) =>
+              paramValueIsSecret(whole, at + all.length - value.length, value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
             );
     const shownByRegex = (text: string) => {
       const urls = urlsByRegex(text);
@@ -434,7 +448,7 @@ describe('the linear scanners give what the patterns they stand for give (found:
   const HEADER = /(?<![\w-])(?:proxy-)?authorization\s*:\s*[^\s"'`\\]+|(?<![\w-])x-[\w-]*(?:key|token|secret|auth)[\w-]*\s*:\s*[^\s"'`\\]+/i;
   const NAMED_VALUE = /(?<![\w.])([A-Za-z][\w.-]*)["']?\s*[:=](?=\s*["']?(?:(?:bearer|basic|token)\s+)?["']?([^\s"',;}]+))/gi;
   const namesCredentialByRegex = (name: string) =>
-    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/.test(
+    /(^|-)(api-?key|access-?key|secret-?key|private-?key|(auth|subscription|session|app|application|user|master|client|license)-key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/.test(
       name
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()
@@ -444,7 +458,10 @@ describe('the linear scanners give what the patterns they stand for give (found:
   // (what a value must look like is looksLikeKey's, the same for both)
   const namedByRegex = (text: string) =>
     [...text.matchAll(NAMED_VALUE)].some(
-      (m) => namesCredentialByRegex(m[1]) && looksLikeKey(m[2]) && !isProseHeading(text, m.index, m.index + m[1].length, m.index + m[0].length - 1),
+      (m) =>
+        namesCredentialByRegex(m[1]) &&
+        looksLikeKey(m[2]) &&
+        !isProseHeading(text, m.index, m.index + m[1].length, m.index + m[0].length - 1, text.indexOf(m[2], m.index + m[0].length) + m[2].length),
     );
   const unit = fc.constantFrom(
     ...'ab:/@?#&;=.-_ 1Z\t\u00a0\u2028"\'`\\,}$',

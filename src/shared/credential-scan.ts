@@ -40,17 +40,40 @@ const HEADER_SECRET = /key|token|secret|auth/i;
 // `-` (`--api-key`, `clientSecret`, `AUTH_TOKEN`, `Authorization`, `DB_PASS`, `PGPASSWORD`); not `--max-tokens`, `--sort-key`,
 // `--keyboard`, nor a bare `pass` or `PWD` (the working directory).
 const CREDENTIAL_NAME =
-  /(^|-)(api-?key|access-?key|secret-?key|private-?key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/;
+  /(^|-)(api-?key|access-?key|secret-?key|private-?key|(auth|subscription|session|app|application|user|master|client|license)-key|(access-|auth-|refresh-|id-|session-)?token|bearer|(client-)?secret|pass-?phrase|auth|credentials?|authorization|cookie)$|[a-z0-9]-(pass|pwd|pw)$|pass-?w(or)?d$/;
 
 /**
  * True when a value after a credential's name looks like key material rather than words: at least 8 characters
- * without a space, a digit among them, and not a reference to one kept elsewhere — a variable (`$TOKEN`), a path
- * (`/run/secrets/…`, `./key-2024.pem`, `~/.ssh/…`, `::login`), a URL (`op://vault/db2/password`), an ARN, a
- * placeholder (`<token-2024>`) — nor another option. So `OPENAI_API_KEY=sk-proj-1x…` and `--api-key Zx81…` are
- * credentials; `Fix auth: login fails`, `--auth none`, `--secret file.txt` and `SECRET_KEY=test` are not.
+ * without a space, a digit among them, and not a reference to one kept elsewhere — a variable (see isReference), a
+ * path (`/secrets/gcp/prod-1.json`, `./key-2024.pem`, `~/.ssh/…`, `::login`), a URL (`op://vault/db2/password`), an
+ * ARN, a placeholder (`<token-2024>`) — nor another option. So `OPENAI_API_KEY=sk-proj-1x…` and `--api-key Zx81…` are
+ * credentials; `Fix auth: login fails`, `--auth none`, `--secret file.txt` and `SECRET_KEY=test` are not. `literal`: the
+ * value is taken as written (single-quoted, or never seen by a shell), so a `$` in it is a character like any other.
  */
-export function looksLikeKey(value: string): boolean {
-  return value.length >= 8 && /\d/.test(value) && !/^(?:[$:<~-]|\.{0,2}\/|arn:)/.test(value) && !/\s/.test(value) && !value.includes('://');
+export function looksLikeKey(value: string, literal = false): boolean {
+  if (value.length < 8 || !/\d/.test(value) || /\s/.test(value) || /^(?:[:<~-]|\.{1,2}\/|arn:|[a-z][\w+.-]*:\/\/)/i.test(value)) return false;
+  if (value.startsWith('/') && /[^A-Za-z0-9+/=]/.test(value)) return false; // a path, not base64 (which may start with `/`)
+  return literal || !isReference(value);
+}
+
+/**
+ * True when `value` names a variable a shell fills in rather than holding a value: a whole `$NAME` or `${NAME}`, or a
+ * command substitution `$(…)` with nothing key-like in it (`$(gh auth token)`). `${X}sk-live-…` or `$(echo sk-…)` are
+ * not: the key is written there.
+ */
+export function isReference(value: string): boolean {
+  if (/^\$(?:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})$/.test(value)) return true;
+  const inner = /^\$\(([^()]*)\)?$/.exec(value)?.[1];
+  return inner !== undefined && !inner.split(/\s+/).some((w) => looksLikeKey(w, true));
+}
+
+/**
+ * isReference for the value at [start, end) of `text`; a command substitution's words run past a value's end
+ * (`Bearer $(gh auth token)`, `?key=$(pass show api)`), so it is read to its `)`.
+ */
+export function isReferenceAt(text: string, start: number, end: number): boolean {
+  const close = text.startsWith('$(', start) ? text.indexOf(')', start) : -1;
+  return isReference(close > 0 ? text.slice(start, close + 1) : text.slice(start, end));
 }
 
 /** Names that say a value is not given here: a flag that asks for one (`--ask-vault-pass`), turns one off, or names a secret kept elsewhere. */
@@ -129,16 +152,15 @@ export function namedCredential(text: string): boolean {
     if (value) {
       const [start, end] = value;
       const first = text.charCodeAt(start);
-      // looksLikeKey, copying the value only once the cheap part holds: 8 or more characters, a digit, not `$`, `:` or `-` first.
+      // looksLikeKey, copying the value only once the cheap part holds: 8 or more characters, a digit, not `:` or `-` first.
       if (
         end - start >= 8 &&
         lastDigit >= start &&
-        first !== 36 &&
         first !== 58 &&
         first !== 45 &&
         looksLikeKey(text.slice(start, end)) &&
         namesCredential(text.slice(i, r)) &&
-        !isProseHeading(text, i, r, k)
+        !isProseHeading(text, i, r, k, end)
       )
         return true;
     }
@@ -148,11 +170,15 @@ export function namedCredential(text: string): boolean {
 }
 
 /**
- * True when the name at [i, r) is a bare `auth` and a colon and whitespace follow it at `colon`: a commit message's or
- * a title's heading (`auth: OAuth2.1 migration`), not a credential (`auth=…` and `auth:…` still are).
+ * True when the name at [i, r) is a bare `auth` written as a heading: the colon right after it, then whitespace, a
+ * value ending at `end` and more words (`auth: OAuth2.1 migration` in a commit message or a title). `auth=…`,
+ * `auth:…`, `{"auth": "…"}` and `auth: <value>` alone on its line still carry one.
  */
-export function isProseHeading(text: string, i: number, r: number, colon: number): boolean {
-  return r - i === 4 && text.slice(i, r).toLowerCase() === 'auth' && text.charCodeAt(colon) === 58 && isSpace(text.charCodeAt(colon + 1));
+export function isProseHeading(text: string, i: number, r: number, colon: number, end: number): boolean {
+  if (r - i !== 4 || colon !== r || text.slice(i, r).toLowerCase() !== 'auth' || !isSpace(text.charCodeAt(colon + 1))) return false;
+  let j = end;
+  while (j < text.length && text.charCodeAt(j) === 32) j++;
+  return j > end && j < text.length && isLetter(text.charCodeAt(j));
 }
 
 /**
@@ -198,7 +224,7 @@ export const hasCredentialHeader = (text: string): boolean => mayHaveHeader(text
  */
 export function headerHoldsSecret(text: string, m: HeaderMatch): boolean {
   const value = text.slice(m.value[0], m.value[1]);
-  if (value.startsWith('$')) return false;
+  if (isReferenceAt(text, m.value[0], m.value[1])) return false;
   if (/^x-/i.test(m.head)) return namesCredential(m.head.replace(/\s*:\s*$/, '').slice(2));
   return m.scheme !== undefined || looksLikeKey(value);
 }

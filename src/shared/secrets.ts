@@ -4,6 +4,8 @@ import {
   eachCredentialHeader,
   hasCredentialHeader,
   headerHoldsSecret,
+  isReference,
+  isReferenceAt,
   looksLikeKey,
   mayHaveHeader,
   mayHaveParam,
@@ -67,8 +69,9 @@ export function namesSecret(name: string): boolean {
  */
 export const paramNamesSecret = (name: string): boolean => namesCredential(name) || SECRET_PARAM.test(name);
 
-/** A parameter's value that is a secret's, not a variable naming one (`?token=$TOKEN`) nor empty. */
-export const paramValueIsSecret = (value: string): boolean => value !== '' && value !== MASK && !value.startsWith('$');
+/** Whether the parameter value `value`, at `start` in `text`, is a secret's: not a variable naming one (`?token=$TOKEN`), not empty. */
+export const paramValueIsSecret = (text: string, start: number, value: string): boolean =>
+  value !== '' && value !== MASK && !isReferenceAt(text, start, start + value.length);
 
 /**
  * Whether a URL's userinfo holds a secret: a password (`user:password`); for web schemes (http, https, ws, wss) any
@@ -79,11 +82,11 @@ export const paramValueIsSecret = (value: string): boolean => value !== '' && va
 export function userinfoHoldsSecret(info: string, scheme: string): boolean {
   const colon = info.indexOf(':');
   const secret = colon >= 0 ? info.slice(colon + 1) : info;
-  if (secret === '' || secret === MASK || secret.startsWith('$')) return false;
+  if (secret === '' || secret === MASK || isReference(secret)) return false;
   return colon >= 0 || WEB_SCHEME.test(scheme) || looksLikeKey(secret);
 }
 
-const WEB_SCHEME = /^(https?|wss?):?(\/\/)?$/i;
+const WEB_SCHEME = /^([a-z]+\+)?(https?|wss?):?$/i; // `git+https` too
 
 /** True when a URL in `text`, as written, has userinfo that holds a secret (see userinfoHoldsSecret). */
 function hasSecretUserinfo(text: string): boolean {
@@ -104,7 +107,8 @@ export function keyPathNamesSecret(keyPath: string): boolean {
  */
 export function hasCredentials(text: string): boolean {
   if (hasSecretUserinfo(text) || parsedUserinfo(text)) return true;
-  for (const m of text.matchAll(PARAM)) if (paramValueIsSecret(m[3]) && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
+  for (const m of text.matchAll(PARAM))
+    if (paramValueIsSecret(text, m.index + m[0].length - m[3].length, m[3]) && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
   return hasCredentialHeader(text);
 }
 
@@ -287,12 +291,14 @@ const unquote = (word: string): string => word.replace(/^["']|["']$/g, '');
  */
 function credentialWord(words: readonly string[]): number {
   let named = 0; // bit f set: PASSWORD_FORMS[f]'s program was named earlier in this command
-  let prompts = false; // a client whose `--password` asks for the password was named in this command
+  let prompts = false; // the command is a client whose `--password` asks for the password
+  let atCommand = true; // the word is the command's name: first, after a separator, or after COMMAND_PREFIX words
   for (let i = 0; i < words.length; i++) {
     const word = unquote(words[i]);
     if (SEPARATOR.test(word)) {
       named = 0;
       prompts = false;
+      atCommand = true;
       continue;
     }
     const next = i + 1 < words.length ? unquote(words[i + 1]) : undefined;
@@ -304,15 +310,19 @@ function credentialWord(words: readonly string[]): number {
       const glued = form.glued?.exec(word)?.[1];
       if (glued !== undefined && isPassword(form, glued)) return i;
       if (next !== undefined && form.separate?.test(word)) {
-        if (isPassword(form, next)) return i + 1;
+        if (isPassword(form, words[i + 1])) return i + 1;
       } else if (form.optionsOnly && !word.startsWith('-') && !form.separate?.test(unquote(words[i - 1] ?? ''))) named &= ~(1 << f);
     }
     if (i > 0 && NAMING_OPTION.test(unquote(words[i - 1]))) continue; // `--name mysql`: a name, not the program
     if (PASSWORD_PROGRAMS.test(word)) PASSWORD_FORMS.forEach((form, f) => form.programs.test(word) && (named |= 1 << f));
-    prompts ||= PROMPTING_CLIENTS.test(word);
+    if (atCommand) prompts = PROMPTING_CLIENTS.test(word);
+    atCommand &&= COMMAND_PREFIX.test(word);
   }
   return -1;
 }
+
+/** Words a command's name may follow: a wrapper that runs it, or an environment assignment. */
+const COMMAND_PREFIX = /^(sudo|env|exec|command|time|nice|nohup|doas|-\S*|[A-Za-z_]\w*=\S*)$/;
 
 /** An option whose value is a name (`docker run --name mysql`, `--hostname`), which may be a program's. */
 const NAMING_OPTION = /^--[\w-]*name$/;
@@ -370,9 +380,10 @@ const PASSWORD_FORMS: readonly PasswordForm[] = [
 /** Any of PASSWORD_FORMS' programs (most words are none: one test before looking for which). */
 const PASSWORD_PROGRAMS = new RegExp(`(?:${PASSWORD_FORMS.map((f) => f.programs.source).join('|')})`);
 
+/** Whether `value`, as written (quotes kept), holds a password in `form`; single-quoted, a `$` in it is no variable. */
 function isPassword(form: PasswordForm, value: string): boolean {
   const password = form.password(unquote(value));
-  return password !== undefined && looksLikeKey(password);
+  return password !== undefined && looksLikeKey(password, value.startsWith("'"));
 }
 
 /** `text` with URL userinfo and secret-named parameters masked (`https://***@h/?api_key=***`). */
@@ -380,8 +391,8 @@ export function maskUrlCredentials(text: string): string {
   if (!text.includes('://') && !mayHaveParam(text)) return text;
   const urls = maskUserinfos(text);
   if (!mayHaveParam(urls)) return urls;
-  return urls.replace(PARAM, (all, sep: string, name: string, value: string) =>
-    paramValueIsSecret(value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
+  return urls.replace(PARAM, (all, sep: string, name: string, value: string, at: number) =>
+    paramValueIsSecret(urls, at + all.length - value.length, value) && paramNamesSecret(name) ? `${sep}${name}=${MASK}` : all,
   );
 }
 

@@ -100,6 +100,7 @@ export function writeReport(file: string, content: string, failure: (reason: str
     throw failure(errnoReason(e));
   }
   if (st?.isDirectory()) throw failure('it is a folder');
+  if (st?.isSocket()) throw failure('it is a socket, which no file can be written into');
   if (st && !st.isFile()) return writeInto(file, content, st, failure);
   const target = st ? realpathSync(file) : path.resolve(file);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp.${process.pid}`);

@@ -16,7 +16,7 @@ export const MAX_ARG_BYTES = 131_072;
  * limit, 2 MiB under the usual 8 MiB (`ulimit -s`). The plan's own strings are held to it; the environment wg's
  * dispatcher passes on besides is not the plan's to know.
  */
-export const MAX_ARGS_TOTAL_BYTES = 2_097_152;
+const MAX_ARGS_TOTAL_BYTES = 2_097_152;
 
 /** Runs every check below on a plan about to be returned; each throws a PolicyError (exit 2) naming where, never the value. */
 export function refuseUnsafePlan(plan: SpawnPlan, keys: readonly string[], loaded: LoadedTask): void {
@@ -130,21 +130,25 @@ function optionLikeTaskTexts(plan: SpawnPlan): Array<[string, string]> {
   return out.sort((a, b) => b[0].length - a[0].length);
 }
 
+/** What a plan too long for Linux to launch should become. */
+const SHORTER_HELP = 'keep the text a task or executor TOML passes on the command line shorter; long text belongs in the prompt';
+
 /** Throws `plan-invalid` when an argument or an environment string, or all of them, are longer than Linux passes to a program (E2BIG). */
 function refuseOverlong(plan: SpawnPlan): void {
   const tooLong = (text: string) => text.length * 3 + 1 > MAX_ARG_BYTES && Buffer.byteLength(text) + 1 > MAX_ARG_BYTES;
   const i = plan.argv.findIndex(tooLong);
   const name = i >= 0 ? undefined : Object.keys(plan.env).find((k) => tooLong(`${k}=${plan.env[k]}`));
   const which = i >= 0 ? `argv.${i}` : name === undefined ? undefined : `env.${name}`;
-  if (which === undefined) return refuseOverlongInAll(plan);
+  if (which === undefined) {
+    refuseOverlongInAll(plan);
+    return;
+  }
   throw new PolicyError(
     'plan-invalid',
     `the plan for task \`${plan.task}\` at \`${which}\` is longer than Linux passes to a program as one string (${MAX_ARG_BYTES.toLocaleString('en')} bytes); wg could not launch it`,
-    { key: which, help: SHORTER },
+    { key: which, help: SHORTER_HELP },
   );
 }
-
-const SHORTER = 'keep the text a task or executor TOML passes on the command line shorter; long text belongs in the prompt';
 
 /** Throws `plan-invalid` when the arguments and environment strings together are more than Linux passes (E2BIG). */
 function refuseOverlongInAll(plan: SpawnPlan): void {
@@ -161,6 +165,6 @@ function refuseOverlongInAll(plan: SpawnPlan): void {
   throw new PolicyError(
     'plan-invalid',
     `the plan for task \`${plan.task}\` passes ${bytes.toLocaleString('en')} bytes of arguments and environment, more than Linux passes to a program in all (${MAX_ARGS_TOTAL_BYTES.toLocaleString('en')} bytes with the usual 8 MiB stack); wg could not launch it`,
-    { key: 'argv', help: SHORTER },
+    { key: 'argv', help: SHORTER_HELP },
   );
 }

@@ -35,13 +35,13 @@ interface Request extends CallerInput, Pick<DoneRequest, 'dir' | 'manifest' | 'f
 /** The request's own text keys; the caller's keys are checked where every caller's are (checkCaller names their flags). */
 const STRINGS = ['dir', 'auditLog', 'manifest', 'base', 'junit'] as const;
 const BOOLEANS = ['audit', 'fullSmoke', 'skipSmoke', 'skipVerify'] as const;
-const KEYS = new Set(['id', 'op', 'task', 'env', 'jobs', ...STRINGS, ...CALLER_KEYS, ...BOOLEANS]);
-/** The keys each op reads, as its CLI command has the flags: any other is refused, not ignored (found by an adversarial pass). */
+/** The keys each op reads, as its CLI command has the flags: a key of another op's is refused, not ignored. */
 const OP_KEYS: Record<string, ReadonlySet<string>> = {
   plan: new Set(['id', 'op', 'task', 'dir', 'env', 'audit', 'auditLog', ...CALLER_KEYS]),
   explain: new Set(['id', 'op', 'task', 'dir', 'env', ...CALLER_KEYS]),
   gate: new Set(['id', 'op', 'task', 'dir', 'env', 'audit', 'auditLog', 'manifest', 'base', 'junit', 'jobs', 'fullSmoke', 'skipSmoke', 'skipVerify']),
 };
+const KEYS = new Set(Object.values(OP_KEYS).flatMap((keys) => [...keys]));
 
 const bad = (message: string, key?: string) => new PolicyError('usage', message, { key });
 
