@@ -198,6 +198,8 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     'echo "auth: ghp_0123456789abcdef" > cfg.yml',
     'tool --engine mysql --password Tr0ub4dor99',
     'git clone git+https://ghp0123456789abcdef@github.com/o/r',
+    // the value the output guard sees in JSON (`\u0001` ends it) must be refused as written too (found in review)
+    'Authorization: abc12345678\u0001://x',
   ])('%p carries one', (text) => {
     expect(carriesCredential(text)).toBe(true);
   });
