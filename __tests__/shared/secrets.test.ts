@@ -293,6 +293,13 @@ describe('carriesCredential and credentialArgument (arguments, env values, comma
     expect(carriesCredential(text)).toBe(true);
   });
 
+  test('literal text (config, an executor TOML) has no variables: `$NAME` there is part of a value', () => {
+    for (const text of ['https://svc:$ecretP4ss@h/v1', 'https://h/?token=$ecretP4ss', 'Authorization: Bearer $ecretP4ss'])
+      expect([text, hasCredentials(text), hasCredentials(text, true), carriesCredential(text, true)]).toEqual([text, false, true, true]);
+    expect(credentialArgument(['curl', '-H', 'X-Api-Key: $ecretP4ss1'], true)).toBe(2);
+    expect(credentialArgument(['curl', '-H', 'X-Api-Key: $ecretP4ss1'])).toBe(-1);
+  });
+
   test('credentialArgument names the argument, or the key after a credential flag', () => {
     expect(credentialArgument(['claude', '--api-key', 'sk-S3cret99'])).toBe(2);
     expect(credentialArgument(['claude', '--verbose', '--token=sk-S3cret99'])).toBe(2);

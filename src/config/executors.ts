@@ -147,9 +147,9 @@ function parseExecutorToml(text: string | undefined, shownAs: string, name: stri
   };
   for (const [k, v] of Object.entries(ex.env ?? {})) {
     if (namesSecret(k)) secret(`executor.env.${k}`, 'names a secret');
-    if (carriesCredential(v)) secret(`executor.env.${k}`, 'carries credentials');
+    if (carriesCredential(v, true)) secret(`executor.env.${k}`, 'carries credentials');
   }
-  const at = credentialArgument([ex.command, ...(ex.args ?? [])]);
+  const at = credentialArgument([ex.command, ...(ex.args ?? [])], true); // passed as written: `$` is a character
   if (at >= 0) secret(at === 0 ? 'executor.command' : `executor.args`, 'carries credentials');
   return configOf(name, ex, shownAs, false);
 }

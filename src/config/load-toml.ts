@@ -129,7 +129,7 @@ function refuseCredentialValues(
 ): void {
   for (const [where, value] of strings) {
     if (!PLANNED_TABLES.test(where) || keyPathNamesSecret(where.split('.').pop() ?? '')) continue;
-    if (!hasCredentials(value) && !containsKey(value, keys)) continue;
+    if (!hasCredentials(value, true) && !containsKey(value, keys)) continue; // config is read as written: `$` is a character
     const key = file.aliases.get(where) ?? where;
     const pos = file.positionOf(
       where

@@ -214,19 +214,20 @@ const AUTHORIZATION = /authorization/i;
 export const hasUserinfo = (text: string): boolean => nextUserinfo(text, 0) !== null;
 
 /** True when `text` has a credential header that holds a secret (`Authorization: Bearer …`, `X-Api-Key: …`; see headerHoldsSecret). */
-export const hasCredentialHeader = (text: string): boolean => mayHaveHeader(text) && eachCredentialHeader(text, (m) => headerHoldsSecret(text, m));
+export const hasCredentialHeader = (text: string, literal = false): boolean =>
+  mayHaveHeader(text) && eachCredentialHeader(text, (m) => headerHoldsSecret(text, m, literal));
 
 /**
  * Whether a header HEADER_START found holds a secret: its value is no variable (`Bearer $TOKEN`, `${API_KEY}`,
  * `$(gh auth token)`); an `x-` header's name names a credential (`X-Api-Key`, `X-Auth-Token`; not `X-Cache-Key`,
  * `X-Keycloak-Realm`); and after `Authorization:` with no auth scheme the value looks like key material (not
- * `Authorization: check scopes`).
+ * `Authorization: check scopes`). `literal`: the text is used as written, so a `$NAME` value is a value.
  */
-export function headerHoldsSecret(text: string, m: HeaderMatch): boolean {
+export function headerHoldsSecret(text: string, m: HeaderMatch, literal = false): boolean {
   const value = text.slice(m.value[0], m.value[1]);
-  if (isReferenceAt(text, m.value[0], m.value[1])) return false;
+  if (!literal && isReferenceAt(text, m.value[0], m.value[1])) return false;
   if (/^x-/i.test(m.head)) return namesCredential(m.head.replace(/\s*:\s*$/, '').slice(2));
-  return m.scheme !== undefined || looksLikeKey(value);
+  return m.scheme !== undefined || looksLikeKey(value, literal);
 }
 
 /**

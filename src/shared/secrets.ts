@@ -70,29 +70,32 @@ export function namesSecret(name: string): boolean {
  */
 export const paramNamesSecret = (name: string): boolean => namesCredential(name) || SECRET_PARAM.test(name);
 
-/** Whether the parameter value `value`, at `start` in `text`, is a secret's: not a variable naming one (`?token=$TOKEN`), not empty. */
-export const paramValueIsSecret = (text: string, start: number, value: string): boolean =>
-  value !== '' && value !== MASK && !isReferenceAt(text, start, start + value.length);
+/**
+ * Whether the parameter value `value`, at `start` in `text`, is a secret's: not empty, and not a variable naming one
+ * (`?token=$TOKEN`) unless the text is `literal` (see hasCredentials).
+ */
+export const paramValueIsSecret = (text: string, start: number, value: string, literal = false): boolean =>
+  value !== '' && value !== MASK && (literal || !isReferenceAt(text, start, start + value.length));
 
 /**
  * Whether a URL's userinfo holds a secret: a password (`user:password`); for web schemes (http, https, ws, wss) any
  * lone part (`https://ghp_…@github.com`), elsewhere only a lone part that looks like key material (`ssh://git@…`,
- * `ftp://anonymous@…`, `postgresql://app@db` name a user). Never a variable (`oauth2:$TOKEN@`, `${TOKEN}@`), nor what
- * masking left.
+ * `ftp://anonymous@…`, `postgresql://app@db` name a user). Never what masking left, nor a variable (`oauth2:$TOKEN@`,
+ * `${TOKEN}@`) unless the text is `literal` (see hasCredentials).
  */
-export function userinfoHoldsSecret(info: string, scheme: string): boolean {
+export function userinfoHoldsSecret(info: string, scheme: string, literal = false): boolean {
   const colon = info.indexOf(':');
   const secret = colon >= 0 ? info.slice(colon + 1) : info;
-  if (secret === '' || secret === MASK || isReference(secret)) return false;
-  return colon >= 0 || WEB_SCHEME.test(scheme) || looksLikeKey(secret);
+  if (secret === '' || secret === MASK || (!literal && isReference(secret))) return false;
+  return colon >= 0 || WEB_SCHEME.test(scheme) || looksLikeKey(secret, literal);
 }
 
 const WEB_SCHEME = /^([a-z]+\+)?(https?|wss?):?$/i; // `git+https` too
 
 /** True when a URL in `text`, as written, has userinfo that holds a secret (see userinfoHoldsSecret). */
-function hasSecretUserinfo(text: string): boolean {
+function hasSecretUserinfo(text: string, literal: boolean): boolean {
   for (let m = nextUserinfo(text, 0); m; m = nextUserinfo(text, m[2] + 1))
-    if (userinfoHoldsSecret(text.slice(m[1] + 3, m[2]), text.slice(m[0], m[1]))) return true;
+    if (userinfoHoldsSecret(text.slice(m[1] + 3, m[2]), text.slice(m[0], m[1]), literal)) return true;
   return false;
 }
 
@@ -104,24 +107,26 @@ export function keyPathNamesSecret(keyPath: string): boolean {
 /**
  * True when `text` holds a URL with userinfo (as written, or as a URL parser reads it: `https:/u:p@h`, a tab or newline
  * inside), a secret-named query, matrix or fragment parameter with a value (its name percent-decoded too), or a
- * credential header.
+ * credential header. `literal`: the text is used as written, never by a shell (a config value, an executor TOML's
+ * argument or environment value), so `$NAME` in it is no variable but characters of the value.
  */
-export function hasCredentials(text: string): boolean {
-  if (hasSecretUserinfo(text) || parsedUserinfo(text)) return true;
+export function hasCredentials(text: string, literal = false): boolean {
+  if (hasSecretUserinfo(text, literal) || parsedUserinfo(text, literal)) return true;
   for (const m of text.matchAll(PARAM))
-    if (paramValueIsSecret(text, m.index + m[0].length - m[3].length, m[3]) && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2])))) return true;
-  return hasCredentialHeader(text);
+    if (paramValueIsSecret(text, m.index + m[0].length - m[3].length, m[3], literal) && (paramNamesSecret(m[2]) || paramNamesSecret(decoded(m[2]))))
+      return true;
+  return hasCredentialHeader(text, literal);
 }
 
 // A text that is a URL of a scheme URL parsers read leniently (`https:/h`, `https:h`, `https:\\h` all have an authority).
 const SPECIAL_URL = /^\s*(?:https?|wss?|ftp):/i;
 
 /** True when a URL parser (WHATWG's, as Node's and wg's use) finds a user name or password in `text`. */
-function parsedUserinfo(text: string): boolean {
+function parsedUserinfo(text: string, literal: boolean): boolean {
   if (!text.includes('@') || !SPECIAL_URL.test(text)) return false;
   try {
     const url = new URL(text.trim().split(' ')[0]); // the URL, not prose after it (`https://h down since 09:00, cc @sre`)
-    return userinfoHoldsSecret(url.password === '' ? url.username : `${url.username}:${url.password}`, url.protocol);
+    return userinfoHoldsSecret(url.password === '' ? url.username : `${url.username}:${url.password}`, url.protocol, literal);
   } catch {
     return false; // not a URL at all: nothing a client would send as credentials
   }
@@ -260,19 +265,20 @@ export const CARRIES_CREDENTIALS =
  * `hasCredentials` finds them (after a glued short option too: `-HAuthorization: Bearer …`), key material (see
  * looksLikeKey) under a credential name (`--api-key=…`, `apiKey=…`, `api-key: …`, `{"Authorization": "Bearer …"}`,
  * `OPENAI_API_KEY=…`) or after a flag that names one (`--api-key VALUE`), or a password in one of PASSWORD_FORMS.
+ * `literal` as for hasCredentials.
  */
-export function carriesCredential(text: string): boolean {
-  return carriesNamedCredential(text) || (/\s/.test(text.trim()) && credentialWord(shellWords(text)) >= 0);
+export function carriesCredential(text: string, literal = false): boolean {
+  return carriesNamedCredential(text, literal) || (/\s/.test(text.trim()) && credentialWord(shellWords(text)) >= 0);
 }
 
 /** The index of the first argument of an argv that carries a credential (see `carriesCredential`); -1 when none does. */
-export function credentialArgument(args: readonly string[]): number {
-  for (let i = 0; i < args.length; i++) if (carriesCredential(args[i])) return i;
+export function credentialArgument(args: readonly string[], literal = false): number {
+  for (let i = 0; i < args.length; i++) if (carriesCredential(args[i], literal)) return i;
   return credentialWord(args);
 }
 
-function carriesNamedCredential(text: string): boolean {
-  if (hasCredentials(text) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2)))) return true;
+function carriesNamedCredential(text: string, literal: boolean): boolean {
+  if (hasCredentials(text, literal) || (/^-[A-Za-z]./.test(text) && hasCredentials(text.slice(2), literal))) return true;
   return namedCredential(text);
 }
 
