@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PolicyError } from '../shared/errors.js';
 import { errnoReason, makeDirs, openRegular } from '../shared/read-file.js';
+import { writeAll } from '../shared/write-file.js';
 
 /** Rotation of the chained log; same option names and file naming as winston's File transport. */
 export type Rotation = { maxsize?: number; maxFiles?: number; tailable?: boolean };
@@ -305,7 +306,7 @@ function appendWhole(fd: number, line: string): void {
   const prefix = before > 0 && readByte(fd, before - 1) !== 0x0a ? '\n' : '';
   const data = Buffer.from(`${prefix}${line.replace(/\n$/, '')}\n`, 'utf8');
   try {
-    for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
+    writeAll(fd, data);
     fs.fdatasyncSync(fd);
     const back = Buffer.alloc(data.length);
     if (fs.readSync(fd, back, 0, data.length, before) !== data.length || !back.equals(data))

@@ -161,7 +161,12 @@ export async function applyTransition(opts: TransitionOptions): Promise<Transiti
       const edited = editTaskLine(cr ? raw.slice(0, -1) : raw, opts.to, completedAt, entry) + cr;
       JSON.parse(edited); // INVARIANT: the edited line is still one JSON object
       lines[task.line - 1] = Buffer.from(edited, 'utf8');
-      writeAtomically(graph, path.join(opts.wgDir, `.graph.tmp.${process.pid}`), joinLines(lines), shownAs);
+      writeAtomically(
+        graph,
+        path.join(opts.wgDir, `.graph.tmp.${process.pid}`),
+        joinLines(lines),
+        (reason) => new PolicyError('write-failed', `cannot write \`${shownAs}\`: ${reason}; it was left as it was`, { file: shownAs }),
+      );
       const transition = { task: opts.taskId, from: task.status, to: opts.to, completedAt, message: opts.message, line: task.line, waitedMs };
       return { written: true, transition };
     },

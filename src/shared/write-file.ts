@@ -5,21 +5,24 @@ import path from 'node:path';
 import { PolicyError } from './errors.js';
 import { errnoReason } from './read-file.js';
 
+/** Writes all of `data` at `fd`'s position (a write may take only part of it). */
+export function writeAll(fd: number, data: Buffer): void {
+  for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
+}
+
 /**
  * Writes `tmp`, fsyncs it, renames it over `target` (keeping the target's mode), then fsyncs the folder. A failed
  * write (a full disk, a read-only folder, a file size limit) removes `tmp`, leaves `target` as it was and throws
- * `write-failed` naming `shownAs` (or the caller's `failure`). The temp file is created anew, never opened through what
- * was at its name.
+ * `failure(reason)`. The temp file is created anew, never opened through what was at its name.
  */
-export function writeAtomically(target: string, tmp: string, content: string | Buffer, shownAs = target, failure?: (e: unknown) => PolicyError): void {
+export function writeAtomically(target: string, tmp: string, content: string | Buffer, failure: (reason: string) => PolicyError): void {
   let mode = 0o644;
   try {
     mode = statSync(target).mode & 0o7777;
   } catch {
     // a new file
   }
-  const failed =
-    failure ?? ((e: unknown) => new PolicyError('write-failed', `cannot write \`${shownAs}\`: ${errnoReason(e)}; it was left as it was`, { file: shownAs }));
+  const failed = (e: unknown) => failure(errnoReason(e));
   let fd: number;
   try {
     // A new file, never one found there: a symlink planted at the temp name (in a shared folder) is not followed.
@@ -29,8 +32,7 @@ export function writeAtomically(target: string, tmp: string, content: string | B
     throw failed(e);
   }
   try {
-    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+    writeAll(fd, typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
     fchmodSync(fd, mode);
     fsyncSync(fd);
     closeSync(fd);
@@ -54,17 +56,10 @@ export function writeAtomically(target: string, tmp: string, content: string | B
 }
 
 /**
- * Which standard stream writes to the same file as `path`, when that file is one whose content a second writer would
+ * Which standard stream writes to the file `st` describes, when that file is one whose content a second writer would
  * corrupt (a regular file, a pipe, a socket: answers or a verdict read by a program); a terminal or `/dev/null` is not.
  */
-function stdStreamAt(path: string): 'standard output' | 'standard error' | undefined {
-  let st: Stats | undefined;
-  try {
-    st = statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-  if (!st) return undefined;
+function stdStreamAt(st: Stats): 'standard output' | 'standard error' | undefined {
   for (const [fd, name] of [
     [1, 'standard output'],
     [2, 'standard error'],
@@ -81,9 +76,19 @@ function stdStreamAt(path: string): 'standard output' | 'standard error' | undef
 
 /** Why `path` may not be written besides the command's own output (see stdStreamAt), or undefined when it may. */
 export function sharedWithOutput(path: string): string | undefined {
-  const stream = stdStreamAt(path);
-  return stream && `it is the file ${stream} writes to, which carries the command's own output`;
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st && sharedWith(st);
+  } catch {
+    return undefined; // what cannot be looked at is nobody's output; writing it says why it fails
+  }
 }
+
+/** sharedWithOutput for a file already looked at. */
+const sharedWith = (st: Stats): string | undefined => {
+  const stream = stdStreamAt(st);
+  return stream && `it is the file ${stream} writes to, which carries the command's own output`;
+};
 
 /**
  * Writes a report (`--junit FILE`) whole. A regular file, or a symlink to one, is replaced atomically (the symlink
@@ -91,20 +96,20 @@ export function sharedWithOutput(path: string): string | undefined {
  * reads is an error rather than a wait without end. Errors are `failure(reason)`.
  */
 export function writeReport(file: string, content: string, failure: (reason: string) => PolicyError): void {
-  const shared = sharedWithOutput(file);
-  if (shared) throw failure(shared);
   let st: Stats | undefined;
   try {
     st = statSync(file, { throwIfNoEntry: false });
   } catch (e) {
     throw failure(errnoReason(e));
   }
+  const shared = st && sharedWith(st);
+  if (shared) throw failure(shared);
   if (st?.isDirectory()) throw failure('it is a folder');
   if (st?.isSocket()) throw failure('it is a socket, which no file can be written into');
   if (st && !st.isFile()) return writeInto(file, content, st, failure);
   const target = st ? realpathSync(file) : path.resolve(file);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp.${process.pid}`);
-  writeAtomically(target, tmp, content, file, (e) => failure(errnoReason(e)));
+  writeAtomically(target, tmp, content, failure);
 }
 
 /**
@@ -118,8 +123,7 @@ function writeInto(file: string, content: string, st: Stats, failure: (reason: s
     const fd = openSync(file, constants.O_WRONLY);
     fds.push(fd);
     if (fds.length > 1) closeSync(fds.shift()!);
-    const buf = Buffer.from(content, 'utf8');
-    for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+    writeAll(fd, Buffer.from(content, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw failure(code === 'ENXIO' ? 'no process reads it' : errnoReason(e));
