@@ -1,5 +1,5 @@
 // The YAML adapter: syntax errors with line, refusal of alias bombs, positions of any key path.
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import * as fc from 'fast-check';
 import { LineCounter, parseDocument } from 'yaml';
 import type { PolicyError } from '../../src/shared/errors.js';
@@ -144,4 +144,14 @@ describe('duplicate keys, found in linear time (the library compares each key wi
     );
     expect(duplicates).toBeGreaterThan(50); // the property saw many duplicates, not only clean maps
   });
+});
+
+test('a collection used as a key emits no Node warning (the library warned on stderr, outside any error format)', () => {
+  const emit = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+  try {
+    expect(parseYaml('? [a]\n: 1\n', 'f.yaml').data).toEqual({ '[ a ]': 1 });
+    expect(emit).not.toHaveBeenCalled();
+  } finally {
+    emit.mockRestore();
+  }
 });

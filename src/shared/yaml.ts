@@ -10,7 +10,8 @@ export const MAX_ALIASES = 100;
 export function parseYaml(text: string, file: string): Located {
   const lineCounter = new LineCounter();
   // Unique keys are checked below in linear time: the library's own check compares each key with every earlier one.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  // logLevel 'error': the library's warnings (a collection read as a key, stringified) would reach stderr as Node warnings.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   // The library reports errors in document order: a repeated key before the first other error is the one to name.
   const duplicate = firstDuplicateKey(doc.contents);
   if (duplicate !== undefined && (doc.errors.length === 0 || duplicate < doc.errors[0].pos[0])) {
